@@ -1,0 +1,48 @@
+# mentorhub: `make run` serves the app and the scheduler; `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test bench setup setup-test migrate seed clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+setup: $(VENV)/.installed
+setup-test: $(VENV)/.installed-test
+
+migrate: setup
+	$(FLASK) migrate
+
+seed: migrate
+	$(FLASK) seed --demo
+
+# Serves the app and runs the scheduler beside it; Ctrl-C stops both.
+run: seed
+	@echo "mentorhub on http://$(HOST):$(PORT)  (Ctrl-C stops the app and the scheduler)"
+	@trap 'kill 0' INT TERM; \
+	$(FLASK) scheduler & \
+	$(FLASK) run --host $(HOST) --port $(PORT) --no-reload; \
+	kill 0
+
+test: setup-test
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: setup-test
+	$(BIN)/pip install --quiet mentor-match mentormatch
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) instance

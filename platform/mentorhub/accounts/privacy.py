@@ -1,0 +1,14 @@
+"""Which features hold personal data: each gives an export and an erase function.
+
+Listed explicitly (no discovery). Each erase deletes what is only the user's own and
+anonymises what other people still need; it must not commit (delete_account does).
+"""
+from __future__ import annotations
+
+
+def sections():
+    from ..notifications import services as notifications
+
+    return [
+        ("notifications", notifications.export_user_data, notifications.erase_user_data),
+    ]

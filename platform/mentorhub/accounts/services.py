@@ -1,0 +1,342 @@
+"""Accounts: every write about users, and every check of who may do what to an account."""
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app, url_for
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+from zxcvbn import zxcvbn
+
+from ..db import db, utcnow
+from ..errors import NotFound, PermissionDenied, ValidationError
+from ..timeutil import is_valid_zone
+from .models import User, new_token
+
+log = logging.getLogger(__name__)
+
+GENERIC_LOGIN_ERROR = "That email and password do not match an active account."
+GENERIC_REGISTER_ERROR = (
+    "We could not create an account with these details. If you already have an account, "
+    "log in or reset your password."
+)
+DISPLAY_NAME_MAX = 80
+PASSWORD_MAX = 256
+# A hash to compare against when the email is unknown, so both paths take the same time.
+_DUMMY_HASH = generate_password_hash("not-a-real-password-0000", method="scrypt")
+LAST_SEEN_EVERY = timedelta(minutes=5)
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method="scrypt")
+
+
+def normalize_email(email: str) -> str:
+    """Lower-cased, validated email, or ValidationError."""
+    try:
+        result = validate_email((email or "").strip(), check_deliverability=False)
+    except EmailNotValidError:
+        raise ValidationError("Enter a valid email address.", field="email") from None
+    return result.normalized.lower()
+
+
+def check_password_rules(password: str, user_inputs: list[str] | None = None) -> None:
+    """At least PASSWORD_MIN_LENGTH characters and not a known-common or guessable password."""
+    min_len = current_app.config["PASSWORD_MIN_LENGTH"]
+    if len(password or "") < min_len:
+        raise ValidationError(f"Use at least {min_len} characters.", field="password")
+    if len(password) > PASSWORD_MAX:
+        raise ValidationError(f"Use at most {PASSWORD_MAX} characters.", field="password")
+    result = zxcvbn(password[:100], user_inputs=[u for u in (user_inputs or []) if u])
+    common = any(
+        m.get("pattern") == "dictionary" and m.get("dictionary_name") == "passwords"
+        and len(m.get("token", "")) >= len(password) - 2
+        for m in result["sequence"]
+    )
+    if common or result["score"] < current_app.config["PASSWORD_MIN_SCORE"]:
+        raise ValidationError(
+            "That password is too common or too easy to guess. Try a few unrelated words.",
+            field="password",
+        )
+
+
+def load_user(session_token: str) -> User | None:
+    user = db.session.scalar(select(User).where(User.session_token == session_token))
+    if user is None or not user.is_active:
+        return None
+    return user
+
+
+def get_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None or user.is_deleted:
+        raise NotFound("No such member.")
+    return user
+
+
+def find_by_email(email: str) -> User | None:
+    try:
+        email = normalize_email(email)
+    except ValidationError:
+        return None
+    return db.session.scalar(select(User).where(func.lower(User.email) == email))
+
+
+def _clean_name(name: str) -> str:
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationError("Enter a display name.", field="display_name")
+    if len(name) > DISPLAY_NAME_MAX:
+        raise ValidationError(f"Use at most {DISPLAY_NAME_MAX} characters.", field="display_name")
+    return name
+
+
+def register(display_name: str, email: str, password: str, timezone: str = "UTC") -> User:
+    """Create an account. An email that exists gets the generic error (no enumeration)."""
+    name = _clean_name(display_name)
+    email = normalize_email(email)
+    check_password_rules(password, [name, email])
+    if not is_valid_zone(timezone):
+        timezone = "UTC"
+    if find_by_email(email) is not None:
+        _notify_existing_owner(email)
+        raise ValidationError(GENERIC_REGISTER_ERROR)
+    user = User(email=email, display_name=name, password_hash=hash_password(password), timezone=timezone)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def _notify_existing_owner(email: str) -> None:
+    from ..notifications.services import queue_email
+
+    queue_email(
+        to=email,
+        subject="Someone tried to register with your email",
+        body=(
+            "Someone tried to create a mentorhub account with this email address, which already "
+            "has one. If it was you, log in or reset your password:\n\n"
+            f"{external_url('accounts.reset_request')}\n\nIf it was not you, ignore this message."
+        ),
+        key=None,
+    )
+    db.session.commit()
+
+
+def authenticate(email: str, password: str) -> User | None:
+    user = find_by_email(email)
+    if user is None or not user.password_hash:
+        check_password_hash(_DUMMY_HASH, password or "")
+        return None
+    if not check_password_hash(user.password_hash, password or ""):
+        return None
+    if not user.is_active:
+        return None
+    return user
+
+
+def touch_last_seen(user: User) -> None:
+    now = utcnow()
+    if user.last_seen_at is None or now - user.last_seen_at > LAST_SEEN_EVERY:
+        user.last_seen_at = now
+        db.session.commit()
+
+
+def update_settings(actor: User, user: User, display_name: str, timezone: str) -> User:
+    _require_self_or_admin(actor, user)
+    name = _clean_name(display_name)
+    if not is_valid_zone(timezone):
+        raise ValidationError("Choose a time zone from the list, such as Europe/Berlin.", field="timezone")
+    user.display_name = name
+    user.timezone = timezone
+    db.session.commit()
+    return user
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    if not check_password_hash(user.password_hash or _DUMMY_HASH, current or ""):
+        raise ValidationError("Your current password is not right.", field="current_password")
+    check_password_rules(new, [user.display_name, user.email])
+    user.password_hash = hash_password(new)
+    user.session_token = new_token()
+    db.session.commit()
+
+
+def change_email(user: User, password: str, new_email: str) -> None:
+    if not check_password_hash(user.password_hash or _DUMMY_HASH, password or ""):
+        raise ValidationError("Your password is not right.", field="password")
+    email = normalize_email(new_email)
+    if email == user.email:
+        raise ValidationError("That is already your email address.", field="email")
+    if find_by_email(email) is not None:
+        raise ValidationError("That email address cannot be used.", field="email")
+    old = user.email
+    user.email = email
+    from ..notifications.services import queue_email
+
+    queue_email(
+        to=old,
+        subject="Your mentorhub email address was changed",
+        body=f"The email address of your mentorhub account was changed to {email}. "
+        "If you did not do this, reset your password now.",
+        key=None,
+    )
+    db.session.commit()
+
+
+def _require_self_or_admin(actor: User, user: User) -> None:
+    if actor.id != user.id and not actor.is_admin:
+        raise PermissionDenied()
+
+
+# ---- password reset and invitations -------------------------------------------------
+
+
+def _serializer(salt: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
+
+
+def external_url(endpoint: str, **values) -> str:
+    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, _external=False, **values)
+
+
+def make_reset_token(user: User) -> str:
+    # The password hash's tail makes the token single-use: it changes once used.
+    return _serializer("reset").dumps({"u": user.id, "h": (user.password_hash or "")[-12:]})
+
+
+def request_password_reset(email: str) -> None:
+    """Always looks the same to the caller; mails a link only when the account exists."""
+    user = find_by_email(email)
+    if user is None or not user.is_active:
+        return
+    from ..notifications.services import queue_email
+
+    link = external_url("accounts.reset_password", token=make_reset_token(user))
+    queue_email(
+        to=user.email,
+        subject="Reset your mentorhub password",
+        body=f"Use this link to choose a new password (valid for 3 days):\n\n{link}\n\n"
+        "If you did not ask for this, you can ignore this email.",
+        key=None,
+        user=user,
+    )
+    db.session.commit()
+
+
+def invite(user: User) -> None:
+    """Invitation to set a password, for accounts created by an import."""
+    from ..notifications.services import queue_email
+
+    link = external_url("accounts.reset_password", token=make_reset_token(user))
+    queue_email(
+        to=user.email,
+        subject="You are invited to mentorhub",
+        body=f"An account was created for you on mentorhub. Choose your password here:\n\n{link}\n",
+        key=f"invite:{user.id}",
+        user=user,
+    )
+
+
+def user_for_reset_token(token: str) -> User:
+    try:
+        data = _serializer("reset").loads(token, max_age=current_app.config["RESET_TOKEN_MAX_AGE"])
+    except SignatureExpired:
+        raise ValidationError("That link has expired. Ask for a new one.") from None
+    except BadSignature:
+        raise ValidationError("That link is not valid. Ask for a new one.") from None
+    user = db.session.get(User, data.get("u"))
+    if user is None or not user.is_active or (user.password_hash or "")[-12:] != data.get("h"):
+        raise ValidationError("That link is not valid any more. Ask for a new one.")
+    return user
+
+
+def reset_password(token: str, new: str) -> User:
+    user = user_for_reset_token(token)
+    check_password_rules(new, [user.display_name, user.email])
+    user.password_hash = hash_password(new)
+    user.session_token = new_token()
+    db.session.commit()
+    return user
+
+
+# ---- admin ----------------------------------------------------------------------------
+
+
+def create_admin(email: str, display_name: str | None = None, password: str | None = None) -> tuple[User, bool]:
+    """Make the account an admin, creating it (with an invitation) if needed. Returns (user, created)."""
+    email = normalize_email(email)
+    user = find_by_email(email)
+    created = user is None
+    if created:
+        user = User(email=email, display_name=_clean_name(display_name or email.split("@")[0]))
+        if password:
+            check_password_rules(password, [email])
+            user.password_hash = hash_password(password)
+        db.session.add(user)
+        db.session.flush()
+        if not password:
+            invite(user)
+    user.is_admin = True
+    db.session.commit()
+    return user, created
+
+
+def set_suspended(actor: User, user: User, suspended: bool) -> None:
+    if not actor.is_admin:
+        raise PermissionDenied()
+    if actor.id == user.id:
+        raise ValidationError("You cannot suspend yourself.")
+    user.is_suspended = suspended
+    if suspended:
+        user.session_token = new_token()
+    db.session.commit()
+
+
+def set_organiser(actor: User, user: User, organiser: bool) -> None:
+    if not actor.is_admin:
+        raise PermissionDenied()
+    user.is_organiser = organiser
+    db.session.commit()
+
+
+# ---- personal data ----------------------------------------------------------------------
+
+
+def export_data(user: User) -> dict:
+    from .privacy import sections
+
+    data = {
+        "account": {
+            "id": user.id,
+            "email": user.email,
+            "display_name": user.display_name,
+            "timezone": user.timezone,
+            "is_admin": user.is_admin,
+            "created_at": user.created_at.isoformat() if user.created_at else None,
+            "last_seen_at": user.last_seen_at.isoformat() if user.last_seen_at else None,
+        }
+    }
+    for name, export, _erase in sections():
+        data[name] = export(user)
+    return data
+
+
+def delete_account(user: User, password: str) -> None:
+    """Deletes personal data, anonymises what others still need (see templates/accounts/delete.html)."""
+    if not check_password_hash(user.password_hash or _DUMMY_HASH, password or ""):
+        raise ValidationError("Your password is not right.", field="password")
+    from .privacy import sections
+
+    for _name, _export, erase in sections():
+        erase(user)
+    user.email = f"deleted-{user.id}@deleted.invalid"
+    user.display_name = "Former member"
+    user.password_hash = ""
+    user.is_deleted = True
+    user.is_admin = False
+    user.session_token = new_token()
+    db.session.commit()

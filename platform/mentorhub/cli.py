@@ -1,0 +1,52 @@
+"""Registers each feature's commands, explicitly."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from flask import Blueprint, Flask, current_app
+
+from .config import ROOT
+
+core_cli = Blueprint("core_cli", __name__, cli_group=None)
+
+
+def alembic_config(url: str) -> AlembicConfig:
+    cfg = AlembicConfig()
+    cfg.set_main_option("script_location", str(ROOT / "migrations"))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+@core_cli.cli.command("migrate")
+@click.option("--revision", default="head", show_default=True)
+def migrate(revision: str) -> None:
+    """Upgrade the database schema (Alembic)."""
+    url = current_app.config["DATABASE_URL"]
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    command.upgrade(alembic_config(url), revision)
+    click.echo(f"database at {revision}")
+
+
+@core_cli.cli.command("seed")
+@click.option("--demo", is_flag=True, help="Load the demo community (safe to run again).")
+@click.option("--scale", type=int, default=None, help="Generate N learners and N/5 mentors for benchmarks.")
+def seed(demo: bool, scale: int | None) -> None:
+    """Load seed data: the taxonomy and project ideas always; the demo community with --demo."""
+    from . import demo as demo_data
+
+    if scale:
+        demo_data.load_scale(scale)
+        return
+    demo_data.load(with_demo=demo)
+
+
+def register_commands(app: Flask) -> None:
+    from .accounts.cli import bp as accounts_cli
+    from .scheduler.cli import bp as scheduler_cli
+
+    for bp in (core_cli, accounts_cli, scheduler_cli):
+        app.register_blueprint(bp)

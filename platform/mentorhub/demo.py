@@ -1,0 +1,41 @@
+"""Seed and demo data, feature by feature, in dependency order. Every step is idempotent."""
+from __future__ import annotations
+
+import click
+from sqlalchemy import select
+
+from .accounts.models import User
+from .accounts.services import hash_password
+from .db import db
+
+DEMO_PASSWORD = "mentorhub-demo-pass"
+DEMO_LOGINS = [
+    ("admin@mentorhub.test", "Ada Admin", {"is_admin": True, "is_organiser": True}, "Europe/London"),
+    ("learner@mentorhub.test", "Lena Learner", {}, "Europe/Berlin"),
+    ("mentor@mentorhub.test", "Marco Mentor", {"is_organiser": True}, "America/New_York"),
+]
+
+
+def demo_user(email: str, name: str, timezone: str = "UTC", **flags) -> User:
+    """The user with this email, created with the demo password if missing."""
+    user = db.session.scalar(select(User).where(User.email == email))
+    if user is None:
+        user = User(email=email, display_name=name, password_hash=hash_password(DEMO_PASSWORD),
+                    timezone=timezone, **flags)
+        db.session.add(user)
+        db.session.flush()
+    return user
+
+
+def load(with_demo: bool) -> None:
+    if with_demo:
+        for email, name, flags, tz in DEMO_LOGINS:
+            demo_user(email, name, tz, **flags)
+        db.session.commit()
+        click.echo("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+        for email, name, _flags, _tz in DEMO_LOGINS:
+            click.echo(f"  {email:28} {name}")
+
+
+def load_scale(n: int) -> None:
+    raise click.ClickException("--scale arrives with the profiles feature")

@@ -1,0 +1,2 @@
+"""Models of the events feature."""
+from __future__ import annotations

@@ -1,0 +1,2 @@
+"""Models of the mentoring feature."""
+from __future__ import annotations

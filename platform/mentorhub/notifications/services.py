@@ -1,0 +1,334 @@
+"""Notifications: the in-app centre, preferences, the email outbox and its delivery."""
+from __future__ import annotations
+
+import logging
+import smtplib
+from collections import defaultdict
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from ..accounts.models import User
+from ..db import db, utcnow
+from ..errors import NotFound, PermissionDenied, ValidationError
+from ..pagination import Page, paginate
+from .kinds import CHANNELS, KINDS, kind as get_kind
+from .models import Notification, NotificationPreference, OutboxEmail
+
+log = logging.getLogger(__name__)
+
+
+# ---- sending --------------------------------------------------------------------------
+
+
+def _add_once(obj) -> bool:
+    """Insert a row guarded by a unique key; False when the key was already used."""
+    model = type(obj)
+    if obj.key is not None:
+        if db.session.scalar(select(model.id).where(model.key == obj.key)) is not None:
+            return False
+    try:
+        with db.session.begin_nested():
+            db.session.add(obj)
+    except IntegrityError:
+        return False
+    return True
+
+
+def channel_for(user: User, kind: str) -> str:
+    pref = db.session.scalar(
+        select(NotificationPreference.channel).where(
+            NotificationPreference.user_id == user.id, NotificationPreference.kind == kind
+        )
+    )
+    return pref or get_kind(kind).default
+
+
+def notify(user: User, kind: str, title: str, body: str = "", link: str | None = None,
+           key: str | None = None) -> Notification | None:
+    """Tell ``user`` about something. Emails now, in the digest, or not, per their preference.
+
+    Does not commit: the caller's service owns the transaction. Returns None when ``key``
+    was already notified (so sweeps can run again safely).
+    """
+    get_kind(kind)
+    if user.is_deleted:
+        return None
+    channel = channel_for(user, kind)
+    note = Notification(user_id=user.id, kind=kind, title=title[:200], body=body, link=link, key=key,
+                        digest_pending=(channel == "digest"), created_at=utcnow())
+    if not _add_once(note):
+        return None
+    if channel == "instant" and not user.is_suspended:
+        text = body + (f"\n\n{_absolute(link)}" if link else "")
+        queue_email(to=user.email, subject=title, body=text, key=f"notification:{note.id}", user=user,
+                    kind=kind)
+    return note
+
+
+def _absolute(link: str) -> str:
+    return current_app.config["BASE_URL"].rstrip("/") + link if link.startswith("/") else link
+
+
+def queue_email(to: str, subject: str, body: str, key: str | None, user: User | None = None,
+                kind: str | None = None) -> OutboxEmail | None:
+    """Write an outbox row (no commit). The same ``key`` never queues twice."""
+    footer = ""
+    if user is not None and kind is not None:
+        footer = (
+            "\n\n--\nYou get this because of your mentorhub notification settings.\n"
+            f"Stop these emails: {unsubscribe_url(user, kind)}\n"
+            f"All settings: {_absolute('/notifications/settings')}\n"
+        )
+    row = OutboxEmail(key=key, user_id=user.id if user else None, to_addr=to, subject=subject[:200],
+                      body=body + footer, next_attempt_at=utcnow(), created_at=utcnow())
+    return row if _add_once(row) else None
+
+
+# ---- the notification centre ------------------------------------------------------------
+
+
+def unread_count(user: User) -> int:
+    return db.session.scalar(
+        select(func.count(Notification.id)).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    ) or 0
+
+
+def list_notifications(user: User, page: int, unread_only: bool = False) -> Page:
+    stmt = select(Notification).where(Notification.user_id == user.id)
+    if unread_only:
+        stmt = stmt.where(Notification.read_at.is_(None))
+    stmt = stmt.order_by(Notification.created_at.desc(), Notification.id.desc())
+    return paginate(db.session, stmt, page, current_app.config["NOTIFICATIONS_PAGE_SIZE"])
+
+
+def mark_read(actor: User, notification_id: int) -> Notification:
+    note = db.session.get(Notification, notification_id)
+    if note is None:
+        raise NotFound("No such notification.")
+    if note.user_id != actor.id:
+        raise PermissionDenied()
+    if note.read_at is None:
+        note.read_at = utcnow()
+        db.session.commit()
+    return note
+
+
+def mark_all_read(actor: User) -> int:
+    result = db.session.execute(
+        update(Notification)
+        .where(Notification.user_id == actor.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    )
+    db.session.commit()
+    return result.rowcount or 0
+
+
+# ---- preferences and unsubscribe ---------------------------------------------------------
+
+
+def preferences(user: User) -> dict[str, str]:
+    rows = db.session.execute(
+        select(NotificationPreference.kind, NotificationPreference.channel).where(
+            NotificationPreference.user_id == user.id
+        )
+    ).all()
+    chosen = dict(rows)
+    return {name: chosen.get(name, k.default) for name, k in KINDS.items()}
+
+
+def set_preferences(actor: User, user: User, choices: dict[str, str]) -> None:
+    if actor.id != user.id:
+        raise PermissionDenied()
+    for kind, channel in choices.items():
+        if kind not in KINDS:
+            raise ValidationError(f"Unknown notification kind: {kind}.")
+        if channel not in CHANNELS:
+            raise ValidationError(f"Choose one of {', '.join(CHANNELS)} for {KINDS[kind].label}.")
+    for kind, channel in choices.items():
+        _set_channel(user, kind, channel)
+    db.session.commit()
+
+
+def _set_channel(user: User, kind: str, channel: str) -> None:
+    pref = db.session.scalar(
+        select(NotificationPreference).where(
+            NotificationPreference.user_id == user.id, NotificationPreference.kind == kind
+        )
+    )
+    if pref is None:
+        db.session.add(NotificationPreference(user_id=user.id, kind=kind, channel=channel))
+    else:
+        pref.channel = channel
+
+
+def _unsubscribe_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="unsubscribe")
+
+
+def unsubscribe_token(user: User, kind: str) -> str:
+    return _unsubscribe_serializer().dumps({"u": user.id, "k": kind})
+
+
+def unsubscribe_url(user: User, kind: str) -> str:
+    return _absolute(f"/unsubscribe/{unsubscribe_token(user, kind)}")
+
+
+def read_unsubscribe_token(token: str) -> tuple[User, str]:
+    try:
+        data = _unsubscribe_serializer().loads(
+            token, max_age=current_app.config["UNSUBSCRIBE_TOKEN_MAX_AGE"]
+        )
+    except SignatureExpired:
+        raise ValidationError("This unsubscribe link has expired. Change your settings after logging in.") from None
+    except BadSignature:
+        raise ValidationError("This unsubscribe link is not valid.") from None
+    user = db.session.get(User, data.get("u"))
+    if user is None or user.is_deleted or data.get("k") not in KINDS:
+        raise ValidationError("This unsubscribe link is not valid.")
+    return user, data["k"]
+
+
+def unsubscribe(token: str) -> tuple[User, str]:
+    """Turn off email for one kind; the signed token is the proof, no login needed."""
+    user, kind = read_unsubscribe_token(token)
+    _set_channel(user, kind, "off")
+    db.session.commit()
+    return user, kind
+
+
+# ---- delivery (run by the scheduler) ---------------------------------------------------------
+
+
+def _smtp_send(messages: list[EmailMessage]) -> None:
+    cfg = current_app.config
+    cls = smtplib.SMTP_SSL if cfg["SMTP_SSL"] else smtplib.SMTP
+    with cls(cfg["SMTP_HOST"], cfg["SMTP_PORT"], timeout=cfg["SMTP_TIMEOUT"]) as smtp:
+        if cfg["SMTP_STARTTLS"]:
+            smtp.starttls()
+        if cfg["SMTP_USERNAME"]:
+            smtp.login(cfg["SMTP_USERNAME"], cfg["SMTP_PASSWORD"] or "")
+        for msg in messages:
+            smtp.send_message(msg)
+
+
+def _message(row: OutboxEmail) -> EmailMessage:
+    msg = EmailMessage()
+    msg["From"] = current_app.config["MAIL_FROM"]
+    msg["To"] = row.to_addr
+    msg["Subject"] = row.subject
+    msg["Message-ID"] = make_msgid(idstring=f"outbox-{row.id}", domain="mentorhub.local")
+    msg.set_content(row.body)
+    return msg
+
+
+def deliver_outbox(now: datetime | None = None) -> dict[str, int]:
+    """Send due outbox rows. Each row is claimed by a conditional UPDATE, so two schedulers
+    never both send it; a claim left by a crashed process is retried after a timeout."""
+    cfg = current_app.config
+    now = now or utcnow()
+    stale = now - timedelta(seconds=cfg["OUTBOX_CLAIM_TIMEOUT"])
+    due_ids = db.session.scalars(
+        select(OutboxEmail.id)
+        .where(
+            or_(
+                (OutboxEmail.status == "pending") & (OutboxEmail.next_attempt_at <= now),
+                (OutboxEmail.status == "sending") & (OutboxEmail.claimed_at < stale),
+            )
+        )
+        .order_by(OutboxEmail.id)
+        .limit(cfg["OUTBOX_BATCH"])
+    ).all()
+    db.session.commit()
+    counts = {"sent": 0, "retry": 0, "failed": 0, "logged": 0}
+    for row_id in due_ids:
+        claimed = db.session.execute(
+            update(OutboxEmail)
+            .where(
+                OutboxEmail.id == row_id,
+                or_(OutboxEmail.status == "pending",
+                    (OutboxEmail.status == "sending") & (OutboxEmail.claimed_at < stale)),
+            )
+            .values(status="sending", claimed_at=now)
+        ).rowcount
+        db.session.commit()
+        if not claimed:
+            continue
+        row = db.session.get(OutboxEmail, row_id)
+        try:
+            if cfg["SMTP_HOST"]:
+                _smtp_send([_message(row)])
+                counts["sent"] += 1
+            else:
+                log.info("mail (SMTP not configured) to=%s subject=%s\n%s", row.to_addr, row.subject, row.body)
+                counts["logged"] += 1
+            row.status, row.sent_at, row.last_error = "sent", utcnow(), None
+        except (OSError, smtplib.SMTPException) as exc:
+            row.attempts += 1
+            row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            if row.attempts >= cfg["OUTBOX_MAX_ATTEMPTS"]:
+                row.status = "failed"
+                counts["failed"] += 1
+                log.error("giving up on outbox mail %s to %s: %s", row.id, row.to_addr, row.last_error)
+            else:
+                row.status = "pending"
+                backoff = cfg["OUTBOX_BACKOFF_SECONDS"] * 2 ** (row.attempts - 1)
+                row.next_attempt_at = now + timedelta(seconds=backoff)
+                counts["retry"] += 1
+                log.warning("outbox mail %s failed (attempt %s): %s", row.id, row.attempts, row.last_error)
+        db.session.commit()
+    return counts
+
+
+def send_digests(now: datetime | None = None) -> int:
+    """One email per user with the notifications they chose to get as a daily digest."""
+    now = now or utcnow()
+    rows = db.session.scalars(
+        select(Notification).where(Notification.digest_pending.is_(True)).order_by(Notification.user_id,
+                                                                                     Notification.created_at)
+    ).all()
+    by_user: dict[int, list[Notification]] = defaultdict(list)
+    for note in rows:
+        by_user[note.user_id].append(note)
+    sent = 0
+    for user_id, notes in by_user.items():
+        user = db.session.get(User, user_id)
+        if user is not None and not user.is_deleted and not user.is_suspended:
+            lines = [f"- {n.title}" + (f"\n  {_absolute(n.link)}" if n.link else "") for n in notes]
+            body = f"Here is what happened on mentorhub since your last digest ({len(notes)}):\n\n" + "\n".join(lines)
+            if queue_email(to=user.email, subject=f"Your mentorhub digest: {len(notes)} update(s)", body=body,
+                           key=f"digest:{user_id}:{now.date().isoformat()}:{notes[-1].id}", user=user,
+                           kind=notes[0].kind):
+                sent += 1
+        for note in notes:
+            note.digest_pending = False
+        db.session.commit()
+    return sent
+
+
+# ---- personal data ---------------------------------------------------------------------------
+
+
+def export_user_data(user: User) -> dict:
+    notes = db.session.scalars(select(Notification).where(Notification.user_id == user.id)).all()
+    return {
+        "preferences": preferences(user),
+        "notifications": [
+            {"kind": n.kind, "title": n.title, "body": n.body, "link": n.link,
+             "created_at": n.created_at.isoformat(), "read": n.read_at is not None}
+            for n in notes
+        ],
+    }
+
+
+def erase_user_data(user: User) -> None:
+    db.session.execute(delete(Notification).where(Notification.user_id == user.id))
+    db.session.execute(delete(NotificationPreference).where(NotificationPreference.user_id == user.id))
+    db.session.execute(
+        delete(OutboxEmail).where(OutboxEmail.user_id == user.id, OutboxEmail.status.in_(("pending", "failed")))
+    )

@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+
+from ..errors import ValidationError
+from ..pagination import parse_page
+from ..web import safe_next
+from . import services
+from .kinds import CHANNELS, KINDS
+
+bp = Blueprint("notifications", __name__)
+
+
+@bp.get("/notifications")
+@login_required
+def index():
+    unread_only = request.args.get("filter") == "unread"
+    page = services.list_notifications(current_user, parse_page(request.args.get("page")), unread_only)
+    return render_template("notifications/index.html", page=page, unread_only=unread_only, form=FlaskForm())
+
+
+@bp.post("/notifications/<int:notification_id>/read")
+@login_required
+def read(notification_id: int):
+    note = services.mark_read(current_user, notification_id)
+    if request.form.get("open") and note.link and safe_next(note.link):
+        return redirect(note.link)
+    return redirect(url_for("notifications.index"))
+
+
+@bp.post("/notifications/read-all")
+@login_required
+def read_all():
+    count = services.mark_all_read(current_user)
+    flash(f"Marked {count} notification(s) as read.", "success")
+    return redirect(url_for("notifications.index"))
+
+
+@bp.route("/notifications/settings", methods=["GET", "POST"])
+@login_required
+def settings():
+    form = FlaskForm()
+    current = services.preferences(current_user)
+    status = 200
+    if request.method == "POST" and form.validate_on_submit():
+        choices = {kind: request.form.get(f"kind-{kind}", current[kind]) for kind in KINDS}
+        try:
+            services.set_preferences(current_user, current_user, choices)
+        except ValidationError as exc:
+            form.form_errors.append(exc.message)
+            status = 400
+        else:
+            flash("Notification settings saved.", "success")
+            return redirect(url_for("notifications.settings"))
+    elif request.method == "POST":
+        status = 400
+    return render_template("notifications/settings.html", form=form, prefs=current, kinds=KINDS,
+                           channels=CHANNELS), status
+
+
+@bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+def unsubscribe(token: str):
+    form = FlaskForm()
+    try:
+        user, kind = services.read_unsubscribe_token(token)
+    except ValidationError as exc:
+        return render_template("notifications/unsubscribe.html", error=exc.message, form=form), 400
+    done = False
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            return render_template("notifications/unsubscribe.html", error="Please try the link again.",
+                                   form=form), 400
+        services.unsubscribe(token)
+        done = True
+    return render_template("notifications/unsubscribe.html", kind=KINDS[kind], done=done, form=form,
+                           email=user.email)

@@ -1,0 +1,2 @@
+"""Models of the portfolio feature."""
+from __future__ import annotations

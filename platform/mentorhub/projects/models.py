@@ -1,0 +1,2 @@
+"""Models of the projects feature."""
+from __future__ import annotations

@@ -1,0 +1,24 @@
+import click
+from flask import Blueprint, current_app
+
+from .runner import run, run_job
+from .registry import jobs
+
+bp = Blueprint("scheduler_cli", __name__, cli_group=None)
+
+
+@bp.cli.command("scheduler")
+def scheduler() -> None:
+    """Run the scheduler process (one per deployment)."""
+    run(current_app._get_current_object())
+
+
+@bp.cli.command("run-job")
+@click.argument("job_id")
+def run_one(job_id: str) -> None:
+    """Run one scheduled job now, e.g. `run-job deliver-outbox`."""
+    app = current_app._get_current_object()
+    by_id = {j.id: j for j in jobs(app)}
+    if job_id not in by_id:
+        raise click.ClickException(f"unknown job {job_id}; known: {', '.join(by_id)}")
+    click.echo(run_job(app, by_id[job_id]))

@@ -1,0 +1,28 @@
+"""Every scheduled job, with its trigger. The one list the scheduler process runs."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from flask import Flask
+
+
+@dataclass(frozen=True)
+class Job:
+    id: str
+    func: Callable[[], object]
+    trigger: str  # "interval" or "cron"
+    args: dict = field(default_factory=dict)
+
+
+def jobs(app: Flask) -> list[Job]:
+    from ..notifications import jobs as notifications
+    from . import services
+
+    cfg = app.config
+    return [
+        Job("heartbeat", services.heartbeat, "interval", {"seconds": cfg["SCHEDULER_HEARTBEAT_SECONDS"]}),
+        Job("deliver-outbox", notifications.deliver_outbox, "interval", {"seconds": cfg["SCHEDULER_OUTBOX_SECONDS"]}),
+        Job("daily-digests", notifications.send_daily_digests, "cron",
+            {"hour": cfg["DIGEST_HOUR_UTC"], "minute": 0, "timezone": "UTC"}),
+    ]

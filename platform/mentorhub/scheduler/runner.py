@@ -1,0 +1,61 @@
+"""The scheduler process: APScheduler's BlockingScheduler over the job registry.
+
+Run exactly one (``flask --app wsgi scheduler``); web workers never start it. Each run
+gets a fresh app context (so its DB session is cleaned up) and an exception in one job is
+logged without stopping the process.
+"""
+from __future__ import annotations
+
+import logging
+import signal
+from typing import Callable
+
+from apscheduler.schedulers.blocking import BlockingScheduler
+from flask import Flask
+
+from .registry import Job, jobs
+
+log = logging.getLogger("mentorhub.scheduler")
+
+
+def run_job(app: Flask, job: Job | Callable) -> object:
+    func = job.func if isinstance(job, Job) else job
+    name = job.id if isinstance(job, Job) else getattr(func, "__name__", "job")
+    with app.app_context():
+        try:
+            result = func()
+            log.info("job %s done: %s", name, result)
+            return result
+        except Exception:  # noqa: BLE001 - one failing job must not stop the others
+            log.exception("job %s failed", name)
+            from ..db import db
+
+            db.session.rollback()
+            return None
+
+
+def build_scheduler(app: Flask) -> BlockingScheduler:
+    scheduler = BlockingScheduler(timezone="UTC")
+    for job in jobs(app):
+        scheduler.add_job(run_job, job.trigger, args=[app, job], id=job.id, name=job.id,
+                          max_instances=1, coalesce=True, misfire_grace_time=60, **job.args)
+    return scheduler
+
+
+def run(app: Flask) -> None:
+    scheduler = build_scheduler(app)
+
+    def _stop(signum, _frame):
+        log.info("scheduler stopping (signal %s)", signum)
+        scheduler.shutdown(wait=False)
+
+    signal.signal(signal.SIGTERM, _stop)
+    log.info("scheduler starting with jobs: %s", ", ".join(j.id for j in scheduler.get_jobs()))
+    # Run each sweep once at start, so nothing waits for the first interval.
+    for job in jobs(app):
+        if job.trigger == "interval":
+            run_job(app, job)
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        pass

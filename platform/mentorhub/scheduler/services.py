@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+import os
+import socket
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from ..db import db, utcnow
+from .models import SchedulerHeartbeat
+
+
+def process_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def heartbeat(now: datetime | None = None) -> None:
+    now = now or utcnow()
+    name = process_name()
+    row = db.session.get(SchedulerHeartbeat, name)
+    if row is None:
+        db.session.add(SchedulerHeartbeat(name=name, last_seen_at=now))
+    else:
+        row.last_seen_at = now
+    db.session.commit()
+
+
+def last_seen() -> datetime | None:
+    return db.session.scalar(select(func.max(SchedulerHeartbeat.last_seen_at)))

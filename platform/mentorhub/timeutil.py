@@ -1,0 +1,53 @@
+"""Time zones: validation, conversion to the viewer's zone, formatting."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+UTC = timezone.utc
+
+
+@lru_cache(maxsize=1)
+def all_zones() -> tuple[str, ...]:
+    return tuple(sorted(z for z in available_timezones() if "/" in z or z == "UTC"))
+
+
+def is_valid_zone(name: str | None) -> bool:
+    if not name or name not in set(all_zones()):
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+@lru_cache(maxsize=512)
+def zone(name: str | None) -> ZoneInfo:
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def to_zone(dt: datetime, tz_name: str | None) -> datetime:
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return dt.astimezone(zone(tz_name))
+
+
+def format_local(dt: datetime | None, tz_name: str | None, fmt: str = "%a %d %b %Y, %H:%M %Z") -> str:
+    if dt is None:
+        return ""
+    return to_zone(dt, tz_name).strftime(fmt)
+
+
+def humanize_delta(seconds: float) -> str:
+    """'3 days', '5 hours', '12 minutes' — for waits and 'last seen'."""
+    seconds = max(0, int(seconds))
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            n = seconds // size
+            return f"{n} {unit}{'s' if n != 1 else ''}"
+    return "less than a minute"

@@ -1,0 +1,119 @@
+"""What every page shares: template filters, security headers, error pages, the login loader."""
+from __future__ import annotations
+
+import logging
+from urllib.parse import urlsplit
+
+from flask import Flask, jsonify, render_template, request
+from flask_limiter.errors import RateLimitExceeded
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from .errors import ServiceError
+from .markdown import render_markdown
+from .timeutil import format_local, humanize_delta
+
+log = logging.getLogger(__name__)
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def viewer_zone() -> str:
+    if current_user and current_user.is_authenticated:
+        return current_user.timezone or "UTC"
+    return "UTC"
+
+
+def localtime(dt, fmt: str = "%a %d %b %Y, %H:%M %Z", tz: str | None = None) -> str:
+    return format_local(dt, tz or viewer_zone(), fmt)
+
+
+def safe_next(target: str | None) -> str | None:
+    """Accept only a same-site relative path such as /mentors?page=2."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+def wants_json() -> bool:
+    return request.is_json or request.accept_mimetypes.best == "application/json"
+
+
+def error_response(status: int, message: str):
+    if wants_json():
+        return jsonify(error=message), status
+    return render_template("errors/error.html", status=status, message=message), status
+
+
+ERROR_MESSAGES = {
+    400: "The request could not be understood. Please check what you sent and try again.",
+    403: "You do not have permission to see or change this.",
+    404: "We could not find that page.",
+    405: "That action is not allowed here.",
+    413: "That upload is too large.",
+    429: "Too many attempts. Please wait a minute and try again.",
+    500: "Something went wrong on our side. It has been logged; please try again.",
+}
+
+
+def init_app(app: Flask) -> None:
+    from .accounts.services import load_user
+    from .extensions import login_manager
+
+    login_manager.user_loader(load_user)
+
+    app.jinja_env.filters["localtime"] = localtime
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["humanize_delta"] = humanize_delta
+    app.jinja_env.globals["viewer_zone"] = viewer_zone
+
+    @app.context_processor
+    def _header_context():
+        unread = 0
+        if current_user.is_authenticated:
+            from .notifications.services import unread_count
+
+            unread = unread_count(current_user)
+        return {"unread_notifications": unread, "site_name": app.config["SITE_NAME"],
+                "nav_endpoints": app.view_functions}
+
+    @app.after_request
+    def _security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if app.config.get("SESSION_COOKIE_SECURE"):
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        return response
+
+    @app.errorhandler(ServiceError)
+    def _service_error(exc: ServiceError):
+        return error_response(exc.status, exc.message)
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(exc):
+        return error_response(400, "Your form expired or was not sent from this site. Please reload the page and try again.")
+
+    @app.errorhandler(RateLimitExceeded)
+    def _rate_limited(exc):
+        return error_response(429, ERROR_MESSAGES[429])
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException):
+        code = exc.code or 500
+        return error_response(code, ERROR_MESSAGES.get(code, exc.description or "Error"))
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc):
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return error_response(500, ERROR_MESSAGES[500])

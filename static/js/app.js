@@ -1,0 +1,27 @@
+// Progressive enhancement only: every flow works without this file.
+document.addEventListener("DOMContentLoaded", () => {
+  // Type-to-filter for long option lists: <input data-filter-for="ID"> filters the options of <select id=ID>
+  // or the [data-filter-item] children of the element with that id.
+  document.querySelectorAll("[data-filter-for]").forEach((input) => {
+    const target = document.getElementById(input.dataset.filterFor);
+    if (!target) return;
+    input.hidden = false;
+    input.addEventListener("input", () => {
+      const q = input.value.trim().toLowerCase();
+      const items = target.tagName === "SELECT" ? target.options : target.querySelectorAll("[data-filter-item]");
+      for (const item of items) {
+        const text = (item.dataset.filterText || item.textContent).toLowerCase();
+        item.hidden = q !== "" && !text.includes(q);
+      }
+    });
+  });
+  // Ask before destructive actions: <form data-confirm="Really?">
+  document.querySelectorAll("form[data-confirm]").forEach((form) => {
+    form.addEventListener("submit", (e) => { if (!window.confirm(form.dataset.confirm)) e.preventDefault(); });
+  });
+  // Register form: send the browser's time zone so new accounts start in the right zone.
+  const tz = document.querySelector("input[name=timezone][type=hidden]");
+  if (tz && !tz.value || (tz && tz.value === "UTC")) {
+    try { tz.value = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC"; } catch (e) { /* keep UTC */ }
+  }
+});

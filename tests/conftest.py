@@ -1,0 +1,325 @@
+"""Shared fixtures, flaskr-style: app, client, runner, make_user, login_as, and the real
+servers some suites need (PostgreSQL, SMTP on loopback, Chromium through Playwright).
+
+Locally a suite whose server or browser is missing is skipped; with CI=true it fails.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from mentorhub import create_app, models  # noqa: F401  (every table on the metadata)
+from mentorhub.config import TestConfig
+from mentorhub.db import Base, db, make_engine
+from support import PASSWORD, free_port, require
+
+# Each feature's shared fixtures live in tests/fixtures/<feature>.py.
+pytest_plugins = [
+    "fixtures.profiles",
+    "fixtures.projects",
+    "fixtures.matching",
+    "fixtures.mentoring",
+    "fixtures.events",
+    "fixtures.portfolio",
+]
+
+
+# ---- SQLite app ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    """A SQLite file with the full schema, built once and copied for every test."""
+    path = tmp_path_factory.mktemp("template") / "schema.db"
+    engine = make_engine(f"sqlite:///{path}")
+    Base.metadata.create_all(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def password_hash() -> str:
+    from werkzeug.security import generate_password_hash
+
+    return generate_password_hash(PASSWORD, method="scrypt")
+
+
+def build_app(url: str, **overrides):
+    class Config(TestConfig):
+        DATABASE_URL = url
+
+    for key, value in overrides.items():
+        setattr(Config, key, value)
+    return create_app(Config)
+
+
+@pytest.fixture
+def app_config() -> dict:
+    """Override to change settings for one test module: return a dict of config values."""
+    return {}
+
+
+@pytest.fixture
+def app(tmp_path, sqlite_template, app_config):
+    path = tmp_path / "test.db"
+    shutil.copy(sqlite_template, path)
+    application = build_app(f"sqlite:///{path}", **app_config)
+    yield application
+    application.extensions["db_engine"].dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def user_factory(app, password_hash):
+    """A make_user for ``app``: every user's password is PASSWORD."""
+    from mentorhub.accounts.models import User
+
+    counter = iter(range(1, 1_000_000))
+
+    def _make(**kw):
+        n = next(counter)
+        kw.setdefault("email", f"user{n}-{uuid.uuid4().hex[:6]}@example.com")
+        kw.setdefault("display_name", f"User {n}")
+        kw.setdefault("password_hash", password_hash)
+        with app.app_context():
+            user = User(**kw)
+            db.session.add(user)
+            db.session.commit()
+            return user
+
+    return _make
+
+
+@pytest.fixture
+def make_user(app, password_hash):
+    """make_user(email=..., display_name=..., is_admin=..., timezone=...) -> User (detached)."""
+    return user_factory(app, password_hash)
+
+
+@pytest.fixture
+def login_as(client):
+    """Log the test client in as ``user`` through the real login form."""
+
+    def _login(user, c=None):
+        c = c or client
+        resp = c.post("/login", data={"email": user.email, "password": PASSWORD})
+        assert resp.status_code == 302, resp.get_data(as_text=True)[:500]
+        return c
+
+    return _login
+
+
+@pytest.fixture
+def frozen():
+    """frozen(datetime) freezes the clock (time-machine, no ticking); returns the traveller."""
+    import time_machine
+
+    travellers = []
+
+    def _freeze(when: datetime):
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=timezone.utc)
+        t = time_machine.travel(when, tick=False)
+        traveller = t.start()
+        travellers.append(t)
+        return traveller
+
+    yield _freeze
+    for t in reversed(travellers):
+        t.stop()
+
+
+# ---- PostgreSQL ----------------------------------------------------------------------------
+
+
+def _pg_bin() -> Path | None:
+    for base in sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True):
+        if (base / "initdb").exists() and (base / "pg_ctl").exists():
+            return base
+    return None
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A throwaway PostgreSQL server (initdb + pg_ctl), or TEST_DATABASE_URL when set.
+    Yields an admin URL without a database name."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        yield url.rsplit("/", 1)[0]
+        return
+    bindir = _pg_bin()
+    require(bindir is not None, "PostgreSQL binaries not found under /usr/lib/postgresql")
+    root = os.geteuid() == 0
+    tmp = Path(tempfile.mkdtemp(prefix="mentorhub-pg-"))
+    data = tmp / "data"
+    port = free_port()
+    if root:
+        shutil.chown(tmp, "postgres", "postgres")
+        tmp.chmod(0o700)
+
+    def run(*args: str) -> None:
+        cmd = " ".join(str(a) for a in args)
+        full = ["su", "postgres", "-c", cmd] if root else ["bash", "-c", cmd]
+        subprocess.run(full, check=True, capture_output=True, timeout=120)
+
+    run(bindir / "initdb", "-D", data, "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8")
+    opts = f"-p {port} -k {tmp} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
+    run(bindir / "pg_ctl", "-D", data, "-o", f"'{opts}'", "-l", tmp / "log", "-w", "start")
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}"
+    finally:
+        run(bindir / "pg_ctl", "-D", data, "-m", "immediate", "stop")
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+@pytest.fixture
+def pg_url(pg_server):
+    """A fresh, empty database on the test server; dropped afterwards."""
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(f"{pg_server}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield f"{pg_server}/{name}"
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def any_app(request, tmp_path, sqlite_template, app_config):
+    """The app on SQLite and again on PostgreSQL: for concurrency and migration-sensitive tests."""
+    if request.param == "sqlite":
+        path = tmp_path / "test.db"
+        shutil.copy(sqlite_template, path)
+        url = f"sqlite:///{path}"
+    else:
+        url = request.getfixturevalue("pg_url")
+        engine = make_engine(url)
+        Base.metadata.create_all(engine)
+        engine.dispose()
+    application = build_app(url, **app_config)
+    yield application
+    application.extensions["db_engine"].dispose()
+
+
+# ---- SMTP on loopback ----------------------------------------------------------------------
+
+
+class _Inbox:
+    def __init__(self):
+        self.messages = []
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd protocol)
+        import email
+
+        msg = email.message_from_bytes(envelope.content)
+        with self.lock:
+            self.messages.append({"from": envelope.mail_from, "to": list(envelope.rcpt_tos), "message": msg,
+                                  "subject": msg["Subject"], "body": msg.get_payload(decode=True).decode()
+                                  if not msg.is_multipart() else msg.get_body().get_content()})
+        return "250 OK"
+
+    def wait_for(self, count: int = 1, timeout: float = 10.0) -> list[dict]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.lock:
+                if len(self.messages) >= count:
+                    return list(self.messages)
+            time.sleep(0.05)
+        return list(self.messages)
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server (aiosmtpd) on 127.0.0.1; ``.messages`` holds what arrived."""
+    try:
+        from aiosmtpd.controller import Controller
+    except ImportError:
+        require(False, "aiosmtpd is not installed")
+    inbox = _Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    inbox.host, inbox.port = "127.0.0.1", port
+    yield inbox
+    controller.stop()
+
+
+# ---- a live server and a real browser ----------------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        require(False, "playwright is not installed")
+    require(Path(CHROMIUM).exists(), f"{CHROMIUM} not found (apt-get install chromium)")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def live_app(tmp_path, sqlite_template):
+    """The app as a browser sees it: CSRF on, served from a file database."""
+    path = tmp_path / "live.db"
+    shutil.copy(sqlite_template, path)
+    return build_app(f"sqlite:///{path}", WTF_CSRF_ENABLED=True, TESTING=False)
+
+
+@pytest.fixture
+def live_server(live_app):
+    from werkzeug.serving import make_server
+
+    port = free_port()
+    server = make_server("127.0.0.1", port, live_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    live_app.config["BASE_URL"] = f"http://127.0.0.1:{port}"
+    yield live_app.config["BASE_URL"]
+    server.shutdown()
+    thread.join(timeout=5)
+    live_app.extensions["db_engine"].dispose()
+
+
+@pytest.fixture
+def make_live_user(live_app, password_hash):
+    """make_user for the live server's database."""
+    return user_factory(live_app, password_hash)
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server, timezone_id="UTC")
+    pg = context.new_page()
+    pg.set_default_timeout(10_000)
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    pg.js_errors = errors
+    yield pg
+    context.close()
