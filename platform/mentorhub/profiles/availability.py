@@ -1,0 +1,204 @@
+"""Weekly availability across time zones. Pure functions: no database, no Flask.
+
+A window is ``(weekday, start_minute, end_minute)`` in the owner's local wall-clock time
+(weekday 0 = Monday, minutes after local midnight, ``end_minute <= 1440``). Windows are
+turned into concrete UTC instants for one concrete week, so daylight-saving changes are
+always right: the overlap of a Berlin and a New York user differs in the March weeks when
+only one side has switched.
+
+Overlap and grids are measured over the UTC week that starts Monday 00:00 UTC of
+``week_start``; local weeks either side are included so a Sunday-evening window in
+Los Angeles (Monday morning UTC) counts in the right UTC week.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta, timezone
+
+import numpy as np
+
+from ..errors import ValidationError
+from ..timeutil import zone
+
+Window = tuple[int, int, int]
+Interval = tuple[datetime, datetime]
+
+UTC = timezone.utc
+MINUTES_PER_DAY = 24 * 60
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+WEEKDAY_SHORT = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def monday_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def current_week_start(now: datetime | None = None) -> date:
+    now = now or datetime.now(UTC)
+    return monday_of(now.astimezone(UTC).date())
+
+
+def _local_instant(day: date, minute: int, tz_name: str) -> datetime:
+    """The UTC instant of wall-clock ``minute`` on ``day`` in the zone (fold=0 on ambiguity)."""
+    extra_days, minute = divmod(minute, MINUTES_PER_DAY)
+    wall = datetime.combine(day + timedelta(days=extra_days), time(minute // 60, minute % 60))
+    local = wall.replace(tzinfo=zone(tz_name))
+    # A wall time inside a spring-forward gap does not exist; zoneinfo maps it past the gap.
+    return local.astimezone(UTC)
+
+
+def merge(intervals: list[Interval]) -> list[Interval]:
+    """Sorted, with overlapping or touching intervals joined."""
+    out: list[Interval] = []
+    for start, end in sorted(i for i in intervals if i[1] > i[0]):
+        if out and start <= out[-1][1]:
+            if end > out[-1][1]:
+                out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
+    return out
+
+
+def utc_intervals(windows, tz_name: str, week_start: date) -> list[Interval]:
+    """Aware-UTC intervals of the windows in the local week that starts Monday ``week_start``."""
+    week_start = monday_of(week_start)
+    intervals = []
+    for weekday, start, end in windows:
+        day = week_start + timedelta(days=int(weekday))
+        intervals.append((_local_instant(day, int(start), tz_name), _local_instant(day, int(end), tz_name)))
+    return merge(intervals)
+
+
+def _utc_week_intervals(windows, tz_name: str, week_start: date) -> list[Interval]:
+    """Intervals clipped to the UTC week [Monday 00:00 UTC, +7 days) of ``week_start``."""
+    week_start = monday_of(week_start)
+    lo = datetime.combine(week_start, time(0), tzinfo=UTC)
+    hi = lo + timedelta(days=7)
+    out = []
+    for offset in (-7, 0, 7):
+        for start, end in utc_intervals(windows, tz_name, week_start + timedelta(days=offset)):
+            start, end = max(start, lo), min(end, hi)
+            if end > start:
+                out.append((start, end))
+    return merge(out)
+
+
+def intersect(a: list[Interval], b: list[Interval]) -> list[Interval]:
+    """Intersection of two merged, sorted interval lists."""
+    i = j = 0
+    out = []
+    while i < len(a) and j < len(b):
+        start = max(a[i][0], b[j][0])
+        end = min(a[i][1], b[j][1])
+        if end > start:
+            out.append((start, end))
+        if a[i][1] < b[j][1]:
+            i += 1
+        else:
+            j += 1
+    return out
+
+
+def overlap_intervals(a_windows, a_tz: str, b_windows, b_tz: str, week_start: date | None = None) -> list[Interval]:
+    week_start = week_start or current_week_start()
+    return intersect(_utc_week_intervals(a_windows, a_tz, week_start), _utc_week_intervals(b_windows, b_tz, week_start))
+
+
+def overlap_hours(a_windows, a_tz: str, b_windows, b_tz: str, week_start: date | None = None) -> float:
+    """Hours per week (the UTC week of ``week_start``; None: this week) when both are free."""
+    total = sum((end - start).total_seconds() for start, end in overlap_intervals(a_windows, a_tz, b_windows, b_tz, week_start))
+    return round(total / 3600, 2)
+
+
+def week_grid(windows, tz_name: str, week_start: date, slot_minutes: int = 30) -> np.ndarray:
+    """Boolean slots of the UTC week from Monday 00:00 UTC; a slot is free only if wholly inside a window."""
+    slots = 7 * MINUTES_PER_DAY // slot_minutes
+    grid = np.zeros(slots, dtype=bool)
+    lo = datetime.combine(monday_of(week_start), time(0), tzinfo=UTC)
+    step = slot_minutes * 60
+    for start, end in _utc_week_intervals(windows, tz_name, week_start):
+        first = -(-int((start - lo).total_seconds()) // step)  # ceil
+        last = int((end - lo).total_seconds()) // step  # floor
+        if last > first:
+            grid[max(first, 0):min(last, slots)] = True
+    return grid
+
+
+def windows_in_zone(windows, from_tz: str, to_tz: str, week_start: date) -> list[Interval]:
+    """The windows of the local week ``week_start`` (in ``from_tz``) as aware datetimes in ``to_tz``."""
+    target = zone(to_tz)
+    return [(s.astimezone(target), e.astimezone(target)) for s, e in utc_intervals(windows, from_tz, week_start)]
+
+
+def validate_windows(windows) -> None:
+    """ValidationError (field "windows") for malformed, inverted, out-of-range or overlapping windows."""
+    seen = []
+    for window in windows:
+        try:
+            weekday, start, end = (int(v) for v in window)
+        except (TypeError, ValueError):
+            raise ValidationError("Each availability window needs a day, a start and an end.", field="windows") from None
+        if not 0 <= weekday <= 6:
+            raise ValidationError("Choose a day from Monday to Sunday for each availability window.", field="windows")
+        if not (0 <= start <= MINUTES_PER_DAY and 0 <= end <= MINUTES_PER_DAY):
+            raise ValidationError("Availability times must lie within the day (00:00 to 24:00).", field="windows")
+        if end <= start:
+            raise ValidationError(
+                f"The window on {WEEKDAY_NAMES[weekday]} ends before it starts ({format_minute(start)}–"
+                f"{format_minute(end)}). To cover midnight, add one window on each day.", field="windows")
+        seen.append((weekday, start, end))
+    seen.sort()
+    for (d1, s1, e1), (d2, s2, e2) in zip(seen, seen[1:]):
+        if d1 == d2 and s2 < e1:
+            raise ValidationError(
+                f"Two windows on {WEEKDAY_NAMES[d1]} overlap ({format_minute(s1)}–{format_minute(e1)} and "
+                f"{format_minute(s2)}–{format_minute(e2)}). Join them into one window.", field="windows")
+
+
+def format_minute(minute: int) -> str:
+    return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+def parse_minute(text: str, is_end: bool = False) -> int:
+    """'18:30' -> 1110. '24:00' (or '00:00' as an end) means midnight at the end of the day."""
+    text = (text or "").strip()
+    try:
+        hours, minutes = text.split(":")
+        h, m = int(hours), int(minutes)
+    except ValueError:
+        raise ValidationError(f"Write times as HH:MM, such as 18:30 (got {text!r}).", field="windows") from None
+    if h == 24 and m == 0:
+        return MINUTES_PER_DAY
+    if not (0 <= h <= 23 and 0 <= m <= 59):
+        raise ValidationError(f"{text} is not a time of day.", field="windows")
+    value = h * 60 + m
+    return MINUTES_PER_DAY if is_end and value == 0 else value
+
+
+def parse_weekday(text: str) -> int:
+    t = (text or "").strip().lower()
+    for i, name in enumerate(WEEKDAY_NAMES):
+        if t and (t == name.lower() or t == name.lower()[:3] or t == str(i)):
+            return i
+    raise ValidationError(f"{text!r} is not a day of the week.", field="windows")
+
+
+def format_windows(windows) -> str:
+    """'Tue 18:00-20:00; Thu 07:00-08:30' (the import/export form)."""
+    return "; ".join(f"{WEEKDAY_SHORT[d]} {format_minute(s)}-{format_minute(e)}" for d, s, e in sorted(windows))
+
+
+def parse_windows(text: str) -> list[Window]:
+    """The inverse of format_windows; validates the result."""
+    windows = []
+    for part in (text or "").replace(",", ";").split(";"):
+        part = part.strip()
+        if not part:
+            continue
+        try:
+            day, span = part.split(None, 1)
+            start, end = span.replace("–", "-").split("-")
+        except ValueError:
+            raise ValidationError(f"Write availability as 'Tue 18:00-20:00' (got {part!r}).", field="windows") from None
+        windows.append((parse_weekday(day), parse_minute(start), parse_minute(end, is_end=True)))
+    validate_windows(windows)
+    return windows
