@@ -25,6 +25,7 @@ from support import PASSWORD, free_port, require
 
 # Each feature's shared fixtures live in tests/fixtures/<feature>.py.
 pytest_plugins = [
+    "fixtures.accounts",
     "fixtures.profiles",
     "fixtures.projects",
     "fixtures.matching",

@@ -67,6 +67,8 @@ class Config:
     UNSUBSCRIBE_TOKEN_MAX_AGE = _int("UNSUBSCRIBE_TOKEN_MAX_AGE", 60 * 60 * 24 * 90)
     ADMIN_USERS_PAGE_SIZE = _int("ADMIN_USERS_PAGE_SIZE", 50)
     ADMIN_SEARCH_MAX = _int("ADMIN_SEARCH_MAX", 100)  # characters of an admin search query
+    ADMIN_USERS_PAGE_SIZE = _int("ADMIN_USERS_PAGE_SIZE", 50)
+    ADMIN_SEARCH_MAX = _int("ADMIN_SEARCH_MAX", 100)  # characters of an admin search query
 
     # Email: SMTP delivery when SMTP_HOST is set, otherwise mail is written to the log
     SMTP_HOST = _env("SMTP_HOST")

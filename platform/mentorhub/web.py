@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 from urllib.parse import urlsplit
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, has_request_context, jsonify, render_template, request, url_for
 from flask_limiter.errors import RateLimitExceeded
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -34,13 +34,28 @@ def localtime(dt, fmt: str = "%a %d %b %Y, %H:%M %Z", tz: str | None = None) -> 
 
 
 def safe_next(target: str | None) -> str | None:
-    """Accept only a same-site relative path such as /mentors?page=2."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    """Accept only a same-site relative path such as /mentors?page=2.
+
+    Rejects absolute URLs, scheme-relative ``//host``, backslashes (browsers read ``/\\host``
+    as ``//host``) and any whitespace or control character (browsers drop tabs and
+    newlines, so ``/\t/host`` would become ``//host``)."""
+    if not target or len(target) > 2000 or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in target):
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc:
         return None
     return target
+
+
+def external_url(endpoint: str, **values) -> str:
+    """An absolute link on BASE_URL, for emails; works in web requests and in scheduler jobs."""
+    base = current_app.config["BASE_URL"].rstrip("/")
+    if has_request_context():
+        return base + url_for(endpoint, **values)
+    with current_app.test_request_context("/"):
+        return base + url_for(endpoint, **values)
 
 
 def wants_json() -> bool:
@@ -81,7 +96,10 @@ def init_app(app: Flask) -> None:
         if current_user.is_authenticated:
             from .notifications.services import unread_count
 
-            unread = unread_count(current_user)
+            try:
+                unread = unread_count(current_user)
+            except Exception:  # noqa: BLE001 - an error page must render even when the DB is down
+                log.exception("could not count unread notifications")
         return {"unread_notifications": unread, "site_name": app.config["SITE_NAME"],
                 "nav_endpoints": app.view_functions}
 
@@ -116,4 +134,10 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unexpected(exc):
         log.exception("unhandled error on %s %s", request.method, request.path)
+        from .db import db
+
+        try:
+            db.session.rollback()
+        except Exception:  # noqa: BLE001
+            log.exception("rollback after an unhandled error failed")
         return error_response(500, ERROR_MESSAGES[500])

@@ -5,16 +5,18 @@ import logging
 from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app, url_for
+from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 
 from ..db import db, utcnow
 from ..errors import NotFound, PermissionDenied, ValidationError
+from ..pagination import Page, paginate
 from ..timeutil import is_valid_zone
-from .models import User, new_token
+from .models import Block, User, new_token
 
 log = logging.getLogger(__name__)
 
@@ -101,8 +103,9 @@ def register(display_name: str, email: str, password: str, timezone: str = "UTC"
     check_password_rules(password, [name, email])
     if not is_valid_zone(timezone):
         timezone = "UTC"
-    if find_by_email(email) is not None:
-        _notify_existing_owner(email)
+    existing = find_by_email(email)
+    if existing is not None:
+        _notify_existing_owner(existing)
         raise ValidationError(GENERIC_REGISTER_ERROR)
     user = User(email=email, display_name=name, password_hash=hash_password(password), timezone=timezone)
     db.session.add(user)
@@ -110,18 +113,21 @@ def register(display_name: str, email: str, password: str, timezone: str = "UTC"
     return user
 
 
-def _notify_existing_owner(email: str) -> None:
+def _notify_existing_owner(user: User) -> None:
+    """Tell the owner (at most once a day) that someone tried to register with their email."""
     from ..notifications.services import queue_email
 
+    if user.is_deleted:
+        return
     queue_email(
-        to=email,
+        to=user.email,
         subject="Someone tried to register with your email",
         body=(
             "Someone tried to create a mentorhub account with this email address, which already "
             "has one. If it was you, log in or reset your password:\n\n"
             f"{external_url('accounts.reset_request')}\n\nIf it was not you, ignore this message."
         ),
-        key=None,
+        key=f"register-attempt:{user.id}:{utcnow().date().isoformat()}",
     )
     db.session.commit()
 
@@ -200,7 +206,9 @@ def _serializer(salt: str) -> URLSafeTimedSerializer:
 
 
 def external_url(endpoint: str, **values) -> str:
-    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, _external=False, **values)
+    from ..web import external_url as _external_url
+
+    return _external_url(endpoint, **values)
 
 
 def make_reset_token(user: User) -> str:
@@ -303,6 +311,127 @@ def set_organiser(actor: User, user: User, organiser: bool) -> None:
     db.session.commit()
 
 
+def make_admin(actor: User, user: User) -> None:
+    if not actor.is_admin:
+        raise PermissionDenied()
+    if user.is_deleted:
+        raise ValidationError("A deleted account cannot become an admin.")
+    user.is_admin = True
+    db.session.commit()
+
+
+def require_admin(actor: User) -> None:
+    if not (actor and actor.is_authenticated and actor.is_admin):
+        raise PermissionDenied("Only admins can see this page.")
+
+
+def search_users(actor: User, query: str, page: int) -> Page:
+    """Admin list of accounts, newest first, filtered by email or display name."""
+    require_admin(actor)
+    stmt = select(User).where(User.is_deleted.is_(False))
+    query = (query or "").strip()[: current_app.config["ADMIN_SEARCH_MAX"]]
+    if query:
+        pattern = "%" + query.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        stmt = stmt.where(or_(func.lower(User.email).like(pattern, escape="\\"),
+                              func.lower(User.display_name).like(pattern, escape="\\")))
+    stmt = stmt.order_by(User.created_at.desc(), User.id.desc())
+    return paginate(db.session, stmt, page, current_app.config["ADMIN_USERS_PAGE_SIZE"])
+
+
+ADMIN_ACTIONS = {
+    "suspend": ("Suspend", "They are logged out at once and cannot log in until unsuspended."),
+    "unsuspend": ("Unsuspend", "They can log in again."),
+    "grant-organiser": ("Make organiser", "They can create and run meetups."),
+    "revoke-organiser": ("Remove organiser rights", "They can no longer create meetups."),
+    "make-admin": ("Make admin", "They can manage every account, including yours."),
+}
+
+
+def admin_action(actor: User, user: User, action: str) -> None:
+    if action not in ADMIN_ACTIONS:
+        raise NotFound("No such action.")
+    if action == "suspend":
+        set_suspended(actor, user, True)
+    elif action == "unsuspend":
+        set_suspended(actor, user, False)
+    elif action == "grant-organiser":
+        set_organiser(actor, user, True)
+    elif action == "revoke-organiser":
+        set_organiser(actor, user, False)
+    else:
+        make_admin(actor, user)
+
+
+# ---- blocking -------------------------------------------------------------------------------
+
+
+def block(actor: User, user: User) -> Block | None:
+    """``actor`` blocks ``user``. Blocking twice is harmless (returns None the second time)."""
+    if not actor.is_authenticated:
+        raise PermissionDenied()
+    if user.id == actor.id:
+        raise ValidationError("You cannot block yourself.")
+    if user.is_deleted:
+        raise NotFound("No such member.")
+    if db.session.scalar(select(Block.id).where(Block.blocker_id == actor.id, Block.blocked_id == user.id)):
+        return None
+    row = Block(blocker_id=actor.id, blocked_id=user.id, created_at=utcnow())
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+    except IntegrityError:  # a concurrent request blocked first
+        return None
+    _bump_people_index()
+    db.session.commit()
+    return row
+
+
+def unblock(actor: User, user: User) -> bool:
+    result = db.session.execute(
+        delete(Block).where(Block.blocker_id == actor.id, Block.blocked_id == user.id)
+    )
+    if result.rowcount:
+        _bump_people_index()
+    db.session.commit()
+    return bool(result.rowcount)
+
+
+def _bump_people_index() -> None:
+    """Matching caches candidate lists; a block changes who may be matched."""
+    try:
+        from ..matching.generation import PEOPLE, bump
+    except ImportError:  # matching not installed
+        return
+    bump(PEOPLE)
+
+
+def is_blocked_between(a_id: int, b_id: int) -> bool:
+    """True when either person blocked the other."""
+    return db.session.scalar(
+        select(Block.id).where(
+            or_((Block.blocker_id == a_id) & (Block.blocked_id == b_id),
+                (Block.blocker_id == b_id) & (Block.blocked_id == a_id))
+        ).limit(1)
+    ) is not None
+
+
+def blocked_pairs() -> set[tuple[int, int]]:
+    """Every blocked pair in both directions: (a, b) in the set means a and b must not meet."""
+    pairs: set[tuple[int, int]] = set()
+    for blocker, blocked in db.session.execute(select(Block.blocker_id, Block.blocked_id)):
+        pairs.add((blocker, blocked))
+        pairs.add((blocked, blocker))
+    return pairs
+
+
+def blocks_by(actor: User) -> list[tuple[Block, User]]:
+    rows = db.session.execute(
+        select(Block, User).join(User, User.id == Block.blocked_id)
+        .where(Block.blocker_id == actor.id).order_by(Block.created_at.desc(), Block.id.desc())
+    ).all()
+    return [(b, u) for b, u in rows]
+
+
 # ---- personal data ----------------------------------------------------------------------
 
 
@@ -320,6 +449,10 @@ def export_data(user: User) -> dict:
             "last_seen_at": user.last_seen_at.isoformat() if user.last_seen_at else None,
         }
     }
+    data["blocked_members"] = [
+        {"user_id": u.id, "display_name": u.display_name, "created_at": b.created_at.isoformat()}
+        for b, u in blocks_by(user)
+    ]
     for name, export, _erase in sections():
         data[name] = export(user)
     return data
@@ -333,10 +466,15 @@ def delete_account(user: User, password: str) -> None:
 
     for _name, _export, erase in sections():
         erase(user)
+    # The blocks this person made are theirs; blocks others made against them stay in force.
+    db.session.execute(delete(Block).where(Block.blocker_id == user.id))
     user.email = f"deleted-{user.id}@deleted.invalid"
     user.display_name = "Former member"
     user.password_hash = ""
     user.is_deleted = True
     user.is_admin = False
+    user.is_organiser = False
+    user.timezone = "UTC"
+    user.last_seen_at = None
     user.session_token = new_token()
     db.session.commit()

@@ -5,10 +5,12 @@ import json
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
 
-from ..errors import ValidationError
+from ..errors import NotFound, ValidationError
 from ..extensions import limiter
 from ..forms import render_form, show_service_error
+from ..pagination import parse_page
 from ..web import safe_next
 from . import services
 from .forms import (
@@ -104,7 +106,10 @@ def change_password():
         except ValidationError as exc:
             show_service_error(form, exc)
         else:
-            login_user(current_user._get_current_object())  # the token rotated; keep this session
+            # The token rotated: log this session in again (other sessions are now invalid),
+            # renewing the remember-me cookie if this device had one.
+            remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+            login_user(current_user._get_current_object(), remember=remembered)
             flash("Password changed. Other devices have been logged out.", "success")
             return redirect(url_for("accounts.settings"))
     return render_form("accounts/password.html", form)
@@ -178,3 +183,70 @@ def reset_password(token: str):
             flash("Your password is set. Log in with it now.", "success")
             return redirect(url_for("accounts.login"))
     return render_form("accounts/reset_password.html", form, token=token)
+
+
+# ---- blocking ---------------------------------------------------------------------------------
+
+
+@bp.get("/account/blocked")
+@login_required
+def blocked():
+    return render_template("accounts/blocked.html", blocks=services.blocks_by(current_user), form=FlaskForm())
+
+
+@bp.post("/block/<int:user_id>")
+@login_required
+def block(user_id: int):
+    """Other pages link here with a small form (csrf_token, optional next)."""
+    form = FlaskForm()
+    if not form.validate_on_submit():
+        raise ValidationError("Your form expired. Please reload the page and try again.")
+    user = services.get_user(user_id)
+    services.block(current_user, user)
+    flash(f"You blocked {user.display_name}. You will not be matched or contacted by each other.", "success")
+    return redirect(safe_next(request.form.get("next")) or url_for("accounts.blocked"))
+
+
+@bp.post("/unblock/<int:user_id>")
+@login_required
+def unblock(user_id: int):
+    form = FlaskForm()
+    if not form.validate_on_submit():
+        raise ValidationError("Your form expired. Please reload the page and try again.")
+    user = services.get_user(user_id)
+    if services.unblock(current_user, user):
+        flash(f"You unblocked {user.display_name}.", "success")
+    return redirect(safe_next(request.form.get("next")) or url_for("accounts.blocked"))
+
+
+# ---- admin ------------------------------------------------------------------------------------
+
+
+@bp.get("/admin/users")
+@login_required
+def admin_users():
+    query = request.args.get("q", "")
+    page = services.search_users(current_user, query, parse_page(request.args.get("page")))
+    return render_template("accounts/admin_users.html", page=page, q=query, actions=services.ADMIN_ACTIONS)
+
+
+@bp.route("/admin/users/<int:user_id>/<action>", methods=["GET", "POST"])
+@login_required
+def admin_user_action(user_id: int, action: str):
+    """GET asks for confirmation (works without JavaScript); POST does it."""
+    services.require_admin(current_user)
+    if action not in services.ADMIN_ACTIONS:
+        raise NotFound("No such action.")
+    user = services.get_user(user_id)
+    form = FlaskForm()
+    if form.validate_on_submit():
+        try:
+            services.admin_action(current_user, user, action)
+        except ValidationError as exc:
+            show_service_error(form, exc)
+        else:
+            flash(f"{services.ADMIN_ACTIONS[action][0]}: done for {user.display_name}.", "success")
+            return redirect(safe_next(request.form.get("next")) or url_for("accounts.admin_users"))
+    return render_form("accounts/admin_confirm.html", form, user=user, action=action,
+                       label=services.ADMIN_ACTIONS[action][0], effect=services.ADMIN_ACTIONS[action][1],
+                       next=safe_next(request.args.get("next") or request.form.get("next")) or "")

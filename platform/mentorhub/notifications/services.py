@@ -22,6 +22,9 @@ from .models import Notification, NotificationPreference, OutboxEmail
 
 log = logging.getLogger(__name__)
 
+# The unsubscribe token "kind" of a digest email: it turns off every kind sent by digest.
+DIGEST = "digest"
+
 
 # ---- sending --------------------------------------------------------------------------
 
@@ -189,15 +192,25 @@ def read_unsubscribe_token(token: str) -> tuple[User, str]:
     except BadSignature:
         raise ValidationError("This unsubscribe link is not valid.") from None
     user = db.session.get(User, data.get("u"))
-    if user is None or user.is_deleted or data.get("k") not in KINDS:
+    if user is None or user.is_deleted or (data.get("k") not in KINDS and data.get("k") != DIGEST):
         raise ValidationError("This unsubscribe link is not valid.")
     return user, data["k"]
 
 
+def unsubscribe_label(kind: str) -> str:
+    return "the daily digest" if kind == DIGEST else f"“{KINDS[kind].label}”"
+
+
 def unsubscribe(token: str) -> tuple[User, str]:
-    """Turn off email for one kind; the signed token is the proof, no login needed."""
+    """Turn off email for one kind (or every kind in the digest); the signed token is the
+    proof, no login needed."""
     user, kind = read_unsubscribe_token(token)
-    _set_channel(user, kind, "off")
+    if kind == DIGEST:
+        for name, channel in preferences(user).items():
+            if channel == "digest":
+                _set_channel(user, name, "off")
+    else:
+        _set_channel(user, kind, "off")
     db.session.commit()
     return user, kind
 
@@ -268,7 +281,7 @@ def deliver_outbox(now: datetime | None = None) -> dict[str, int]:
                 log.info("mail (SMTP not configured) to=%s subject=%s\n%s", row.to_addr, row.subject, row.body)
                 counts["logged"] += 1
             row.status, row.sent_at, row.last_error = "sent", utcnow(), None
-        except (OSError, smtplib.SMTPException) as exc:
+        except Exception as exc:  # noqa: BLE001 - any failure: retry later, never lose the row
             row.attempts += 1
             row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
             if row.attempts >= cfg["OUTBOX_MAX_ATTEMPTS"]:
@@ -299,12 +312,17 @@ def send_digests(now: datetime | None = None) -> int:
     for user_id, notes in by_user.items():
         user = db.session.get(User, user_id)
         if user is not None and not user.is_deleted and not user.is_suspended:
-            lines = [f"- {n.title}" + (f"\n  {_absolute(n.link)}" if n.link else "") for n in notes]
-            body = f"Here is what happened on mentorhub since your last digest ({len(notes)}):\n\n" + "\n".join(lines)
-            if queue_email(to=user.email, subject=f"Your mentorhub digest: {len(notes)} update(s)", body=body,
-                           key=f"digest:{user_id}:{now.date().isoformat()}:{notes[-1].id}", user=user,
-                           kind=notes[0].kind):
-                sent += 1
+            # A kind switched away from the digest since it was notified is left out.
+            prefs = preferences(user)
+            wanted = [n for n in notes if prefs.get(n.kind) == "digest"]
+            if wanted:
+                lines = [f"- {n.title}" + (f"\n  {_absolute(n.link)}" if n.link else "") for n in wanted]
+                body = (f"Here is what happened on mentorhub since your last digest ({len(wanted)}):\n\n"
+                        + "\n".join(lines))
+                if queue_email(to=user.email, subject=f"Your mentorhub digest: {len(wanted)} update(s)",
+                               body=body, key=f"digest:{user_id}:{now.date().isoformat()}:{wanted[-1].id}",
+                               user=user, kind=DIGEST):
+                    sent += 1
         for note in notes:
             note.digest_pending = False
         db.session.commit()

@@ -74,5 +74,5 @@ def unsubscribe(token: str):
                                    form=form), 400
         services.unsubscribe(token)
         done = True
-    return render_template("notifications/unsubscribe.html", kind=KINDS[kind], done=done, form=form,
-                           email=user.email)
+    return render_template("notifications/unsubscribe.html", what=services.unsubscribe_label(kind), done=done,
+                           form=form, email=user.email)
