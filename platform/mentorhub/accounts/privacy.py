@@ -7,8 +7,10 @@ from __future__ import annotations
 
 
 def sections():
+    from ..events import services as events
     from ..notifications import services as notifications
 
     return [
+        ("events", events.export_user_data, events.erase_user_data),
         ("notifications", notifications.export_user_data, notifications.erase_user_data),
     ]

@@ -1,3 +1,295 @@
-from flask import Blueprint
+"""Meetups over HTTP: parse, call a service, render."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+
+from ..db import db, utcnow
+from ..errors import ValidationError
+from ..forms import render_form, show_service_error
+from ..pagination import parse_page
+from ..timeutil import to_zone
+from . import services
+from .forms import BestTimeForm, CohortForm, CohortMemberForm, EventForm
+from .models import FORMATS, EventSeries
 
 bp = Blueprint("events", __name__)
+
+
+@bp.app_template_global("event_participation")
+def _participation(user):
+    return services.participation_of(user)
+
+
+@bp.app_template_global("my_upcoming_events")
+def _my_upcoming(limit: int = 5):
+    return services.upcoming_for(current_user, limit) if current_user.is_authenticated else []
+
+
+@bp.app_template_global("may_organise_events")
+def _may_organise():
+    return services.may_organise(current_user) if current_user.is_authenticated else False
+
+
+def _event_form(**kwargs) -> EventForm:
+    return EventForm(domains=services.domains(), projects=services.projects_for(current_user),
+                     cohorts=services.cohorts(), **kwargs)
+
+
+def _data(form: EventForm) -> services.EventData:
+    return services.EventData(
+        title=form.title.data or "", description=form.description.data or "", format=form.format.data,
+        online_url=form.online_url.data, address=form.address.data, timezone=form.timezone.data,
+        starts_local=form.starts_local.data, ends_local=form.ends_local.data, capacity=form.capacity.data,
+        domain_ids=list(form.domain_ids.data or []), tags=form.tags.data or "", audience=form.audience.data,
+        project_id=form.project_id.data, cohort_id=form.cohort_id.data, frequency=form.frequency.data or None,
+        until=form.until.data,
+    )
+
+
+@bp.get("/events")
+@login_required
+def index():
+    when = "past" if request.args.get("when") == "past" else "upcoming"
+    domain = request.args.get("domain") or None
+    fmt = request.args.get("format") if request.args.get("format") in FORMATS else None
+    page = services.list_events(current_user, when=when, domain=domain, fmt=fmt,
+                                page=parse_page(request.args.get("page")))
+    return render_template("events/index.html", page=page, when=when, domain=domain, fmt=fmt,
+                           domains=services.domains(), may_organise=services.may_organise(current_user))
+
+
+@bp.route("/events/new", methods=["GET", "POST"])
+@login_required
+def create():
+    if not services.may_organise(current_user):
+        abort(403)
+    form = _event_form()
+    if request.method == "GET":
+        form.timezone.data = current_user.timezone or "UTC"
+        form.capacity.data = form.capacity.data or 20
+    if form.validate_on_submit():
+        try:
+            event = services.create_event(current_user, _data(form))
+        except ValidationError as exc:
+            show_service_error(form, exc)
+        else:
+            flash("Meetup created." if not event.series_id else "Series created; its meetups are listed.",
+                  "success")
+            return redirect(url_for("events.detail", event_id=event.id))
+    return render_form("events/form.html", form, event=None)
+
+
+@bp.get("/events/<int:event_id>")
+@login_required
+def detail(event_id: int):
+    event = services.get_event(current_user, event_id)
+    manage = services.may_manage(current_user, event)
+    return render_template(
+        "events/detail.html", event=event, rsvp=services.rsvp_of(current_user, event), manage=manage,
+        people=services.attendees(current_user, event) if manage else None,
+        position=services.waitlist_position(current_user, event),
+        shows_link=services.shows_link(current_user, event), in_audience=services.in_audience(current_user, event),
+        now=utcnow(), form=FlaskForm(),
+    )
+
+
+@bp.post("/events/<int:event_id>/rsvp")
+@login_required
+def rsvp(event_id: int):
+    event = services.get_event(current_user, event_id)
+    form = FlaskForm()
+    if not form.validate_on_submit():
+        abort(400)
+    going = request.form.get("going") == "1"
+    row = services.rsvp(current_user, event, going)
+    if row.status == "going":
+        flash("You are going. See you there!", "success")
+    elif row.status == "waitlisted":
+        flash("The meetup is full: you are on the waitlist and will hear from us if a seat opens.", "info")
+    else:
+        flash("You are not going.", "info")
+    return redirect(url_for("events.detail", event_id=event.id))
+
+
+@bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(event_id: int):
+    event = services.get_event(current_user, event_id)
+    if not services.may_manage(current_user, event):
+        abort(403)
+    form = _event_form(obj=event) if request.method == "GET" else _event_form()
+    if request.method == "GET":
+        form.starts_local.data = to_zone(event.starts_at, event.timezone).replace(tzinfo=None)
+        form.ends_local.data = to_zone(event.ends_at, event.timezone).replace(tzinfo=None)
+        form.domain_ids.data = [d.id for d in event.domains]
+        form.tags.data = ", ".join(event.tag_list)
+    if form.validate_on_submit():
+        data = _data(form)
+        data.frequency = None
+        try:
+            services.update_event(current_user, event, data)
+        except ValidationError as exc:
+            show_service_error(form, exc)
+        else:
+            flash("Meetup saved.", "success")
+            return redirect(url_for("events.detail", event_id=event.id))
+    return render_form("events/form.html", form, event=event)
+
+
+@bp.post("/events/<int:event_id>/cancel")
+@login_required
+def cancel(event_id: int):
+    event = services.get_event(current_user, event_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    services.cancel_event(current_user, event)
+    flash("Meetup cancelled; everyone going or waiting was told.", "success")
+    return redirect(url_for("events.detail", event_id=event.id))
+
+
+@bp.post("/events/series/<int:series_id>/end")
+@login_required
+def end_series(series_id: int):
+    series = db.session.get(EventSeries, series_id)
+    if series is None:
+        abort(404)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    count = services.end_series(current_user, series)
+    flash(f"Series ended; {count} meetup(s) still to come were cancelled.", "success")
+    return redirect(url_for("events.index"))
+
+
+@bp.post("/events/<int:event_id>/attendance")
+@login_required
+def attendance(event_id: int):
+    event = services.get_event(current_user, event_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        ids = {int(v) for v in request.form.getlist("attended")}
+    except ValueError:
+        abort(400)
+    count = services.mark_attendance(current_user, event, ids)
+    flash(f"Attendance saved: {count} came.", "success")
+    return redirect(url_for("events.detail", event_id=event.id))
+
+
+@bp.get("/events/<int:event_id>/event.ics")
+@login_required
+def ics(event_id: int):
+    event = services.get_event(current_user, event_id)
+    body = services.event_ics(current_user, event)
+    return Response(body, mimetype="text/calendar",
+                    headers={"Content-Disposition": f'attachment; filename="meetup-{event.id}.ics"'})
+
+
+@bp.get("/events/calendar")
+@login_required
+def calendar():
+    url = url_for("events.feed", token=services.feed_token(current_user), _external=True)
+    return render_template("events/calendar.html", feed_url=url)
+
+
+@bp.get("/events/feed/<token>.ics")
+def feed(token: str):
+    return Response(services.feed_ics(token), mimetype="text/calendar")
+
+
+# ---- cohorts ---------------------------------------------------------------------------------
+
+
+@bp.route("/events/cohorts", methods=["GET", "POST"])
+@login_required
+def cohorts():
+    if not services.may_organise(current_user):
+        abort(403)
+    form = CohortForm()
+    if form.validate_on_submit():
+        try:
+            cohort = services.create_cohort(current_user, form.name.data)
+        except ValidationError as exc:
+            show_service_error(form, exc)
+        else:
+            flash("Cohort created. Add its members.", "success")
+            return redirect(url_for("events.cohort", cohort_id=cohort.id))
+    return render_form("events/cohorts.html", form, cohorts=services.cohorts())
+
+
+@bp.route("/events/cohorts/<int:cohort_id>", methods=["GET", "POST"])
+@login_required
+def cohort(cohort_id: int):
+    cohort = services.get_cohort(current_user, cohort_id)
+    form = CohortMemberForm()
+    if form.validate_on_submit():
+        try:
+            services.add_cohort_member(current_user, cohort, form.email.data)
+        except ValidationError as exc:
+            show_service_error(form, exc)
+        else:
+            flash("Member added.", "success")
+            return redirect(url_for("events.cohort", cohort_id=cohort.id))
+    return render_form("events/cohort.html", form, cohort=cohort, remove_form=FlaskForm())
+
+
+@bp.post("/events/cohorts/<int:cohort_id>/members/<int:user_id>/remove")
+@login_required
+def cohort_remove(cohort_id: int, user_id: int):
+    cohort = services.get_cohort(current_user, cohort_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    services.remove_cohort_member(current_user, cohort, user_id)
+    flash("Member removed.", "success")
+    return redirect(url_for("events.cohort", cohort_id=cohort.id))
+
+
+# ---- the best time for a group ------------------------------------------------------------------
+
+
+def _group_from(values) -> services.Group:
+    kind = values.get("group", "")
+    ref = values.get("project_id") if kind == "project" else values.get("cohort_id")
+    return services.resolve_group(current_user, kind, ref, values.get("emails", ""))
+
+
+@bp.get("/events/best-time")
+@login_required
+def best_time():
+    if not services.may_organise(current_user):
+        abort(403)
+    form = BestTimeForm(request.args, projects=services.projects_for(current_user), cohorts=services.cohorts())
+    result = None
+    status = 200
+    if request.args.get("group"):
+        if form.validate():
+            try:
+                group = _group_from(request.args)
+                result = services.best_time(current_user, group, form.duration.data, form.week.data)
+            except ValidationError as exc:
+                show_service_error(form, exc)
+                status = 400
+        else:
+            status = 400
+    return render_template("events/best_time.html", form=form, result=result, action_form=FlaskForm(),
+                           args=request.args), status
+
+
+@bp.post("/events/best-time/create")
+@login_required
+def best_time_create():
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        starts_at = datetime.fromisoformat(request.form.get("starts_at", ""))
+        duration = int(request.form.get("duration", ""))
+    except ValueError:
+        abort(400)
+    group = _group_from(request.form)
+    repeat = "weekly" if request.form.get("repeat") == "weekly" else None
+    event = services.create_from_proposal(current_user, group, starts_at, duration, repeat)
+    flash("Meetup created for the group; they were told. Add a link or address now.", "success")
+    return redirect(url_for("events.edit", event_id=event.id))

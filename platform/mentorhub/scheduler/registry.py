@@ -16,6 +16,7 @@ class Job:
 
 
 def jobs(app: Flask) -> list[Job]:
+    from ..events import jobs as events
     from ..notifications import jobs as notifications
     from . import services
 
@@ -25,4 +26,7 @@ def jobs(app: Flask) -> list[Job]:
         Job("deliver-outbox", notifications.deliver_outbox, "interval", {"seconds": cfg["SCHEDULER_OUTBOX_SECONDS"]}),
         Job("daily-digests", notifications.send_daily_digests, "cron",
             {"hour": cfg["DIGEST_HOUR_UTC"], "minute": 0, "timezone": "UTC"}),
+        Job("event-reminders", events.send_event_reminders, "interval", {"seconds": cfg["EVENTS_REMINDER_SECONDS"]}),
+        Job("event-series", events.create_series_occurrences, "interval",
+            {"seconds": cfg["EVENTS_SERIES_SWEEP_SECONDS"]}),
     ]

@@ -1,0 +1,86 @@
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    DateTimeLocalField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from ..timeutil import all_zones
+
+FORMAT_CHOICES = [("online", "Online"), ("in_person", "In person")]
+AUDIENCE_CHOICES = [("everyone", "Everyone"), ("project", "One project team"), ("cohort", "One cohort")]
+REPEAT_CHOICES = [("", "Does not repeat"), ("weekly", "Every week"), ("biweekly", "Every two weeks"),
+                  ("monthly", "Every month (same weekday of the month)")]
+
+
+def _int_or_none(value):
+    try:
+        return int(value) if value not in (None, "", "None") else None
+    except (TypeError, ValueError):
+        return None
+
+
+class EventForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired(), Length(max=150)])
+    description = TextAreaField("Description", validators=[Optional(), Length(max=10000)],
+                                description="Markdown: **bold**, lists, links.")
+    format = SelectField("Format", choices=FORMAT_CHOICES, default="online")
+    online_url = StringField("Meeting link", validators=[Optional(), Length(max=500)],
+                             description="Shown only to people who are going. You can add it later.")
+    address = StringField("Address", validators=[Optional(), Length(max=300)],
+                          description="For meetups in person.")
+    timezone = SelectField("Time zone of the times below", validators=[DataRequired()])
+    starts_local = DateTimeLocalField("Starts", format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+                                      validators=[DataRequired(message="Enter when the meetup starts.")])
+    ends_local = DateTimeLocalField("Ends", format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+                                    validators=[DataRequired(message="Enter when the meetup ends.")])
+    capacity = IntegerField("Capacity", validators=[DataRequired(message="Enter how many people fit."),
+                                                    NumberRange(min=1)])
+    domain_ids = SelectMultipleField("Domains", coerce=int, validators=[Optional()])
+    tags = StringField("Tags", validators=[Optional(), Length(max=300)], description="Comma separated, e.g. mlops, pytorch.")
+    audience = SelectField("Who is it for", choices=AUDIENCE_CHOICES, default="everyone")
+    project_id = SelectField("Project team", coerce=_int_or_none, validators=[Optional()], validate_choice=False)
+    cohort_id = SelectField("Cohort", coerce=_int_or_none, validators=[Optional()], validate_choice=False)
+    frequency = SelectField("Repeats", choices=REPEAT_CHOICES, default="", validate_choice=False)
+    until = DateField("Last date of the series", validators=[Optional()],
+                      description="Optional; without it the series runs until you end it.")
+
+    def __init__(self, *args, domains=(), projects=(), cohorts=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.timezone.choices = [(z, z) for z in all_zones()]
+        self.domain_ids.choices = [(d.id, d.name) for d in domains]
+        self.project_id.choices = [("", "—")] + [(p.id, p.title) for p in projects]
+        self.cohort_id.choices = [("", "—")] + [(c.id, c.name) for c in cohorts]
+
+
+class CohortForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=120)])
+
+
+class CohortMemberForm(FlaskForm):
+    email = StringField("Member's email", validators=[DataRequired(), Length(max=254)])
+
+
+class BestTimeForm(FlaskForm):
+    class Meta:
+        csrf = False  # a search (GET); creating from a proposal is a separate, protected POST
+
+    group = SelectField("Group", choices=[("project", "A project team"), ("cohort", "A cohort"),
+                                          ("picked", "Members I pick")], default="cohort")
+    project_id = SelectField("Project team", coerce=_int_or_none, validators=[Optional()], validate_choice=False)
+    cohort_id = SelectField("Cohort", coerce=_int_or_none, validators=[Optional()], validate_choice=False)
+    emails = TextAreaField("Members' emails", validators=[Optional(), Length(max=20000)],
+                           description="One per line or separated by commas; you are included.")
+    duration = SelectField("Length", coerce=int, default=60,
+                           choices=[(30, "30 minutes"), (60, "1 hour"), (90, "1 hour 30"), (120, "2 hours")])
+    week = DateField("Week of", validators=[Optional()], description="Any day of the week to plan; next week if empty.")
+
+    def __init__(self, *args, projects=(), cohorts=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.project_id.choices = [("", "—")] + [(p.id, p.title) for p in projects]
+        self.cohort_id.choices = [("", "—")] + [(c.id, c.name) for c in cohorts]
