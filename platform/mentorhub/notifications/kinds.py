@@ -19,6 +19,7 @@ KINDS: dict[str, Kind] = {
     "project_application": Kind("Applications to my project ideas"),
     "project_decision": Kind("Decisions on my project applications"),
     "project_team": Kind("Changes to my project teams"),
+    "project_stale": Kind("My project ideas going quiet", default="digest"),
     # mentoring
     "mentorship_request": Kind("Mentorship requests"),
     "mentorship_update": Kind("Updates to my mentorships"),

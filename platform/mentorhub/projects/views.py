@@ -1,3 +1,312 @@
-from flask import Blueprint
+"""Projects over HTTP: the catalogue, ideas, applications, team pages and milestones."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+
+from ..errors import ValidationError
+from ..forms import render_form, show_service_error
+from ..pagination import parse_page
+from . import services
+from .forms import ApplyForm, MilestoneForm, ProjectForm, ReasonForm, RoleForm, StatusForm
+from .models import COMPUTE_LABELS, DIFFICULTIES, STATUS_LABELS
 
 bp = Blueprint("projects", __name__)
+
+
+@bp.app_context_processor
+def _project_helpers():
+    def project_dashboard():
+        return services.my_projects(current_user) if current_user.is_authenticated else None
+
+    def project_outcomes(user):
+        return services.milestones_reached_by(user) if user is not None else []
+
+    return {"project_dashboard": project_dashboard, "project_outcomes": project_outcomes}
+
+
+def _check_form() -> None:
+    """Button-only forms: a missing or bad CSRF token is already refused globally."""
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+
+
+# ---- catalogue ------------------------------------------------------------------------------
+
+
+@bp.get("/projects")
+def index():
+    f = services.ProjectFilters.from_args(request.args)
+    can_match = services.has_learner_profile(current_user)
+    scores = None
+    if f.sort == "match":
+        if can_match:
+            from ..matching.services import project_scores_for
+
+            scores = project_scores_for(current_user)
+        else:
+            f.sort = "recent"
+    page = services.list_projects(f, parse_page(request.args.get("page")), scores=scores)
+    return render_template(
+        "projects/index.html", page=page, f=f, options=services.filter_options(), can_match=can_match,
+        difficulties=DIFFICULTIES, compute_labels=COMPUTE_LABELS, status_labels=STATUS_LABELS,
+        scores=scores, is_stale=services.is_stale,
+    )
+
+
+@bp.get("/projects/mine")
+@login_required
+def mine():
+    return render_template("projects/mine.html", mine=services.my_projects(current_user))
+
+
+@bp.route("/projects/new", methods=["GET", "POST"])
+@login_required
+def new():
+    form = ProjectForm()
+    if form.validate_on_submit():
+        try:
+            project = services.create_project(current_user, form.service_data())
+        except ValidationError as exc:
+            show_service_error(form, exc)
+        else:
+            flash("Your idea is listed. Share it with people who might join.", "success")
+            return redirect(url_for("projects.detail", project_id=project.id))
+    form.pad_skill_rows()
+    return render_form("projects/edit.html", form, project=None, can_champion=services.is_mentor(current_user))
+
+
+@bp.get("/projects/<int:project_id>")
+def detail(project_id: int):
+    project = services.get_project(project_id)
+    return _render_detail(project, ApplyForm())
+
+
+def _render_detail(project, apply_form, status: int = 200):
+    user = current_user if current_user.is_authenticated else None
+    manager = services.can_manage(user, project)
+    return render_template(
+        "projects/detail.html", project=project, apply_form=apply_form, levels=services.LEVELS,
+        manager=manager, on_team=services.is_on_team(user, project),
+        member=services.membership(user, project), application=services.application_of(user, project),
+        can_champion=services.is_mentor(user) and project.champion_id is None and project.status != "archived",
+        pending=services.pending_count(project) if manager else 0, stale=services.is_stale(project),
+        status_form=StatusForm(status=project.status), form=FlaskForm(),
+    ), status
+
+
+@bp.route("/projects/<int:project_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(project_id: int):
+    project = services.get_project(project_id)
+    if not services.can_manage(current_user, project):
+        abort(403)
+    if request.method == "GET":
+        form = ProjectForm(obj=project, formdata=None, data={
+            "domains": [d.slug for d in project.domains],
+            "learn_skills": [s.skill.slug for s in project.learn_skills],
+            "required_skills": [{"skill": s.skill.slug, "level": str(s.min_level)}
+                                for s in project.required_skills] or [{}],
+        })
+    else:
+        form = ProjectForm()
+        if form.validate_on_submit():
+            try:
+                services.update_project(current_user, project.id, form.service_data())
+            except ValidationError as exc:
+                show_service_error(form, exc)
+            else:
+                flash("Idea saved.", "success")
+                return redirect(url_for("projects.detail", project_id=project.id))
+    form.pad_skill_rows()
+    return render_form("projects/edit.html", form, project=project, can_champion=False)
+
+
+@bp.post("/projects/<int:project_id>/status")
+@login_required
+def set_status(project_id: int):
+    form = StatusForm()
+    if not form.validate_on_submit():
+        abort(400)
+    project = services.set_status(current_user, project_id, form.status.data)
+    flash(f"Status is now {project.status_label}.", "success")
+    return redirect(url_for("projects.detail", project_id=project_id))
+
+
+@bp.post("/projects/<int:project_id>/champion")
+@login_required
+def champion(project_id: int):
+    _check_form()
+    services.champion_project(current_user, project_id)
+    flash("You champion this idea now. The owner has been told.", "success")
+    return redirect(url_for("projects.detail", project_id=project_id))
+
+
+@bp.post("/projects/<int:project_id>/champion/step-down")
+@login_required
+def step_down(project_id: int):
+    _check_form()
+    services.step_down(current_user, project_id)
+    flash("The idea has no champion now.", "info")
+    return redirect(url_for("projects.detail", project_id=project_id))
+
+
+# ---- applications ----------------------------------------------------------------------------
+
+
+@bp.route("/projects/<int:project_id>/apply", methods=["GET", "POST"])
+@login_required
+def apply(project_id: int):
+    project = services.get_project(project_id)
+    form = ApplyForm()
+    if form.validate_on_submit():
+        try:
+            services.apply(current_user, project.id, form.motivation.data)
+        except ValidationError as exc:
+            show_service_error(form, exc)
+        else:
+            flash("Application sent. You will be notified when the team decides.", "success")
+            return redirect(url_for("projects.detail", project_id=project.id))
+    return render_form("projects/apply.html", form, project=project)
+
+
+@bp.get("/projects/<int:project_id>/applications")
+@login_required
+def applications(project_id: int):
+    project = services.get_project(project_id)
+    return _render_applications(project)
+
+
+def _render_applications(project, errors: dict | None = None, status: int = 200):
+    items = services.applications_for(current_user, project)
+    return render_template("projects/applications.html", project=project, applications=items,
+                           errors=errors or {}, form=FlaskForm(), reason_form=ReasonForm()), status
+
+
+@bp.post("/projects/applications/<int:application_id>/accept")
+@login_required
+def accept(application_id: int):
+    _check_form()
+    member = services.accept(current_user, application_id)
+    flash(f"{member.user.display_name} joined the team.", "success")
+    return redirect(url_for("projects.applications", project_id=member.project_id))
+
+
+@bp.post("/projects/applications/<int:application_id>/decline")
+@login_required
+def decline(application_id: int):
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        application = services.decline(current_user, application_id, form.reason.data)
+    except ValidationError as exc:
+        project = services.get_project(services.get_application(application_id).project_id)
+        return _render_applications(project, {application_id: exc.message}, 400)
+    flash("Application declined; the applicant has been told why.", "info")
+    return redirect(url_for("projects.applications", project_id=application.project_id))
+
+
+@bp.post("/projects/applications/<int:application_id>/withdraw")
+@login_required
+def withdraw(application_id: int):
+    _check_form()
+    application = services.withdraw(current_user, application_id)
+    flash("Application withdrawn.", "info")
+    return redirect(url_for("projects.detail", project_id=application.project_id))
+
+
+# ---- team ---------------------------------------------------------------------------------
+
+
+@bp.get("/projects/<int:project_id>/team")
+@login_required
+def team(project_id: int):
+    project = services.get_project(project_id)
+    return _render_team(project, MilestoneForm())
+
+
+def _render_team(project, milestone_form, status: int = 200):
+    user = current_user
+    return render_template(
+        "projects/team.html", project=project, members=services.team_members(project),
+        activity=services.activity_log(project), manager=services.can_manage(user, project),
+        on_team=services.is_on_team(user, project) or user.is_admin,
+        member=services.membership(user, project), milestone_form=milestone_form, form=FlaskForm(),
+        role_form=RoleForm(),
+    ), status
+
+
+@bp.post("/projects/<int:project_id>/leave")
+@login_required
+def leave(project_id: int):
+    _check_form()
+    services.leave(current_user, project_id)
+    flash("You left the team.", "info")
+    return redirect(url_for("projects.detail", project_id=project_id))
+
+
+@bp.route("/projects/<int:project_id>/members/<int:user_id>/remove", methods=["GET", "POST"])
+@login_required
+def remove_member(project_id: int, user_id: int):
+    project = services.get_project(project_id)
+    if not services.can_manage(current_user, project):
+        abort(403)
+    member = next((m for m in services.team_members(project) if m.user_id == user_id), None)
+    if member is None:
+        abort(404)
+    form = ReasonForm()
+    if form.validate_on_submit():
+        try:
+            services.remove_member(current_user, project.id, user_id, form.reason.data)
+        except ValidationError as exc:
+            show_service_error(form, exc)
+        else:
+            flash(f"{member.user.display_name} is no longer on the team.", "info")
+            return redirect(url_for("projects.team", project_id=project.id))
+    return render_form("projects/remove.html", form, project=project, member=member)
+
+
+@bp.post("/projects/<int:project_id>/members/<int:user_id>/role")
+@login_required
+def set_role(project_id: int, user_id: int):
+    form = RoleForm()
+    if not form.validate_on_submit():
+        abort(400)
+    services.set_role(current_user, project_id, user_id, form.role.data)
+    return redirect(url_for("projects.team", project_id=project_id))
+
+
+@bp.post("/projects/<int:project_id>/milestones")
+@login_required
+def add_milestone(project_id: int):
+    form = MilestoneForm()
+    project = services.get_project(project_id)
+    if form.validate_on_submit():
+        try:
+            services.add_milestone(current_user, project.id, form.title.data)
+        except ValidationError as exc:
+            show_service_error(form, exc)
+            return _render_team(project, form, 400)
+        flash("Milestone added.", "success")
+        return redirect(url_for("projects.team", project_id=project.id))
+    abort(400)
+
+
+@bp.post("/projects/<int:project_id>/milestones/<int:milestone_id>/tick")
+@login_required
+def tick(project_id: int, milestone_id: int):
+    _check_form()
+    milestone = services.tick_milestone(current_user, project_id, milestone_id)
+    flash(f"Milestone reached: {milestone.title}. Well done!", "success")
+    return redirect(url_for("projects.team", project_id=project_id))
+
+
+@bp.post("/projects/<int:project_id>/milestones/<int:milestone_id>/untick")
+@login_required
+def untick(project_id: int, milestone_id: int):
+    _check_form()
+    services.untick_milestone(current_user, project_id, milestone_id)
+    flash("Milestone reopened.", "info")
+    return redirect(url_for("projects.team", project_id=project_id))
