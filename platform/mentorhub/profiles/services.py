@@ -189,16 +189,23 @@ def _replace_windows(user: User, windows: list[av.Window]) -> None:
 # ---- cleaning ---------------------------------------------------------------------------
 
 
+class ProfileInvalid(ValidationError):
+    """Several fields are wrong: ``problems`` lists (field, message); the first is the message."""
+
+    def __init__(self, problems: list[tuple[str, str]]):
+        super().__init__(problems[0][1], field=problems[0][0])
+        self.problems = list(problems)
+
+
 class Problems(list):
-    """(field, message) pairs; ``first()`` as a ValidationError."""
+    """(field, message) pairs, raised together as ProfileInvalid."""
 
     def add(self, field: str, message: str) -> None:
         self.append((field, message))
 
     def raise_first(self) -> None:
         if self:
-            field, message = self[0]
-            raise ValidationError(message, field=field)
+            raise ProfileInvalid(self)
 
 
 def _split(value) -> list[str]:
@@ -342,17 +349,25 @@ def _clean_common(p: Problems, data: dict, out: dict, current_skill_slugs: set[s
     if "skills" in data:
         try:
             levels = parse_skill_levels(data["skills"])
-            max_skills = _cfg("PROFILE_MAX_SKILLS")
-            bad_levels = [s for s, lvl in levels.items() if not 1 <= lvl <= 4]
-            if bad_levels:
-                raise ValidationError(f"Levels go from 1 (aware) to 4 (expert); check {', '.join(bad_levels)}.",
-                                      field="skills")
-            if len(levels) > max_skills:
-                raise ValidationError(f"Choose at most {max_skills} skills.", field="skills")
-            _check_slugs(list(levels), current_skill_slugs, "skills", "skill")
-            out["skills"] = levels
         except ValidationError as exc:
             p.add("skills", exc.message)
+        else:
+            max_skills = _cfg("PROFILE_MAX_SKILLS")
+            bad_levels = [s for s, lvl in levels.items() if not 1 <= lvl <= 4]
+            ok = True
+            if bad_levels:
+                p.add("skills", f"Levels go from 1 (aware) to 4 (expert); check {', '.join(bad_levels)}.")
+                ok = False
+            if len(levels) > max_skills:
+                p.add("skills", f"Choose at most {max_skills} skills.")
+                ok = False
+            try:
+                _check_slugs(list(levels), current_skill_slugs, "skills", "skill")
+            except ValidationError as exc:
+                p.add("skills", exc.message)
+                ok = False
+            if ok:
+                out["skills"] = levels
     if "domains" in data:
         slugs = list(dict.fromkeys(s.lower() for s in _split(data["domains"])))
         found = {d.slug: d for d in db.session.scalars(select(Domain).where(Domain.slug.in_(slugs)))}
@@ -446,6 +461,13 @@ def _apply_common(user: User, profile, cleaned: dict, skill_model, skill_fk: str
 def save_learner(actor: User, user: User, data: dict) -> LearnerProfile:
     """Create or update ``user``'s learner profile from the fields present in ``data``."""
     require_self_or_admin(actor, user)
+    profile = write_learner(db.session.get(User, user.id), data)
+    db.session.commit()
+    return profile
+
+
+def write_learner(user: User, data: dict) -> LearnerProfile:
+    """Check then write (no permission check, no commit): for save_learner and the importer."""
     profile = learner_profile_of(user)
     cleaned, problems = clean_learner(data, profile)
     problems.raise_first()
@@ -456,7 +478,6 @@ def save_learner(actor: User, user: User, data: dict) -> LearnerProfile:
                                  hours_per_week=5)
         profile.skills, profile.wanted_skills, profile.domains = [], [], []
         db.session.add(profile)
-    user = db.session.get(User, user.id)
     for name in ("background", "goals", "target_track", "stage", "hours_per_week"):
         if name in cleaned:
             setattr(profile, name, cleaned[name])
@@ -465,13 +486,20 @@ def save_learner(actor: User, user: User, data: dict) -> LearnerProfile:
         profile.wanted_skills = skills_by_slugs(cleaned["wanted"], include_retired=True)
     profile.updated_at = utcnow()
     _bump()
-    db.session.commit()
+    db.session.flush()
     return profile
 
 
 def save_mentor(actor: User, user: User, data: dict) -> MentorProfile:
     """Create or update ``user``'s mentor profile from the fields present in ``data``."""
     require_self_or_admin(actor, user)
+    profile = write_mentor(db.session.get(User, user.id), data)
+    db.session.commit()
+    return profile
+
+
+def write_mentor(user: User, data: dict) -> MentorProfile:
+    """Check then write (no permission check, no commit): for save_mentor and the importer."""
     profile = mentor_profile_of(user)
     cleaned, problems = clean_mentor(data, profile)
     problems.raise_first()
@@ -480,14 +508,13 @@ def save_mentor(actor: User, user: User, data: dict) -> MentorProfile:
                                 is_accepting=True, session_minutes=60)
         profile.skills, profile.domains = [], []
         db.session.add(profile)
-    user = db.session.get(User, user.id)
     for name in ("bio", "years_experience", "current_role", "capacity", "is_accepting", "session_minutes"):
         if name in cleaned:
             setattr(profile, name, cleaned[name])
     _apply_common(user, profile, cleaned, MentorSkill, "mentor_id")
     profile.updated_at = utcnow()
     _bump()
-    db.session.commit()
+    db.session.flush()
     return profile
 
 
@@ -538,6 +565,13 @@ def skill_gap(profile: LearnerProfile) -> list[dict]:
         rows.append({"slug": slug, "name": names[slug], "have": level, "need": need, "gap": max(0, need - level)})
     rows.sort(key=lambda r: (-r["gap"], r["name"]))
     return rows
+
+
+def level_rows(profile) -> list[tuple[str, int]]:
+    """(skill name, level) pairs, strongest first, for the level chart."""
+    if profile is None:
+        return []
+    return [(row.skill.name, row.level) for row in sorted(profile.skills, key=lambda r: (-r.level, r.skill.name))]
 
 
 def learner_as_dict(profile: LearnerProfile) -> dict:

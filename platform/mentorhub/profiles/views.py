@@ -1,3 +1,212 @@
-from flask import Blueprint
+"""Profiles over HTTP: the mentor directory, public profile pages, profile editing."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ..errors import PermissionDenied, ValidationError
+from ..forms import render_form, show_service_error
+from ..pagination import parse_page
+from ..timeutil import all_zones
+from . import availability as av
+from . import services, taxonomy
+from .forms import DeleteForm, LearnerForm, MentorForm, skill_levels_from, windows_from
 
 bp = Blueprint("profiles", __name__)
+
+
+@bp.app_context_processor
+def _profiles_context():
+    def profiles_dashboard():
+        if not current_user.is_authenticated:
+            return None
+        summary = services.dashboard_summary(current_user)
+        view = request.args.get("profile_view")
+        if view not in ("learner", "mentor"):
+            view = "mentor" if summary["mentor"] and not summary["learner"] else "learner"
+        summary["view"] = view
+        return summary
+
+    return {"profiles_dashboard": profiles_dashboard, "level_names": services.LEVEL_NAMES}
+
+
+# ---- directory -----------------------------------------------------------------------------
+
+
+def _float_arg(name: str) -> float | None:
+    try:
+        value = float(request.args.get(name, ""))
+    except ValueError:
+        return None
+    return value if 0 < value <= 168 else None
+
+
+@bp.get("/mentors")
+def directory():
+    q = request.args.get("q", "").strip()[:100]
+    skill = request.args.get("skill", "").strip()
+    domain = request.args.get("domain", "").strip()
+    accepting = request.args.get("accepting") in ("1", "on", "true", "yes")
+    min_overlap = _float_arg("min_overlap") if current_user.is_authenticated else None
+    page = services.search_mentors(current_user, q=q, skill=skill, domain=domain, accepting=accepting,
+                                   min_overlap=min_overlap, page=parse_page(request.args.get("page")))
+    return render_template(
+        "profiles/directory.html", page=page, q=q, skill=skill, domain=domain, accepting=accepting,
+        min_overlap=min_overlap, skills=services.skills_by_category(), domains=services.all_domains(),
+        local_now=services.now_in_zone,
+    )
+
+
+# ---- public profile ---------------------------------------------------------------------------
+
+
+@bp.get("/people/<int:user_id>")
+def person(user_id: int):
+    user = services.person(user_id)
+    learner = services.learner_profile_of(user)
+    mentor = services.mentor_profile_of(user)
+    viewer_tz = current_user.timezone if current_user.is_authenticated else "UTC"
+    week = av.current_week_start()
+    windows = services.windows_of(user)
+    overlap = None
+    if current_user.is_authenticated and current_user.id != user.id:
+        overlap = services.overlap_hours_between(current_user, user, week)
+    can_edit = current_user.is_authenticated and (current_user.id == user.id or current_user.is_admin)
+    return render_template(
+        "profiles/person.html", person=user, learner=learner, mentor=mentor,
+        gap=services.skill_gap(learner) if learner else [],
+        learner_levels=services.level_rows(learner), mentor_levels=services.level_rows(mentor),
+        own_windows=[(av.WEEKDAY_NAMES[d], av.format_minute(s), av.format_minute(e)) for d, s, e in windows],
+        viewer_windows=av.windows_in_zone(windows, user.timezone or "UTC", viewer_tz, week),
+        viewer_tz=viewer_tz, overlap=overlap, can_edit=can_edit, local_now=services.now_in_zone(user.timezone),
+        backgrounds=dict(services.BACKGROUNDS), tracks=dict(taxonomy.track_choices()),
+        stages=dict(taxonomy.stage_choices()), delete_form=DeleteForm(),
+    )
+
+
+# ---- editing ------------------------------------------------------------------------------------
+
+
+def _target(user_id: int | None):
+    if user_id is None:
+        return current_user
+    user = services.person(user_id)
+    if user.id != current_user.id and not current_user.is_admin:
+        raise PermissionDenied("You can only change your own profile.")
+    return user
+
+
+def _fill_choices(form) -> None:
+    form.domains.choices = [(d.slug, d.name) for d in services.all_domains()]
+    if isinstance(form, LearnerForm):
+        form.background.choices = services.BACKGROUNDS
+        form.target_track.choices = taxonomy.track_choices()
+        form.stage.choices = taxonomy.stage_choices()
+    else:
+        form.session_minutes.choices = [(str(m), f"{m} minutes") for m in current_app.config["MENTOR_SESSION_MINUTES"]]
+
+
+def _window_rows(windows) -> list[dict]:
+    rows = [{"day": str(d), "start": av.format_minute(s), "end": av.format_minute(e % av.MINUTES_PER_DAY)}
+            for d, s, e in windows]
+    rows += [{"day": "", "start": "", "end": ""}] * current_app.config["PROFILE_BLANK_WINDOW_ROWS"]
+    return rows
+
+
+def _posted_window_rows() -> list[dict]:
+    indices = sorted({int(k.split("-")[1]) for k in request.form if k.startswith("win-") and k.split("-")[1].isdigit()})
+    rows = [{"day": request.form.get(f"win-{i}-day", ""), "start": request.form.get(f"win-{i}-start", ""),
+             "end": request.form.get(f"win-{i}-end", "")} for i in indices]
+    rows = [r for r in rows if r["day"] or r["start"] or r["end"]]
+    return rows + [{"day": "", "start": "", "end": ""}] * current_app.config["PROFILE_BLANK_WINDOW_ROWS"]
+
+
+def _edit(kind: str, user_id: int | None):
+    user = _target(user_id)
+    is_learner = kind == "learner"
+    profile = services.learner_profile_of(user) if is_learner else services.mentor_profile_of(user)
+    form_cls = LearnerForm if is_learner else MentorForm
+    if request.method == "GET":
+        data = (services.learner_as_dict(profile) if is_learner else services.mentor_as_dict(profile)) if profile else {}
+        if not profile and not is_learner:
+            data = {"is_accepting": True, "capacity": 2, "session_minutes": 60}
+        form = form_cls(formdata=None, data={**{k: v for k, v in data.items() if k not in ("skills", "wanted")},
+                                             "timezone": user.timezone,
+                                             "session_minutes": str(data.get("session_minutes", "")) or None})
+        levels = {slug: str(level) for slug, level in (data.get("skills") or {}).items()}
+        wanted = set(data.get("wanted") or [])
+        rows = _window_rows(services.windows_of(user))
+    else:
+        form = form_cls()
+        levels = skill_levels_from(request.form)
+        wanted = set(request.form.getlist("wanted"))
+        rows = _posted_window_rows()
+    _fill_choices(form)
+    context = {"user": user, "profile": profile, "kind": kind, "levels": levels, "wanted": wanted,
+               "window_rows": rows, "skill_groups": services.skills_by_category(), "zones": all_zones(),
+               "weekdays": list(enumerate(av.WEEKDAY_NAMES)), "level_options": services.LEVELS,
+               "delete_form": DeleteForm()}
+    template = f"profiles/edit_{kind}.html"
+    if form.validate_on_submit():
+        data = {name: getattr(form, name).data for name in ("headline", "timezone", "github_url", "linkedin_url",
+                                                            "website_url")}
+        data["domains"] = form.domains.data or []
+        data["skills"] = levels
+        if is_learner:
+            for name in ("background", "goals", "target_track", "stage", "hours_per_week"):
+                data[name] = getattr(form, name).data
+            data["wanted"] = sorted(wanted)
+        else:
+            for name in ("bio", "years_experience", "current_role", "capacity", "is_accepting", "session_minutes"):
+                data[name] = getattr(form, name).data
+        try:
+            data["windows"] = windows_from(request.form)
+        except ValidationError as exc:
+            # Show every other problem too; nothing is saved.
+            _, problems = (services.clean_learner if is_learner else services.clean_mentor)(data, profile)
+            for field, message in [(exc.field, exc.message), *problems]:
+                show_service_error(form, ValidationError(message, field=field))
+            return render_form(template, form, **context)
+        try:
+            if is_learner:
+                services.save_learner(current_user, user, data)
+            else:
+                services.save_mentor(current_user, user, data)
+        except ValidationError as exc:
+            for field, message in getattr(exc, "problems", [(exc.field, exc.message)]):
+                show_service_error(form, ValidationError(message, field=field))
+            return render_form(template, form, **context)
+        flash("Your learner profile is saved." if is_learner else "Your mentor profile is saved.", "success")
+        return redirect(url_for("profiles.person", user_id=user.id))
+    return render_form(template, form, **context)
+
+
+@bp.route("/profile/learner", methods=["GET", "POST"])
+@bp.route("/people/<int:user_id>/learner/edit", methods=["GET", "POST"])
+@login_required
+def edit_learner(user_id: int | None = None):
+    return _edit("learner", user_id)
+
+
+@bp.route("/profile/mentor", methods=["GET", "POST"])
+@bp.route("/people/<int:user_id>/mentor/edit", methods=["GET", "POST"])
+@login_required
+def edit_mentor(user_id: int | None = None):
+    return _edit("mentor", user_id)
+
+
+@bp.post("/people/<int:user_id>/<kind>/delete")
+@login_required
+def delete_profile(user_id: int, kind: str):
+    if kind not in ("learner", "mentor"):
+        return render_template("errors/error.html", status=404, message="We could not find that page."), 404
+    user = services.person(user_id)
+    form = DeleteForm()
+    if not form.validate_on_submit():
+        return render_template("errors/error.html", status=400, message="Please try again."), 400
+    if kind == "learner":
+        services.delete_learner_profile(current_user, user)
+    else:
+        services.delete_mentor_profile(current_user, user)
+    flash(f"The {kind} profile is removed.", "success")
+    return redirect(url_for("profiles.person", user_id=user.id))

@@ -1,0 +1,84 @@
+"""Profile forms. The services check every value; these forms carry and redisplay them.
+
+Skills, skills to learn and availability windows are many small inputs (one level select
+per skill, one row per window) parsed by ``skill_levels_from`` and ``windows_from`` so that
+the page works without JavaScript.
+"""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
+
+from ..errors import ValidationError
+from . import availability as av
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+    def pre_validate(self, form):  # the service names unknown values
+        pass
+
+
+class _ProfileForm(FlaskForm):
+    headline = StringField("Headline", description="One line about you, such as 'Data analyst moving into MLOps'.")
+    timezone = StringField("Time zone", description="An IANA time zone such as Europe/Berlin; your availability is in this zone.")
+    domains = MultiCheckboxField("Domains of interest", choices=[])
+    github_url = StringField("GitHub")
+    linkedin_url = StringField("LinkedIn")
+    website_url = StringField("Personal site")
+    # Parsed from many inputs by the view; these hold the errors.
+    skills = HiddenField("Skills")
+    windows = HiddenField("Weekly availability")
+
+
+class LearnerForm(_ProfileForm):
+    background = SelectField("Background", choices=[], validate_choice=False)
+    goals = TextAreaField("Goals", description="In your own words: what do you want to be able to do?")
+    target_track = SelectField("Target track", choices=[], validate_choice=False)
+    stage = SelectField("Stage on the roadmap", choices=[], validate_choice=False)
+    hours_per_week = StringField("Hours per week you can give")
+    wanted = HiddenField("Skills you want to learn")
+
+
+class MentorForm(_ProfileForm):
+    bio = TextAreaField("Bio", description="Markdown is allowed.")
+    years_experience = StringField("Years of experience")
+    current_role = StringField("Current role (optional)")
+    capacity = StringField("Capacity", description="The most mentees you take at once, from 0 to 10.")
+    is_accepting = BooleanField("Accepting new mentees")
+    session_minutes = SelectField("Preferred session length", choices=[], validate_choice=False)
+
+
+class DeleteForm(FlaskForm):
+    pass
+
+
+def skill_levels_from(form_data) -> dict[str, int | str]:
+    """{'pytorch': '3'} from the inputs named level-<slug> with a chosen level."""
+    return {key[6:]: value for key, value in form_data.items() if key.startswith("level-") and value.strip()}
+
+
+def windows_from(form_data) -> list[tuple[int, int, int]]:
+    """Rows win-<i>-day / -start / -end; empty rows are skipped, half-filled rows are errors."""
+    indices = sorted({int(k.split("-")[1]) for k in form_data if k.startswith("win-") and k.split("-")[1].isdigit()})
+    windows = []
+    for i in indices:
+        day = (form_data.get(f"win-{i}-day") or "").strip()
+        start = (form_data.get(f"win-{i}-start") or "").strip()
+        end = (form_data.get(f"win-{i}-end") or "").strip()
+        if not (day or start or end):
+            continue
+        if not (day and start and end):
+            raise ValidationError("Each availability window needs a day, a start time and an end time.", field="windows")
+        windows.append((av.parse_weekday(day), av.parse_minute(start), av.parse_minute(end, is_end=True)))
+    return windows
