@@ -1,0 +1,91 @@
+"""Blocking: services the matching engine relies on, and the small pages for it."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from mentorhub.accounts import services
+from mentorhub.accounts.models import Block, User
+from mentorhub.db import db
+from mentorhub.errors import NotFound, ValidationError
+
+
+def blocks(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count(Block.id)))
+
+
+def test_block_is_symmetric_for_checks_and_pairs(app, make_user):
+    a, b, c = make_user(), make_user(), make_user()
+    with app.app_context():
+        ua, ub = db.session.get(User, a.id), db.session.get(User, b.id)
+        assert services.block(ua, ub) is not None
+        assert services.block(ua, ub) is None  # twice is harmless
+        assert services.is_blocked_between(a.id, b.id) and services.is_blocked_between(b.id, a.id)
+        assert not services.is_blocked_between(a.id, c.id)
+        assert services.blocked_pairs() == {(a.id, b.id), (b.id, a.id)}
+        assert services.unblock(ua, ub) is True
+        assert services.unblock(ua, ub) is False
+        assert not services.is_blocked_between(a.id, b.id) and services.blocked_pairs() == set()
+
+
+def test_only_the_blocker_can_lift_a_block(app, make_user):
+    a, b = make_user(), make_user()
+    with app.app_context():
+        ua, ub = db.session.get(User, a.id), db.session.get(User, b.id)
+        services.block(ua, ub)
+        assert services.unblock(ub, ua) is False
+        assert services.is_blocked_between(a.id, b.id)
+
+
+def test_cannot_block_self_or_deleted(app, make_user):
+    a, gone = make_user(), make_user(is_deleted=True)
+    with app.app_context():
+        ua = db.session.get(User, a.id)
+        with pytest.raises(ValidationError):
+            services.block(ua, ua)
+        with pytest.raises(NotFound):
+            services.block(ua, db.session.get(User, gone.id))
+    assert blocks(app) == 0
+
+
+def test_unique_pair_in_the_database(app, make_user):
+    from sqlalchemy.exc import IntegrityError
+
+    a, b = make_user(), make_user()
+    with app.app_context():
+        db.session.add(Block(blocker_id=a.id, blocked_id=b.id))
+        db.session.commit()
+        db.session.add(Block(blocker_id=a.id, blocked_id=b.id))
+        with pytest.raises(IntegrityError):
+            db.session.commit()
+
+
+def test_block_button_flow(client, app, make_user, login_as):
+    me, them = make_user(), make_user(display_name="Pushy Person")
+    login_as(me)
+    assert "not blocked anyone" in client.get("/account/blocked").get_data(as_text=True)
+    resp = client.post(f"/block/{them.id}", data={"next": f"/people/{them.id}"})
+    assert resp.status_code == 302 and resp.headers["Location"] == f"/people/{them.id}"
+    html = client.get("/account/blocked").get_data(as_text=True)
+    assert "Pushy Person" in html
+    resp = client.post(f"/block/{them.id}", data={"next": "https://evil.example"})
+    assert resp.headers["Location"] == "/account/blocked"
+    assert blocks(app) == 1
+    resp = client.post(f"/unblock/{them.id}")
+    assert resp.status_code == 302 and blocks(app) == 0
+
+
+def test_block_endpoint_errors(client, app, make_user, login_as):
+    me = make_user()
+    login_as(me)
+    assert client.post(f"/block/{me.id}").status_code == 400
+    assert client.post("/block/999999").status_code == 404
+    assert client.get(f"/block/{me.id}").status_code == 405
+    assert blocks(app) == 0
+
+
+def test_anonymous_cannot_block(client, make_user):
+    them = make_user()
+    resp = client.post(f"/block/{them.id}")
+    assert resp.status_code == 302 and resp.headers["Location"].startswith("/login")

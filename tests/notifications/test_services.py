@@ -1,0 +1,139 @@
+"""notify(): preferences, keys, the outbox, digests."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import select
+
+from mentorhub.accounts.models import User
+from mentorhub.db import db
+from mentorhub.errors import PermissionDenied, ValidationError
+from mentorhub.notifications import services
+from mentorhub.notifications.models import Notification, NotificationPreference, OutboxEmail
+
+
+def rows(model, **where):
+    stmt = select(model)
+    for k, v in where.items():
+        stmt = stmt.where(getattr(model, k) == v)
+    return db.session.scalars(stmt.order_by(model.id)).all()
+
+
+def test_instant_notification_queues_one_email_with_an_unsubscribe_link(app, make_user):
+    u = make_user(email="inst@example.com")
+    with app.app_context():
+        user = db.session.get(User, u.id)
+        note = services.notify(user, "mentorship_request", "New request from Ana", body="Ana asks for help.",
+                               link="/mentoring/1", key="req:1")
+        db.session.commit()
+        assert note is not None and note.digest_pending is False
+        (mail,) = rows(OutboxEmail)
+        assert mail.to_addr == "inst@example.com" and mail.subject == "New request from Ana"
+        assert "Ana asks for help." in mail.body and "http://127.0.0.1:5000/mentoring/1" in mail.body
+        assert "/unsubscribe/" in mail.body and mail.key == f"notification:{note.id}"
+
+
+def test_the_same_key_never_notifies_or_queues_twice(app, make_user):
+    u = make_user()
+    with app.app_context():
+        user = db.session.get(User, u.id)
+        assert services.notify(user, "checkin", "Check-in due", key="checkin:7:2026-11-22") is not None
+        db.session.commit()
+        assert services.notify(user, "checkin", "Check-in due", key="checkin:7:2026-11-22") is None
+        db.session.commit()
+        assert len(rows(Notification)) == 1 and len(rows(OutboxEmail)) == 1
+        assert services.queue_email("x@example.com", "s", "b", key="k1") is not None
+        assert services.queue_email("x@example.com", "s", "b", key="k1") is None
+        db.session.commit()
+        assert len(rows(OutboxEmail, key="k1")) == 1
+
+
+def test_off_keeps_it_in_the_centre_but_sends_nothing(app, make_user):
+    u = make_user()
+    with app.app_context():
+        user = db.session.get(User, u.id)
+        services.set_preferences(user, user, {"event_update": "off"})
+        services.notify(user, "event_update", "Meetup moved")
+        db.session.commit()
+        assert len(rows(Notification)) == 1 and rows(OutboxEmail) == []
+        assert services.unread_count(user) == 1
+
+
+def test_suspended_or_deleted_users_get_no_email(app, make_user):
+    s, d = make_user(is_suspended=True), make_user(is_deleted=True)
+    with app.app_context():
+        assert services.notify(db.session.get(User, d.id), "system", "Hi") is None
+        services.notify(db.session.get(User, s.id), "system", "Hi")
+        db.session.commit()
+        assert rows(OutboxEmail) == []
+
+
+def test_unknown_kind_is_a_programming_error(app, make_user):
+    u = make_user()
+    with app.app_context(), pytest.raises(KeyError):
+        services.notify(db.session.get(User, u.id), "no_such_kind", "x")
+
+
+def test_preferences_validate_and_only_the_owner_may_change_them(app, make_user):
+    a, b = make_user(), make_user()
+    with app.app_context():
+        ua, ub = db.session.get(User, a.id), db.session.get(User, b.id)
+        with pytest.raises(ValidationError):
+            services.set_preferences(ua, ua, {"checkin": "loud"})
+        with pytest.raises(ValidationError):
+            services.set_preferences(ua, ua, {"not_a_kind": "off"})
+        with pytest.raises(PermissionDenied):
+            services.set_preferences(ua, ub, {"checkin": "off"})
+        assert rows(NotificationPreference) == []
+        services.set_preferences(ua, ua, {"checkin": "digest", "system": "off"})
+        services.set_preferences(ua, ua, {"checkin": "instant"})
+        prefs = services.preferences(ua)
+        assert prefs["checkin"] == "instant" and prefs["system"] == "off"
+        assert prefs["review_queue"] == "digest"  # the kind's default
+
+
+def test_digest_collects_one_email_per_user_and_runs_once(app, make_user, frozen):
+    u, quiet = make_user(email="dig@example.com"), make_user()
+    frozen(datetime(2026, 11, 22, 7, 0, tzinfo=timezone.utc))
+    with app.app_context():
+        user = db.session.get(User, u.id)
+        services.set_preferences(user, user, {"checkin": "digest", "event_update": "digest"})
+        services.notify(user, "checkin", "Check-in with Marco", link="/mentoring/3")
+        services.notify(user, "event_update", "Meetup moved to Friday")
+        services.notify(user, "system", "Instant one")
+        db.session.commit()
+        assert len(rows(OutboxEmail)) == 1  # only the instant one so far
+        assert services.send_digests() == 1
+        digest = rows(OutboxEmail)[-1]
+        assert digest.to_addr == "dig@example.com" and "2 update" in digest.subject
+        assert "Check-in with Marco" in digest.body and "Meetup moved to Friday" in digest.body
+        assert "Instant one" not in digest.body and "/unsubscribe/" in digest.body
+        assert services.send_digests() == 0  # nothing pending any more
+        assert len(rows(OutboxEmail)) == 2
+        assert quiet.id not in {m.user_id for m in rows(OutboxEmail)}
+
+
+def test_digest_leaves_out_kinds_switched_off_since(app, make_user):
+    u = make_user()
+    with app.app_context():
+        user = db.session.get(User, u.id)
+        services.set_preferences(user, user, {"checkin": "digest"})
+        services.notify(user, "checkin", "Check-in A")
+        db.session.commit()
+        services.set_preferences(user, user, {"checkin": "off"})
+        assert services.send_digests() == 0
+        assert rows(OutboxEmail) == [] and rows(Notification, digest_pending=True) == []
+
+
+def test_mark_read_checks_the_owner(app, make_user):
+    a, b = make_user(), make_user()
+    with app.app_context():
+        ua, ub = db.session.get(User, a.id), db.session.get(User, b.id)
+        note = services.notify(ua, "system", "Mine")
+        db.session.commit()
+        with pytest.raises(PermissionDenied):
+            services.mark_read(ub, note.id)
+        assert services.unread_count(ua) == 1
+        services.mark_read(ua, note.id)
+        assert services.unread_count(ua) == 0

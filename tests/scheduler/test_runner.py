@@ -1,0 +1,92 @@
+"""The job wrapper, the registry, the heartbeat and /healthz."""
+from __future__ import annotations
+
+import logging
+import shutil
+from datetime import datetime, timezone
+
+from flask import has_app_context
+from sqlalchemy import func, select
+
+from conftest import build_app
+from mentorhub.accounts.models import User
+from mentorhub.db import db
+from mentorhub.scheduler import registry, services
+from mentorhub.scheduler.models import SchedulerHeartbeat
+from mentorhub.scheduler.runner import build_scheduler, run_job
+from support import free_port
+
+
+def test_a_failing_job_is_logged_and_the_next_one_still_runs(app, caplog):
+    caplog.set_level(logging.INFO, logger="mentorhub.scheduler")
+    sessions = []
+
+    def broken():
+        sessions.append(db.session)
+        db.session.add(User(email="half@example.com", display_name="Half written"))
+        db.session.flush()
+        raise RuntimeError("job exploded")
+
+    def healthy():
+        assert has_app_context()
+        sessions.append(db.session)
+        return db.session.scalar(select(func.count(User.id)))
+
+    assert run_job(app, registry.Job("broken", broken, "interval", {})) is None
+    assert run_job(app, registry.Job("healthy", healthy, "interval", {})) == 0  # the flush was rolled back
+    assert sessions[0] is not sessions[1]  # a fresh app context (and session) per run
+    failed = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert failed and "job broken failed" in failed[0].getMessage() and failed[0].exc_info
+    assert not has_app_context()
+
+
+def test_registry_lists_the_platform_jobs_with_triggers(app):
+    jobs = {j.id: j for j in registry.jobs(app)}
+    assert {"heartbeat", "deliver-outbox", "daily-digests"} <= set(jobs)
+    assert jobs["deliver-outbox"].args == {"seconds": app.config["SCHEDULER_OUTBOX_SECONDS"]}
+    assert jobs["daily-digests"].trigger == "cron" and jobs["daily-digests"].args["hour"] == app.config["DIGEST_HOUR_UTC"]
+    scheduler = build_scheduler(app)
+    assert {j.id for j in scheduler.get_jobs()} == set(jobs)
+    assert len(jobs) == len(registry.jobs(app))  # ids are unique
+
+
+def test_every_registered_job_runs_against_an_empty_database(app):
+    """Sweeps over due rows must be happy with no rows at all (and not raise)."""
+    for job in registry.jobs(app):
+        with app.app_context():
+            job.func()
+
+
+def test_run_job_cli(runner):
+    result = runner.invoke(args=["run-job", "heartbeat"])
+    assert result.exit_code == 0
+    assert runner.invoke(args=["run-job", "nope"]).exit_code != 0
+
+
+def test_healthz_reports_the_scheduler_heartbeat(client, app, frozen):
+    assert client.get("/healthz").json["scheduler_last_seen"] is None
+    frozen(datetime(2026, 11, 22, 8, 30, tzinfo=timezone.utc))
+    with app.app_context():
+        services.heartbeat()
+        services.heartbeat()  # the same process updates its row
+        assert db.session.scalar(select(func.count()).select_from(SchedulerHeartbeat)) == 1
+    resp = client.get("/healthz")
+    assert resp.status_code == 200
+    assert resp.json == {"status": "ok", "database": "ok", "scheduler_last_seen": "2026-11-22T08:30:00+00:00"}
+
+
+def test_healthz_503_when_sqlite_file_is_unreachable(tmp_path):
+    app = build_app(f"sqlite:///{tmp_path}/missing-dir/nothing.db")
+    resp = app.test_client().get("/healthz")
+    assert resp.status_code == 503 and resp.json["database"] == "unreachable"
+
+
+def test_healthz_503_when_postgres_is_down():
+    app = build_app(f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/mentorhub?connect_timeout=3")
+    resp = app.test_client().get("/healthz")
+    assert resp.status_code == 503 and resp.json["status"] == "error"
+
+
+def test_healthz_503_when_the_schema_is_missing(tmp_path):
+    app = build_app(f"sqlite:///{tmp_path}/empty.db")
+    assert app.test_client().get("/healthz").status_code == 503
