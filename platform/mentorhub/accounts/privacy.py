@@ -8,9 +8,11 @@ from __future__ import annotations
 
 def sections():
     from ..events import services as events
+    from ..mentoring import services as mentoring
     from ..notifications import services as notifications
 
     return [
         ("events", events.export_user_data, events.erase_user_data),
+        ("mentoring", mentoring.export_user_data, mentoring.erase_user_data),
         ("notifications", notifications.export_user_data, notifications.erase_user_data),
     ]

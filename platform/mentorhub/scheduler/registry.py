@@ -17,6 +17,7 @@ class Job:
 
 def jobs(app: Flask) -> list[Job]:
     from ..events import jobs as events
+    from ..mentoring import jobs as mentoring
     from ..notifications import jobs as notifications
     from . import services
 
@@ -26,6 +27,13 @@ def jobs(app: Flask) -> list[Job]:
         Job("deliver-outbox", notifications.deliver_outbox, "interval", {"seconds": cfg["SCHEDULER_OUTBOX_SECONDS"]}),
         Job("daily-digests", notifications.send_daily_digests, "cron",
             {"hour": cfg["DIGEST_HOUR_UTC"], "minute": 0, "timezone": "UTC"}),
+        Job("mentoring-session-reminders", mentoring.session_reminders, "interval",
+            {"seconds": cfg["MENTORING_SWEEP_SECONDS"]}),
+        Job("mentoring-requests", mentoring.request_reminders_and_expiry, "interval",
+            {"seconds": cfg["SCHEDULER_SWEEP_SECONDS"]}),
+        Job("mentoring-checkins", mentoring.create_checkins, "interval", {"seconds": cfg["SCHEDULER_SWEEP_SECONDS"]}),
+        Job("mentoring-checkin-nudges", mentoring.checkin_nudges_and_misses, "interval",
+            {"seconds": cfg["SCHEDULER_SWEEP_SECONDS"]}),
         Job("event-reminders", events.send_event_reminders, "interval", {"seconds": cfg["EVENTS_REMINDER_SECONDS"]}),
         Job("event-series", events.create_series_occurrences, "interval",
             {"seconds": cfg["EVENTS_SERIES_SWEEP_SECONDS"]}),

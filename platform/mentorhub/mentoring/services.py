@@ -1,0 +1,1168 @@
+"""Mentoring: every write and every permission check for requests, mentorships, sessions and
+check-ins, plus the read interfaces other features use (matching, calendars).
+
+Concurrency: capacity and bookings are decided under a lock. On SQLite every transaction
+starts with BEGIN IMMEDIATE (db.py), which serialises writers; on PostgreSQL the mentor's
+profile row (and the learner's user row) are locked with SELECT … FOR UPDATE before the
+checks run. A unique (mentor_id, slot_starts_at) constraint backs the overlap check up.
+"""
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from datetime import datetime, timedelta, timezone
+from urllib.parse import urlsplit
+
+from flask import current_app
+from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from ..accounts.models import User
+from ..db import db, utcnow
+from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
+from ..notifications.services import notify
+from ..profiles.models import AvailabilityWindow, MentorProfile
+from ..timeutil import format_local, zone
+from .models import (
+    CADENCES,
+    REQUEST_OPEN,
+    ActionItem,
+    CheckIn,
+    MentoringSession,
+    Mentorship,
+    MentorshipGoal,
+    MentorshipRating,
+    MentorshipRequest,
+    RequestMessage,
+    SessionNote,
+)
+
+log = logging.getLogger(__name__)
+UTC = timezone.utc
+TIME_FMT = "%a %d %b %Y, %H:%M %Z"
+
+
+def cfg(name: str):
+    return current_app.config[name]
+
+
+# ---- links (plain paths: sweeps run without a request context) ---------------------------
+
+
+def request_link(req_id: int) -> str:
+    return f"/requests/{req_id}"
+
+
+def mentorship_link(mentorship_id: int) -> str:
+    return f"/mentorships/{mentorship_id}"
+
+
+def session_link(session_id: int) -> str:
+    return f"/sessions/{session_id}"
+
+
+def checkin_link(checkin_id: int) -> str:
+    return f"/checkins/{checkin_id}"
+
+
+def matches_link() -> str:
+    return "/matches" if "matching.matches" in current_app.view_functions else "/mentors"
+
+
+# ---- small helpers ---------------------------------------------------------------------------
+
+
+def _text(value: str | None, field: str, label: str, required: bool = False, limit: str = "MENTORING_TEXT_MAX") -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise ValidationError(f"Please fill in {label}.", field=field)
+    maximum = cfg(limit)
+    if len(value) > maximum:
+        raise ValidationError(f"{label[0].upper() + label[1:]} can be at most {maximum} characters.", field=field)
+    return value
+
+
+def _title(value: str | None, field: str = "title", label: str = "a title") -> str:
+    value = " ".join((value or "").split())
+    return _text(value, field, label, required=True, limit="MENTORING_TITLE_MAX")
+
+
+def _is_postgres() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
+def _lock_mentor(mentor_id: int) -> MentorProfile | None:
+    """The mentor's profile, locked for this transaction on PostgreSQL (SQLite: BEGIN IMMEDIATE)."""
+    stmt = select(MentorProfile).where(MentorProfile.user_id == mentor_id).execution_options(populate_existing=True)
+    if _is_postgres():
+        stmt = stmt.with_for_update()
+    profile = db.session.scalar(stmt)
+    if profile is None and _is_postgres():
+        db.session.execute(select(User.id).where(User.id == mentor_id).with_for_update())
+    return profile
+
+
+def _lock_user(user_id: int) -> None:
+    if _is_postgres():
+        db.session.execute(select(User.id).where(User.id == user_id).with_for_update())
+
+
+def _bump_matching() -> None:
+    try:
+        from ..matching.generation import PEOPLE, bump
+    except ImportError:  # pragma: no cover - matching is part of the platform
+        return
+    bump(PEOPLE)
+
+
+def _when(dt: datetime, user: User) -> str:
+    return format_local(dt, user.timezone, TIME_FMT)
+
+
+def add_cadence(dt: datetime, cadence: str) -> datetime:
+    if cadence == "weekly":
+        return dt + timedelta(days=7)
+    if cadence == "biweekly":
+        return dt + timedelta(days=14)
+    month = dt.month + 1
+    year = dt.year + (month > 12)
+    month = month - 12 if month > 12 else month
+    for day in (dt.day, 30, 29, 28):
+        try:
+            return dt.replace(year=year, month=month, day=day)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def active_mentee_count(mentor_id: int) -> int:
+    return db.session.scalar(
+        select(func.count(Mentorship.id)).where(Mentorship.mentor_id == mentor_id, Mentorship.status == "active")
+    ) or 0
+
+
+def mentor_profile(mentor_id: int) -> MentorProfile | None:
+    return db.session.scalar(select(MentorProfile).where(MentorProfile.user_id == mentor_id))
+
+
+# ---- requests --------------------------------------------------------------------------------
+
+
+def can_request(actor: User, mentor: User) -> str | None:
+    """None when ``actor`` may send ``mentor`` a request now, else the reason why not."""
+    if actor.id == mentor.id:
+        return "You cannot ask yourself to be your mentor."
+    profile = mentor_profile(mentor.id)
+    if profile is None or mentor.is_deleted or not mentor.is_active:
+        return f"{mentor.display_name} does not offer mentoring."
+    if not profile.is_accepting:
+        return f"{mentor.display_name} is not taking new mentees right now."
+    if active_mentee_count(mentor.id) >= profile.capacity:
+        return f"{mentor.display_name} has no free places at the moment."
+    pair = (actor.id, mentor.id)
+    if db.session.scalar(select(Mentorship.id).where(
+            Mentorship.learner_id == actor.id, Mentorship.mentor_id == mentor.id, Mentorship.status == "active")):
+        return f"{mentor.display_name} is already your mentor."
+    if db.session.scalar(select(MentorshipRequest.id).where(
+            MentorshipRequest.learner_id == pair[0], MentorshipRequest.mentor_id == pair[1],
+            MentorshipRequest.status.in_(REQUEST_OPEN))):
+        return f"You already have an open request with {mentor.display_name}."
+    cutoff = utcnow() - timedelta(days=cfg("MENTORING_DECLINE_COOLDOWN_DAYS"))
+    if db.session.scalar(select(MentorshipRequest.id).where(
+            MentorshipRequest.learner_id == pair[0], MentorshipRequest.mentor_id == pair[1],
+            MentorshipRequest.status == "declined", MentorshipRequest.closed_at >= cutoff)):
+        return (f"{mentor.display_name} declined a request from you recently. "
+                "Try one of your other matches for now.")
+    return None
+
+
+def _open_request_count(learner_id: int) -> int:
+    return db.session.scalar(select(func.count(MentorshipRequest.id)).where(
+        MentorshipRequest.learner_id == learner_id, MentorshipRequest.status.in_(REQUEST_OPEN))) or 0
+
+
+def send_request(actor: User, mentor: User, goals: str, background: str = "", expectations: str = "",
+                 cadence: str = "biweekly") -> MentorshipRequest:
+    goals = _text(goals, "goals", "your goals", required=True)
+    background = _text(background, "background", "your background")
+    expectations = _text(expectations, "expectations", "what you expect")
+    if cadence not in CADENCES:
+        raise ValidationError("Choose how often you would like to meet.", field="cadence")
+    _lock_user(actor.id)
+    reason = can_request(actor, mentor)
+    if reason:
+        raise ValidationError(reason)
+    limit = cfg("MENTORING_MAX_PENDING_REQUESTS")
+    if _open_request_count(actor.id) >= limit:
+        raise ValidationError(
+            f"You already have {limit} open requests. Wait for an answer or withdraw one before asking someone else.")
+    now = utcnow()
+    req = MentorshipRequest(learner_id=actor.id, mentor_id=mentor.id, goals=goals, background=background,
+                            expectations=expectations, cadence=cadence, created_at=now, updated_at=now)
+    db.session.add(req)
+    db.session.flush()
+    notify(mentor, "mentorship_request", f"{actor.display_name} asks you to be their mentor",
+           body=goals[:300], link=request_link(req.id), key=f"request:{req.id}:new")
+    db.session.commit()
+    return req
+
+
+def create_match_offer(actor: User, learner_user: User, mentor_user: User, reason: str = "") -> MentorshipRequest:
+    """An admin's approved cohort pair becomes an offer; the mentor confirms it with accept."""
+    if not actor.is_admin:
+        raise PermissionDenied()
+    if learner_user.id == mentor_user.id:
+        raise ValidationError("A learner cannot be matched with themselves.")
+    if mentor_profile(mentor_user.id) is None:
+        raise ValidationError(f"{mentor_user.display_name} has no mentor profile.")
+    if (learner_user.id, mentor_user.id) in matching_exclusions():
+        raise Conflict(f"{learner_user.display_name} and {mentor_user.display_name} already have an open request, "
+                       "an active mentorship or a recent decline.")
+    goals = ""
+    try:
+        from ..profiles.services import learner_profile_of
+
+        profile = learner_profile_of(learner_user)
+        goals = (profile.goals or "") if profile is not None else ""
+    except ImportError:  # pragma: no cover
+        pass
+    now = utcnow()
+    req = MentorshipRequest(learner_id=learner_user.id, mentor_id=mentor_user.id,
+                            goals=goals[: cfg("MENTORING_TEXT_MAX")] or "Suggested by the cohort matching.",
+                            expectations=_text(reason, "reason", "the reason"), cadence="biweekly",
+                            is_offer=True, offered_by_id=actor.id, created_at=now, updated_at=now)
+    db.session.add(req)
+    db.session.flush()
+    notify(mentor_user, "mentorship_request", f"Suggested mentee: {learner_user.display_name}",
+           body="The community team suggests this pairing. Please accept or decline it.",
+           link=request_link(req.id), key=f"request:{req.id}:offer")
+    notify(learner_user, "mentorship_update", f"We suggested {mentor_user.display_name} as your mentor",
+           body="They have been asked to confirm. You will hear back here.", link=request_link(req.id),
+           key=f"request:{req.id}:offer-learner")
+    db.session.commit()
+    return req
+
+
+def get_request(actor: User, request_id: int) -> MentorshipRequest:
+    req = db.session.get(MentorshipRequest, request_id)
+    if req is None:
+        raise NotFound("No such request.")
+    if actor.id not in (req.learner_id, req.mentor_id) and not actor.is_admin:
+        raise PermissionDenied()
+    return req
+
+
+def _require_mentor_of(actor: User, req: MentorshipRequest) -> None:
+    if actor.id != req.mentor_id:
+        raise PermissionDenied("Only the mentor this request was sent to can answer it.")
+
+
+def _require_open(req: MentorshipRequest) -> None:
+    if not req.is_open:
+        raise Conflict("This request has already been answered or closed.")
+
+
+def _transition(req: MentorshipRequest, from_states: tuple[str, ...], **values) -> None:
+    """Conditional UPDATE: fails with Conflict if another writer got there first."""
+    values.setdefault("updated_at", utcnow())
+    result = db.session.execute(
+        update(MentorshipRequest)
+        .where(MentorshipRequest.id == req.id, MentorshipRequest.status.in_(from_states))
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise Conflict("This request has already been answered or closed.")
+    db.session.refresh(req)
+
+
+def accept_request(actor: User, req: MentorshipRequest) -> Mentorship:
+    _require_mentor_of(actor, req)
+    profile = _lock_mentor(req.mentor_id)
+    _lock_user(req.learner_id)
+    db.session.refresh(req)
+    _require_open(req)
+    if profile is None:
+        raise ValidationError("Set up your mentor profile before accepting mentees.")
+    if active_mentee_count(req.mentor_id) >= profile.capacity:
+        raise ValidationError(
+            f"You are at your capacity of {profile.capacity} mentees. End a mentorship or raise your "
+            "capacity in your mentor profile first.")
+    if db.session.scalar(select(Mentorship.id).where(
+            Mentorship.learner_id == req.learner_id, Mentorship.mentor_id == req.mentor_id,
+            Mentorship.status == "active")):
+        raise Conflict("You already mentor this person.")
+    now = utcnow()
+    _transition(req, REQUEST_OPEN, status="accepted", responded_at=req.responded_at or now, closed_at=now)
+    mentorship = Mentorship(learner_id=req.learner_id, mentor_id=req.mentor_id, request_id=req.id,
+                            cadence=req.cadence, status="active", started_at=now,
+                            next_checkin_at=add_cadence(now, req.cadence))
+    db.session.add(mentorship)
+    db.session.flush()
+    learner = db.session.get(User, req.learner_id)
+    # The first acceptance withdraws the learner's other open requests and tells those mentors.
+    others = db.session.scalars(select(MentorshipRequest).where(
+        MentorshipRequest.learner_id == req.learner_id, MentorshipRequest.id != req.id,
+        MentorshipRequest.status.in_(REQUEST_OPEN))).all()
+    for other in others:
+        other.status, other.closed_at, other.updated_at = "withdrawn", now, now
+        notify(db.session.get(User, other.mentor_id), "mentorship_request",
+               f"{learner.display_name} found a mentor",
+               body="Their request to you was withdrawn because another mentor accepted first.",
+               link=request_link(other.id), key=f"request:{other.id}:withdrawn")
+    notify(learner, "mentorship_update", f"{actor.display_name} accepted your request",
+           body="Your mentorship has started. Book your first session from the mentorship page.",
+           link=mentorship_link(mentorship.id), key=f"request:{req.id}:accepted")
+    _bump_matching()
+    db.session.commit()
+    return mentorship
+
+
+def decline_request(actor: User, req: MentorshipRequest, reason: str) -> MentorshipRequest:
+    _require_mentor_of(actor, req)
+    reason = _text(reason, "reason", "a reason", required=True)
+    _require_open(req)
+    now = utcnow()
+    _transition(req, REQUEST_OPEN, status="declined", decline_reason=reason,
+                responded_at=req.responded_at or now, closed_at=now)
+    notify(db.session.get(User, req.learner_id), "mentorship_update",
+           f"{actor.display_name} declined your request",
+           body=f"{reason}\n\nYour other matches are worth a look.", link=matches_link(),
+           key=f"request:{req.id}:declined")
+    db.session.commit()
+    return req
+
+
+def ask_for_info(actor: User, req: MentorshipRequest, message: str) -> RequestMessage:
+    _require_mentor_of(actor, req)
+    body = _text(message, "message", "your question", required=True)
+    _require_open(req)
+    now = utcnow()
+    _transition(req, ("pending",), status="info_requested", responded_at=req.responded_at or now)
+    msg = RequestMessage(request_id=req.id, author_id=actor.id, body=body, created_at=now)
+    db.session.add(msg)
+    db.session.flush()
+    notify(db.session.get(User, req.learner_id), "mentorship_update",
+           f"{actor.display_name} would like to know more", body=body[:300], link=request_link(req.id),
+           key=f"request-message:{msg.id}")
+    db.session.commit()
+    return msg
+
+
+def reply_to_request(actor: User, req: MentorshipRequest, message: str) -> RequestMessage:
+    if actor.id != req.learner_id:
+        raise PermissionDenied("Only the learner who sent this request can answer here.")
+    body = _text(message, "message", "your answer", required=True)
+    _require_open(req)
+    now = utcnow()
+    _transition(req, REQUEST_OPEN, status="pending")
+    msg = RequestMessage(request_id=req.id, author_id=actor.id, body=body, created_at=now)
+    db.session.add(msg)
+    db.session.flush()
+    notify(db.session.get(User, req.mentor_id), "mentorship_request",
+           f"{actor.display_name} answered your question", body=body[:300], link=request_link(req.id),
+           key=f"request-message:{msg.id}")
+    db.session.commit()
+    return msg
+
+
+def withdraw_request(actor: User, req: MentorshipRequest) -> MentorshipRequest:
+    if actor.id != req.learner_id:
+        raise PermissionDenied("Only the learner who sent this request can withdraw it.")
+    _require_open(req)
+    now = utcnow()
+    _transition(req, REQUEST_OPEN, status="withdrawn", closed_at=now)
+    notify(db.session.get(User, req.mentor_id), "mentorship_request",
+           f"{actor.display_name} withdrew their request", link=request_link(req.id),
+           key=f"request:{req.id}:withdrawn")
+    db.session.commit()
+    return req
+
+
+# ---- mentorships ------------------------------------------------------------------------------
+
+
+def get_mentorship(actor: User, mentorship_id: int) -> Mentorship:
+    m = db.session.get(Mentorship, mentorship_id)
+    if m is None:
+        raise NotFound("No such mentorship.")
+    if actor.id not in (m.learner_id, m.mentor_id) and not actor.is_admin:
+        raise PermissionDenied()
+    return m
+
+
+def _require_member(actor: User, m: Mentorship) -> None:
+    if actor.id not in (m.learner_id, m.mentor_id):
+        raise PermissionDenied("Only the mentor and the learner can change this mentorship.")
+
+
+def _require_active(m: Mentorship) -> None:
+    if not m.is_active:
+        raise ValidationError("This mentorship has ended.")
+
+
+def add_goal(actor: User, m: Mentorship, title: str) -> MentorshipGoal:
+    _require_member(actor, m)
+    _require_active(m)
+    title = _title(title, "title", "the goal")
+    count = db.session.scalar(select(func.count(MentorshipGoal.id)).where(MentorshipGoal.mentorship_id == m.id))
+    if count >= cfg("MENTORING_GOALS_MAX"):
+        raise ValidationError(f"A mentorship can have at most {cfg('MENTORING_GOALS_MAX')} goals.", field="title")
+    goal = MentorshipGoal(mentorship_id=m.id, title=title, created_by_id=actor.id, created_at=utcnow())
+    db.session.add(goal)
+    db.session.commit()
+    return goal
+
+
+def set_goal_done(actor: User, goal_id: int, done: bool) -> MentorshipGoal:
+    goal = db.session.get(MentorshipGoal, goal_id)
+    if goal is None:
+        raise NotFound("No such goal.")
+    m = get_mentorship(actor, goal.mentorship_id)
+    _require_member(actor, m)
+    goal.is_done = bool(done)
+    goal.done_at = utcnow() if done else None
+    db.session.commit()
+    return goal
+
+
+def _rate(actor: User, m: Mentorship, score, comment: str) -> MentorshipRating:
+    try:
+        score = int(score)
+    except (TypeError, ValueError):
+        raise ValidationError("Give a rating from 1 to 5.", field="score") from None
+    if not 1 <= score <= 5:
+        raise ValidationError("Give a rating from 1 to 5.", field="score")
+    comment = _text(comment, "comment", "your comment")
+    if db.session.scalar(select(MentorshipRating.id).where(
+            MentorshipRating.mentorship_id == m.id, MentorshipRating.rater_id == actor.id)):
+        raise Conflict("You have already rated this mentorship.")
+    is_learner = actor.id == m.learner_id
+    rating = MentorshipRating(mentorship_id=m.id, rater_id=actor.id,
+                              ratee_id=m.mentor_id if is_learner else m.learner_id,
+                              ratee_role="mentor" if is_learner else "learner", score=score, comment=comment,
+                              created_at=utcnow())
+    db.session.add(rating)
+    return rating
+
+
+def end_mentorship(actor: User, m: Mentorship, score, comment: str = "", rematch: bool = False) -> Mentorship:
+    """Either side ends it, with a private rating. ``rematch``: the learner asks for a different mentor."""
+    _require_member(actor, m)
+    _require_active(m)
+    if rematch and actor.id != m.learner_id:
+        raise PermissionDenied("Only the learner can ask for a different mentor.")
+    _rate(actor, m, score, comment)
+    now = utcnow()
+    result = db.session.execute(update(Mentorship).where(Mentorship.id == m.id, Mentorship.status == "active")
+                                .values(status="ended", ended_at=now, ended_by_id=actor.id,
+                                        is_rematch_requested=bool(rematch), next_checkin_at=None)
+                                .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise Conflict("This mentorship has already ended.")
+    db.session.refresh(m)
+    for s in db.session.scalars(select(MentoringSession).where(
+            MentoringSession.mentorship_id == m.id, MentoringSession.status == "booked",
+            MentoringSession.starts_at > now)):
+        _cancel(s, actor, "The mentorship ended.", now)
+    other = m.other(actor.id)
+    body = "You can leave a private rating on the mentorship page."
+    if rematch:
+        body = "They asked to be matched with a different mentor. " + body
+    notify(other, "mentorship_update", f"{actor.display_name} ended your mentorship", body=body,
+           link=mentorship_link(m.id), key=f"mentorship:{m.id}:ended")
+    _bump_matching()
+    db.session.commit()
+    return m
+
+
+def rate_ended_mentorship(actor: User, m: Mentorship, score, comment: str = "") -> MentorshipRating:
+    _require_member(actor, m)
+    if m.is_active:
+        raise ValidationError("Rate a mentorship when you end it.")
+    rating = _rate(actor, m, score, comment)
+    db.session.commit()
+    return rating
+
+
+def my_rating(actor: User, m: Mentorship) -> MentorshipRating | None:
+    return db.session.scalar(select(MentorshipRating).where(
+        MentorshipRating.mentorship_id == m.id, MentorshipRating.rater_id == actor.id))
+
+
+def mentor_rating_summary(mentor_user_id: int) -> dict | None:
+    """{"average": 4.3, "count": 5} once a mentor has enough ratings; None before (privacy)."""
+    avg, count = db.session.execute(select(func.avg(MentorshipRating.score), func.count(MentorshipRating.id)).where(
+        MentorshipRating.ratee_id == mentor_user_id, MentorshipRating.ratee_role == "mentor")).one()
+    if not count or count < cfg("MENTORING_RATING_MIN_COUNT"):
+        return None
+    return {"average": round(float(avg), 1), "count": int(count)}
+
+
+# ---- availability and sessions ---------------------------------------------------------------
+
+
+def _windows(user: User) -> list[tuple[int, int, int]]:
+    try:
+        from ..profiles.services import windows_of
+
+        rows = windows_of(user)
+    except ImportError:
+        rows = db.session.scalars(select(AvailabilityWindow).where(AvailabilityWindow.user_id == user.id)).all()
+    out = []
+    for w in rows:
+        if hasattr(w, "weekday"):
+            out.append((w.weekday, w.start_minute, w.end_minute))
+        else:
+            out.append(tuple(w))
+    return out
+
+
+def session_minutes(mentor_id: int) -> int:
+    profile = mentor_profile(mentor_id)
+    return int(profile.session_minutes) if profile is not None and profile.session_minutes else 60
+
+
+def availability_intervals(mentor: User, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
+    """The mentor's free windows as UTC intervals overlapping [start, end), DST-correct per week."""
+    from ..profiles.availability import merge, monday_of, utc_intervals
+
+    windows = _windows(mentor)
+    if not windows:
+        return []
+    tz = zone(mentor.timezone)
+    week = monday_of(start.astimezone(tz).date()) - timedelta(days=7)
+    last = end.astimezone(tz).date() + timedelta(days=7)
+    out = []
+    while week <= last:
+        out.extend(i for i in utc_intervals(windows, mentor.timezone, week) if i[1] > start and i[0] < end)
+        week += timedelta(days=7)
+    return merge(out)
+
+
+def _busy(mentor_id: int, learner_id: int, start: datetime, end: datetime, exclude_id: int | None = None):
+    stmt = select(MentoringSession.starts_at, MentoringSession.ends_at).where(
+        MentoringSession.status == "booked",
+        or_(MentoringSession.mentor_id == mentor_id, MentoringSession.learner_id == learner_id,
+            MentoringSession.mentor_id == learner_id, MentoringSession.learner_id == mentor_id),
+        MentoringSession.starts_at < end, MentoringSession.ends_at > start)
+    if exclude_id is not None:
+        stmt = stmt.where(MentoringSession.id != exclude_id)
+    return db.session.execute(stmt).all()
+
+
+def available_slots(m: Mentorship, now: datetime | None = None, exclude_session_id: int | None = None):
+    """Bookable (start, end) UTC slots: in the mentor's windows, in slots of their session length,
+    after the minimum notice and within the booking horizon, free for both people."""
+    now = now or utcnow()
+    earliest = now + timedelta(hours=cfg("MENTORING_MIN_NOTICE_HOURS"))
+    latest = now + timedelta(days=cfg("MENTORING_BOOKING_HORIZON_DAYS"))
+    length = timedelta(minutes=session_minutes(m.mentor_id))
+    busy = _busy(m.mentor_id, m.learner_id, earliest, latest, exclude_session_id)
+    slots = []
+    for start, end in availability_intervals(m.mentor, earliest, latest):
+        t = start
+        while t + length <= end:
+            if t >= earliest and t + length <= latest and not any(b0 < t + length and b1 > t for b0, b1 in busy):
+                slots.append((t, t + length))
+            t += length
+    return slots
+
+
+def _check_slot(m: Mentorship, starts_at: datetime, now: datetime) -> datetime:
+    if starts_at.tzinfo is None:
+        raise ValidationError("Choose a time slot from the list.", field="starts_at")
+    starts_at = starts_at.astimezone(UTC)
+    ends_at = starts_at + timedelta(minutes=session_minutes(m.mentor_id))
+    if starts_at <= now:
+        raise ValidationError("That time is in the past. Choose a slot from the list.", field="starts_at")
+    notice = cfg("MENTORING_MIN_NOTICE_HOURS")
+    if starts_at < now + timedelta(hours=notice):
+        raise ValidationError(f"Sessions need at least {notice} hours' notice. Choose a later slot.",
+                              field="starts_at")
+    if starts_at > now + timedelta(days=cfg("MENTORING_BOOKING_HORIZON_DAYS")):
+        raise ValidationError("That slot is too far ahead. Choose one from the list.", field="starts_at")
+    if not any(a <= starts_at and ends_at <= b for a, b in availability_intervals(m.mentor, starts_at, ends_at)):
+        raise ValidationError(f"That time is outside {m.mentor.display_name}'s availability.", field="starts_at")
+    return ends_at
+
+
+def _check_free(m: Mentorship, starts_at: datetime, ends_at: datetime, exclude_id: int | None = None) -> None:
+    if _busy(m.mentor_id, m.learner_id, starts_at, ends_at, exclude_id):
+        raise Conflict("That slot overlaps another session. Choose a different slot.")
+
+
+def book_session(actor: User, m: Mentorship, starts_at: datetime, agenda: str = "") -> MentoringSession:
+    if actor.id != m.learner_id:
+        raise PermissionDenied("Only the learner in this mentorship can book its sessions.")
+    _require_active(m)
+    agenda = _text(agenda, "agenda", "the agenda")
+    now = utcnow()
+    ends_at = _check_slot(m, starts_at, now)
+    starts_at = starts_at.astimezone(UTC)
+    _lock_mentor(m.mentor_id)
+    _lock_user(m.learner_id)
+    _check_free(m, starts_at, ends_at)
+    s = MentoringSession(mentorship_id=m.id, mentor_id=m.mentor_id, learner_id=m.learner_id, starts_at=starts_at,
+                         ends_at=ends_at, slot_starts_at=starts_at, agenda=agenda, booked_by_id=actor.id,
+                         created_at=now, updated_at=now)
+    db.session.add(s)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict("Someone booked that slot a moment ago. Choose a different slot.") from None
+    notify(m.mentor, "mentorship_update", f"{actor.display_name} booked a session",
+           body=f"{_when(starts_at, m.mentor)} ({m.mentor.timezone})", link=session_link(s.id),
+           key=f"session:{s.id}:booked")
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict("Someone booked that slot a moment ago. Choose a different slot.") from None
+    send_session_reminders(now, session_ids=[s.id])  # a session inside the reminder window gets it now
+    return s
+
+
+def get_session(actor: User, session_id: int) -> MentoringSession:
+    s = db.session.get(MentoringSession, session_id)
+    if s is None:
+        raise NotFound("No such session.")
+    if actor.id not in (s.learner_id, s.mentor_id) and not actor.is_admin:
+        raise PermissionDenied()
+    return s
+
+
+def _require_session_member(actor: User, s: MentoringSession) -> None:
+    if actor.id not in (s.learner_id, s.mentor_id):
+        raise PermissionDenied("Only the two people in this session can change it.")
+
+
+def reschedule_session(actor: User, s: MentoringSession, starts_at: datetime) -> MentoringSession:
+    _require_session_member(actor, s)
+    m = s.mentorship
+    _require_active(m)
+    now = utcnow()
+    if not s.is_booked or s.starts_at <= now:
+        raise ValidationError("Only upcoming sessions can be moved.")
+    old = s.starts_at
+    ends_at = _check_slot(m, starts_at, now)
+    starts_at = starts_at.astimezone(UTC)
+    _lock_mentor(m.mentor_id)
+    _lock_user(m.learner_id)
+    _check_free(m, starts_at, ends_at, exclude_id=s.id)
+    s.starts_at, s.ends_at, s.slot_starts_at = starts_at, ends_at, starts_at
+    s.sequence += 1
+    s.reminders_sent = ""
+    s.updated_at = now
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict("Someone booked that slot a moment ago. Choose a different slot.") from None
+    other = m.other(actor.id)
+    notify(other, "mentorship_update", f"{actor.display_name} moved your session",
+           body=f"From {_when(old, other)} to {_when(starts_at, other)}.", link=session_link(s.id),
+           key=f"session:{s.id}:moved:{s.sequence}")
+    db.session.commit()
+    send_session_reminders(now, session_ids=[s.id])
+    return s
+
+
+def _cancel(s: MentoringSession, actor: User, reason: str, now: datetime) -> None:
+    s.status, s.slot_starts_at, s.cancelled_at = "cancelled", None, now
+    s.cancelled_by_id, s.cancel_reason, s.updated_at = actor.id, reason, now
+    s.sequence += 1
+
+
+def cancel_session(actor: User, s: MentoringSession, reason: str = "") -> MentoringSession:
+    _require_session_member(actor, s)
+    reason = _text(reason, "reason", "the reason")
+    now = utcnow()
+    if not s.is_booked:
+        raise Conflict("This session is already cancelled.")
+    if s.starts_at <= now:
+        raise ValidationError("This session has already started.")
+    _cancel(s, actor, reason, now)
+    other = s.mentorship.other(actor.id)
+    notify(other, "mentorship_update", f"{actor.display_name} cancelled your session",
+           body=f"{_when(s.starts_at, other)}." + (f"\n\n{reason}" if reason else ""),
+           link=mentorship_link(s.mentorship_id), key=f"session:{s.id}:cancelled")
+    db.session.commit()
+    return s
+
+
+def _clean_url(url: str) -> str:
+    url = (url or "").strip()
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or len(url) > 500:
+        raise ValidationError("Enter a meeting link that starts with https://.", field="meeting_url")
+    return url
+
+
+def update_session_details(actor: User, s: MentoringSession, agenda: str, meeting_url: str) -> MentoringSession:
+    _require_session_member(actor, s)
+    s.agenda = _text(agenda, "agenda", "the agenda")
+    s.meeting_url = _clean_url(meeting_url)
+    s.updated_at = utcnow()
+    s.sequence += 1
+    db.session.commit()
+    return s
+
+
+def note_of(actor: User, s: MentoringSession) -> SessionNote | None:
+    """The actor's own private note; nobody else's is ever returned."""
+    return db.session.scalar(select(SessionNote).where(SessionNote.session_id == s.id,
+                                                       SessionNote.author_id == actor.id))
+
+
+def save_note(actor: User, s: MentoringSession, body: str) -> SessionNote:
+    _require_session_member(actor, s)
+    body = _text(body, "body", "your note")
+    note = note_of(actor, s)
+    if note is None:
+        note = SessionNote(session_id=s.id, author_id=actor.id)
+        db.session.add(note)
+    note.body, note.updated_at = body, utcnow()
+    db.session.commit()
+    return note
+
+
+def add_action_item(actor: User, s: MentoringSession, title: str) -> ActionItem:
+    _require_session_member(actor, s)
+    title = _title(title, "title", "the action item")
+    item = ActionItem(mentorship_id=s.mentorship_id, session_id=s.id, title=title, created_by_id=actor.id,
+                      created_at=utcnow())
+    db.session.add(item)
+    db.session.commit()
+    return item
+
+
+def set_action_done(actor: User, item_id: int, done: bool) -> ActionItem:
+    item = db.session.get(ActionItem, item_id)
+    if item is None:
+        raise NotFound("No such action item.")
+    m = get_mentorship(actor, item.mentorship_id)
+    _require_member(actor, m)
+    item.is_done = bool(done)
+    item.done_at = utcnow() if done else None
+    db.session.commit()
+    return item
+
+
+def action_items(m: Mentorship, session_id: int | None = None, open_only: bool = False) -> list[ActionItem]:
+    stmt = select(ActionItem).where(ActionItem.mentorship_id == m.id)
+    if session_id is not None:
+        stmt = stmt.where(ActionItem.session_id == session_id)
+    if open_only:
+        stmt = stmt.where(ActionItem.is_done.is_(False))
+    return list(db.session.scalars(stmt.order_by(ActionItem.created_at, ActionItem.id)))
+
+
+def sessions_of(m: Mentorship) -> list[MentoringSession]:
+    return list(db.session.scalars(select(MentoringSession).where(MentoringSession.mentorship_id == m.id)
+                                   .order_by(MentoringSession.starts_at.desc())))
+
+
+# ---- check-ins --------------------------------------------------------------------------------
+
+
+def get_checkin(actor: User, checkin_id: int) -> CheckIn:
+    c = db.session.get(CheckIn, checkin_id)
+    if c is None:
+        raise NotFound("No such check-in.")
+    get_mentorship(actor, c.mentorship_id)
+    return c
+
+
+def submit_checkin(actor: User, c: CheckIn, progress: str, blockers: str = "", next_steps: str = "") -> CheckIn:
+    m = c.mentorship
+    if actor.id != m.learner_id:
+        raise PermissionDenied("Only the learner fills in a check-in.")
+    progress = _text(progress, "progress", "your progress", required=True)
+    blockers = _text(blockers, "blockers", "your blockers")
+    next_steps = _text(next_steps, "next_steps", "your next steps")
+    if c.status != "open":
+        raise Conflict("This check-in is closed.")
+    c.progress, c.blockers, c.next_steps = progress, blockers, next_steps
+    c.status, c.submitted_at = "answered", utcnow()
+    notify(m.mentor, "checkin", f"{actor.display_name} filled in a check-in", body=progress[:300],
+           link=checkin_link(c.id), key=f"checkin:{c.id}:answered")
+    db.session.commit()
+    return c
+
+
+def respond_checkin(actor: User, c: CheckIn, response: str) -> CheckIn:
+    m = c.mentorship
+    if actor.id != m.mentor_id:
+        raise PermissionDenied("Only the mentor responds to a check-in.")
+    response = _text(response, "response", "your response", required=True)
+    if c.status not in ("answered", "responded"):
+        raise Conflict("The learner has not filled in this check-in yet.")
+    c.mentor_response, c.status, c.responded_at = response, "responded", utcnow()
+    notify(m.learner, "checkin", f"{actor.display_name} responded to your check-in", body=response[:300],
+           link=checkin_link(c.id), key=f"checkin:{c.id}:responded:{int(c.responded_at.timestamp())}")
+    db.session.commit()
+    return c
+
+
+def checkins_of(m: Mentorship) -> list[CheckIn]:
+    return list(db.session.scalars(select(CheckIn).where(CheckIn.mentorship_id == m.id).order_by(CheckIn.due_at)))
+
+
+def checkin_streak(checkins: list[CheckIn]) -> int:
+    """Answered check-ins in a row, counting back from the newest closed one (open ones are skipped)."""
+    streak = 0
+    for c in reversed(checkins):
+        if c.status == "open":
+            continue
+        if c.status in ("answered", "responded"):
+            streak += 1
+        else:
+            break
+    return streak
+
+
+# ---- lists for pages -------------------------------------------------------------------------
+
+
+def requests_for(actor: User) -> dict[str, list[MentorshipRequest]]:
+    sent = db.session.scalars(select(MentorshipRequest).where(MentorshipRequest.learner_id == actor.id)
+                              .order_by(MentorshipRequest.created_at.desc()).limit(50)).all()
+    received = db.session.scalars(select(MentorshipRequest).where(MentorshipRequest.mentor_id == actor.id)
+                                  .order_by(MentorshipRequest.status.in_(REQUEST_OPEN).desc(),
+                                            MentorshipRequest.created_at.desc()).limit(50)).all()
+    return {"sent": list(sent), "received": list(received)}
+
+
+def mentorships_for(actor: User) -> list[Mentorship]:
+    return list(db.session.scalars(select(Mentorship).where(
+        or_(Mentorship.learner_id == actor.id, Mentorship.mentor_id == actor.id))
+        .order_by((Mentorship.status == "active").desc(), Mentorship.started_at.desc())))
+
+
+def upcoming_sessions(actor: User, now: datetime | None = None, limit: int = 20) -> list[MentoringSession]:
+    now = now or utcnow()
+    return list(db.session.scalars(select(MentoringSession).where(
+        or_(MentoringSession.learner_id == actor.id, MentoringSession.mentor_id == actor.id),
+        MentoringSession.status == "booked", MentoringSession.ends_at > now)
+        .order_by(MentoringSession.starts_at).limit(limit)))
+
+
+def open_checkins_for(actor: User) -> list[CheckIn]:
+    return list(db.session.scalars(select(CheckIn).join(Mentorship, Mentorship.id == CheckIn.mentorship_id).where(
+        or_(and_(Mentorship.learner_id == actor.id, CheckIn.status == "open"),
+            and_(Mentorship.mentor_id == actor.id, CheckIn.status == "answered")))
+        .order_by(CheckIn.due_at).limit(20)))
+
+
+# ---- interfaces for matching -------------------------------------------------------------------
+
+
+def matching_exclusions() -> set[tuple[int, int]]:
+    """(learner_user_id, mentor_user_id) pairs not to suggest: active mentorship, open request,
+    or declined by that mentor within MENTORING_DECLINE_COOLDOWN_DAYS."""
+    cutoff = utcnow() - timedelta(days=cfg("MENTORING_DECLINE_COOLDOWN_DAYS"))
+    pairs = {(a, b) for a, b in db.session.execute(select(Mentorship.learner_id, Mentorship.mentor_id)
+                                                   .where(Mentorship.status == "active"))}
+    pairs |= {(a, b) for a, b in db.session.execute(
+        select(MentorshipRequest.learner_id, MentorshipRequest.mentor_id).where(
+            or_(MentorshipRequest.status.in_(REQUEST_OPEN),
+                and_(MentorshipRequest.status == "declined", MentorshipRequest.closed_at >= cutoff))))}
+    return pairs
+
+
+def mentor_load() -> dict[int, int]:
+    """Mentor user id -> number of active mentees."""
+    rows = db.session.execute(select(Mentorship.mentor_id, func.count(Mentorship.id))
+                              .where(Mentorship.status == "active").group_by(Mentorship.mentor_id))
+    return {mentor_id: count for mentor_id, count in rows}
+
+
+def mentor_responsiveness(now: datetime | None = None) -> dict[int, float]:
+    """Mentor user id -> share (0..1) of requests answered within MENTORING_REQUEST_REMINDER_DAYS.
+    Expired requests and open ones already past that time count as not answered in time.
+    Mentors without any such request are absent (callers default them, e.g. ``.get(id, 1.0)``)."""
+    now = now or utcnow()
+    in_time = timedelta(days=cfg("MENTORING_REQUEST_REMINDER_DAYS"))
+    answered: dict[int, int] = defaultdict(int)
+    total: dict[int, int] = defaultdict(int)
+    rows = db.session.execute(select(MentorshipRequest.mentor_id, MentorshipRequest.status,
+                                     MentorshipRequest.created_at, MentorshipRequest.responded_at))
+    for mentor_id, status, created_at, responded_at in rows:
+        if responded_at is not None:
+            total[mentor_id] += 1
+            answered[mentor_id] += responded_at - created_at <= in_time
+        elif status == "expired" or (status in REQUEST_OPEN and now - created_at > in_time):
+            total[mentor_id] += 1
+    return {mid: answered[mid] / n for mid, n in total.items() if n}
+
+
+# ---- calendar -----------------------------------------------------------------------------------
+
+
+def session_event(s: MentoringSession, viewer: User):
+    """One icalendar.Event for a session, with times in the viewer's zone (TZID) and a stable UID."""
+    from icalendar import Event
+
+    other = s.mentor if viewer.id == s.learner_id else s.learner
+    tz = zone(viewer.timezone)
+    ev = Event()
+    ev.add("uid", f"mentoring-session-{s.id}@mentorhub")
+    ev.add("dtstamp", (s.updated_at or s.created_at).astimezone(UTC))
+    ev.add("dtstart", s.starts_at.astimezone(tz))
+    ev.add("dtend", s.ends_at.astimezone(tz))
+    ev.add("sequence", s.sequence)
+    ev.add("summary", f"Mentoring session with {other.display_name}")
+    ev.add("status", "CONFIRMED" if s.is_booked else "CANCELLED")
+    desc = [s.agenda] if s.agenda else []
+    if s.meeting_url:
+        desc.append(f"Meeting link: {s.meeting_url}")
+        ev.add("location", s.meeting_url)
+    desc.append(current_app.config["BASE_URL"].rstrip("/") + session_link(s.id))
+    ev.add("description", "\n\n".join(desc))
+    ev.add("url", current_app.config["BASE_URL"].rstrip("/") + session_link(s.id))
+    return ev
+
+
+def calendar_events(user: User) -> list:
+    """The user's sessions (recent past and future; cancelled ones marked CANCELLED) as icalendar Events."""
+    since = utcnow() - timedelta(days=cfg("MENTORING_CALENDAR_PAST_DAYS"))
+    rows = db.session.scalars(select(MentoringSession).where(
+        or_(MentoringSession.learner_id == user.id, MentoringSession.mentor_id == user.id),
+        MentoringSession.starts_at >= since).order_by(MentoringSession.starts_at))
+    return [session_event(s, user) for s in rows]
+
+
+# ---- sweeps (run by the scheduler through jobs.py) -------------------------------------------------
+#
+# Each sweep claims a due row with a conditional UPDATE (so two schedulers never both take it),
+# sends with a unique notify key (so a re-run after a crash never sends twice) and commits per
+# batch: a kill mid-batch loses only uncommitted work, which the next run redoes.
+
+
+def _batches(id_column, stmt, process) -> int:
+    """Run ``process`` over the ids ``stmt`` selects, in id order, a batch per transaction."""
+    batch = cfg("MENTORING_SWEEP_BATCH")
+    last = 0
+    done = 0
+    while True:
+        ids = db.session.scalars(stmt.where(id_column > last).order_by(id_column).limit(batch)).all()
+        if not ids:
+            db.session.commit()
+            return done
+        for row_id in ids:
+            done += bool(process(row_id))
+        last = ids[-1]
+        db.session.commit()
+
+
+def _claim(model, row_id: int, condition, **values) -> bool:
+    result = db.session.execute(update(model).where(model.id == row_id, condition).values(**values)
+                                .execution_options(synchronize_session=False))
+    return result.rowcount == 1
+
+
+def remind_and_expire_requests(now: datetime | None = None) -> dict[str, int]:
+    now = now or utcnow()
+    expire_before = now - timedelta(days=cfg("MENTORING_REQUEST_EXPIRY_DAYS"))
+    remind_before = now - timedelta(days=cfg("MENTORING_REQUEST_REMINDER_DAYS"))
+    R = MentorshipRequest
+
+    def expire(req_id: int) -> bool:
+        if not _claim(R, req_id, R.status.in_(REQUEST_OPEN) & (R.created_at <= expire_before),
+                      status="expired", closed_at=now, updated_at=now):
+            return False
+        learner_id, mentor_id = db.session.execute(select(R.learner_id, R.mentor_id).where(R.id == req_id)).one()
+        mentor = db.session.get(User, mentor_id)
+        notify(db.session.get(User, learner_id), "mentorship_update",
+               f"Your request to {mentor.display_name} expired",
+               body="They did not answer in time. Your other matches are worth a look.",
+               link=matches_link(), key=f"request:{req_id}:expired")
+        return True
+
+    def remind(req_id: int) -> bool:
+        if not _claim(R, req_id, R.status.in_(REQUEST_OPEN) & R.reminded_at.is_(None), reminded_at=now):
+            return False
+        learner_id, mentor_id = db.session.execute(select(R.learner_id, R.mentor_id).where(R.id == req_id)).one()
+        learner = db.session.get(User, learner_id)
+        notify(db.session.get(User, mentor_id), "mentorship_request",
+               f"{learner.display_name} is waiting for your answer",
+               body="Please accept, decline or ask a question before the request expires.",
+               link=request_link(req_id), key=f"request:{req_id}:reminder")
+        return True
+
+    expired = _batches(R.id, select(R.id).where(R.status.in_(REQUEST_OPEN), R.created_at <= expire_before),
+                       expire)
+    reminded = _batches(R.id, select(R.id).where(R.status.in_(REQUEST_OPEN), R.reminded_at.is_(None),
+                                                 R.created_at <= remind_before), remind)
+    return {"expired": expired, "reminded": reminded}
+
+
+def create_due_checkins(now: datetime | None = None) -> int:
+    now = now or utcnow()
+    M = Mentorship
+
+    def create(mentorship_id: int) -> bool:
+        row = db.session.execute(select(M.next_checkin_at, M.cadence, M.learner_id)
+                                 .where(M.id == mentorship_id, M.status == "active")).first()
+        if row is None or row.next_checkin_at is None or row.next_checkin_at > now:
+            return False
+        due, nxt = row.next_checkin_at, row.next_checkin_at
+        while nxt <= now:  # after a long outage, one check-in for the latest period only
+            due, nxt = nxt, add_cadence(nxt, row.cadence)
+        if not _claim(M, mentorship_id, M.next_checkin_at == row.next_checkin_at, next_checkin_at=nxt):
+            return False
+        c = CheckIn(mentorship_id=mentorship_id, due_at=due, status="open", created_at=now)
+        db.session.add(c)
+        db.session.flush()
+        learner = db.session.get(User, row.learner_id)
+        notify(learner, "checkin", "Time for your check-in",
+               body="Tell your mentor how it went: progress, blockers and next steps.",
+               link=checkin_link(c.id), key=f"checkin:{mentorship_id}:{due.strftime('%Y%m%dT%H%M%S')}:open")
+        return True
+
+    return _batches(M.id, select(M.id).where(M.status == "active", M.next_checkin_at <= now), create)
+
+
+def nudge_and_miss_checkins(now: datetime | None = None) -> dict[str, int]:
+    now = now or utcnow()
+    miss_before = now - timedelta(days=cfg("MENTORING_CHECKIN_MISS_DAYS"))
+    nudge_before = now - timedelta(days=cfg("MENTORING_CHECKIN_NUDGE_DAYS"))
+    C = CheckIn
+
+    def learner_of(checkin_id: int) -> User:
+        learner_id = db.session.scalar(select(Mentorship.learner_id).join(C, C.mentorship_id == Mentorship.id)
+                                       .where(C.id == checkin_id))
+        return db.session.get(User, learner_id)
+
+    def miss(checkin_id: int) -> bool:
+        if not _claim(C, checkin_id, (C.status == "open") & (C.due_at <= miss_before), status="missed",
+                      missed_at=now):
+            return False
+        notify(learner_of(checkin_id), "checkin", "A check-in was marked as missed",
+               body="No worries: the next one comes at your usual cadence.", link=checkin_link(checkin_id),
+               key=f"checkin:{checkin_id}:missed")
+        return True
+
+    def nudge(checkin_id: int) -> bool:
+        if not _claim(C, checkin_id, (C.status == "open") & C.nudged_at.is_(None), nudged_at=now):
+            return False
+        notify(learner_of(checkin_id), "checkin", "Your check-in is still open",
+               body="A few lines on progress and blockers help your mentor help you.",
+               link=checkin_link(checkin_id), key=f"checkin:{checkin_id}:nudge")
+        return True
+
+    missed = _batches(C.id, select(C.id).where(C.status == "open", C.due_at <= miss_before), miss)
+    nudged = _batches(C.id, select(C.id).where(C.status == "open", C.nudged_at.is_(None),
+                                               C.due_at <= nudge_before), nudge)
+    return {"missed": missed, "nudged": nudged}
+
+
+def _marks(value: str) -> set[int]:
+    return {int(v) for v in (value or "").split(",") if v.strip()}
+
+
+def send_session_reminders(now: datetime | None = None, session_ids: list[int] | None = None) -> int:
+    """Reminders MENTORING_SESSION_REMINDER_HOURS before each booked session (24 h and 1 h), to both
+    people. A session booked late gets only the closest reminder. Keys include the start time, so a
+    rescheduled session is reminded again."""
+    now = now or utcnow()
+    offsets = sorted(cfg("MENTORING_SESSION_REMINDER_HOURS"))
+    S = MentoringSession
+    due_any = or_(*[and_(S.starts_at <= now + timedelta(hours=h), ~S.reminders_sent.contains(f"|{h}|"))
+                    for h in offsets])
+    stmt = select(S.id).where(S.status == "booked", S.starts_at > now, due_any)
+    if session_ids is not None:
+        stmt = stmt.where(S.id.in_(session_ids))
+
+    def remind(session_id: int) -> bool:
+        row = db.session.execute(select(S.starts_at, S.reminders_sent, S.mentor_id, S.learner_id)
+                                 .where(S.id == session_id, S.status == "booked")).first()
+        if row is None or row.starts_at <= now:
+            return False
+        left = row.starts_at - now
+        hours = next((h for h in offsets if left <= timedelta(hours=h)), None)
+        sent = _marks(row.reminders_sent.replace("|", ","))
+        if hours is None or hours in sent:
+            return False
+        new = sent | {h for h in offsets if h >= hours}
+        marks = "".join(f"|{h}|" for h in sorted(new))
+        if not _claim(S, session_id, (S.reminders_sent == row.reminders_sent) & (S.starts_at == row.starts_at),
+                      reminders_sent=marks):
+            return False
+        stamp = row.starts_at.strftime("%Y%m%dT%H%M")
+        mentor, learner = db.session.get(User, row.mentor_id), db.session.get(User, row.learner_id)
+        for user, other in ((mentor, learner), (learner, mentor)):
+            label = "tomorrow" if hours >= 24 else f"in {hours} hour{'s' if hours != 1 else ''}"
+            notify(user, "session_reminder", f"Session with {other.display_name} {label}",
+                   body=f"{_when(row.starts_at, user)}", link=session_link(session_id),
+                   key=f"session-reminder:{session_id}:{stamp}:{hours}h:{user.id}")
+        return True
+
+    return _batches(S.id, stmt, remind)
+
+
+# ---- personal data --------------------------------------------------------------------------------
+
+
+def export_user_data(user: User) -> dict:
+    def iso(dt):
+        return dt.isoformat() if dt else None
+
+    reqs = db.session.scalars(select(MentorshipRequest).where(
+        or_(MentorshipRequest.learner_id == user.id, MentorshipRequest.mentor_id == user.id))).all()
+    ms = mentorships_for(user)
+    notes = db.session.scalars(select(SessionNote).where(SessionNote.author_id == user.id)).all()
+    ratings = db.session.scalars(select(MentorshipRating).where(MentorshipRating.rater_id == user.id)).all()
+    checkins = db.session.scalars(select(CheckIn).join(Mentorship, Mentorship.id == CheckIn.mentorship_id)
+                                  .where(Mentorship.learner_id == user.id)).all()
+    return {
+        "requests": [{"id": r.id, "role": "learner" if r.learner_id == user.id else "mentor", "status": r.status,
+                      "goals": r.goals, "background": r.background, "expectations": r.expectations,
+                      "cadence": r.cadence, "created_at": iso(r.created_at),
+                      "messages": [m.body for m in r.messages if m.author_id == user.id]} for r in reqs],
+        "mentorships": [{"id": m.id, "role": "learner" if m.learner_id == user.id else "mentor",
+                         "status": m.status, "cadence": m.cadence, "started_at": iso(m.started_at),
+                         "ended_at": iso(m.ended_at), "goals": [g.title for g in m.goals]} for m in ms],
+        "sessions": [{"id": s.id, "starts_at": iso(s.starts_at), "ends_at": iso(s.ends_at), "status": s.status,
+                      "agenda": s.agenda} for m in ms for s in sessions_of(m)],
+        "private_notes": [{"session_id": n.session_id, "body": n.body} for n in notes],
+        "ratings_given": [{"mentorship_id": r.mentorship_id, "score": r.score, "comment": r.comment}
+                          for r in ratings],
+        "checkins": [{"due_at": iso(c.due_at), "status": c.status, "progress": c.progress, "blockers": c.blockers,
+                      "next_steps": c.next_steps} for c in checkins],
+    }
+
+
+def erase_user_data(user: User) -> None:
+    """Delete what is only the user's (notes, ratings given, request texts, feed token); end their
+    mentorships and cancel their upcoming sessions so the other side is not left waiting. No commit."""
+    from ..notifications.models import CalendarFeed
+
+    now = utcnow()
+    db.session.execute(delete(SessionNote).where(SessionNote.author_id == user.id))
+    db.session.execute(delete(MentorshipRating).where(MentorshipRating.rater_id == user.id))
+    db.session.execute(delete(RequestMessage).where(RequestMessage.author_id == user.id))
+    db.session.execute(delete(CalendarFeed).where(CalendarFeed.user_id == user.id))
+    db.session.execute(update(MentorshipRequest).where(MentorshipRequest.learner_id == user.id).values(
+        goals="", background="", expectations=""))
+    db.session.execute(update(MentorshipRequest).where(
+        or_(MentorshipRequest.learner_id == user.id, MentorshipRequest.mentor_id == user.id),
+        MentorshipRequest.status.in_(REQUEST_OPEN)).values(status="withdrawn", closed_at=now))
+    db.session.execute(update(CheckIn).where(CheckIn.mentorship_id.in_(
+        select(Mentorship.id).where(Mentorship.learner_id == user.id))).values(progress="", blockers="",
+                                                                                next_steps=""))
+    db.session.execute(update(MentoringSession).where(
+        or_(MentoringSession.learner_id == user.id, MentoringSession.mentor_id == user.id),
+        MentoringSession.status == "booked", MentoringSession.starts_at > now).values(
+        status="cancelled", slot_starts_at=None, cancelled_at=now, cancel_reason="Account deleted."))
+    db.session.execute(update(Mentorship).where(
+        or_(Mentorship.learner_id == user.id, Mentorship.mentor_id == user.id), Mentorship.status == "active")
+        .values(status="ended", ended_at=now, next_checkin_at=None))
+    _bump_matching()
+

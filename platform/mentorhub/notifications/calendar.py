@@ -1,0 +1,99 @@
+"""Calendar files: one .ics per item and a private per-user feed URL (secret token, revocable).
+
+The feed combines the sources listed in SOURCES. Each is "module:function", a function
+``calendar_events(user) -> list[icalendar.Event]`` with stable UIDs and DTSTAMP; adding a
+source is one line here.
+"""
+from __future__ import annotations
+
+import secrets
+from importlib import import_module
+
+from icalendar import Calendar
+
+from ..accounts.models import User
+from ..db import db, utcnow
+from ..errors import NotFound, PermissionDenied
+from .models import CalendarFeed
+
+SOURCES: tuple[str, ...] = (
+    "mentorhub.mentoring.services:calendar_events",
+    "mentorhub.events.services:calendar_events",
+)
+
+
+def _source(spec: str):
+    module, _, name = spec.partition(":")
+    return getattr(import_module(module), name)
+
+
+def build_calendar(events, name: str = "mentorhub") -> bytes:
+    cal = Calendar()
+    cal.add("prodid", "-//mentorhub//calendar//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", name)
+    for event in events:
+        cal.add_component(event)
+    cal.add_missing_timezones()
+    return cal.to_ical()
+
+
+def feed_events(user: User) -> list:
+    events = []
+    for spec in SOURCES:
+        events.extend(_source(spec)(user))
+    return events
+
+
+def feed_ics(user: User) -> bytes:
+    return build_calendar(feed_events(user), name=f"mentorhub: {user.display_name}")
+
+
+# ---- feed tokens ------------------------------------------------------------------------
+
+
+def feed_of(user: User) -> CalendarFeed | None:
+    """The user's live feed (None when they have none or revoked it)."""
+    from sqlalchemy import select
+
+    feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.user_id == user.id))
+    return feed if feed is not None and feed.revoked_at is None else None
+
+
+def regenerate_feed(actor: User, user: User) -> CalendarFeed:
+    """A new secret URL for ``user``; any old one stops working at once."""
+    if actor.id != user.id:
+        raise PermissionDenied()
+    from sqlalchemy import select
+
+    feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.user_id == user.id))
+    if feed is None:
+        feed = CalendarFeed(user_id=user.id)
+        db.session.add(feed)
+    feed.token = secrets.token_urlsafe(32)
+    feed.created_at = utcnow()
+    feed.revoked_at = None
+    db.session.commit()
+    return feed
+
+
+def revoke_feed(actor: User, user: User) -> None:
+    if actor.id != user.id:
+        raise PermissionDenied()
+    feed = feed_of(user)
+    if feed is not None:
+        feed.revoked_at = utcnow()
+        db.session.commit()
+
+
+def user_for_token(token: str) -> User:
+    from sqlalchemy import select
+
+    feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.token == (token or "")[:64]))
+    if feed is None or feed.revoked_at is not None:
+        raise NotFound("This calendar feed does not exist or was turned off.")
+    user = db.session.get(User, feed.user_id)
+    if user is None or not user.is_active:
+        raise NotFound("This calendar feed does not exist or was turned off.")
+    return user
