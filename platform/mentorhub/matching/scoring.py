@@ -54,9 +54,9 @@ PROJECT_COMPONENTS = ("readiness", "growth", "domains", "difficulty", "seats")
 
 @dataclass(frozen=True)
 class Weights:
-    skills: float = 0.45
+    skills: float = 0.40
     domains: float = 0.15
-    text: float = 0.15
+    text: float = 0.20
     availability: float = 0.25
     activity: float = 0.5
     overlap_target_hours: float = 4.0
@@ -333,15 +333,24 @@ class Scorer:
             lin = lin + self.w.availability * np.minimum(1.0, hours / self.w.overlap_target_hours)
         return (lin * self.m_factor).astype(np.float32)
 
-    def mentor_scores_batch(self, rows: np.ndarray) -> np.ndarray:
-        """(len(rows), m) total scores for a chunk of learners (filters not applied)."""
-        lin = self.l_feat[rows] @ self.mT
-        hours = self.l_avail[rows].astype(np.float32) @ self.m_availT
-        hours *= self.slot_hours / self.w.overlap_target_hours
-        np.minimum(hours, 1.0, out=hours)
-        lin += self.w.availability * hours
-        lin *= self.m_factor
-        return lin
+    def mentor_scores_batch(self, rows: np.ndarray, out: np.ndarray | None = None,
+                            tmp: np.ndarray | None = None) -> np.ndarray:
+        """(len(rows), m) total scores for a chunk of learners (filters not applied).
+
+        ``out`` and ``tmp`` are optional float32 buffers of that shape, reused across
+        chunks so a long batch does not keep allocating (and page-faulting) fresh memory.
+        """
+        shape = (len(rows), self.n_mentors)
+        out = np.empty(shape, np.float32) if out is None else out[: len(rows)]
+        tmp = np.empty(shape, np.float32) if tmp is None else tmp[: len(rows)]
+        np.matmul(self.l_feat[rows].toarray(), self.mT, out=out)
+        np.matmul(self.l_avail[rows].astype(np.float32), self.m_availT, out=tmp)
+        tmp *= self.slot_hours / self.w.overlap_target_hours
+        np.minimum(tmp, 1.0, out=tmp)
+        tmp *= self.w.availability
+        out += tmp
+        out *= self.m_factor
+        return out
 
     def top_mentors(self, i: int, k: int = 10, exclude=(), min_score: float = 0.0) -> Ranked:
         scores = self.mentor_scores(i)
@@ -361,9 +370,12 @@ class Scorer:
         idx_out = np.full((len(rows), k), -1, dtype=np.int64)
         sc_out = np.full((len(rows), k), -np.inf, dtype=np.float32)
         inelig = ~self.m_eligible
+        size = min(chunk, len(rows))
+        out = np.empty((size, self.n_mentors), np.float32)
+        tmp = np.empty((size, self.n_mentors), np.float32)
         for start in range(0, len(rows), chunk):
             part = rows[start:start + chunk]
-            s = self.mentor_scores_batch(part)
+            s = self.mentor_scores_batch(part, out, tmp)
             s[:, inelig] = -np.inf
             if exclude:
                 for r, i in enumerate(part):
