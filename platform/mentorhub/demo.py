@@ -28,14 +28,29 @@ def demo_user(email: str, name: str, timezone: str = "UTC", **flags) -> User:
 
 
 def load(with_demo: bool) -> None:
+    from .profiles.taxonomy import load_taxonomy
+
+    load_taxonomy()
     if with_demo:
         for email, name, flags, tz in DEMO_LOGINS:
             demo_user(email, name, tz, **flags)
         db.session.commit()
+        from .profiles.demo import load_demo as load_profiles
+
+        added = load_profiles()
+        click.echo(f"profiles: {added['mentors']} mentors and {added['learners']} learners added")
         click.echo("Demo logins (password for all: %s):" % DEMO_PASSWORD)
         for email, name, _flags, _tz in DEMO_LOGINS:
             click.echo(f"  {email:28} {name}")
 
 
 def load_scale(n: int) -> None:
-    raise click.ClickException("--scale arrives with the profiles feature")
+    import time
+
+    from .profiles.demo import load_scale as load_profiles_scale
+
+    started = time.perf_counter()
+    counts = load_profiles_scale(n)
+    click.echo(f"loaded {counts['learners']} learners and {counts['mentors']} mentors "
+               f"({counts['skills']} learner skills, {counts['windows']} availability windows) "
+               f"in {time.perf_counter() - started:.1f} s")
