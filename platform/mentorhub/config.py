@@ -48,6 +48,7 @@ class Config:
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * _int("REMEMBER_DAYS", 30)
     WTF_CSRF_TIME_LIMIT = None
     WTF_CSRF_ENABLED = True
@@ -154,6 +155,7 @@ class Config:
     # Listing
     PAGE_SIZE = _int("PAGE_SIZE", 20)
     NOTIFICATIONS_PAGE_SIZE = _int("NOTIFICATIONS_PAGE_SIZE", 30)
+    DASHBOARD_NOTIFICATIONS = _int("DASHBOARD_NOTIFICATIONS", 5)  # unread shown on the dashboard
 
     # Projects
     PROJECT_STALE_DAYS = _int("PROJECT_STALE_DAYS", 60)  # no activity this long: stale, hidden by default

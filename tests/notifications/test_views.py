@@ -171,3 +171,12 @@ def test_digest_unsubscribe_turns_off_every_digest_kind(client, app, make_user):
         prefs = services.preferences(db.session.get(User, user.id))
     assert prefs["checkin"] == prefs["event_update"] == prefs["review_queue"] == "off"
     assert prefs["system"] == "instant"
+
+
+def test_dashboard_panel_shows_recent_unread(client, app, make_user, login_as):
+    user = make_user()
+    login_as(user)
+    assert "You are all caught up." in client.get("/dashboard").get_data(as_text=True)
+    add_notes(app, user, 2)
+    html = client.get("/dashboard").get_data(as_text=True)
+    assert 'data-testid="notifications-panel"' in html and "Note 1" in html

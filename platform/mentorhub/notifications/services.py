@@ -102,6 +102,13 @@ def unread_count(user: User) -> int:
     ) or 0
 
 
+def recent_unread(user: User, limit: int) -> list[Notification]:
+    return list(db.session.scalars(
+        select(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit)
+    ))
+
+
 def list_notifications(user: User, page: int, unread_only: bool = False) -> Page:
     stmt = select(Notification).where(Notification.user_id == user.id)
     if unread_only:
