@@ -39,6 +39,9 @@ def load(with_demo: bool) -> None:
 
         added = load_profiles()
         click.echo(f"profiles: {added['mentors']} mentors and {added['learners']} learners added")
+        from .projects.demo import load_demo as load_projects
+
+        load_projects()
         click.echo("Demo logins (password for all: %s):" % DEMO_PASSWORD)
         for email, name, _flags, _tz in DEMO_LOGINS:
             click.echo(f"  {email:28} {name}")

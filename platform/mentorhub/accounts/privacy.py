@@ -11,10 +11,12 @@ def sections():
     from ..mentoring import services as mentoring
     from ..notifications import services as notifications
     from ..profiles import services as profiles
+    from ..projects import services as projects
 
     return [
         ("events", events.export_user_data, events.erase_user_data),
         ("mentoring", mentoring.export_user_data, mentoring.erase_user_data),
         ("notifications", notifications.export_user_data, notifications.erase_user_data),
         ("profiles", profiles.export_user_data, profiles.erase_user_data),
+        ("projects", projects.export_user_data, projects.erase_user_data),
     ]

@@ -103,7 +103,11 @@ def edit(project_id: int):
     if not services.can_manage(current_user, project):
         abort(403)
     if request.method == "GET":
-        form = ProjectForm(obj=project, formdata=None, data={
+        simple = ("title", "summary", "description", "repo_url", "issues_url", "difficulty", "hours_per_week",
+                  "duration_weeks", "dataset_name", "dataset_url", "dataset_licence", "compute", "eval_metric",
+                  "seats")
+        form = ProjectForm(formdata=None, data={
+            **{name: getattr(project, name) for name in simple},
             "domains": [d.slug for d in project.domains],
             "learn_skills": [s.skill.slug for s in project.learn_skills],
             "required_skills": [{"skill": s.skill.slug, "level": str(s.min_level)}

@@ -1,0 +1,118 @@
+"""Demo data: the project ideas of seed/projects.yaml, with a few applications and teams.
+
+Idempotent (an idea whose title exists is skipped; applications and members are checked
+first) and deterministic (fixed seed; dates are offsets from the time of loading).
+"""
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+from pathlib import Path
+
+import click
+import yaml
+from sqlalchemy import select
+
+from ..accounts.models import User
+from ..config import ROOT
+from ..db import db, utcnow
+from ..errors import ServiceError
+from ..profiles.models import LearnerProfile, MentorProfile, Skill
+from . import services
+from .models import Project
+
+SEED_FILE = ROOT / "seed" / "projects.yaml"
+SEED = 4242
+MOTIVATIONS = (
+    "I finished two courses and want to build something real with other people.",
+    "I work with data in spreadsheets every day and want to learn how models get deployed.",
+    "This overlaps with my day job, and I can give steady hours every week.",
+    "I have used these libraries in notebooks but never in a team project with reviews.",
+)
+
+
+def read_ideas(path: Path = SEED_FILE) -> list[dict]:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))["ideas"]
+
+
+def idea_to_data(idea: dict) -> dict:
+    """A seed entry in the shape services.create_project takes."""
+    dataset = idea.get("dataset") or {}
+    return {
+        "title": idea["title"], "summary": idea["summary"], "description": idea.get("description", ""),
+        "repo_url": idea.get("repo_url"), "issues_url": idea.get("issues_url"),
+        "domains": idea.get("domains", []),
+        "required_skills": [{"skill": s, "level": lvl} for s, lvl in (idea.get("required") or {}).items()],
+        "learn_skills": idea.get("learn", []), "difficulty": idea["difficulty"],
+        "hours_per_week": idea["hours_per_week"], "duration_weeks": idea["duration_weeks"],
+        "dataset_name": dataset.get("name"), "dataset_url": dataset.get("url"),
+        "dataset_licence": dataset.get("licence"), "compute": idea["compute"],
+        "eval_metric": idea.get("metric"), "seats": idea["seats"],
+    }
+
+
+def _people(profile_model, fallback_email: str) -> list[User]:
+    users = list(db.session.scalars(
+        select(User).join(profile_model, profile_model.user_id == User.id)
+        .where(User.is_deleted.is_(False)).order_by(User.id)
+    ))
+    if users:
+        return users
+    fallback = db.session.scalar(select(User).where(User.email == fallback_email))
+    return [fallback] if fallback else []
+
+
+def load_demo() -> int:
+    """Load the seed ideas (owners and champions: demo mentors) and some teams. Returns ideas added."""
+    if db.session.scalar(select(Skill.id).limit(1)) is None:
+        from ..profiles.taxonomy import load_taxonomy
+
+        load_taxonomy()
+    mentors = _people(MentorProfile, "mentor@mentorhub.test")
+    if not mentors:
+        click.echo("projects: no demo mentor to own the ideas; skipped")
+        return 0
+    learners = [u for u in _people(LearnerProfile, "learner@mentorhub.test") if u not in mentors]
+    existing = set(db.session.scalars(select(Project.title)))
+    rng = random.Random(SEED)
+    now = utcnow()
+    added = 0
+    for i, idea in enumerate(read_ideas()):
+        age_days = rng.randint(0, 80)
+        if idea["title"] in existing:
+            continue
+        owner = mentors[i % len(mentors)]
+        project = services.create_project(owner, idea_to_data(idea), now=now - timedelta(days=age_days))
+        champion = mentors[(i + 1) % len(mentors)] if i % 3 != 2 else None
+        if champion is not None and services.is_mentor(champion) and project.champion_id is None:
+            project.champion_id = champion.id
+            db.session.commit()
+        added += 1
+    _demo_teams(mentors, learners, rng)
+    services.mark_stale(now)
+    click.echo(f"projects: {added} idea(s) added")
+    return added
+
+
+def _demo_teams(mentors: list[User], learners: list[User], rng: random.Random) -> None:
+    """The first few ideas get applicants, members and a reached milestone."""
+    if not learners:
+        return
+    titles = [idea["title"] for idea in read_ideas()[:6]]
+    projects = list(db.session.scalars(select(Project).where(Project.title.in_(titles)).order_by(Project.id)))
+    for n, project in enumerate(projects):
+        owner = db.session.get(User, project.owner_id)
+        for k, learner in enumerate(learners[n % len(learners):][:3]):
+            if learner.id in (project.owner_id, project.champion_id):
+                continue
+            if services.application_of(learner, project) is not None:
+                continue
+            try:
+                application = services.apply(learner, project.id, MOTIVATIONS[(n + k) % len(MOTIVATIONS)])
+                if k == 0 and project.free_seats:
+                    services.accept(owner, application.id)
+                    if n % 2 == 0:
+                        first = services.get_project(project.id).milestones[0]
+                        services.tick_milestone(learner, project.id, first.id)
+            except ServiceError:
+                db.session.rollback()

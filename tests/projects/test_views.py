@@ -1,0 +1,351 @@
+"""Projects over HTTP: public catalogue, forms (400 and nothing written on bad input), rights."""
+from __future__ import annotations
+
+import sys
+import types
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import func, select
+
+from mentorhub.db import db
+from mentorhub.projects import services
+from mentorhub.projects.models import Milestone, Project, ProjectApplication, ProjectMember
+
+MOTIVATION = "I cleaned plenty of messy data at work and want to deploy a model."
+
+
+def form_data(**overrides) -> dict:
+    data = {
+        "title": "Sentiment of support tickets", "summary": "Classify ticket sentiment in two languages.",
+        "description": "Start with **TF-IDF**.", "repo_url": "https://example.org/t/repo", "issues_url": "",
+        "domains": ["nlp"], "required_skills-0-skill": "python", "required_skills-0-level": "2",
+        "required_skills-1-skill": "", "required_skills-1-level": "2", "learn_skills": ["transformers"],
+        "difficulty": "beginner", "hours_per_week": "4", "duration_weeks": "6", "dataset_name": "",
+        "dataset_url": "", "dataset_licence": "", "compute": "laptop_cpu", "eval_metric": "macro F1",
+        "seats": "3",
+    }
+    data.update(overrides)
+    return data
+
+
+def n(app, model, *where) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(model).where(*where)) or 0
+
+
+def get(app, model, id_):
+    with app.app_context():
+        obj = db.session.get(model, id_)
+        db.session.expunge_all()
+        return obj
+
+
+# ---- anonymous visitors -------------------------------------------------------------------------
+
+
+def test_catalogue_and_detail_are_public(client, make_project):
+    project = make_project(title="Public bird classifier")
+    assert "Public bird classifier" in client.get("/projects").get_data(as_text=True)
+    body = client.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert "Log in</a> to apply" in body
+    assert client.get("/projects/999999").status_code == 404
+
+
+@pytest.mark.parametrize("method, path", [
+    ("get", "/projects/new"), ("get", "/projects/mine"), ("get", "/projects/{id}/team"),
+    ("get", "/projects/{id}/apply"), ("post", "/projects/{id}/apply"), ("get", "/projects/{id}/edit"),
+    ("get", "/projects/{id}/applications"), ("post", "/projects/{id}/leave"),
+    ("post", "/projects/{id}/champion"), ("post", "/projects/{id}/milestones"),
+])
+def test_login_required(client, make_project, method, path):
+    project = make_project()
+    resp = getattr(client, method)(path.format(id=project.id))
+    assert resp.status_code == 302 and "/login" in resp.headers["Location"]
+
+
+# ---- catalogue filters ---------------------------------------------------------------------------
+
+
+def test_filters_from_the_query_string(client, make_project, make_user):
+    owner = make_user()
+    make_project(owner=owner, title="Street photo detector", domains=["computer-vision"], compute="one_gpu")
+    make_project(owner=owner, title="Ticket sentiment", domains=["nlp"], difficulty="beginner")
+    body = client.get("/projects?domain=computer-vision").get_data(as_text=True)
+    assert "Street photo detector" in body and "Ticket sentiment" not in body
+    body = client.get("/projects?difficulty=beginner&q=ticket").get_data(as_text=True)
+    assert "Ticket sentiment" in body and "Street photo detector" not in body
+    body = client.get("/projects?compute=cluster").get_data(as_text=True)
+    assert "No idea matches" in body
+    # garbage in the query string is ignored, not an error
+    assert client.get("/projects?difficulty=<script>&sort=drop&page=abc").status_code == 200
+
+
+def test_stale_ideas_hidden_unless_asked(app, client, make_project, frozen):
+    start = datetime(2026, 2, 1, tzinfo=timezone.utc)
+    frozen(start)
+    make_project(title="Forgotten idea")
+    frozen(start + timedelta(days=app.config["PROJECT_STALE_DAYS"] + 2))
+    make_project(title="Busy idea")
+    body = client.get("/projects").get_data(as_text=True)
+    assert "Busy idea" in body and "Forgotten idea" not in body
+    body = client.get("/projects?stale=1").get_data(as_text=True)
+    assert "Forgotten idea" in body and 'data-testid="stale-badge"' in body
+
+
+def test_match_sort_only_for_learners(app, client, login_as, make_project, make_learner, make_user,
+                                      monkeypatch):
+    low = make_project(title="Low match idea")
+    high = make_project(title="High match idea")
+    calls = []
+
+    def fake_scores(user):
+        calls.append(user.id)
+        return {low.id: 0.1, high.id: 0.9}
+
+    try:
+        import mentorhub.matching.services as matching_services
+        monkeypatch.setattr(matching_services, "project_scores_for", fake_scores)
+    except ImportError:
+        monkeypatch.setitem(sys.modules, "mentorhub.matching.services",
+                            types.SimpleNamespace(project_scores_for=fake_scores))
+    plain = login_as(make_user(), app.test_client())
+    body = plain.get("/projects?sort=match").get_data(as_text=True)
+    assert "Best match for me" not in body and calls == []
+    learner = make_learner()
+    c = login_as(learner.user, app.test_client())
+    body = c.get("/projects").get_data(as_text=True)
+    assert "Best match for me" in body
+    body = c.get("/projects?sort=match").get_data(as_text=True)
+    assert calls == [learner.user_id]
+    assert body.index("High match idea") < body.index("Low match idea")
+    assert "Match 90%" in body
+
+
+# ---- proposing and editing ----------------------------------------------------------------------
+
+
+def test_propose_an_idea(app, client, login_as, make_user, taxonomy):
+    login_as(make_user())
+    assert client.get("/projects/new").status_code == 200
+    resp = client.post("/projects/new", data=form_data())
+    assert resp.status_code == 302
+    with app.app_context():
+        project = db.session.scalar(select(Project))
+        assert project.title == "Sentiment of support tickets"
+        assert [(s.skill.slug, s.min_level) for s in project.required_skills] == [("python", 2)]
+        assert [s.skill.slug for s in project.learn_skills] == ["transformers"]
+
+
+@pytest.mark.parametrize("overrides, message", [
+    ({"seats": "-2"}, "The team size must be between 1 and"),
+    ({"seats": "lots"}, "Not a valid integer value"),
+    ({"repo_url": "javascript:alert(1)"}, "full web address"),
+    ({"required_skills-0-skill": "mind-reading"}, "Unknown skill: mind-reading"),
+    ({"learn_skills": ["nope"]}, "Unknown skill: nope"),
+    ({"domains": ["astrology"]}, "Unknown domain: astrology"),
+    ({"title": "t" * 500}, "Keep a title to 120 characters"),
+    ({"title": ""}, "Enter a title"),
+    ({"compute": "mainframe"}, "Choose the compute needed from the list"),
+])
+def test_bad_idea_form_is_400_and_writes_nothing(app, client, login_as, make_user, taxonomy, overrides,
+                                                 message):
+    login_as(make_user())
+    resp = client.post("/projects/new", data=form_data(**overrides))
+    assert resp.status_code == 400
+    assert message in resp.get_data(as_text=True)
+    assert n(app, Project) == 0 and n(app, Milestone) == 0
+
+
+def test_only_managers_edit(app, client, login_as, make_project, make_user):
+    owner = make_user()
+    project = make_project(owner=owner, title="Original title")
+    login_as(make_user())
+    assert client.get(f"/projects/{project.id}/edit").status_code == 403
+    assert client.post(f"/projects/{project.id}/edit", data=form_data(title="Stolen")).status_code == 403
+    assert client.post(f"/projects/{project.id}/status", data={"status": "archived"}).status_code == 403
+    assert get(app, Project, project.id).title == "Original title"
+    c = login_as(owner, app.test_client())
+    page = c.get(f"/projects/{project.id}/edit").get_data(as_text=True)
+    assert 'value="Original title"' in page and 'selected value="python"' in page
+    assert c.post(f"/projects/{project.id}/edit", data=form_data(title="Better title")).status_code == 302
+    assert get(app, Project, project.id).title == "Better title"
+    assert c.post(f"/projects/{project.id}/status", data={"status": "in_progress"}).status_code == 302
+    assert get(app, Project, project.id).status == "in_progress"
+
+
+def test_markdown_is_sanitised_in_the_page(client, make_project):
+    project = make_project(description=(
+        "<script>alert(1)</script>\n\n<img src=x onerror=alert(2)>\n\n"
+        "[click me](javascript:alert(3)) and [docs](https://example.org/docs)"))
+    body = client.get(f"/projects/{project.id}").get_data(as_text=True)
+    desc = body.split('data-testid="description">', 1)[1].split("</section>", 1)[0]
+    assert "<script" not in desc and "onerror" not in desc.replace("onerror=alert(2)&gt;", "")
+    assert "javascript:" not in desc.split("click me")[0][-40:] and 'href="javascript' not in desc
+    assert '<a href="https://example.org/docs" rel="nofollow noopener noreferrer">docs</a>' in desc
+
+
+# ---- applications ------------------------------------------------------------------------------------
+
+
+def test_apply_once_and_owner_cannot_apply(app, client, login_as, make_project, make_user):
+    owner = make_user()
+    project = make_project(owner=owner)
+    login_as(make_user())
+    resp = client.post(f"/projects/{project.id}/apply", data={"motivation": "short"})
+    assert resp.status_code == 400 and "at least" in resp.get_data(as_text=True)
+    assert n(app, ProjectApplication) == 0
+    assert client.post(f"/projects/{project.id}/apply", data={"motivation": MOTIVATION}).status_code == 302
+    assert client.post(f"/projects/{project.id}/apply", data={"motivation": MOTIVATION}).status_code == 409
+    assert "pending" in client.get(f"/projects/{project.id}").get_data(as_text=True)
+    c = login_as(owner, app.test_client())
+    assert c.post(f"/projects/{project.id}/apply", data={"motivation": MOTIVATION}).status_code == 400
+    assert n(app, ProjectApplication) == 1
+
+
+def test_full_and_archived_projects_refuse_applications(app, client, login_as, make_project, make_user):
+    owner = make_user()
+    full = make_project(owner=owner, seats=1)
+    archived = make_project(owner=owner)
+    first, second = make_user(), make_user()
+    with app.app_context():
+        from mentorhub.accounts.models import User
+
+        services.accept(db.session.get(User, owner.id),
+                        services.apply(db.session.get(User, first.id), full.id, MOTIVATION).id)
+        services.set_status(db.session.get(User, owner.id), archived.id, "archived")
+    login_as(second)
+    assert "The team is full" in client.get(f"/projects/{full.id}").get_data(as_text=True)
+    assert client.post(f"/projects/{full.id}/apply", data={"motivation": MOTIVATION}).status_code == 409
+    assert client.post(f"/projects/{archived.id}/apply", data={"motivation": MOTIVATION}).status_code == 409
+    assert n(app, ProjectApplication) == 1
+
+
+def _apply(app, learner, project) -> int:
+    with app.app_context():
+        from mentorhub.accounts.models import User
+
+        return services.apply(db.session.get(User, learner.id), project.id, MOTIVATION).id
+
+
+def test_crafted_forms_cannot_join(app, client, login_as, make_project, make_user):
+    owner, learner = make_user(), make_user()
+    project = make_project(owner=owner)
+    app_id = _apply(app, learner, project)
+    login_as(learner)
+    assert client.post(f"/projects/applications/{app_id}/accept").status_code == 403
+    assert client.get(f"/projects/{project.id}/applications").status_code == 403
+    assert client.post(f"/projects/{project.id}/milestones/1/tick").status_code in (403, 404)
+    assert n(app, ProjectMember) == 0
+    assert get(app, ProjectApplication, app_id).status == "pending"
+    assert get(app, Project, project.id).seats_taken == 0
+
+
+def test_owner_decides_in_the_applications_page(app, client, login_as, make_project, make_user):
+    owner = make_user()
+    a, b = make_user(display_name="Ana"), make_user(display_name="Ben")
+    project = make_project(owner=owner)
+    app_a, app_b = _apply(app, a, project), _apply(app, b, project)
+    login_as(owner)
+    page = client.get(f"/projects/{project.id}/applications").get_data(as_text=True)
+    assert "Ana" in page and "Ben" in page and MOTIVATION in page
+    resp = client.post(f"/projects/applications/{app_b}/decline", data={"reason": ""})
+    assert resp.status_code == 400 and "Enter a reason" in resp.get_data(as_text=True)
+    assert get(app, ProjectApplication, app_b).status == "pending"
+    assert client.post(f"/projects/applications/{app_b}/decline",
+                       data={"reason": "We need more deep learning experience."}).status_code == 302
+    assert client.post(f"/projects/applications/{app_a}/accept").status_code == 302
+    assert client.post(f"/projects/applications/{app_a}/accept").status_code == 409
+    assert get(app, Project, project.id).seats_taken == 1
+    c = login_as(b, app.test_client())
+    assert "We need more deep learning experience." in c.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert "declined" in c.get("/notifications").get_data(as_text=True)
+
+
+# ---- team page -------------------------------------------------------------------------------------
+
+
+def _member(app, owner, learner, project):
+    app_id = _apply(app, learner, project)
+    with app.app_context():
+        from mentorhub.accounts.models import User
+
+        services.accept(db.session.get(User, owner.id), app_id)
+
+
+def test_team_page_milestones_and_leaving(app, client, login_as, make_project, make_user):
+    owner, learner, stranger = make_user(display_name="Olu"), make_user(display_name="Lia"), make_user()
+    project = make_project(owner=owner)
+    _member(app, owner, learner, project)
+    with app.app_context():
+        ms = services.get_project(project.id).milestones
+        first, second = ms[0].id, ms[1].id
+    s = login_as(stranger, app.test_client())
+    page = s.get(f"/projects/{project.id}/team").get_data(as_text=True)
+    assert "Lia" in page and "Mark reached" not in page
+    assert s.post(f"/projects/{project.id}/milestones/{first}/tick").status_code == 403
+    login_as(learner)
+    page = client.get(f"/projects/{project.id}/team").get_data(as_text=True)
+    assert "Mark reached" in page and "Olu" in page and "accepted Lia onto the team" in page
+    assert client.post(f"/projects/{project.id}/milestones/{first}/tick").status_code == 302
+    assert get(app, Milestone, first).reached_at is not None and get(app, Milestone, second).reached_at is None
+    assert client.post(f"/projects/{project.id}/milestones/{first}/tick").status_code == 409
+    assert client.post(f"/projects/{project.id}/milestones", data={"title": "Mine"}).status_code == 403
+    assert client.post(f"/projects/{project.id}/leave").status_code == 302
+    assert n(app, ProjectMember) == 0 and get(app, Project, project.id).seats_taken == 0
+
+
+def test_owner_adds_milestones_and_removes_members(app, client, login_as, make_project, make_user):
+    owner, learner = make_user(), make_user(display_name="Kai")
+    project = make_project(owner=owner)
+    _member(app, owner, learner, project)
+    login_as(owner)
+    resp = client.post(f"/projects/{project.id}/milestones", data={"title": ""})
+    assert resp.status_code == 400 and "Enter a milestone title" in resp.get_data(as_text=True)
+    assert client.post(f"/projects/{project.id}/milestones", data={"title": "Data card"}).status_code == 302
+    assert "Data card" in client.get(f"/projects/{project.id}/team").get_data(as_text=True)
+    url = f"/projects/{project.id}/members/{learner.id}/remove"
+    assert client.get(url).status_code == 200
+    assert client.post(url, data={"reason": ""}).status_code == 400
+    assert n(app, ProjectMember) == 1
+    assert client.post(url, data={"reason": "Moved to another team."}).status_code == 302
+    assert n(app, ProjectMember) == 0
+    k = login_as(learner, app.test_client())
+    assert "removed from" in k.get("/notifications").get_data(as_text=True)
+
+
+def test_mentor_champions_from_the_page(app, client, login_as, make_project, make_mentor, make_user):
+    project = make_project(owner=make_user())
+    plain = login_as(make_user(), app.test_client())
+    assert "Champion this idea" not in plain.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert plain.post(f"/projects/{project.id}/champion").status_code == 403
+    mentor = make_mentor()
+    login_as(mentor.user)
+    assert "Champion this idea" in client.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert client.post(f"/projects/{project.id}/champion").status_code == 302
+    assert get(app, Project, project.id).champion_id == mentor.user_id
+    assert client.post(f"/projects/{project.id}/champion").status_code == 409
+
+
+def test_dashboard_mine_and_outcomes_partial(app, client, login_as, make_project, make_user):
+    owner, learner = make_user(), make_user()
+    project = make_project(owner=owner, title="Feature store for beginners")
+    _member(app, owner, learner, project)
+    with app.app_context():
+        from mentorhub.accounts.models import User
+
+        ms = services.get_project(project.id).milestones[1]
+        services.tick_milestone(db.session.get(User, learner.id), project.id, ms.id)
+    login_as(learner)
+    assert 'data-testid="projects-panel"' in client.get("/dashboard").get_data(as_text=True)
+    assert "Feature store for beginners" in client.get("/projects/mine").get_data(as_text=True)
+    with app.test_request_context():
+        from flask import render_template_string
+
+        with app.app_context():
+            from mentorhub.accounts.models import User
+
+            html = render_template_string(
+                '{% with outcomes_user = u %}{% include "projects/_outcomes.html" %}{% endwith %}',
+                u=db.session.get(User, learner.id))
+    assert "Baseline model" in html and "Feature store for beginners" in html
