@@ -68,8 +68,6 @@ class Config:
     UNSUBSCRIBE_TOKEN_MAX_AGE = _int("UNSUBSCRIBE_TOKEN_MAX_AGE", 60 * 60 * 24 * 90)
     ADMIN_USERS_PAGE_SIZE = _int("ADMIN_USERS_PAGE_SIZE", 50)
     ADMIN_SEARCH_MAX = _int("ADMIN_SEARCH_MAX", 100)  # characters of an admin search query
-    ADMIN_USERS_PAGE_SIZE = _int("ADMIN_USERS_PAGE_SIZE", 50)
-    ADMIN_SEARCH_MAX = _int("ADMIN_SEARCH_MAX", 100)  # characters of an admin search query
 
     # Email: SMTP delivery when SMTP_HOST is set, otherwise mail is written to the log
     SMTP_HOST = _env("SMTP_HOST")
@@ -173,6 +171,35 @@ class Config:
     PROJECT_DOMAINS_MAX = _int("PROJECT_DOMAINS_MAX", 5)
     PROJECT_MILESTONES_MAX = _int("PROJECT_MILESTONES_MAX", 20)
     PROJECT_ACTIVITY_SHOWN = _int("PROJECT_ACTIVITY_SHOWN", 50)
+
+    # Matching (weights are relative; each component lies in 0..1)
+    MATCH_WEIGHT_SKILLS = float(_env("MATCH_WEIGHT_SKILLS", "0.40"))
+    MATCH_WEIGHT_DOMAINS = float(_env("MATCH_WEIGHT_DOMAINS", "0.15"))
+    MATCH_WEIGHT_TEXT = float(_env("MATCH_WEIGHT_TEXT", "0.20"))
+    MATCH_WEIGHT_AVAILABILITY = float(_env("MATCH_WEIGHT_AVAILABILITY", "0.25"))
+    MATCH_WEIGHT_ACTIVITY = float(_env("MATCH_WEIGHT_ACTIVITY", "0.5"))  # how far an inactive mentor sinks
+    MATCH_WEIGHT_READINESS = float(_env("MATCH_WEIGHT_READINESS", "0.35"))
+    MATCH_WEIGHT_GROWTH = float(_env("MATCH_WEIGHT_GROWTH", "0.35"))
+    MATCH_WEIGHT_PROJECT_DOMAINS = float(_env("MATCH_WEIGHT_PROJECT_DOMAINS", "0.15"))
+    MATCH_WEIGHT_DIFFICULTY = float(_env("MATCH_WEIGHT_DIFFICULTY", "0.10"))
+    MATCH_WEIGHT_SEATS = float(_env("MATCH_WEIGHT_SEATS", "0.05"))
+    MATCH_OVERLAP_TARGET_HOURS = float(_env("MATCH_OVERLAP_TARGET_HOURS", "4"))  # overlap that scores full marks
+    MATCH_SEATS_TARGET = _int("MATCH_SEATS_TARGET", 3)
+    MATCH_TEXT_DIMS = _int("MATCH_TEXT_DIMS", 64)
+    MATCH_TEXT_MAX_FEATURES = _int("MATCH_TEXT_MAX_FEATURES", 20_000)
+    MATCH_SLOT_MINUTES = _int("MATCH_SLOT_MINUTES", 30)
+    MATCH_ACTIVE_DAYS = _int("MATCH_ACTIVE_DAYS", 14)  # seen within this: fully active
+    MATCH_INACTIVE_DAYS = _int("MATCH_INACTIVE_DAYS", 56)  # not seen for this long: lowest activity
+    MATCH_INACTIVE_FLOOR = float(_env("MATCH_INACTIVE_FLOOR", "0.2"))
+    MATCH_DECLINE_DAYS = _int("MATCH_DECLINE_DAYS", 90)  # mentoring's decline cool-down is the one applied
+    MATCH_INDEX_CHECK_SECONDS = _int("MATCH_INDEX_CHECK_SECONDS", 5)  # how often a process checks the generation
+    MATCH_TOP_K = _int("MATCH_TOP_K", 10)
+    MATCH_TOP_K_MAX = _int("MATCH_TOP_K_MAX", 50)
+    MATCH_MIN_SCORE = float(_env("MATCH_MIN_SCORE", "0.05"))  # below this a suggestion is not shown
+    MATCH_COHORT_MIN_SCORE = float(_env("MATCH_COHORT_MIN_SCORE", "0.25"))  # below this a learner stays unmatched
+    MATCH_COHORT_CANDIDATES = _int("MATCH_COHORT_CANDIDATES", 10)  # top-k mentors per learner in the graph
+    MATCH_COHORT_MAX_LEARNERS = _int("MATCH_COHORT_MAX_LEARNERS", 20_000)
+    MATCH_BATCH_CHUNK = _int("MATCH_BATCH_CHUNK", 1000)
 
 
 class ProductionConfig(Config):

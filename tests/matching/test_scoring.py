@@ -157,7 +157,7 @@ def test_overlap_across_dst_from_availability_grids():
 
 def test_projects_prefer_growth_within_reach():
     # learner: python 3, sql 2, wants pytorch; stage "projects"
-    ls = one_learner(have=[[3, 0, 0, 2]], want=[[0, 1, 0, 0]], stage=[1])
+    ls = one_learner(have=[[3, 0, 0, 2]], want=[[0, 1, 0, 0]], stage=[2])
     ps = Projects(
         required=mat([[2, 0, 0, 0],    # 0: in reach, teaches nothing wanted
                       [2, 0, 0, 0],    # 1: in reach, teaches pytorch
@@ -183,7 +183,7 @@ def test_difficulty_follows_stage():
                   domains=mat([[0, 0]] * 3, 2), difficulty=np.array([0, 1, 2]), free_seats=np.array([1, 1, 1]))
     ms = mentors(teach=[[0, 4, 4, 0]], domains=[[1, 0]], text=["x"], avail=[grid()])
     begin = Scorer(one_learner(stage=[0]), ms, ps)
-    late = Scorer(one_learner(stage=[3]), ms, ps)
+    late = Scorer(one_learner(stage=[4]), ms, ps)
     assert begin.top_projects(0, 3).index[0] == 0
     assert late.top_projects(0, 3).index[0] == 2
 

@@ -36,11 +36,12 @@ import scipy.sparse as sp
 
 LEVELS = 4
 DIFFICULTIES = ("beginner", "intermediate", "advanced")
-STAGES = ("foundations", "projects", "deployment", "specialization")
+STAGES = ("foundations", "core-ml", "projects", "deployment", "specialization")
 # How well each difficulty (columns) suits each roadmap stage (rows).
 DIFFICULTY_FIT = np.array(
     [
         [1.0, 0.4, 0.0],
+        [0.8, 0.8, 0.2],
         [0.6, 1.0, 0.3],
         [0.2, 0.8, 1.0],
         [0.1, 0.6, 1.0],
@@ -352,9 +353,18 @@ class Scorer:
         out *= self.m_factor
         return out
 
-    def top_mentors(self, i: int, k: int = 10, exclude=(), min_score: float = 0.0) -> Ranked:
+    def overlap_hours(self, i: int) -> np.ndarray:
+        """Weekly overlap hours of learner i with every mentor."""
+        slots = np.flatnonzero(self.l_avail[i])
+        if not len(slots):
+            return np.zeros(self.n_mentors, np.float32)
+        return self.m_availT[slots].sum(axis=0) * self.slot_hours
+
+    def top_mentors(self, i: int, k: int = 10, exclude=(), min_score: float = 0.0,
+                    mask: np.ndarray | None = None) -> Ranked:
+        """Top-k eligible mentors; ``mask`` (bool per mentor) narrows further (filters)."""
         scores = self.mentor_scores(i)
-        mask = self.m_eligible.copy()
+        mask = self.m_eligible.copy() if mask is None else (self.m_eligible & mask)
         if exclude:
             mask[np.fromiter(exclude, dtype=int)] = False
         return _top(scores, mask, k, min_score)
@@ -453,9 +463,10 @@ class Scorer:
             return np.zeros(self.n_projects, np.float32)
         return (row.data @ self.pT[row.indices]).astype(np.float32)
 
-    def top_projects(self, i: int, k: int = 10, exclude=(), min_score: float = 0.0) -> Ranked:
+    def top_projects(self, i: int, k: int = 10, exclude=(), min_score: float = 0.0,
+                     mask: np.ndarray | None = None) -> Ranked:
         scores = self.project_scores(i)
-        mask = self.p_eligible.copy()
+        mask = self.p_eligible.copy() if mask is None else (self.p_eligible & mask)
         if exclude:
             mask[np.fromiter(exclude, dtype=int)] = False
         return _top(scores, mask, k, min_score)

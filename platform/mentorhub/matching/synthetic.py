@@ -95,7 +95,7 @@ def community(n_learners: int, n_mentors: int, n_projects: int | None = None, n_
     have = sp.csr_matrix((np.array(v, np.float32), (r, c)), shape=(n_learners, n_skills))
     l_tz = m_tz[planted] + rng.normal(0, 2 + 4 * noise, n_learners).round()
     l_avail = _grid(l_tz, rng)
-    stage = rng.integers(0, 4, n_learners)
+    stage = rng.integers(0, 5, n_learners)
 
     # projects: one per planted learner group, teaching some wanted skills and requiring
     # skills the learner holds; the rest random
@@ -114,7 +114,7 @@ def community(n_learners: int, n_mentors: int, n_projects: int | None = None, n_
         held = l_have[i][0]
         p_req_list[p] = (held[:2], l_have[i][1][:2]) if len(held) else (np.array([], int), None)
         p_dom_list[p] = l_dom_list[i][:1]
-        difficulty[p] = min(2, stage[i])
+        difficulty[p] = (0, 0, 1, 2, 2)[stage[i]]
     r, c, v = [], [], []
     for p, (sk, lv) in enumerate(p_req_list):
         lv = lv if lv is not None else rng.integers(1, 4, len(sk))

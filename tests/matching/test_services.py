@@ -1,0 +1,286 @@
+"""Matching services over a real database: filters, permissions, explanations, the index."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from mentorhub.db import db, utcnow
+from mentorhub.errors import PermissionDenied, ValidationError
+from mentorhub.matching import services
+from mentorhub.matching.index import get_index
+from mentorhub.matching.models import CohortPair, CohortRound
+
+
+@pytest.fixture
+def people(fresh_index, make_learner, make_mentor, make_user):
+    learner = make_learner(skills={"python": 3}, wanted=["pytorch", "docker"], domains=["nlp"],
+                           windows=[(1, 18 * 60, 21 * 60)], goals="I want to fine-tune transformers for NLP")
+    good = make_mentor(skills={"pytorch": 4, "docker": 3}, domains=["nlp"], windows=[(1, 18 * 60, 21 * 60)],
+                       bio="I fine-tune transformers for NLP at work")
+    weak = make_mentor(skills={"sql": 4}, domains=["time-series"], windows=[(3, 8 * 60, 9 * 60)])
+    return learner, good, weak
+
+
+def user(app, uid):
+    from mentorhub.accounts.models import User
+
+    return db.session.get(User, uid)
+
+
+def test_learner_sees_the_mentor_who_teaches_wanted_skills(app, people):
+    learner, good, weak = people
+    with app.app_context():
+        out = services.mentor_matches(user(app, learner.user_id))
+        assert [s.user.id for s in out][0] == good.user_id
+        top = out[0]
+        assert set(top.teach_skills) == {"PyTorch", "Docker"}
+        assert top.shared_domains == ["Natural language processing"]
+        assert top.overlap_hours == 3.0
+        assert top.overlap_windows  # shown in the viewer's zone
+        assert "PyTorch" in top.reason and "3 hours" in top.reason
+        assert set(top.components) == {"skills", "domains", "text", "availability"}
+
+
+def test_overlap_windows_are_in_the_viewers_zone(app, people):
+    learner, good, _ = people
+    with app.app_context():
+        viewer = user(app, learner.user_id)
+        berlin = services.mentor_matches(viewer)[0].overlap_windows
+        viewer.timezone = "America/New_York"
+        ny = services.mentor_matches(viewer)[0].overlap_windows
+        assert berlin[0].startswith("Tue 18:00")
+        assert ny[0] != berlin[0] and ny[0].startswith("Tue 12:00")
+
+
+def test_hard_filters(app, people, make_mentor, make_user):
+    learner, good, weak = people
+    with app.app_context():
+        from mentorhub.profiles import services as profiles
+
+        viewer = user(app, learner.user_id)
+        ids = lambda: [s.user.id for s in services.mentor_matches(viewer)]  # noqa: E731
+        assert good.user_id in ids()
+        # not accepting
+        profiles.set_accepting(user(app, good.user_id), user(app, good.user_id), False)
+        assert good.user_id not in ids()
+        profiles.set_accepting(user(app, good.user_id), user(app, good.user_id), True)
+        assert good.user_id in ids()
+        # suspended
+        u = user(app, good.user_id)
+        u.is_suspended = True
+        from mentorhub.matching.generation import bump
+
+        bump("people")
+        db.session.commit()
+        assert good.user_id not in ids()
+        u.is_suspended = False
+        bump("people")
+        db.session.commit()
+        assert good.user_id in ids()
+
+
+def test_self_blocked_and_exclusions(app, people, make_mentor, monkeypatch):
+    learner, good, weak = people
+    # the learner is also a mentor: never their own match
+    make_mentor(user=learner.user, skills={"pytorch": 4, "docker": 4}, domains=["nlp"],
+                windows=[(1, 18 * 60, 21 * 60)])
+    with app.app_context():
+        viewer = user(app, learner.user_id)
+        assert viewer.id not in [s.user.id for s in services.mentor_matches(viewer)]
+        monkeypatch.setattr(services, "_blocked", lambda: {(good.user_id, viewer.id), (viewer.id, good.user_id)})
+        assert good.user_id not in [s.user.id for s in services.mentor_matches(viewer)]
+        monkeypatch.setattr(services, "_blocked", lambda: set())
+        monkeypatch.setattr(services, "_exclusions", lambda: {(viewer.id, good.user_id)})
+        assert good.user_id not in [s.user.id for s in services.mentor_matches(viewer)]
+
+
+def test_full_mentor_is_filtered(app, people):
+    learner, good, _ = people
+    with app.app_context():
+        from mentorhub.mentoring.models import Mentorship
+
+        cols = {c.name for c in Mentorship.__table__.columns}
+        for n in range(2):  # capacity 2
+            from mentorhub.accounts.models import User
+
+            other = User(email=f"busy{n}@example.com", display_name=f"Busy {n}")
+            db.session.add(other)
+            db.session.flush()
+            kw = {"learner_id": other.id, "mentor_id": good.user_id, "status": "active"}
+            db.session.add(Mentorship(**{k: v for k, v in kw.items() if k in cols}))
+        from mentorhub.matching.generation import bump
+
+        bump("people")
+        db.session.commit()
+        assert good.user_id not in [s.user.id for s in services.mentor_matches(user(app, learner.user_id))]
+
+
+def test_inactive_mentor_sinks(app, people, make_mentor):
+    learner, good, _ = people
+    twin = make_mentor(skills={"pytorch": 4, "docker": 3}, domains=["nlp"], windows=[(1, 18 * 60, 21 * 60)],
+                       bio="I fine-tune transformers for NLP at work")
+    with app.app_context():
+        u = user(app, good.user_id)
+        u.last_seen_at = utcnow() - timedelta(days=80)
+        user(app, twin.user_id).last_seen_at = utcnow()
+        from mentorhub.matching.generation import bump
+
+        bump("people")
+        db.session.commit()
+        ids = [s.user.id for s in services.mentor_matches(user(app, learner.user_id))]
+        assert ids.index(twin.user_id) < ids.index(good.user_id)
+
+
+def test_filters_domain_and_overlap(app, people):
+    learner, good, weak = people
+    with app.app_context():
+        viewer = user(app, learner.user_id)
+        assert [s.user.id for s in services.mentor_matches(viewer, domain="time-series")] in ([weak.user_id], [])
+        assert good.user_id not in [s.user.id for s in services.mentor_matches(viewer, domain="time-series")]
+        assert [s.user.id for s in services.mentor_matches(viewer, min_overlap="2.5")] == [good.user_id]
+        assert services.mentor_matches(viewer, min_overlap="4") == []
+        with pytest.raises(ValidationError):
+            services.mentor_matches(viewer, domain="nope")
+        with pytest.raises(ValidationError):
+            services.mentor_matches(viewer, min_overlap="lots")
+        with pytest.raises(ValidationError):
+            services.mentor_matches(viewer, k=0)
+
+
+def test_only_self_or_admin(app, people, make_user):
+    learner, good, _ = people
+    stranger = make_user()
+    admin = make_user(is_admin=True)
+    with app.app_context():
+        with pytest.raises(PermissionDenied):
+            services.mentor_matches(user(app, stranger.id), user(app, learner.user_id))
+        assert services.mentor_matches(user(app, admin.id), user(app, learner.user_id))
+
+
+def test_index_picks_up_a_profile_edit(app, people):
+    learner, good, weak = people
+    with app.app_context():
+        from mentorhub.profiles import services as profiles
+
+        viewer = user(app, learner.user_id)
+        first = get_index()
+        assert get_index() is first  # nothing changed: no rebuild
+        assert services.mentor_matches(viewer)[0].user.id == good.user_id
+        mentor = user(app, weak.user_id)
+        profiles.save_mentor(mentor, mentor, {"skills": {"pytorch": 4, "docker": 4}, "domains": ["nlp"],
+                                              "windows": [(1, 18 * 60, 21 * 60)], "timezone": "Europe/Berlin",
+                                              "capacity": 2, "is_accepting": True, "headline": "PyTorch and Docker",
+                                              "bio": "I fine-tune transformers for NLP at work"})
+        second = get_index()
+        assert second is not first
+        ids = [s.user.id for s in services.mentor_matches(viewer)]
+        assert weak.user_id in ids[:2]
+
+
+def test_index_waits_for_the_check_interval(app, people):
+    learner, good, weak = people
+    app.config["MATCH_INDEX_CHECK_SECONDS"] = 3600
+    with app.app_context():
+        from mentorhub.matching.generation import bump
+
+        first = get_index()
+        bump("people")
+        db.session.commit()
+        assert get_index() is first
+        assert get_index(force=True) is not first
+
+
+def test_empty_state_lists_what_to_fill_in(app, fresh_index, make_user, taxonomy):
+    u = make_user()
+    with app.app_context():
+        viewer = user(app, u.id)
+        gaps = services.profile_gaps(viewer)
+        assert len(gaps) == 1 and "learner profile" in gaps[0]
+        assert services.mentor_matches(viewer) == []
+        assert services.project_scores_for(viewer) == {}
+
+
+def test_mentor_sees_suggested_learners(app, people, make_learner):
+    learner, good, weak = people
+    other = make_learner(skills={"python": 2}, wanted=["sql"], domains=["time-series"], windows=[])
+    with app.app_context():
+        out = services.suggested_learners(user(app, good.user_id))
+        assert out[0].user.id == learner.user_id
+        assert "PyTorch" in out[0].reason
+        assert other.user_id not in [s.user.id for s in out]
+        assert services.suggested_learners(user(app, learner.user_id)) == []  # not a mentor
+
+
+def test_cohort_round_preview_swap_remove_approve(app, people, make_learner, make_mentor, make_user):
+    learner, good, weak = people
+    second = make_learner(skills={"python": 2}, wanted=["sql"], domains=["time-series"],
+                          windows=[(3, 8 * 60, 9 * 60)])
+    admin = make_user(is_admin=True)
+    with app.app_context():
+        a = user(app, admin.id)
+        with pytest.raises(PermissionDenied):
+            services.create_round(user(app, learner.user_id))
+        plan = services.plan_cohort(min_score=0.1)
+        got = {p.learner.id: (p.mentor.id if p.mentor else None) for p in plan}
+        assert got == {learner.user_id: good.user_id, second.user_id: weak.user_id}
+        assert db.session.scalar(select(func.count(CohortRound.id))) == 0  # planning writes nothing
+        rnd = services.create_round(a, min_score=0.1)
+        pairs = {p.learner_id: p for p in rnd.pairs}
+        assert pairs[learner.user_id].reason
+        services.swap_pairs(a, pairs[learner.user_id].id, pairs[second.user_id].id)
+        assert pairs[learner.user_id].mentor_id == weak.user_id
+        services.swap_pairs(a, pairs[learner.user_id].id, pairs[second.user_id].id)
+        services.remove_pair(a, pairs[second.user_id].id)
+        result = services.approve_round(a, rnd.id)
+        assert result == {"offered": 1, "skipped": 0}
+        from mentorhub.mentoring.models import MentorshipRequest
+
+        reqs = db.session.scalars(select(MentorshipRequest)).all()
+        assert [(r.learner_id, r.mentor_id) for r in reqs] == [(learner.user_id, good.user_id)]
+        from mentorhub.errors import Conflict
+
+        with pytest.raises(Conflict):
+            services.approve_round(a, rnd.id)
+        with pytest.raises(Conflict):
+            services.remove_pair(a, pairs[learner.user_id].id)
+
+
+def test_cohort_leaves_learners_unmatched_below_threshold(app, people, make_user):
+    learner, good, weak = people
+    with app.app_context():
+        plan = services.plan_cohort(min_score=0.99)
+        assert all(p.mentor is None for p in plan)
+
+
+def test_project_matches_and_scores(app, people, make_user, taxonomy):
+    learner, good, weak = people
+    owner = make_user()
+    with app.app_context():
+        from mentorhub.projects.models import Project, ProjectSkill
+        from mentorhub.profiles.models import Skill
+        from mentorhub.matching.generation import bump
+
+        sk = {s.slug: s.id for s in db.session.scalars(select(Skill))}
+        teach = Project(title="Fine-tune a model", summary="s", difficulty="beginner", hours_per_week=5,
+                        duration_weeks=4, compute="laptop_cpu", seats=3, owner_id=owner.id)
+        plain = Project(title="Clean a dataset", summary="s", difficulty="beginner", hours_per_week=5,
+                        duration_weeks=4, compute="laptop_cpu", seats=3, owner_id=owner.id)
+        db.session.add_all([teach, plain])
+        db.session.flush()
+        db.session.add_all([ProjectSkill(project_id=teach.id, skill_id=sk["pytorch"], kind="learn"),
+                            ProjectSkill(project_id=teach.id, skill_id=sk["python"], kind="required", min_level=2),
+                            ProjectSkill(project_id=plain.id, skill_id=sk["python"], kind="required", min_level=2)])
+        bump("projects")
+        db.session.commit()
+        viewer = user(app, learner.user_id)
+        out = services.project_matches(viewer)
+        assert [s.project.id for s in out][:2] == [teach.id, plain.id]
+        assert "PyTorch" in out[0].reason
+        scores = services.project_scores_for(viewer)
+        assert scores[teach.id] > scores[plain.id]
+        project, contributors = services.suggested_contributors(user(app, owner.id), teach.id)
+        assert contributors[0].user.id == learner.user_id
+        with pytest.raises(PermissionDenied):
+            services.suggested_contributors(viewer, teach.id)
