@@ -1,0 +1,194 @@
+"""Mentoring pages over HTTP: login, rights, bad input (4xx, nothing written), zones, calendars."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from icalendar import Calendar
+from sqlalchemy import select
+
+from mentorhub.db import db
+from mentorhub.mentoring import services
+from mentorhub.mentoring.models import CheckIn, MentoringSession, Mentorship, MentorshipRequest
+from mentoring.helpers import count, user
+
+UTC = timezone.utc
+MONDAY = datetime(2026, 10, 26, 12, 0, tzinfo=UTC)
+TUESDAY_9_NY = datetime(2026, 10, 27, 13, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def clock(frozen):
+    return frozen(MONDAY)
+
+
+@pytest.mark.parametrize("path", [
+    "/mentorships", "/mentors/1/request", "/requests/1", "/mentorships/1", "/mentorships/1/book",
+    "/sessions/1", "/sessions/1.ics", "/checkins/1", "/calendar", "/mentorships/1/end",
+])
+def test_pages_need_login(client, path):
+    resp = client.get(path)
+    assert resp.status_code == 302 and "/login" in resp.headers["Location"]
+
+
+def test_request_form_bad_input_then_send(app, client, clock, login_as, make_learner, make_mentor):
+    learner = make_learner(timezone="Asia/Kolkata").user
+    mentor = make_mentor(timezone="America/New_York").user
+    login_as(learner)
+    page = client.get(f"/mentors/{mentor.id}/request")
+    assert page.status_code == 200 and "Send request" in page.get_data(as_text=True)
+    bad = client.post(f"/mentors/{mentor.id}/request", data={"goals": "  ", "cadence": "weekly"})
+    assert bad.status_code == 400 and "Please fill in your goals." in bad.get_data(as_text=True)
+    bad = client.post(f"/mentors/{mentor.id}/request", data={"goals": "x", "cadence": "hourly"})
+    assert bad.status_code == 400
+    with app.app_context():
+        assert count(MentorshipRequest) == 0
+    ok = client.post(f"/mentors/{mentor.id}/request", data={"goals": "Ship a model", "cadence": "weekly"})
+    assert ok.status_code == 302
+    with app.app_context():
+        req = db.session.scalar(select(MentorshipRequest))
+        assert req.learner_id == learner.id and req.cadence == "weekly"
+    assert "Ship a model" in client.get(f"/requests/{req.id}").get_data(as_text=True)
+    assert client.get(f"/mentors/{learner.id}/request").status_code == 200  # shows why not, no form
+    assert client.get("/mentors/999999/request").status_code == 404
+
+
+def test_mentor_answers_and_strangers_are_refused(app, client, clock, login_as, make_learner, make_mentor, make_user):
+    learner, mentor = make_learner().user, make_mentor().user
+    stranger = make_user()
+    with app.app_context():
+        req_id = services.send_request(user(learner.id), user(mentor.id), "Goal").id
+    other = login_as(stranger, app.test_client())
+    assert other.get(f"/requests/{req_id}").status_code == 403
+    assert other.post(f"/requests/{req_id}/accept").status_code == 403
+    lc = login_as(learner, app.test_client())
+    assert lc.post(f"/requests/{req_id}/accept").status_code == 403
+    login_as(mentor)
+    listing = client.get("/mentorships").get_data(as_text=True)
+    assert learner.display_name in listing
+    resp = client.post(f"/requests/{req_id}/decline", data={"reason": ""})
+    assert resp.status_code == 400 and "Please fill in a reason." in resp.get_data(as_text=True)
+    resp = client.post(f"/requests/{req_id}/ask", data={"message": "What have you built so far?"})
+    assert resp.status_code == 302
+    assert lc.post(f"/requests/{req_id}/reply", data={"message": "A sentiment classifier."}).status_code == 302
+    assert "A sentiment classifier." in client.get(f"/requests/{req_id}").get_data(as_text=True)
+    resp = client.post(f"/requests/{req_id}/accept")
+    assert resp.status_code == 302 and "/mentorships/" in resp.headers["Location"]
+    assert client.post(f"/requests/{req_id}/accept").status_code == 409
+
+
+def test_booking_pages_in_each_zone(app, client, clock, login_as, make_mentorship, make_user):
+    pair = make_mentorship()
+    with app.app_context():
+        learner, mentor = user(pair.learner_id), user(pair.mentor_id)
+    stranger = make_user()
+    login_as(learner)
+    page = client.get(f"/mentorships/{pair.mentorship_id}/book").get_data(as_text=True)
+    assert TUESDAY_9_NY.isoformat() in page and "18:30–19:30 IST" in page  # Kolkata view of 09:00 New York
+    bad = client.post(f"/mentorships/{pair.mentorship_id}/book",
+                      data={"starts_at": datetime(2026, 10, 27, 3, 0, tzinfo=UTC).isoformat()})
+    assert bad.status_code == 400 and "outside" in bad.get_data(as_text=True)
+    assert client.post(f"/mentorships/{pair.mentorship_id}/book", data={"starts_at": "soon"}).status_code == 400
+    with app.app_context():
+        assert count(MentoringSession) == 0
+    sc = login_as(stranger, app.test_client())
+    assert sc.post(f"/mentorships/{pair.mentorship_id}/book",
+                   data={"starts_at": TUESDAY_9_NY.isoformat()}).status_code == 403
+    resp = client.post(f"/mentorships/{pair.mentorship_id}/book",
+                       data={"starts_at": TUESDAY_9_NY.isoformat(), "agenda": "Model review"})
+    assert resp.status_code == 302
+    again = client.post(f"/mentorships/{pair.mentorship_id}/book", data={"starts_at": TUESDAY_9_NY.isoformat()})
+    assert again.status_code == 409
+    with app.app_context():
+        sid = db.session.scalar(select(MentoringSession.id))
+    learner_view = client.get(f"/sessions/{sid}").get_data(as_text=True)
+    assert "Tue 27 Oct 2026, 18:30 IST" in learner_view
+    mc = login_as(mentor, app.test_client())
+    mentor_view = mc.get(f"/sessions/{sid}").get_data(as_text=True)
+    assert "Tue 27 Oct 2026, 09:00 EDT" in mentor_view and "Model review" in mentor_view
+    assert sc.get(f"/sessions/{sid}").status_code == 403
+    assert sc.get(f"/sessions/{sid}.ics").status_code == 403
+    # Private notes: only the writer sees them.
+    assert client.post(f"/sessions/{sid}/note", data={"body": "Ask about MLOps tooling"}).status_code == 302
+    assert "Ask about MLOps tooling" in client.get(f"/sessions/{sid}").get_data(as_text=True)
+    assert "Ask about MLOps tooling" not in mc.get(f"/sessions/{sid}").get_data(as_text=True)
+    bad = mc.post(f"/sessions/{sid}/details", data={"agenda": "x", "meeting_url": "ftp://nope"})
+    assert bad.status_code == 400 and "https://" in bad.get_data(as_text=True)
+    assert mc.post(f"/sessions/{sid}/actions", data={"title": "Read the MLOps chapter"}).status_code == 302
+    # The .ics file: the session in the downloader's zone.
+    ics = Calendar.from_ical(mc.get(f"/sessions/{sid}.ics").data)
+    ev = ics.walk("VEVENT")[0]
+    assert ev.decoded("dtstart") == TUESDAY_9_NY and str(ev["dtstart"].params["TZID"]) == "America/New_York"
+    # Cancelling tells the other side and frees the slot.
+    assert mc.post(f"/sessions/{sid}/cancel", data={"reason": "Conference"}).status_code == 302
+    with app.app_context():
+        assert db.session.get(MentoringSession, sid).status == "cancelled"
+
+
+def test_checkin_page_and_streak_chart(app, client, frozen, login_as, make_mentorship):
+    clock = frozen(MONDAY)
+    pair = make_mentorship()
+    with app.app_context():
+        learner, mentor = user(pair.learner_id), user(pair.mentor_id)
+    clock.move_to(MONDAY + timedelta(days=7))
+    with app.app_context():
+        services.create_due_checkins()
+        cid = db.session.scalar(select(CheckIn.id))
+    login_as(learner)
+    assert client.post(f"/checkins/{cid}", data={"progress": ""}).status_code == 400
+    assert client.post(f"/checkins/{cid}", data={"progress": "Baseline done", "blockers": "",
+                                                  "next_steps": "Deploy"}).status_code == 302
+    mc = login_as(mentor, app.test_client())
+    assert mc.post(f"/checkins/{cid}", data={"response": "Nice work"}).status_code == 302
+    page = client.get(f"/mentorships/{pair.mentorship_id}").get_data(as_text=True)
+    assert "<svg" in page and "Streak: 1" in page and 'fill="#1b7a43"' in page
+
+
+def test_end_mentorship_view_and_rematch(app, client, clock, login_as, make_mentorship):
+    pair = make_mentorship()
+    with app.app_context():
+        learner = user(pair.learner_id)
+    login_as(learner)
+    bad = client.post(f"/mentorships/{pair.mentorship_id}/end", data={"score": "", "comment": "x"})
+    assert bad.status_code == 400 and "rating from 1 to 5" in bad.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Mentorship, pair.mentorship_id).is_active
+    resp = client.post(f"/mentorships/{pair.mentorship_id}/end", data={"score": "4", "rematch": "y"})
+    assert resp.status_code == 302 and resp.headers["Location"] in ("/matches", "/mentors")
+    with app.app_context():
+        m = db.session.get(Mentorship, pair.mentorship_id)
+        assert not m.is_active and m.is_rematch_requested
+
+
+def test_calendar_feed_token_regenerate_and_revoke(app, client, clock, login_as, make_mentorship):
+    pair = make_mentorship()
+    with app.app_context():
+        learner = user(pair.learner_id)
+        services.book_session(learner, db.session.get(Mentorship, pair.mentorship_id), TUESDAY_9_NY)
+    login_as(learner)
+    assert client.post("/calendar/regenerate").status_code == 302
+    page = client.get("/calendar").get_data(as_text=True)
+    url = page.split('data-testid="feed-url"')[0].rsplit('value="', 1)[1].split('"')[0]
+    path = "/calendar/" + url.rsplit("/calendar/", 1)[1]
+    anon = app.test_client()
+    feed = anon.get(path)
+    assert feed.status_code == 200 and feed.mimetype == "text/calendar"
+    events = Calendar.from_ical(feed.data).walk("VEVENT")
+    assert [e.decoded("dtstart") for e in events] == [TUESDAY_9_NY]
+    assert client.post("/calendar/regenerate").status_code == 302
+    assert anon.get(path).status_code == 404  # the old address stopped working
+    client.post("/calendar/revoke")
+    assert "Your feed is off." in client.get("/calendar").get_data(as_text=True)
+    assert anon.get("/calendar/not-a-token.ics").status_code == 404
+
+
+def test_index_lists_requests_mentorships_and_sessions(app, client, clock, login_as, make_mentorship):
+    pair = make_mentorship()
+    with app.app_context():
+        learner = user(pair.learner_id)
+        services.book_session(learner, db.session.get(Mentorship, pair.mentorship_id), TUESDAY_9_NY)
+    login_as(learner)
+    page = client.get("/mentorships").get_data(as_text=True)
+    assert "Tue 27 Oct 2026, 18:30 IST" in page and "accepted" in page and "active" in page
+    dash = client.get("/dashboard").get_data(as_text=True)
+    assert "Next sessions" in dash
