@@ -32,10 +32,10 @@ seed: migrate
 # Serves the app and runs the scheduler beside it; Ctrl-C stops both.
 run: seed
 	@echo "mentorhub on http://$(HOST):$(PORT)  (Ctrl-C stops the app and the scheduler)"
-	@trap 'kill 0' INT TERM; \
-	$(FLASK) scheduler & \
+	@$(FLASK) scheduler & sched=$$!; \
+	trap 'kill -TERM $$sched 2>/dev/null; wait $$sched 2>/dev/null; exit 0' INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT) --no-reload; \
-	kill 0
+	kill -TERM $$sched 2>/dev/null; wait $$sched 2>/dev/null
 
 test: setup-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

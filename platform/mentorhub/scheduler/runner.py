@@ -10,6 +10,7 @@ import logging
 import signal
 from typing import Callable
 
+from apscheduler.schedulers import SchedulerNotRunningError
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
@@ -45,16 +46,30 @@ def build_scheduler(app: Flask) -> BlockingScheduler:
 def run(app: Flask) -> None:
     scheduler = build_scheduler(app)
 
+    stopping = []
+
     def _stop(signum, _frame):
+        if stopping:  # a second signal while shutting down: nothing more to do
+            return
+        stopping.append(signum)
         log.info("scheduler stopping (signal %s)", signum)
-        scheduler.shutdown(wait=False)
+        try:
+            scheduler.shutdown(wait=False)
+        except SchedulerNotRunningError:  # the signal came before start(); start() sees `stopping`
+            pass
 
     signal.signal(signal.SIGTERM, _stop)
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # Ctrl-C in a terminal
+        signal.signal(signal.SIGINT, _stop)
     log.info("scheduler starting with jobs: %s", ", ".join(j.id for j in scheduler.get_jobs()))
     # Run each sweep once at start, so nothing waits for the first interval.
     for job in jobs(app):
+        if stopping:
+            return
         if job.trigger == "interval":
             run_job(app, job)
+    if stopping:
+        return
     try:
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):
