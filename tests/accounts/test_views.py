@@ -358,3 +358,12 @@ def test_suspended_user_is_logged_out_at_the_next_request(app, make_user, make_a
     resp = c.get("/dashboard")
     assert resp.status_code == 302 and resp.headers["Location"].startswith("/login")
     assert app.test_client().post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 400
+
+
+def test_strong_session_protection_drops_a_session_moved_to_another_browser(app, make_user):
+    user = make_user()
+    c = app.test_client()
+    ua = {"User-Agent": "Browser A"}
+    c.post("/login", data={"email": user.email, "password": PASSWORD}, headers=ua)
+    assert c.get("/dashboard", headers=ua).status_code == 200
+    assert c.get("/dashboard", headers={"User-Agent": "Copied cookie elsewhere"}).status_code == 302
