@@ -92,10 +92,12 @@ def test_batch_equals_single_and_weights_are_used():
     batch = s.mentor_scores_batch(np.arange(40))
     for i in (0, 7, 39):
         assert np.allclose(batch[i], s.mentor_scores(i), atol=1e-5)
-    idx, sc = s.top_mentors_all(5, chunk=7)
-    for i in (0, 13, 39):
-        r = s.top_mentors(i, 5)
-        assert idx[i].tolist() == r.index.tolist()
+    for cand in (200, 6, 5):  # no pruning, pruning, pruning with fall-backs
+        idx, sc = s.top_mentors_all(5, chunk=7, candidates=cand)
+        for i in range(40):
+            r = s.top_mentors(i, 5)
+            assert idx[i].tolist() == r.index.tolist()
+            assert np.allclose(sc[i], r.score, atol=1e-5)
     # components recombine into the total
     for j in range(15):
         e = s.explain_mentor(3, j)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 def sections():
     from ..events import services as events
+    from ..matching import services as matching
     from ..mentoring import services as mentoring
     from ..notifications import services as notifications
     from ..profiles import services as profiles
@@ -15,6 +16,7 @@ def sections():
 
     return [
         ("events", events.export_user_data, events.erase_user_data),
+        ("matching", matching.export_user_data, matching.erase_user_data),
         ("mentoring", mentoring.export_user_data, mentoring.erase_user_data),
         ("notifications", notifications.export_user_data, notifications.erase_user_data),
         ("profiles", profiles.export_user_data, profiles.erase_user_data),

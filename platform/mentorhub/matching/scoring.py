@@ -370,34 +370,88 @@ class Scorer:
         return _top(scores, mask, k, min_score)
 
     def top_mentors_all(self, k: int = 10, chunk: int = 1000, rows: np.ndarray | None = None,
-                        exclude: dict[int, set[int]] | None = None, progress=None) -> tuple[np.ndarray, np.ndarray]:
+                        exclude: dict[int, set[int]] | None = None, progress=None,
+                        candidates: int = 300) -> tuple[np.ndarray, np.ndarray]:
         """Top-k eligible mentors for many learners, in chunks so memory stays bounded.
 
         Returns (index, score) arrays of shape (len(rows), k); index -1 where fewer exist.
+
+        Exact, with pruning: the availability term adds at most ``w.availability``, so per
+        learner the ``candidates`` mentors with the best upper bound (linear part + full
+        availability) are scored exactly from bit-packed grids. A row is accepted when its
+        k-th exact score is at least the best upper bound left out; other rows are scored
+        in full. Same result as scoring every pair (up to ties).
         """
         rows = np.arange(self.n_learners) if rows is None else np.asarray(rows)
         k = min(k, self.n_mentors)
         idx_out = np.full((len(rows), k), -1, dtype=np.int64)
         sc_out = np.full((len(rows), k), -np.inf, dtype=np.float32)
+        if k == 0 or len(rows) == 0:
+            return idx_out, sc_out
         inelig = ~self.m_eligible
         size = min(chunk, len(rows))
         out = np.empty((size, self.n_mentors), np.float32)
         tmp = np.empty((size, self.n_mentors), np.float32)
+        m = self.n_mentors
+        c = min(candidates, m - 1)
+        if c < k:  # too few mentors to prune: score everything
+            c = 0
+        if c and not hasattr(self, "_m_packed"):
+            self._m_packed = np.packbits(self.m_availT.T > 0, axis=1)
+            self._m_cap = np.minimum(1.0, self.m_availT.sum(axis=0) * self.slot_hours
+                                     / self.w.overlap_target_hours).astype(np.float32)
+        w_a = self.w.availability
+        scale = self.slot_hours / self.w.overlap_target_hours
         for start in range(0, len(rows), chunk):
             part = rows[start:start + chunk]
-            s = self.mentor_scores_batch(part, out, tmp)
-            s[:, inelig] = -np.inf
-            if exclude:
-                for r, i in enumerate(part):
-                    ex = exclude.get(int(i))
-                    if ex:
-                        s[r, list(ex)] = -np.inf
-            ix, sc = _top_rows(s, k)
-            idx_out[start:start + len(part)] = ix
-            sc_out[start:start + len(part)] = sc
+            n = len(part)
+            if not c:
+                s = self.mentor_scores_batch(part, out, tmp)
+                self._mask(s, part, inelig, exclude)
+                ix, sc = _top_rows(s, k)
+            else:
+                lin = out[:n]
+                np.matmul(self.l_feat[part].toarray(), self.mT, out=lin)
+                ub = tmp[:n]  # bound: overlap is at most either side's own free time
+                cap_l = np.minimum(1.0, self.l_avail[part].sum(axis=1) * scale).astype(np.float32)
+                np.minimum(cap_l[:, None], self._m_cap[None, :], out=ub)
+                ub *= w_a
+                ub += lin
+                ub *= self.m_factor
+                self._mask(ub, part, inelig, exclude)
+                t = np.partition(ub, m - c - 1, axis=1)[:, m - c - 1]  # best bound left out
+                r, cols = np.nonzero(ub > t[:, None])
+                lp = np.packbits(self.l_avail[part], axis=1)
+                hours = _POPCOUNT[lp[r] & self._m_packed[cols]].sum(axis=1, dtype=np.float32)
+                exact = (lin[r, cols] + w_a * np.minimum(1.0, hours * scale)) * self.m_factor[cols]
+                order = np.lexsort((cols, -exact, r))
+                r, cols, exact = r[order], cols[order], exact[order]
+                starts = np.searchsorted(r, np.arange(n))
+                pos = np.arange(len(r)) - starts[r]
+                keep = pos < k
+                ix = np.full((n, k), -1, dtype=np.int64)
+                sc = np.full((n, k), -np.inf, dtype=np.float32)
+                ix[r[keep], pos[keep]] = cols[keep]
+                sc[r[keep], pos[keep]] = exact[keep]
+                bad = np.flatnonzero(~(sc[:, k - 1] >= t) & np.isfinite(t))
+                if len(bad):
+                    s = self.mentor_scores_batch(part[bad])
+                    self._mask(s, part[bad], inelig, exclude)
+                    ix[bad], sc[bad] = _top_rows(s, k)
+            idx_out[start:start + n] = ix
+            sc_out[start:start + n] = sc
             if progress:
-                progress(len(part))
+                progress(n)
         return idx_out, sc_out
+
+    @staticmethod
+    def _mask(s: np.ndarray, part: np.ndarray, inelig: np.ndarray, exclude) -> None:
+        s[:, inelig] = -np.inf
+        if exclude:
+            for r, i in enumerate(part):
+                ex = exclude.get(int(i))
+                if ex:
+                    s[r, list(ex)] = -np.inf
 
     def mentor_components(self, i: int, j: int) -> dict[str, float]:
         w = self.w
@@ -518,6 +572,9 @@ class Scorer:
             missing_skills=sorted((s, int(have.get(s, 0)), int(lv)) for s, lv in req.items() if have.get(s, 0) < lv),
             shared_domains=sorted(set(_row_dict(self.l_dom, i)) & set(_row_dict(self.p_dom, p))),
         )
+
+
+_POPCOUNT = np.array([bin(v).count("1") for v in range(256)], dtype=np.uint8)
 
 
 def _row_dict(m: sp.csr_matrix, i: int) -> dict[int, float]:

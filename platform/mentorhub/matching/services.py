@@ -456,6 +456,44 @@ def create_round(actor: User, learner_ids: list[int] | None = None, min_score: f
     return rnd
 
 
+def learner_ids_from_emails(actor: User, text: str | None) -> list[int] | None:
+    """Parse the admin's list of learner addresses; None (empty list) means every unmatched learner."""
+    _require_admin(actor)
+    emails = [e.strip().lower() for e in (text or "").replace(",", "\n").splitlines() if e.strip()]
+    if not emails:
+        return None
+    if len(emails) > cfg("MATCH_COHORT_MAX_LEARNERS"):
+        raise ValidationError(f"A round takes at most {cfg('MATCH_COHORT_MAX_LEARNERS')} learners.", field="emails")
+    from sqlalchemy import func
+
+    found = dict(db.session.execute(select(func.lower(User.email), User.id)
+                                    .where(func.lower(User.email).in_(emails))).all())
+    missing = [e for e in emails if e not in found]
+    if missing:
+        raise ValidationError(f"No account with the address {missing[0]}.", field="emails")
+    return [found[e] for e in emails]
+
+
+def round_people(rnd: CohortRound) -> dict[int, User]:
+    return _users({p.learner_id for p in rnd.pairs} | {p.mentor_id for p in rnd.pairs if p.mentor_id})
+
+
+def round_of_pair(actor: User, pair_id: int) -> CohortRound:
+    _require_admin(actor)
+    pair = db.session.get(CohortPair, pair_id)
+    if pair is None:
+        raise NotFound("No such pair.")
+    return pair.round
+
+
+def owned_projects(user: User) -> list:
+    try:
+        from ..projects.models import Project
+    except ImportError:  # pragma: no cover
+        return []
+    return list(db.session.scalars(select(Project).where(Project.owner_id == user.id).order_by(Project.title)))
+
+
 def get_round(actor: User, round_id: int) -> CohortRound:
     _require_admin(actor)
     rnd = db.session.get(CohortRound, round_id)

@@ -1,3 +1,137 @@
-from flask import Blueprint
+"""Matching pages: /matches for learners and mentors, suggested contributors for project
+owners, and the admin's cohort rounds. HTTP only: parse, call a service, render."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ..errors import ValidationError
+from ..forms import render_form, show_service_error
+from . import services
+from .forms import CohortForm, SwapForm
 
 bp = Blueprint("matching", __name__)
+
+COMPONENT_LABELS = {
+    "skills": "Skills", "domains": "Fields", "text": "Goals and bio", "availability": "Shared time",
+    "readiness": "Ready for it", "growth": "Teaches what you want", "difficulty": "Right level", "seats": "Free seats",
+}
+COMPONENT_COLOURS = {
+    "skills": "#2f6f9f", "domains": "#5a9f4a", "text": "#b07a2a", "availability": "#8a4f9e",
+    "readiness": "#2f6f9f", "growth": "#5a9f4a", "difficulty": "#b07a2a", "seats": "#8a4f9e",
+}
+
+
+@bp.app_context_processor
+def _matching_helpers():
+    return {"match_component_labels": COMPONENT_LABELS, "match_component_colours": COMPONENT_COLOURS}
+
+
+def _domains():
+    from ..profiles.services import all_domains
+
+    return [(d.slug, d.name) for d in all_domains()]
+
+
+@bp.get("/matches")
+@login_required
+def matches():
+    domain = request.args.get("domain", "").strip() or None
+    min_overlap = request.args.get("min_overlap", "").strip() or None
+    status = 200
+    error = None
+    mentors, projects = [], []
+    try:
+        mentors = services.mentor_matches(current_user, domain=domain, min_overlap=min_overlap)
+        projects = services.project_matches(current_user, domain=domain)
+    except ValidationError as exc:
+        error, status = exc, 400
+    learners = services.suggested_learners(current_user)
+    return render_template(
+        "matching/matches.html", mentors=mentors, projects=projects, learners=learners,
+        gaps=services.profile_gaps(current_user), ready=services.is_ready(current_user),
+        domains=_domains(), f={"domain": domain or "", "min_overlap": min_overlap or ""}, error=error,
+        owned_projects=services.owned_projects(current_user),
+    ), status
+
+
+@bp.get("/matches/projects/<int:project_id>/contributors")
+@login_required
+def contributors(project_id: int):
+    project, found = services.suggested_contributors(current_user, project_id)
+    return render_template("matching/contributors.html", project=project, found=found)
+
+
+# ---- admin: cohort rounds ---------------------------------------------------------------------
+
+
+@bp.route("/admin/cohorts", methods=["GET", "POST"])
+@login_required
+def cohorts():
+    rounds = services.list_rounds(current_user)
+    form = CohortForm()
+    if form.validate_on_submit():
+        try:
+            learner_ids = services.learner_ids_from_emails(current_user, form.emails.data)
+            rnd = services.create_round(current_user, learner_ids, form.min_score.data, form.note.data or "")
+        except ValidationError as exc:
+            show_service_error(form, exc)
+        else:
+            flash(f"Proposed {sum(1 for p in rnd.pairs if p.mentor_id)} pairs. Review them below.", "success")
+            return redirect(url_for("matching.cohort_round", round_id=rnd.id))
+    elif request.method == "POST":
+        return render_form("matching/cohorts.html", form, rounds=rounds)
+    return render_form("matching/cohorts.html", form, rounds=rounds)
+
+
+def _round_page(rnd, swap_form=None, status: int = 200):
+    return render_template("matching/cohort_round.html", rnd=rnd, swap_form=swap_form or SwapForm(),
+                           people=services.round_people(rnd)), status
+
+
+@bp.get("/admin/cohorts/<int:round_id>")
+@login_required
+def cohort_round(round_id: int):
+    return _round_page(services.get_round(current_user, round_id))
+
+
+@bp.post("/admin/cohorts/pairs/<int:pair_id>/remove")
+@login_required
+def cohort_remove(pair_id: int):
+    pair = services.remove_pair(current_user, pair_id)
+    flash("Pair removed from the round.", "info")
+    return redirect(url_for("matching.cohort_round", round_id=pair.round_id))
+
+
+@bp.post("/admin/cohorts/pairs/<int:pair_id>/swap")
+@login_required
+def cohort_swap(pair_id: int):
+    form = SwapForm()
+    if form.validate_on_submit():
+        try:
+            a, _ = services.swap_pairs(current_user, pair_id, form.other.data)
+        except ValidationError as exc:
+            show_service_error(form, exc)
+        else:
+            flash("Mentors swapped.", "success")
+            return redirect(url_for("matching.cohort_round", round_id=a.round_id))
+    rnd = services.round_of_pair(current_user, pair_id)
+    return _round_page(rnd, swap_form=form, status=400)
+
+
+@bp.post("/admin/cohorts/<int:round_id>/approve")
+@login_required
+def cohort_approve(round_id: int):
+    result = services.approve_round(current_user, round_id)
+    flash(f"{result['offered']} offers sent to mentors"
+          + (f"; {result['skipped']} pairs skipped because they are no longer possible." if result["skipped"] else "."),
+          "success")
+    return redirect(url_for("matching.cohort_round", round_id=round_id))
+
+
+@bp.post("/admin/cohorts/<int:round_id>/discard")
+@login_required
+def cohort_discard(round_id: int):
+    services.discard_round(current_user, round_id)
+    flash("Round discarded.", "info")
+    return redirect(url_for("matching.cohorts"))

@@ -1,0 +1,127 @@
+"""Commands: ``matches EMAIL`` prints someone's matches; ``cohort-match`` runs a matching round."""
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+from flask import Blueprint
+from sqlalchemy import func, select
+
+from ..errors import ServiceError
+
+bp = Blueprint("matching_cli", __name__, cli_group=None)
+
+
+def _user_by_email(email: str):
+    from ..accounts.models import User
+    from ..db import db
+
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"No account with the address {email}.")
+    return user
+
+
+def _system_admin(email: str | None):
+    from ..accounts.models import User
+    from ..db import db
+
+    if email:
+        user = _user_by_email(email)
+        if not user.is_admin:
+            raise click.ClickException(f"{email} is not an administrator.")
+        return user
+    user = db.session.scalar(select(User).where(User.is_admin.is_(True), User.is_deleted.is_(False))
+                             .order_by(User.id).limit(1))
+    if user is None:
+        raise click.ClickException("No administrator account exists; create one or use --dry-run.")
+    return user
+
+
+def _bar(value: float, width: int = 20) -> str:
+    n = max(0, min(width, round(value * width)))
+    return "#" * n + "." * (width - n)
+
+
+@bp.cli.command("matches")
+@click.argument("email")
+@click.option("--projects", "show_projects", is_flag=True, help="Show matching projects instead of mentors.")
+@click.option("--top", "top", type=int, default=None, help="How many suggestions (default MATCH_TOP_K).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def matches(email: str, show_projects: bool, top: int | None, as_json: bool) -> None:
+    """Print the explained matches of the person with EMAIL."""
+    from . import services
+
+    user = _user_by_email(email)
+    try:
+        found = (services.project_matches(user, user, k=top) if show_projects
+                 else services.mentor_matches(user, user, k=top))
+    except ServiceError as exc:
+        raise click.ClickException(exc.message) from None
+    if as_json:
+        click.echo(json.dumps({"user": user.email, "kind": "projects" if show_projects else "mentors",
+                               "matches": [s.as_dict() for s in found]}, indent=2))
+        return
+    if not found:
+        gaps = services.profile_gaps(user)
+        click.echo("No matches yet." + ("".join(f"\n  - {g}" for g in gaps)))
+        return
+    for rank, s in enumerate(found, 1):
+        name = s.project.title if show_projects else s.user.display_name
+        click.echo(f"{rank:>2}. {name}  score {s.score:.3f}  [{_bar(s.score)}]")
+        click.echo("    " + "  ".join(f"{k} {v:.2f}" for k, v in s.components.items()))
+        click.echo(f"    {s.reason}")
+        if s.overlap_windows:
+            click.echo(f"    free together ({user.timezone}): {', '.join(s.overlap_windows)}")
+
+
+@bp.cli.command("cohort-match")
+@click.option("--dry-run", is_flag=True, help="Print the proposed pairs without saving a round.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--min-score", type=float, default=None, help="Leave learners unmatched below this score.")
+@click.option("--admin", "admin_email", default=None, help="Administrator the round is recorded for.")
+def cohort_match(dry_run: bool, as_json: bool, min_score: float | None, admin_email: str | None) -> None:
+    """Assign every unmatched learner to a mentor with free places (exact, under capacities).
+
+    Without --dry-run the proposal is saved as a draft round an administrator reviews and
+    approves on the cohort page."""
+    from . import services
+
+    admin = None if dry_run else _system_admin(admin_email)
+    learner_ids = services.unmatched_learner_ids()
+    with click.progressbar(length=max(1, len(learner_ids)), label="Scoring learners",
+                           file=sys.stderr) as bar:
+        try:
+            if dry_run:
+                plan = services.plan_cohort(learner_ids, min_score, progress=bar.update)
+                rows = [(p.learner, p.mentor, p.score, p.reason) for p in plan]
+                round_id = None
+            else:
+                rnd = services.create_round(admin, learner_ids, min_score, note="command line",
+                                            progress=bar.update)
+                from ..accounts.models import User
+                from ..db import db
+
+                rows = [(db.session.get(User, p.learner_id), db.session.get(User, p.mentor_id) if p.mentor_id else None,
+                         p.score, p.reason) for p in rnd.pairs]
+                round_id = rnd.id
+        except ServiceError as exc:
+            raise click.ClickException(exc.message) from None
+    matched = [r for r in rows if r[1] is not None]
+    total = sum(r[2] for r in matched)
+    if as_json:
+        click.echo(json.dumps({
+            "round": round_id, "dry_run": dry_run, "learners": len(rows), "matched": len(matched),
+            "total_score": round(total, 4),
+            "pairs": [{"learner": lr.email, "mentor": m.email if m else None, "score": round(s, 4), "reason": why}
+                      for lr, m, s, why in rows]}, indent=2))
+        return
+    for learner, mentor, score, reason in rows:
+        if mentor is None:
+            click.echo(f"{learner.email:<40} unmatched")
+        else:
+            click.echo(f"{learner.email:<40} -> {mentor.email:<40} {score:.3f}  {reason}")
+    click.echo(f"{len(matched)} of {len(rows)} learners matched, total score {total:.3f}.")
+    if round_id:
+        click.echo(f"Saved as draft round {round_id}; review and approve it on the cohort page.")

@@ -1,0 +1,150 @@
+"""The matching pages and commands."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import func, select
+
+from mentorhub.db import db
+from mentorhub.matching.models import CohortPair, CohortRound
+
+
+@pytest.fixture
+def people(fresh_index, make_learner, make_mentor):
+    learner = make_learner(skills={"python": 3}, wanted=["pytorch"], domains=["nlp"],
+                           windows=[(1, 18 * 60, 21 * 60)], goals="fine-tune transformers")
+    mentor = make_mentor(skills={"pytorch": 4}, domains=["nlp"], windows=[(1, 18 * 60, 21 * 60)],
+                         bio="I fine-tune transformers")
+    return learner, mentor
+
+
+def count(model):
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+@pytest.mark.parametrize("path", ["/matches", "/admin/cohorts", "/admin/cohorts/1",
+                                  "/matches/projects/1/contributors"])
+def test_login_required(client, path):
+    resp = client.get(path)
+    assert resp.status_code == 302 and "/login" in resp.headers["Location"]
+
+
+def test_learner_sees_mentor_with_reason_and_bar(client, login_as, people):
+    learner, mentor = people
+    login_as(learner.user)
+    html = client.get("/matches").get_data(as_text=True)
+    assert mentor.user.display_name in html
+    assert "Can teach you" in html and "PyTorch" in html
+    assert "<svg" in html and "Score " in html
+    assert f"/mentors/{mentor.user_id}/request" in html
+    assert "3.0 h a week" in html
+
+
+def test_empty_state_names_what_is_missing(client, login_as, make_user, taxonomy, fresh_index):
+    login_as(make_user())
+    resp = client.get("/matches")
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 200
+    assert "Create your learner profile" in html
+    assert "Mentors for you" not in html
+
+
+def test_filters(client, login_as, people):
+    learner, mentor = people
+    login_as(learner.user)
+    assert mentor.user.display_name in client.get("/matches?domain=nlp&min_overlap=2").get_data(as_text=True)
+    html = client.get("/matches?domain=time-series").get_data(as_text=True)
+    assert f'id="mentor-{mentor.user_id}"' not in html
+    html = client.get("/matches?min_overlap=5").get_data(as_text=True)
+    assert f'id="mentor-{mentor.user_id}"' not in html
+    assert client.get("/matches?min_overlap=abc").status_code == 400
+    assert client.get("/matches?domain=nope").status_code == 400
+
+
+def test_mentor_sees_suggested_learners(client, login_as, people):
+    learner, mentor = people
+    login_as(mentor.user)
+    html = client.get("/matches").get_data(as_text=True)
+    assert "Learners you could help" in html and learner.user.display_name in html
+
+
+def test_cohort_pages_are_admin_only(client, login_as, people):
+    learner, _ = people
+    login_as(learner.user)
+    assert client.get("/admin/cohorts").status_code == 403
+    assert client.post("/admin/cohorts", data={}).status_code == 403
+    with client.application.app_context():
+        assert count(CohortRound) == 0
+
+
+def test_cohort_round_flow(app, client, login_as, people, make_user):
+    learner, mentor = people
+    admin = make_user(is_admin=True)
+    login_as(admin)
+    resp = client.post("/admin/cohorts", data={"emails": "nobody@example.com", "min_score": "0.1"})
+    assert resp.status_code == 400 and "No account" in resp.get_data(as_text=True)
+    with app.app_context():
+        assert count(CohortRound) == 0
+    resp = client.post("/admin/cohorts", data={"emails": learner.user.email, "min_score": "0.1"})
+    assert resp.status_code == 302
+    with app.app_context():
+        rnd = db.session.scalars(select(CohortRound)).one()
+        pair = rnd.pairs[0]
+        assert (pair.learner_id, pair.mentor_id) == (learner.user_id, mentor.user_id)
+    html = client.get(f"/admin/cohorts/{rnd.id}").get_data(as_text=True)
+    assert mentor.user.display_name in html and "PyTorch" in html
+    assert client.post(f"/admin/cohorts/pairs/{pair.id}/swap", data={"other": pair.id}).status_code == 400
+    assert client.post(f"/admin/cohorts/{rnd.id}/approve").status_code == 302
+    with app.app_context():
+        assert db.session.get(CohortPair, pair.id).status == "offered"
+    assert client.post(f"/admin/cohorts/{rnd.id}/approve").status_code == 409
+
+
+def test_contributors_owner_only(app, client, login_as, people, make_user):
+    learner, _ = people
+    owner = make_user()
+    with app.app_context():
+        from mentorhub.projects.models import Project
+
+        p = Project(title="Tiny NLP", summary="s", difficulty="beginner", hours_per_week=5, duration_weeks=4,
+                    compute="laptop_cpu", seats=2, owner_id=owner.id)
+        db.session.add(p)
+        db.session.commit()
+        pid = p.id
+    login_as(learner.user)
+    assert client.get(f"/matches/projects/{pid}/contributors").status_code == 403
+    c2 = login_as(owner, app.test_client())
+    assert c2.get(f"/matches/projects/{pid}/contributors").status_code == 200
+    assert c2.get("/matches/projects/99999/contributors").status_code == 404
+
+
+def test_cli_matches(runner, people):
+    learner, mentor = people
+    result = runner.invoke(args=["matches", learner.user.email])
+    assert result.exit_code == 0, result.output
+    assert mentor.user.display_name in result.output and "PyTorch" in result.output
+    result = runner.invoke(args=["matches", learner.user.email, "--json", "--top", "3"])
+    data = json.loads(result.output)
+    assert data["matches"][0]["user"]["id"] == mentor.user_id
+    assert runner.invoke(args=["matches", "nobody@example.com"]).exit_code != 0
+    assert runner.invoke(args=["matches", learner.user.email, "--top", "0"]).exit_code != 0
+    result = runner.invoke(args=["matches", learner.user.email, "--projects"])
+    assert result.exit_code == 0
+
+
+def test_cli_cohort_match(app, runner, people, make_user):
+    learner, mentor = people
+    result = runner.invoke(args=["cohort-match", "--dry-run", "--json", "--min-score", "0.1"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output[result.output.index("{"):])
+    assert data["pairs"] == [{"learner": learner.user.email, "mentor": mentor.user.email,
+                              "score": data["pairs"][0]["score"], "reason": data["pairs"][0]["reason"]}]
+    with app.app_context():
+        assert count(CohortRound) == 0
+    assert runner.invoke(args=["cohort-match"]).exit_code != 0  # no admin yet
+    make_user(is_admin=True)
+    result = runner.invoke(args=["cohort-match", "--min-score", "0.1"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert count(CohortRound) == 1
