@@ -284,3 +284,31 @@ def test_project_matches_and_scores(app, people, make_user, taxonomy):
         assert contributors[0].user.id == learner.user_id
         with pytest.raises(PermissionDenied):
             services.suggested_contributors(viewer, teach.id)
+
+
+def test_real_block_hides_the_mentor_both_ways(app, people):
+    learner, good, _ = people
+    with app.app_context():
+        from mentorhub.accounts import services as accounts
+
+        accounts.block(user(app, good.user_id), user(app, learner.user_id))
+        db.session.commit()
+        assert good.user_id not in [s.user.id for s in services.mentor_matches(user(app, learner.user_id))]
+        assert learner.user_id not in [s.user.id for s in services.suggested_learners(user(app, good.user_id))]
+
+
+def test_recent_decline_hides_the_mentor_until_the_cool_down_ends(app, people):
+    learner, good, _ = people
+    with app.app_context():
+        from mentorhub.mentoring.models import MentorshipRequest
+
+        days = app.config["MENTORING_DECLINE_COOLDOWN_DAYS"]
+        req = MentorshipRequest(learner_id=learner.user_id, mentor_id=good.user_id, goals="g", status="declined",
+                                closed_at=utcnow() - timedelta(days=days - 1))
+        db.session.add(req)
+        db.session.commit()
+        viewer = user(app, learner.user_id)
+        assert good.user_id not in [s.user.id for s in services.mentor_matches(viewer)]
+        req.closed_at = utcnow() - timedelta(days=days + 1)
+        db.session.commit()
+        assert good.user_id in [s.user.id for s in services.mentor_matches(viewer)]

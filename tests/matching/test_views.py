@@ -148,3 +148,16 @@ def test_cli_cohort_match(app, runner, people, make_user):
     assert result.exit_code == 0, result.output
     with app.app_context():
         assert count(CohortRound) == 1
+
+
+def test_dashboard_panel_shows_top_mentor(client, login_as, people):
+    learner, mentor = people
+    login_as(learner.user)
+    html = client.get("/dashboard").get_data(as_text=True)
+    assert 'data-testid="matching-panel"' in html and mentor.user.display_name in html
+
+
+def test_dashboard_panel_for_new_user(client, login_as, make_user, taxonomy):
+    login_as(make_user())
+    html = client.get("/dashboard").get_data(as_text=True)
+    assert "Tell us what you want to learn" in html
