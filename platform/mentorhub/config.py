@@ -191,7 +191,6 @@ class Config:
     MATCH_ACTIVE_DAYS = _int("MATCH_ACTIVE_DAYS", 14)  # seen within this: fully active
     MATCH_INACTIVE_DAYS = _int("MATCH_INACTIVE_DAYS", 56)  # not seen for this long: lowest activity
     MATCH_INACTIVE_FLOOR = float(_env("MATCH_INACTIVE_FLOOR", "0.2"))
-    MATCH_DECLINE_DAYS = _int("MATCH_DECLINE_DAYS", 90)  # mentoring's decline cool-down is the one applied
     MATCH_INDEX_CHECK_SECONDS = _int("MATCH_INDEX_CHECK_SECONDS", 5)  # how often a process checks the generation
     MATCH_TOP_K = _int("MATCH_TOP_K", 10)
     MATCH_TOP_K_MAX = _int("MATCH_TOP_K_MAX", 50)
