@@ -12,6 +12,7 @@ def sections():
     from ..mentoring import services as mentoring
     from ..notifications import services as notifications
     from ..profiles import services as profiles
+    from ..portfolio import services as portfolio
     from ..projects import services as projects
 
     return [
@@ -20,5 +21,6 @@ def sections():
         ("mentoring", mentoring.export_user_data, mentoring.erase_user_data),
         ("notifications", notifications.export_user_data, notifications.erase_user_data),
         ("profiles", profiles.export_user_data, profiles.erase_user_data),
+        ("portfolio", portfolio.export_user_data, portfolio.erase_user_data),
         ("projects", projects.export_user_data, projects.erase_user_data),
     ]

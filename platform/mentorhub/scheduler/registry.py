@@ -19,6 +19,7 @@ def jobs(app: Flask) -> list[Job]:
     from ..events import jobs as events
     from ..mentoring import jobs as mentoring
     from ..notifications import jobs as notifications
+    from ..portfolio import jobs as portfolio
     from ..projects import jobs as projects
     from . import services
 
@@ -38,6 +39,9 @@ def jobs(app: Flask) -> list[Job]:
         Job("event-reminders", events.send_event_reminders, "interval", {"seconds": cfg["EVENTS_REMINDER_SECONDS"]}),
         Job("event-series", events.create_series_occurrences, "interval",
             {"seconds": cfg["EVENTS_SERIES_SWEEP_SECONDS"]}),
+        Job("portfolio-release-claims", portfolio.release_expired_claims, "interval",
+            {"seconds": cfg["SCHEDULER_SWEEP_SECONDS"]}),
+        Job("portfolio-reminders", portfolio.remind_unclaimed, "interval", {"seconds": cfg["SCHEDULER_SWEEP_SECONDS"]}),
         Job("projects-mark-stale", projects.mark_stale_projects, "interval",
             {"seconds": cfg["SCHEDULER_SWEEP_SECONDS"]}),
     ]

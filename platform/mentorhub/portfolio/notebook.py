@@ -1,0 +1,250 @@
+"""Jupyter notebooks: validation without execution, safe rendering, static hints.
+
+Nothing from a notebook runs in the browser: markdown cells go through the project's
+markdown pipeline (markdown-it, then nh3), code and text outputs are escaped, and the only
+rich outputs shown are PNG and JPEG images as data: URIs (whose bytes are checked). HTML,
+SVG, JavaScript and widget outputs are dropped with a note.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from dataclasses import asdict, dataclass
+
+import nbformat
+from markupsafe import Markup, escape
+
+from ..errors import ValidationError
+from ..markdown import render_markdown
+
+IMAGE_TYPES = {"image/png": b"\x89PNG\r\n\x1a\n", "image/jpeg": b"\xff\xd8\xff"}
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+def _text(value) -> str:
+    if isinstance(value, list):
+        return "".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def _output_size(output: dict) -> int:
+    return len(json.dumps(output, ensure_ascii=False))
+
+
+def validate_notebook(raw: bytes, *, max_bytes: int, max_output_bytes: int, max_cells: int) -> str:
+    """Check an upload and return its text. Raises ValidationError with a message for people."""
+    if not raw:
+        raise ValidationError("The notebook file is empty.", field="notebook")
+    if len(raw) > max_bytes:
+        raise ValidationError(
+            f"The notebook is too large ({len(raw) // 1024} KB); the limit is {max_bytes // 1024} KB. "
+            "Clear the outputs or save a smaller version.", field="notebook")
+    try:
+        text = raw.decode("utf-8")
+        data = json.loads(text)
+    except (UnicodeDecodeError, ValueError):
+        raise ValidationError("That file is not a Jupyter notebook: it is not valid JSON.",
+                              field="notebook") from None
+    if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
+        raise ValidationError("That file is not a Jupyter notebook: it has no list of cells.",
+                              field="notebook")
+    if data.get("nbformat") != 4:
+        raise ValidationError(
+            f"Only notebooks in format 4 can be uploaded (this one says {data.get('nbformat')!r}). "
+            "Open and save it in a current Jupyter to convert it.", field="notebook")
+    try:
+        nb = nbformat.reads(text, as_version=nbformat.NO_CONVERT)
+        nbformat.validate(nb)
+    except Exception as exc:  # nbformat raises several kinds for a broken structure
+        detail = getattr(exc, "message", None) or str(exc).splitlines()[0][:200]
+        raise ValidationError(f"The notebook's structure is not valid nbformat 4: {detail}",
+                              field="notebook") from None
+    if len(data["cells"]) > max_cells:
+        raise ValidationError(f"The notebook has {len(data['cells'])} cells; the limit is {max_cells}.",
+                              field="notebook")
+    for index, cell in enumerate(data["cells"], start=1):
+        for output in cell.get("outputs") or []:
+            if _output_size(output) > max_output_bytes:
+                raise ValidationError(
+                    f"Cell {index} has an output larger than {max_output_bytes // 1024} KB. "
+                    "Clear that output (or all outputs) and upload again.", field="notebook")
+    return text
+
+
+# ---- rendering --------------------------------------------------------------------------
+
+
+def _image(mime: str, payload) -> Markup | None:
+    data = _text(payload).strip().replace("\n", "")
+    try:
+        decoded = base64.b64decode(data, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    if not decoded.startswith(IMAGE_TYPES[mime]):
+        return None
+    # ``data`` passed base64 validation, so it holds only [A-Za-z0-9+/=].
+    return Markup('<img class="nb-image" alt="Output image" src="data:{};base64,{}">').format(mime, data)
+
+
+def _render_output(output: dict) -> Markup:
+    kind = output.get("output_type")
+    if kind == "stream":
+        css = "nb-stderr" if output.get("name") == "stderr" else "nb-stdout"
+        return Markup('<pre class="nb-output {}">{}</pre>').format(css, _text(output.get("text")))
+    if kind == "error":
+        trace = ANSI.sub("", "\n".join(_text(line) for line in output.get("traceback") or []))
+        head = f"{_text(output.get('ename'))}: {_text(output.get('evalue'))}"
+        return Markup('<pre class="nb-output nb-error">{}</pre>').format(trace or head)
+    if kind in ("execute_result", "display_data"):
+        data = output.get("data") or {}
+        for mime in IMAGE_TYPES:
+            if mime in data:
+                img = _image(mime, data[mime])
+                if img is not None:
+                    return Markup('<div class="nb-output">{}</div>').format(img)
+        if "text/plain" in data:
+            return Markup('<pre class="nb-output">{}</pre>').format(_text(data["text/plain"]))
+        if data:
+            return Markup('<p class="nb-output nb-omitted">An output of type {} is not shown.</p>').format(
+                ", ".join(sorted(data)))
+    return Markup("")
+
+
+def render_notebook(text: str) -> Markup:
+    """The notebook as inert HTML."""
+    data = json.loads(text)
+    language = ((data.get("metadata") or {}).get("language_info") or {}).get("name") or "python"
+    parts: list[Markup] = []
+    for index, cell in enumerate(data.get("cells") or [], start=1):
+        kind = cell.get("cell_type")
+        source = _text(cell.get("source"))
+        if kind == "markdown":
+            parts.append(Markup('<div class="nb-cell nb-markdown">{}</div>').format(render_markdown(source)))
+        elif kind == "code":
+            count = cell.get("execution_count")
+            label = f"In [{count if count is not None else ' '}]"
+            outputs = Markup("").join(_render_output(o) for o in cell.get("outputs") or [])
+            parts.append(Markup(
+                '<div class="nb-cell nb-code" id="nb-cell-{}"><span class="nb-prompt">{}</span>'
+                '<pre class="nb-source"><code data-language="{}">{}</code></pre>{}</div>'
+            ).format(index, label, language, source, outputs))
+        else:
+            parts.append(Markup('<div class="nb-cell nb-raw"><pre>{}</pre></div>').format(source))
+    return Markup('<div class="notebook">{}</div>').format(Markup("").join(parts))
+
+
+# ---- hints ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Hint:
+    check: str
+    ok: bool
+    title: str
+    detail: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def _strip_comment(line: str) -> str:
+    """Drop a trailing # comment, leaving # inside quotes alone."""
+    quote = None
+    for i, ch in enumerate(line):
+        if quote:
+            if ch == quote:
+                quote = None
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "#":
+            return line[:i]
+    return line
+
+
+def code_of(data: dict) -> str:
+    lines = []
+    for cell in data.get("cells") or []:
+        if cell.get("cell_type") == "code":
+            for line in _text(cell.get("source")).splitlines():
+                lines.append(_strip_comment(line))
+    return "\n".join(lines)
+
+
+SEED = re.compile(
+    r"random_state\s*=\s*\d|\b(np\.random|numpy\.random|random|torch(\.cuda)?)\.(manual_)?seed(_all)?\s*\("
+    r"|\bset_seed\s*\(|\bseed_everything\s*\(|\bset_random_seed\s*\(|\bdefault_rng\s*\(\s*\d|\bPYTHONHASHSEED"
+)
+SPLIT = re.compile(
+    r"\btrain_test_split\s*\(|\b(Stratified|Group|Repeated)?KFold\s*\(|\bTimeSeriesSplit\s*\("
+    r"|\bShuffleSplit\s*\(|\bcross_val(_score|_predict|idate)\s*\(|\bGridSearchCV\s*\(|\bRandomizedSearchCV\s*\("
+    r"|\brandom_split\s*\(|\.sample\s*\(\s*frac\s*=|\bvalidation_split\s*="
+)
+FIT = re.compile(r"\.fit(_transform|_resample)?\s*\(")
+METRIC = re.compile(
+    r"\b(accuracy|f1|precision|recall|roc_auc|average_precision|balanced_accuracy|log_loss|"
+    r"mean_squared|mean_absolute|mean_absolute_percentage|median_absolute|r2|explained_variance|"
+    r"matthews_corrcoef|cohen_kappa|top_k_accuracy)(_score|_error)?\s*\("
+    r"|\bclassification_report\s*\(|\bconfusion_matrix\s*\(|\.score\s*\(|\.evaluate\s*\("
+    r"|\bmetrics\.[a-z_]+\s*\(|\bevaluate\.load\s*\("
+)
+DEPENDENCIES = re.compile(
+    r"[%!]\s*pip\s+(install|freeze)|[%!]\s*conda\s+(install|list)|requirements\.txt|environment\.ya?ml"
+    r"|pyproject\.toml|__version__|%watermark|\bwatermark\b|pip\s+freeze|importlib\.metadata|pkg_resources"
+    r"|\b[a-zA-Z][\w\-]*==\d+(\.\d+)*"
+)
+
+
+def notebook_hints(text: str) -> list[Hint]:
+    """Four static checks over the code cells. Hints for the author, never a grade."""
+    data = json.loads(text)
+    code = code_of(data)
+    all_text = code + "\n" + "\n".join(
+        _text(c.get("source")) for c in data.get("cells") or [] if c.get("cell_type") == "markdown"
+    )
+    hints = []
+
+    if SEED.search(code):
+        hints.append(Hint("seed", True, "A random seed is set",
+                          "Runs should repeat with the same numbers."))
+    else:
+        hints.append(Hint("seed", False, "No random seed found",
+                          "Set a seed (for example random_state=42, np.random.seed, torch.manual_seed) "
+                          "so that splits and training give the same results on every run."))
+
+    split = SPLIT.search(code)
+    fit = FIT.search(code)
+    if fit is None:
+        hints.append(Hint("split", True, "No fitting found",
+                          "Nothing is fitted in this notebook, so there is no split to check."))
+    elif split is None:
+        hints.append(Hint("split", False, "No train/test split found",
+                          "Something is fitted but no held-out data was found. Keep a test set (or use "
+                          "cross-validation) so the score says how the model does on new data."))
+    elif fit.start() < split.start():
+        line = code[: fit.start()].count("\n") + 1
+        hints.append(Hint("split", False, "Something is fitted before the data is split",
+                          f"A .fit call (code line {line}) comes before the first split. Fitting a scaler "
+                          "or model on all the data lets test information leak into training. Split "
+                          "first, then fit on the training part only (a Pipeline helps)."))
+    else:
+        hints.append(Hint("split", True, "The data is split before fitting",
+                          "The first split comes before the first fit."))
+
+    if METRIC.search(code):
+        hints.append(Hint("metric", True, "An evaluation metric is reported",
+                          "Say why this metric suits the problem, and compare it with a baseline."))
+    else:
+        hints.append(Hint("metric", False, "No evaluation metric found",
+                          "Report a metric that fits the problem (accuracy, F1, ROC AUC, RMSE, …) on "
+                          "held-out data, next to a simple baseline."))
+
+    if DEPENDENCIES.search(all_text):
+        hints.append(Hint("dependencies", True, "Dependencies or versions are recorded",
+                          "Others can rebuild the environment."))
+    else:
+        hints.append(Hint("dependencies", False, "No dependencies or versions recorded",
+                          "Record the packages and versions you used (a pinned requirements.txt, "
+                          "%pip install name==version, or printing __version__) so the notebook can be rerun."))
+    return hints
