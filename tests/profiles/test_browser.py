@@ -23,11 +23,15 @@ def test_newcomer_creates_profiles_and_finds_themself(page, live_taxonomy, make_
     page.fill("input[name=hours_per_week]", "6")
     # The skill picker filters as you type (JavaScript); the selects work either way.
     page.fill("#skill-filter", "pyt")
-    assert page.locator("[data-filter-item]:visible").count() < page.locator("[data-filter-item]").count()
+    visible = page.locator(".picker-row:visible")
+    assert sorted(visible.evaluate_all("rows => rows.map(r => r.dataset.skill)")) == ["python", "pytorch"]
     page.select_option("select[name=level-python]", "3")
     page.select_option("select[name=level-pytorch]", "1")
-    page.fill("#skill-filter", "")
+    page.fill("#skill-filter", "linear")
+    shown = page.locator(".picker-row:visible").evaluate_all("rows => rows.map(r => r.dataset.skill)")
+    assert sorted(shown) == ["linear-algebra", "linear-regression", "python", "pytorch"]  # chosen ones stay
     page.select_option("select[name=level-linear-algebra]", "4")
+    page.fill("#skill-filter", "")
     page.check("input[name=wanted][value=docker]")
     page.check("input[name=domains][value=computer-vision]")
     page.select_option("select[name=win-0-day]", "2")  # Wednesday
