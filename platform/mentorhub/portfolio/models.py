@@ -68,7 +68,9 @@ class PortfolioItem(Base):
     body: Mapped[str] = mapped_column(Text, default="")
     repo_url: Mapped[str | None] = mapped_column(String(300), nullable=True)
     demo_url: Mapped[str | None] = mapped_column(String(300), nullable=True)
-    project_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    project_id: Mapped[int | None] = mapped_column(
+        ForeignKey("projects.id", ondelete="SET NULL"), nullable=True, index=True
+    )
     visibility: Mapped[str] = mapped_column(String(10), default="members")
     status: Mapped[str] = mapped_column(String(10), default="draft", index=True)
     notebook_name: Mapped[str | None] = mapped_column(String(200), nullable=True)

@@ -48,7 +48,7 @@ def portfolio_dashboard():
     mine = services.list_items(current_user, 1, owner_id=current_user.id)
     queue = services.queue_for(current_user)
     states = [s for s in (services.latest_request_state(i) for i in mine.items) if s and s.state != "withdrawn"]
-    return {"items": mine.items[:5], "total": mine.total, "states": states,
+    return {"recent": mine.items[:5], "total": mine.total, "states": states,
             "queue_count": len(queue["asked"]) + len(queue["community"]), "claims": queue["claims"]}
 
 
@@ -56,7 +56,7 @@ def portfolio_dashboard():
 def portfolio_profile_section(owner, viewer=None):
     """Data for templates/portfolio/_profile_section.html: items and rubric chart of ``owner``."""
     viewer = viewer if viewer is not None else current_user
-    return {"items": services.public_items_of(owner, viewer), "chart": services.score_chart(owner, viewer),
+    return {"works": services.public_items_of(owner, viewer), "chart": services.score_chart(owner, viewer),
             "helpful": services.helpful_count_for(owner), "reviews_given": services.reviews_given_count(owner),
             "criteria": rubric.criteria()}
 
