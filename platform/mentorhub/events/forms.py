@@ -8,7 +8,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..timeutil import all_zones
 
@@ -39,8 +39,8 @@ class EventForm(FlaskForm):
                                       validators=[DataRequired(message="Enter when the meetup starts.")])
     ends_local = DateTimeLocalField("Ends", format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
                                     validators=[DataRequired(message="Enter when the meetup ends.")])
-    capacity = IntegerField("Capacity", validators=[DataRequired(message="Enter how many people fit."),
-                                                    NumberRange(min=1)])
+    capacity = IntegerField("Capacity", validators=[InputRequired(message="Enter how many people fit."),
+                                                    NumberRange(min=1, message="Capacity must be at least 1.")])
     domain_ids = SelectMultipleField("Domains", coerce=int, validators=[Optional()])
     tags = StringField("Tags", validators=[Optional(), Length(max=300)], description="Comma separated, e.g. mlops, pytorch.")
     audience = SelectField("Who is it for", choices=AUDIENCE_CHOICES, default="everyone")

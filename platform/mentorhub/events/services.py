@@ -13,7 +13,6 @@ from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import and_, delete, exists, func, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
 
@@ -733,26 +732,6 @@ def calendar_events(user: User) -> list:
         select(Event).where(or_(Event.id.in_(going), Event.organiser_id == user.id)).order_by(Event.starts_at)
     ).all()
     return [_ics_event(e, user) for e in events]
-
-
-def _feed_serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="events-feed")
-
-
-def feed_token(user: User) -> str:
-    """Private feed token; tied to the session token, so a password change revokes it."""
-    return _feed_serializer().dumps({"u": user.id, "s": user.session_token[:12]})
-
-
-def feed_ics(token: str) -> bytes:
-    try:
-        data = _feed_serializer().loads(token)
-    except BadSignature:
-        raise NotFound("No such calendar.") from None
-    user = db.session.get(User, data.get("u"))
-    if user is None or not user.is_active or user.session_token[:12] != data.get("s"):
-        raise NotFound("No such calendar.")
-    return _calendar("mentorhub meetups", calendar_events(user))
 
 
 # ---- cohorts -----------------------------------------------------------------------------------------------

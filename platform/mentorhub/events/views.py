@@ -188,18 +188,6 @@ def ics(event_id: int):
                     headers={"Content-Disposition": f'attachment; filename="meetup-{event.id}.ics"'})
 
 
-@bp.get("/events/calendar")
-@login_required
-def calendar():
-    url = url_for("events.feed", token=services.feed_token(current_user), _external=True)
-    return render_template("events/calendar.html", feed_url=url)
-
-
-@bp.get("/events/feed/<token>.ics")
-def feed(token: str):
-    return Response(services.feed_ics(token), mimetype="text/calendar")
-
-
 # ---- cohorts ---------------------------------------------------------------------------------
 
 
