@@ -99,11 +99,34 @@ def main() -> None:
         from mentorhub.matching.index import get_index
 
         t = time.perf_counter()
-        index = get_index(force=True)
+        if os.environ.get("MH_PROFILE"):
+            import cProfile
+            import pstats
+
+            prof = cProfile.Profile()
+            index = prof.runcall(get_index, force=True)
+            pstats.Stats(prof).sort_stats("cumulative").print_stats(25)
+        else:
+            index = get_index(force=True)
         build = time.perf_counter() - t
         print(f"| index build from the database ({n} / {n // 5} / {n_projects}) | {build:.1f} s | target <= 60 s |")
         print(f"| peak RSS (process, after build) | {peak_gib():.2f} GiB (before build {before:.2f}) | target <= 2 GiB |")
 
+        if os.environ.get("MH_PROFILE"):
+            s = index.scorer
+            rows = [index.learner_row[int(u)] for u in index.learner_users[:200]]
+            T = time.perf_counter
+            acc = dict.fromkeys(("lin", "avail", "topm", "proj", "topp"), 0.0)
+            for i in rows:
+                t0 = T(); row = s.l_feat.getrow(i); lin = row.data @ s.mT[row.indices]; t1 = T()
+                sl = np.flatnonzero(s.l_avail[i]); h = s.m_availT[sl].sum(axis=0); t2 = T()
+                s.top_mentors(i, 10); t3 = T()
+                s.project_scores(i); t4 = T()
+                s.top_projects(i, 10); t5 = T()
+                for k, v in zip(acc, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4)):
+                    acc[k] += v / len(rows) * 1e3
+            print("profile ms:", {k: round(v, 2) for k, v in acc.items()}, "nnz l_feat", s.l_feat.getrow(rows[0]).nnz,
+                  "slots", int(s.l_avail[rows[0]].sum()), "lp nnz", s.lp_feat.getrow(rows[0]).nnz, s.mT.shape, s.pT.shape)
         users = {u.id: u for u in db.session.scalars(select(User).where(
             User.id.in_([int(x) for x in index.learner_users[:: max(1, n // 300)][:300]])))}
         times_raw, times_svc = [], []

@@ -312,3 +312,18 @@ def test_recent_decline_hides_the_mentor_until_the_cool_down_ends(app, people):
         req.closed_at = utcnow() - timedelta(days=days + 1)
         db.session.commit()
         assert good.user_id in [s.user.id for s in services.mentor_matches(viewer)]
+
+
+def test_index_grids_equal_week_grid_across_zones_and_dst():
+    from datetime import date
+
+    from mentorhub.matching.index import GridBuilder
+    from mentorhub.profiles import availability as av
+
+    cases = [("Europe/Berlin", [(0, 23 * 60, 24 * 60), (1, 0, 90)]), ("America/New_York", [(6, 22 * 60, 24 * 60)]),
+             ("Asia/Kathmandu", [(2, 9 * 60 + 15, 11 * 60)]), ("Australia/Sydney", [(0, 0, 60), (3, 600, 700)]),
+             ("Europe/London", [(4, 60, 75), (4, 75, 150)])]
+    for week in (date(2025, 3, 24), date(2025, 3, 31), date(2025, 10, 27), date(2025, 4, 7)):
+        builder = GridBuilder(week, 30)
+        for tz, wins in cases:
+            assert (builder.grid(wins, tz) == av.week_grid(wins, tz, week)).all(), (tz, week)

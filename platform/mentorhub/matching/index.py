@@ -12,7 +12,7 @@ import threading
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 import numpy as np
 import scipy.sparse as sp
@@ -143,6 +143,41 @@ def _activity(last_seen: list[datetime | None], created: list[datetime], respons
     return out
 
 
+class GridBuilder:
+    """UTC slot grids for one week, equal to ``availability.week_grid``, memoised per zone
+    and window (people share single windows far more often than whole week patterns)."""
+
+    def __init__(self, week: date, slot_minutes: int):
+        self.week = week
+        self.n_slots = 7 * 24 * 60 // slot_minutes
+        self.step = slot_minutes * 60
+        self.lo = datetime.combine(week, datetime.min.time(), tzinfo=timezone.utc)
+        self._grids: dict = {}
+        self._windows: dict = {}
+
+    def grid(self, windows, tz: str | None) -> np.ndarray:
+        if not windows:
+            return np.zeros(self.n_slots, bool)
+        tz = tz or "UTC"
+        key = (tz, tuple(sorted(tuple(w) for w in windows)))
+        g = self._grids.get(key)
+        if g is None:
+            intervals = []
+            for win in key[1]:
+                wk = (tz, win)
+                if wk not in self._windows:
+                    self._windows[wk] = av._utc_week_intervals([win], tz, self.week)
+                intervals.extend(self._windows[wk])
+            g = np.zeros(self.n_slots, bool)
+            for start, end in av.merge(intervals):
+                first = -(-int((start - self.lo).total_seconds()) // self.step)  # ceil
+                last = int((end - self.lo).total_seconds()) // self.step  # floor
+                if last > first:
+                    g[max(first, 0):min(last, self.n_slots)] = True
+            self._grids[key] = g
+        return g
+
+
 def build_index(gens: tuple[int, int] | None = None, week: date | None = None) -> MatchIndex:
     started = time.perf_counter()
     cfg = current_app.config
@@ -190,17 +225,11 @@ def build_index(gens: tuple[int, int] | None = None, week: date | None = None) -
     for uid, wd, a, b in session.execute(select(AvailabilityWindow.user_id, AvailabilityWindow.weekday,
                                                 AvailabilityWindow.start_minute, AvailabilityWindow.end_minute)):
         windows[uid].append((wd, a, b))
-    n_slots = 7 * 24 * 60 // slot_minutes
-    memo: dict = {}
+    builder = GridBuilder(week, slot_minutes)
+    n_slots = builder.n_slots
 
     def grid(uid: int, tz: str) -> np.ndarray:
-        w = windows.get(uid)
-        if not w:
-            return np.zeros(n_slots, bool)
-        key = (tz, tuple(sorted(w)))
-        if key not in memo:
-            memo[key] = av.week_grid(w, tz or "UTC", week, slot_minutes=slot_minutes)
-        return memo[key]
+        return builder.grid(windows.get(uid) or [], tz)
 
     l_avail = np.zeros((n_l, n_slots), bool)
     for k, r in enumerate(lrows):
