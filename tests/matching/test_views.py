@@ -161,3 +161,29 @@ def test_dashboard_panel_for_new_user(client, login_as, make_user, taxonomy):
     login_as(make_user())
     html = client.get("/dashboard").get_data(as_text=True)
     assert "Tell us what you want to learn" in html
+
+
+def test_cohort_bad_input_and_non_admin_writes(app, client, login_as, people, make_user):
+    learner, mentor = people
+    admin = make_user(is_admin=True)
+    c_admin = login_as(admin, app.test_client())
+    assert c_admin.post("/admin/cohorts", data={"min_score": "2"}).status_code == 400
+    assert c_admin.post("/admin/cohorts", data={"min_score": "abc"}).status_code == 400
+    with app.app_context():
+        assert count(CohortRound) == 0
+    assert c_admin.post("/admin/cohorts", data={"min_score": "0.1"}).status_code == 302
+    with app.app_context():
+        rnd = db.session.scalars(select(CohortRound)).one()
+        pair_id = rnd.pairs[0].id
+    login_as(learner.user)
+    for url in (f"/admin/cohorts/pairs/{pair_id}/remove", f"/admin/cohorts/pairs/{pair_id}/swap",
+                f"/admin/cohorts/{rnd.id}/approve", f"/admin/cohorts/{rnd.id}/discard"):
+        assert client.post(url, data={"other": pair_id}).status_code == 403
+    with app.app_context():
+        assert db.session.get(CohortPair, pair_id).status == "proposed"
+        assert db.session.get(CohortRound, rnd.id).status == "draft"
+    assert c_admin.post(f"/admin/cohorts/pairs/{pair_id}/remove").status_code == 302
+    with app.app_context():
+        assert db.session.get(CohortPair, pair_id).status == "removed"
+    assert c_admin.post(f"/admin/cohorts/{rnd.id}/discard").status_code == 302
+    assert c_admin.post(f"/admin/cohorts/{rnd.id}/approve").status_code == 409
