@@ -14,11 +14,11 @@ from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
 from flask import current_app
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import and_, bindparam, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import User
-from ..db import db, utcnow
+from ..db import UTCDateTime, db, utcnow
 from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
 from ..notifications.services import notify
 from ..profiles.models import AvailabilityWindow, MentorProfile
@@ -940,171 +940,193 @@ def calendar_events(user: User) -> list:
 
 # ---- sweeps (run by the scheduler through jobs.py) -------------------------------------------------
 #
-# Each sweep claims a due row with a conditional UPDATE (so two schedulers never both take it),
-# sends with a unique notify key (so a re-run after a crash never sends twice) and commits per
-# batch: a kill mid-batch loses only uncommitted work, which the next run redoes.
+# Each sweep takes due rows a batch at a time, in id order: on PostgreSQL with SELECT … FOR UPDATE
+# SKIP LOCKED, so two schedulers split the work instead of both taking a row; on SQLite the
+# transaction's BEGIN IMMEDIATE serialises them. Within the batch's transaction it marks the rows
+# done and sends with unique keys (notify_many), then commits: a kill mid-batch loses only that
+# uncommitted batch, which the next run redoes, and a key never sends twice.
 
 
-def _batches(id_column, stmt, process) -> int:
-    """Run ``process`` over the ids ``stmt`` selects, in id order, a batch per transaction."""
+def _sweep(model, columns, due, handle) -> int:
     batch = cfg("MENTORING_SWEEP_BATCH")
     last = 0
     done = 0
     while True:
-        ids = db.session.scalars(stmt.where(id_column > last).order_by(id_column).limit(batch)).all()
-        if not ids:
+        stmt = select(*columns).where(due, model.id > last).order_by(model.id).limit(batch)
+        if _is_postgres():
+            stmt = stmt.with_for_update(skip_locked=True, of=model)
+        rows = db.session.execute(stmt).all()
+        if not rows:
             db.session.commit()
             return done
-        for row_id in ids:
-            done += bool(process(row_id))
-        last = ids[-1]
+        done += handle(rows)
+        last = rows[-1].id
         db.session.commit()
 
 
-def _claim(model, row_id: int, condition, **values) -> bool:
-    result = db.session.execute(update(model).where(model.id == row_id, condition).values(**values)
-                                .execution_options(synchronize_session=False))
-    return result.rowcount == 1
+def _users(ids) -> dict:
+    """Light rows (id, email, display_name, timezone, is_deleted, is_suspended) by user id."""
+    ids = sorted(set(ids))
+    out: dict = {}
+    cols = (User.id, User.email, User.display_name, User.timezone, User.is_deleted, User.is_suspended)
+    for i in range(0, len(ids), 500):
+        out.update({u.id: u for u in db.session.execute(select(*cols).where(User.id.in_(ids[i:i + 500])))})
+    return out
+
+
+def _mark(model, ids, **values) -> None:
+    for i in range(0, len(ids), 500):
+        db.session.execute(update(model).where(model.id.in_(ids[i:i + 500])).values(**values)
+                           .execution_options(synchronize_session=False))
 
 
 def remind_and_expire_requests(now: datetime | None = None) -> dict[str, int]:
+    from ..notifications.bulk import Send, notify_many
+
     now = now or utcnow()
     expire_before = now - timedelta(days=cfg("MENTORING_REQUEST_EXPIRY_DAYS"))
     remind_before = now - timedelta(days=cfg("MENTORING_REQUEST_REMINDER_DAYS"))
     R = MentorshipRequest
+    cols = (R.id, R.learner_id, R.mentor_id)
 
-    def expire(req_id: int) -> bool:
-        if not _claim(R, req_id, R.status.in_(REQUEST_OPEN) & (R.created_at <= expire_before),
-                      status="expired", closed_at=now, updated_at=now):
-            return False
-        learner_id, mentor_id = db.session.execute(select(R.learner_id, R.mentor_id).where(R.id == req_id)).one()
-        mentor = db.session.get(User, mentor_id)
-        notify(db.session.get(User, learner_id), "mentorship_update",
-               f"Your request to {mentor.display_name} expired",
-               body="They did not answer in time. Your other matches are worth a look.",
-               link=matches_link(), key=f"request:{req_id}:expired")
-        return True
+    def expire(rows) -> int:
+        _mark(R, [r.id for r in rows], status="expired", closed_at=now, updated_at=now)
+        users = _users([r.learner_id for r in rows] + [r.mentor_id for r in rows])
+        notify_many([Send(users[r.learner_id], "mentorship_update",
+                          f"Your request to {users[r.mentor_id].display_name} expired",
+                          key=f"request:{r.id}:expired",
+                          body="They did not answer in time. Your other matches are worth a look.",
+                          link=matches_link()) for r in rows])
+        return len(rows)
 
-    def remind(req_id: int) -> bool:
-        if not _claim(R, req_id, R.status.in_(REQUEST_OPEN) & R.reminded_at.is_(None), reminded_at=now):
-            return False
-        learner_id, mentor_id = db.session.execute(select(R.learner_id, R.mentor_id).where(R.id == req_id)).one()
-        learner = db.session.get(User, learner_id)
-        notify(db.session.get(User, mentor_id), "mentorship_request",
-               f"{learner.display_name} is waiting for your answer",
-               body="Please accept, decline or ask a question before the request expires.",
-               link=request_link(req_id), key=f"request:{req_id}:reminder")
-        return True
+    def remind(rows) -> int:
+        _mark(R, [r.id for r in rows], reminded_at=now)
+        users = _users([r.learner_id for r in rows] + [r.mentor_id for r in rows])
+        notify_many([Send(users[r.mentor_id], "mentorship_request",
+                          f"{users[r.learner_id].display_name} is waiting for your answer",
+                          key=f"request:{r.id}:reminder",
+                          body="Please accept, decline or ask a question before the request expires.",
+                          link=request_link(r.id)) for r in rows])
+        return len(rows)
 
-    expired = _batches(R.id, select(R.id).where(R.status.in_(REQUEST_OPEN), R.created_at <= expire_before),
-                       expire)
-    reminded = _batches(R.id, select(R.id).where(R.status.in_(REQUEST_OPEN), R.reminded_at.is_(None),
-                                                 R.created_at <= remind_before), remind)
+    expired = _sweep(R, cols, R.status.in_(REQUEST_OPEN) & (R.created_at <= expire_before), expire)
+    reminded = _sweep(R, cols, R.status.in_(REQUEST_OPEN) & R.reminded_at.is_(None)
+                      & (R.created_at <= remind_before), remind)
     return {"expired": expired, "reminded": reminded}
 
 
+def _insert_ignore(model, index_elements):
+    if _is_postgres():
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(model).on_conflict_do_nothing(index_elements=index_elements)
+
+
 def create_due_checkins(now: datetime | None = None) -> int:
+    """A check-in per active mentorship whose cadence came round; the learner is told."""
+    from ..notifications.bulk import Send, notify_many
+
     now = now or utcnow()
     M = Mentorship
 
-    def create(mentorship_id: int) -> bool:
-        row = db.session.execute(select(M.next_checkin_at, M.cadence, M.learner_id)
-                                 .where(M.id == mentorship_id, M.status == "active")).first()
-        if row is None or row.next_checkin_at is None or row.next_checkin_at > now:
-            return False
-        due, nxt = row.next_checkin_at, row.next_checkin_at
-        while nxt <= now:  # after a long outage, one check-in for the latest period only
-            due, nxt = nxt, add_cadence(nxt, row.cadence)
-        if not _claim(M, mentorship_id, M.next_checkin_at == row.next_checkin_at, next_checkin_at=nxt):
-            return False
-        c = CheckIn(mentorship_id=mentorship_id, due_at=due, status="open", created_at=now)
-        db.session.add(c)
-        db.session.flush()
-        learner = db.session.get(User, row.learner_id)
-        notify(learner, "checkin", "Time for your check-in",
-               body="Tell your mentor how it went: progress, blockers and next steps.",
-               link=checkin_link(c.id), key=f"checkin:{mentorship_id}:{due.strftime('%Y%m%dT%H%M%S')}:open")
-        return True
+    def create(rows) -> int:
+        plans = []
+        for r in rows:
+            due, nxt = r.next_checkin_at, r.next_checkin_at
+            while nxt <= now:  # after a long outage, one check-in for the latest period only
+                due, nxt = nxt, add_cadence(nxt, r.cadence)
+            plans.append((r, due, nxt))
+        conn = db.session.connection()
+        conn.execute(update(M.__table__).where(M.__table__.c.id == bindparam("b_id"))
+                     .values(next_checkin_at=bindparam("b_next", type_=UTCDateTime())),
+                     [{"b_id": r.id, "b_next": nxt} for r, _due, nxt in plans])
+        created = conn.execute(_insert_ignore(CheckIn, ["mentorship_id", "due_at"]).returning(
+            CheckIn.id, CheckIn.mentorship_id),
+            [{"mentorship_id": r.id, "due_at": due, "status": "open", "created_at": now, "progress": "",
+              "blockers": "", "next_steps": "", "mentor_response": ""} for r, due, _nxt in plans]).all()
+        by_mentorship = {mid: cid for cid, mid in created}
+        users = _users([r.learner_id for r, _d, _n in plans])
+        notify_many([Send(users[r.learner_id], "checkin", "Time for your check-in",
+                          key=f"checkin:{r.id}:{due.strftime('%Y%m%dT%H%M%S')}:open",
+                          body="Tell your mentor how it went: progress, blockers and next steps.",
+                          link=checkin_link(by_mentorship[r.id]))
+                     for r, due, _nxt in plans if r.id in by_mentorship])
+        return len(created)
 
-    return _batches(M.id, select(M.id).where(M.status == "active", M.next_checkin_at <= now), create)
+    return _sweep(M, (M.id, M.next_checkin_at, M.cadence, M.learner_id),
+                  (M.status == "active") & (M.next_checkin_at <= now), create)
 
 
 def nudge_and_miss_checkins(now: datetime | None = None) -> dict[str, int]:
+    from ..notifications.bulk import Send, notify_many
+
     now = now or utcnow()
     miss_before = now - timedelta(days=cfg("MENTORING_CHECKIN_MISS_DAYS"))
     nudge_before = now - timedelta(days=cfg("MENTORING_CHECKIN_NUDGE_DAYS"))
     C = CheckIn
 
-    def learner_of(checkin_id: int) -> User:
-        learner_id = db.session.scalar(select(Mentorship.learner_id).join(C, C.mentorship_id == Mentorship.id)
-                                       .where(C.id == checkin_id))
-        return db.session.get(User, learner_id)
+    def learners(rows) -> dict[int, User]:
+        pairs = db.session.execute(select(C.id, Mentorship.learner_id).join(Mentorship, Mentorship.id == C.mentorship_id)
+                                   .where(C.id.in_([r.id for r in rows]))).all()
+        users = _users([lid for _cid, lid in pairs])
+        return {cid: users[lid] for cid, lid in pairs}
 
-    def miss(checkin_id: int) -> bool:
-        if not _claim(C, checkin_id, (C.status == "open") & (C.due_at <= miss_before), status="missed",
-                      missed_at=now):
-            return False
-        notify(learner_of(checkin_id), "checkin", "A check-in was marked as missed",
-               body="No worries: the next one comes at your usual cadence.", link=checkin_link(checkin_id),
-               key=f"checkin:{checkin_id}:missed")
-        return True
+    def miss(rows) -> int:
+        _mark(C, [r.id for r in rows], status="missed", missed_at=now)
+        who = learners(rows)
+        notify_many([Send(who[r.id], "checkin", "A check-in was marked as missed", key=f"checkin:{r.id}:missed",
+                          body="No worries: the next one comes at your usual cadence.", link=checkin_link(r.id))
+                     for r in rows])
+        return len(rows)
 
-    def nudge(checkin_id: int) -> bool:
-        if not _claim(C, checkin_id, (C.status == "open") & C.nudged_at.is_(None), nudged_at=now):
-            return False
-        notify(learner_of(checkin_id), "checkin", "Your check-in is still open",
-               body="A few lines on progress and blockers help your mentor help you.",
-               link=checkin_link(checkin_id), key=f"checkin:{checkin_id}:nudge")
-        return True
+    def nudge(rows) -> int:
+        _mark(C, [r.id for r in rows], nudged_at=now)
+        who = learners(rows)
+        notify_many([Send(who[r.id], "checkin", "Your check-in is still open", key=f"checkin:{r.id}:nudge",
+                          body="A few lines on progress and blockers help your mentor help you.",
+                          link=checkin_link(r.id)) for r in rows])
+        return len(rows)
 
-    missed = _batches(C.id, select(C.id).where(C.status == "open", C.due_at <= miss_before), miss)
-    nudged = _batches(C.id, select(C.id).where(C.status == "open", C.nudged_at.is_(None),
-                                               C.due_at <= nudge_before), nudge)
+    missed = _sweep(C, (C.id,), (C.status == "open") & (C.due_at <= miss_before), miss)
+    nudged = _sweep(C, (C.id,), (C.status == "open") & C.nudged_at.is_(None) & (C.due_at <= nudge_before), nudge)
     return {"missed": missed, "nudged": nudged}
-
-
-def _marks(value: str) -> set[int]:
-    return {int(v) for v in (value or "").split(",") if v.strip()}
 
 
 def send_session_reminders(now: datetime | None = None, session_ids: list[int] | None = None) -> int:
     """Reminders MENTORING_SESSION_REMINDER_HOURS before each booked session (24 h and 1 h), to both
-    people. A session booked late gets only the closest reminder. Keys include the start time, so a
-    rescheduled session is reminded again."""
+    people. A session inside a nearer window gets only the nearest reminder, once. Keys include the
+    start time, so a rescheduled session (its marks reset) is reminded again for its new time."""
+    from ..notifications.bulk import Send, notify_many
+
     now = now or utcnow()
     offsets = sorted(cfg("MENTORING_SESSION_REMINDER_HOURS"))
     S = MentoringSession
-    due_any = or_(*[and_(S.starts_at <= now + timedelta(hours=h), ~S.reminders_sent.contains(f"|{h}|"))
-                    for h in offsets])
-    stmt = select(S.id).where(S.status == "booked", S.starts_at > now, due_any)
-    if session_ids is not None:
-        stmt = stmt.where(S.id.in_(session_ids))
+    total = 0
+    for i, hours in enumerate(offsets):  # nearest first: a session within 1 h is marked for 24 h too
+        marks = "".join(f"|{h}|" for h in offsets if h >= hours)
+        due = ((S.status == "booked") & (S.starts_at > now) & (S.starts_at <= now + timedelta(hours=hours))
+               & ~S.reminders_sent.contains(f"|{hours}|"))
+        if session_ids is not None:
+            due = due & S.id.in_(session_ids)
+        label = "tomorrow" if hours >= 24 else f"in {hours} hour{'s' if hours != 1 else ''}"
 
-    def remind(session_id: int) -> bool:
-        row = db.session.execute(select(S.starts_at, S.reminders_sent, S.mentor_id, S.learner_id)
-                                 .where(S.id == session_id, S.status == "booked")).first()
-        if row is None or row.starts_at <= now:
-            return False
-        left = row.starts_at - now
-        hours = next((h for h in offsets if left <= timedelta(hours=h)), None)
-        sent = _marks(row.reminders_sent.replace("|", ","))
-        if hours is None or hours in sent:
-            return False
-        new = sent | {h for h in offsets if h >= hours}
-        marks = "".join(f"|{h}|" for h in sorted(new))
-        if not _claim(S, session_id, (S.reminders_sent == row.reminders_sent) & (S.starts_at == row.starts_at),
-                      reminders_sent=marks):
-            return False
-        stamp = row.starts_at.strftime("%Y%m%dT%H%M")
-        mentor, learner = db.session.get(User, row.mentor_id), db.session.get(User, row.learner_id)
-        for user, other in ((mentor, learner), (learner, mentor)):
-            label = "tomorrow" if hours >= 24 else f"in {hours} hour{'s' if hours != 1 else ''}"
-            notify(user, "session_reminder", f"Session with {other.display_name} {label}",
-                   body=f"{_when(row.starts_at, user)}", link=session_link(session_id),
-                   key=f"session-reminder:{session_id}:{stamp}:{hours}h:{user.id}")
-        return True
+        def remind(rows, hours=hours, marks=marks, label=label) -> int:
+            _mark(S, [r.id for r in rows], reminders_sent=marks)
+            users = _users([r.mentor_id for r in rows] + [r.learner_id for r in rows])
+            sends = []
+            for r in rows:
+                stamp = r.starts_at.strftime("%Y%m%dT%H%M")
+                for uid, oid in ((r.mentor_id, r.learner_id), (r.learner_id, r.mentor_id)):
+                    user, other = users[uid], users[oid]
+                    sends.append(Send(user, "session_reminder", f"Session with {other.display_name} {label}",
+                                      key=f"session-reminder:{r.id}:{stamp}:{hours}h:{uid}",
+                                      body=_when(r.starts_at, user), link=session_link(r.id)))
+            notify_many(sends)
+            return len(rows)
 
-    return _batches(S.id, stmt, remind)
+        total += _sweep(S, (S.id, S.starts_at, S.mentor_id, S.learner_id), due, remind)
+    return total
 
 
 # ---- personal data --------------------------------------------------------------------------------
