@@ -42,6 +42,11 @@ def load(with_demo: bool) -> None:
         from .projects.demo import load_demo as load_projects
 
         load_projects()
+
+        from .portfolio.demo import load_demo as load_portfolio
+
+        pf = load_portfolio()
+        click.echo(f"portfolio: {pf['items']} items and {pf['reviews']} reviews added")
         click.echo("Demo logins (password for all: %s):" % DEMO_PASSWORD)
         for email, name, _flags, _tz in DEMO_LOGINS:
             click.echo(f"  {email:28} {name}")
