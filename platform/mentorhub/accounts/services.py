@@ -405,6 +405,12 @@ def _bump_people_index() -> None:
     bump(PEOPLE)
 
 
+def has_blocked(actor: User, user_id: int) -> bool:
+    return db.session.scalar(
+        select(Block.id).where(Block.blocker_id == actor.id, Block.blocked_id == user_id)
+    ) is not None
+
+
 def is_blocked_between(a_id: int, b_id: int) -> bool:
     """True when either person blocked the other."""
     return db.session.scalar(

@@ -188,6 +188,12 @@ def reset_password(token: str):
 # ---- blocking ---------------------------------------------------------------------------------
 
 
+@bp.app_template_global()
+def has_blocked(user_id: int) -> bool:
+    """For templates/accounts/_block_button.html: did the viewer block this member?"""
+    return current_user.is_authenticated and services.has_blocked(current_user, user_id)
+
+
 @bp.get("/account/blocked")
 @login_required
 def blocked():
