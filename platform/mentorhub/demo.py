@@ -42,6 +42,10 @@ def load(with_demo: bool) -> None:
         from .projects.demo import load_demo as load_projects
 
         load_projects()
+        from .events.demo import load_demo as load_events
+
+        added_events = load_events()
+        click.echo(f"events: {added_events['events']} meetups and {added_events['series']} series added")
 
         from .portfolio.demo import load_demo as load_portfolio
 
