@@ -145,3 +145,42 @@ def test_two_concurrent_runs_never_send_the_same_mail_twice(any_app, smtp_server
     subjects = [m["subject"] for m in messages]
     assert len(subjects) == n and len(set(subjects)) == n
     assert all(r.status == "sent" for r in outbox(any_app))
+
+
+def test_one_connection_for_a_batch(app, smtp_server, monkeypatch):
+    import smtplib
+
+    opened = []
+    real_init = smtplib.SMTP.__init__
+
+    def counting_init(self, *args, **kwargs):
+        opened.append(args)
+        real_init(self, *args, **kwargs)
+
+    monkeypatch.setattr(smtplib.SMTP, "__init__", counting_init)
+    queue(app, 5)
+    with app.app_context():
+        assert services.deliver_outbox()["sent"] == 5
+    assert len(smtp_server.wait_for(5)) == 5 and len(opened) == 1
+
+
+def test_an_unreachable_server_stops_the_batch_without_charging_the_rest(app, frozen):
+    frozen(T0)
+    queue(app, 3)
+    app.config["SMTP_PORT"] = free_port()
+    with app.app_context():
+        assert services.deliver_outbox() == {"sent": 0, "retry": 1, "failed": 0, "logged": 0}
+    assert [(r.status, r.attempts) for r in outbox(app)] == [("pending", 1), ("pending", 0), ("pending", 0)]
+
+
+def test_a_rejected_message_is_retried_and_the_rest_still_go(app, smtp_server, frozen):
+    frozen(T0)
+    queue(app, 3)
+    with app.app_context():
+        bad = db.session.scalars(select(OutboxEmail).order_by(OutboxEmail.id)).first()
+        bad.subject = "Hello\nBcc: victim@example.com"  # header injection is refused, not sent
+        db.session.commit()
+        counts = services.deliver_outbox()
+    assert counts["sent"] == 2 and counts["retry"] == 1
+    assert sorted(m["subject"] for m in smtp_server.wait_for(2)) == ["Subject 1", "Subject 2"]
+    assert outbox(app)[0].status == "pending" and outbox(app)[0].attempts == 1

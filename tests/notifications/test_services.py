@@ -137,3 +137,12 @@ def test_mark_read_checks_the_owner(app, make_user):
         assert services.unread_count(ua) == 1
         services.mark_read(ua, note.id)
         assert services.unread_count(ua) == 0
+
+
+def test_line_breaks_in_titles_never_reach_mail_headers(app, make_user):
+    u = make_user()
+    with app.app_context():
+        services.notify(db.session.get(User, u.id), "system", "Project\r\nBcc: victim@example.com")
+        db.session.commit()
+        (mail,) = rows(OutboxEmail)
+        assert mail.subject == "Project Bcc: victim@example.com"

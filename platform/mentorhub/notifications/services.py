@@ -88,6 +88,7 @@ def queue_email(to: str, subject: str, body: str, key: str | None, user: User | 
             f"Stop these emails: {unsubscribe_url(user, kind)}\n"
             f"All settings: {_absolute('/notifications/settings')}\n"
         )
+    subject = " ".join((subject or "").split())  # no line breaks in a mail header
     row = OutboxEmail(key=key, user_id=user.id if user else None, to_addr=to, subject=subject[:200],
                       body=body + footer, next_attempt_at=utcnow(), created_at=utcnow())
     return row if _add_once(row) else None
@@ -225,16 +226,43 @@ def unsubscribe(token: str) -> tuple[User, str]:
 # ---- delivery (run by the scheduler) ---------------------------------------------------------
 
 
-def _smtp_send(messages: list[EmailMessage]) -> None:
-    cfg = current_app.config
-    cls = smtplib.SMTP_SSL if cfg["SMTP_SSL"] else smtplib.SMTP
-    with cls(cfg["SMTP_HOST"], cfg["SMTP_PORT"], timeout=cfg["SMTP_TIMEOUT"]) as smtp:
-        if cfg["SMTP_STARTTLS"]:
-            smtp.starttls()
-        if cfg["SMTP_USERNAME"]:
-            smtp.login(cfg["SMTP_USERNAME"], cfg["SMTP_PASSWORD"] or "")
-        for msg in messages:
-            smtp.send_message(msg)
+class _Mailer:
+    """One SMTP connection per delivery run, opened on first use and reopened after an error."""
+
+    def __init__(self) -> None:
+        self.smtp: smtplib.SMTP | None = None
+
+    def connect(self) -> None:
+        if self.smtp is not None:
+            return
+        cfg = current_app.config
+        cls = smtplib.SMTP_SSL if cfg["SMTP_SSL"] else smtplib.SMTP
+        smtp = cls(cfg["SMTP_HOST"], cfg["SMTP_PORT"], timeout=cfg["SMTP_TIMEOUT"])
+        try:
+            if cfg["SMTP_STARTTLS"]:
+                smtp.starttls()
+            if cfg["SMTP_USERNAME"]:
+                smtp.login(cfg["SMTP_USERNAME"], cfg["SMTP_PASSWORD"] or "")
+        except Exception:
+            smtp.close()
+            raise
+        self.smtp = smtp
+
+    def send(self, msg: EmailMessage) -> None:
+        self.connect()
+        try:
+            self.smtp.send_message(msg)
+        except Exception:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if self.smtp is not None:
+            try:
+                self.smtp.quit()
+            except Exception:  # noqa: BLE001 - the connection is gone either way
+                self.smtp.close()
+            self.smtp = None
 
 
 def _message(row: OutboxEmail) -> EmailMessage:
@@ -266,43 +294,62 @@ def deliver_outbox(now: datetime | None = None) -> dict[str, int]:
     ).all()
     db.session.commit()
     counts = {"sent": 0, "retry": 0, "failed": 0, "logged": 0}
-    for row_id in due_ids:
-        claimed = db.session.execute(
-            update(OutboxEmail)
-            .where(
-                OutboxEmail.id == row_id,
-                or_(OutboxEmail.status == "pending",
-                    (OutboxEmail.status == "sending") & (OutboxEmail.claimed_at < stale)),
-            )
-            .values(status="sending", claimed_at=now)
-        ).rowcount
-        db.session.commit()
-        if not claimed:
-            continue
-        row = db.session.get(OutboxEmail, row_id)
-        try:
-            if cfg["SMTP_HOST"]:
-                _smtp_send([_message(row)])
-                counts["sent"] += 1
-            else:
-                log.info("mail (SMTP not configured) to=%s subject=%s\n%s", row.to_addr, row.subject, row.body)
-                counts["logged"] += 1
-            row.status, row.sent_at, row.last_error = "sent", utcnow(), None
-        except Exception as exc:  # noqa: BLE001 - any failure: retry later, never lose the row
-            row.attempts += 1
-            row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            if row.attempts >= cfg["OUTBOX_MAX_ATTEMPTS"]:
-                row.status = "failed"
-                counts["failed"] += 1
-                log.error("giving up on outbox mail %s to %s: %s", row.id, row.to_addr, row.last_error)
-            else:
-                row.status = "pending"
-                backoff = cfg["OUTBOX_BACKOFF_SECONDS"] * 2 ** (row.attempts - 1)
-                row.next_attempt_at = now + timedelta(seconds=backoff)
-                counts["retry"] += 1
-                log.warning("outbox mail %s failed (attempt %s): %s", row.id, row.attempts, row.last_error)
-        db.session.commit()
+    mailer = _Mailer()
+    try:
+        for row_id in due_ids:
+            if not _deliver_one(row_id, now, stale, mailer, counts):
+                break
+    finally:
+        mailer.close()
     return counts
+
+
+def _deliver_one(row_id: int, now: datetime, stale: datetime, mailer: _Mailer, counts: dict[str, int]) -> bool:
+    """Claim and send one row. False when the SMTP server cannot be reached: the rest of
+    the batch then waits for the next run instead of each timing out in turn."""
+    cfg = current_app.config
+    claimed = db.session.execute(
+        update(OutboxEmail)
+        .where(
+            OutboxEmail.id == row_id,
+            or_((OutboxEmail.status == "pending") & (OutboxEmail.next_attempt_at <= now),
+                (OutboxEmail.status == "sending") & (OutboxEmail.claimed_at < stale)),
+        )
+        .values(status="sending", claimed_at=now)
+    ).rowcount
+    db.session.commit()
+    if not claimed:
+        return True
+    row = db.session.get(OutboxEmail, row_id)
+    reachable = True
+    try:
+        if cfg["SMTP_HOST"]:
+            try:
+                mailer.connect()
+            except Exception:
+                reachable = False
+                raise
+            mailer.send(_message(row))
+            counts["sent"] += 1
+        else:
+            log.info("mail (SMTP not configured) to=%s subject=%s\n%s", row.to_addr, row.subject, row.body)
+            counts["logged"] += 1
+        row.status, row.sent_at, row.last_error = "sent", utcnow(), None
+    except Exception as exc:  # noqa: BLE001 - any failure: retry later, never lose the row
+        row.attempts += 1
+        row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        if row.attempts >= cfg["OUTBOX_MAX_ATTEMPTS"]:
+            row.status = "failed"
+            counts["failed"] += 1
+            log.error("giving up on outbox mail %s to %s: %s", row.id, row.to_addr, row.last_error)
+        else:
+            row.status = "pending"
+            backoff = cfg["OUTBOX_BACKOFF_SECONDS"] * 2 ** (row.attempts - 1)
+            row.next_attempt_at = now + timedelta(seconds=backoff)
+            counts["retry"] += 1
+            log.warning("outbox mail %s failed (attempt %s): %s", row.id, row.attempts, row.last_error)
+    db.session.commit()
+    return reachable
 
 
 def send_digests(now: datetime | None = None) -> int:
