@@ -178,7 +178,7 @@ def test_a_rejected_message_is_retried_and_the_rest_still_go(app, smtp_server, f
     queue(app, 3)
     with app.app_context():
         bad = db.session.scalars(select(OutboxEmail).order_by(OutboxEmail.id)).first()
-        bad.subject = "Hello\nBcc: victim@example.com"  # header injection is refused, not sent
+        bad.to_addr = "rcpt@example.com\nBcc: victim@example.com"  # header injection is refused, not sent
         db.session.commit()
         counts = services.deliver_outbox()
     assert counts["sent"] == 2 and counts["retry"] == 1

@@ -269,7 +269,7 @@ def _message(row: OutboxEmail) -> EmailMessage:
     msg = EmailMessage()
     msg["From"] = current_app.config["MAIL_FROM"]
     msg["To"] = row.to_addr
-    msg["Subject"] = row.subject
+    msg["Subject"] = " ".join(row.subject.split())  # whoever wrote the row: no header line breaks
     msg["Message-ID"] = make_msgid(idstring=f"outbox-{row.id}", domain="mentorhub.local")
     msg.set_content(row.body)
     return msg
