@@ -1,7 +1,7 @@
 """Meetup pages over HTTP: rights, bad input (400 and nothing written), lists, RSVP, .ics, best time."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import icalendar
 import pytest
