@@ -344,3 +344,30 @@ def test_erase_gives_the_seat_to_the_waitlist(app, make_user, make_event):
         db.session.commit()
         assert services.rsvp_of(u(b), ev(event)).status == "going" and ev(event).going_count == 1
         assert services.rsvp_of(u(a), ev(event)) is None
+
+
+def test_project_team_meetup_and_best_time_for_the_team(app, make_user, make_project, make_learner):
+    owner = make_user(is_organiser=True, timezone="UTC")
+    project = make_project(owner=owner)
+    member = make_learner(windows=[(3, 9 * 60, 12 * 60)], timezone="UTC").user
+    outsider_organiser = make_user(is_organiser=True)
+    with app.app_context():
+        from mentorhub.projects.models import ProjectMember
+
+        db.session.add(ProjectMember(project_id=project.id, user_id=member.id))
+        db.session.commit()
+        # Only a team member (or an admin) can address the team.
+        with pytest.raises(ValidationError) as err:
+            services.create_event(u(outsider_organiser), data(audience="project", project_id=project.id), now=NOW)
+        assert err.value.field == "project_id"
+        event = services.create_event(u(owner), data(audience="project", project_id=project.id), now=NOW)
+        assert services.in_audience(u(member), event) and not services.in_audience(u(outsider_organiser), event)
+        assert services.rsvp(u(member), event, True, now=NOW).status == "going"
+        assert services.list_events(u(outsider_organiser), now=NOW).total == 0
+        with pytest.raises(PermissionDenied):
+            services.resolve_group(u(outsider_organiser), "project", project.id)
+        group = services.resolve_group(u(owner), "project", project.id)
+        assert {m.id for m in group.members} == {owner.id, member.id}
+        result = services.best_time(u(owner), group, 60, week_start=date(2030, 2, 4))
+        assert result.proposals[0].starts_at == datetime(2030, 2, 7, 9, 0, tzinfo=UTC)
+        assert [m.id for m in result.proposals[0].cannot] == [owner.id]  # the owner has no availability

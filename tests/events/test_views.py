@@ -222,3 +222,22 @@ def test_dashboard_panel_lists_my_next_meetups(app, client, make_user, login_as,
     login_as(me)
     html = client.get("/dashboard").get_data(as_text=True)
     assert "Your next meetups" in html and "Deployment clinic" in html
+
+
+def test_creating_a_series_and_ending_it(app, client, make_user, login_as, frozen):
+    frozen(datetime(2031, 5, 1, 8, tzinfo=UTC))
+    login_as(make_user(is_organiser=True))
+    resp = client.post("/events/new", data=form(frequency="biweekly", until="2031-06-03"))
+    assert resp.status_code == 302
+    with app.app_context():
+        starts = [e.starts_at.date().isoformat() for e in db.session.scalars(select(Event).order_by(Event.starts_at))]
+        series_id = db.session.scalar(select(Event.series_id))
+    assert starts == ["2031-05-06", "2031-05-20", "2031-06-03"]
+    bad = client.post("/events/new", data=form(frequency="weekly", until="2031-05-01", title="Other"))
+    assert bad.status_code == 400 and "The last date must be on or after the first meetup." in bad.get_data(as_text=True)
+    stranger = login_as(make_user(is_organiser=True), app.test_client())
+    assert stranger.post(f"/events/series/{series_id}/end").status_code == 403
+    assert client.post(f"/events/series/{series_id}/end").status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Event.id)).where(Event.is_cancelled.is_(False))) == 0
+        assert db.session.scalar(select(func.count(Event.id))) == 3
