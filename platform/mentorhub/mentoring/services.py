@@ -14,7 +14,7 @@ from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
 from flask import current_app
-from sqlalchemy import and_, bindparam, delete, func, or_, select, update
+from sqlalchemy import and_, bindparam, delete, func, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import User
@@ -1038,13 +1038,25 @@ def create_due_checkins(now: datetime | None = None) -> int:
                 due, nxt = nxt, add_cadence(nxt, r.cadence)
             plans.append((r, due, nxt))
         conn = db.session.connection()
-        conn.execute(update(M.__table__).where(M.__table__.c.id == bindparam("b_id"))
-                     .values(next_checkin_at=bindparam("b_next", type_=UTCDateTime())),
-                     [{"b_id": r.id, "b_next": nxt} for r, _due, nxt in plans])
-        created = conn.execute(_insert_ignore(CheckIn, ["mentorship_id", "due_at"]).returning(
-            CheckIn.id, CheckIn.mentorship_id),
-            [{"mentorship_id": r.id, "due_at": due, "status": "open", "created_at": now, "progress": "",
-              "blockers": "", "next_steps": "", "mentor_response": ""} for r, due, _nxt in plans]).all()
+        checkins = [{"mentorship_id": r.id, "due_at": due, "status": "open", "created_at": now, "progress": "",
+                     "blockers": "", "next_steps": "", "mentor_response": ""} for r, due, _nxt in plans]
+        if conn.dialect.name == "postgresql":  # one statement per batch instead of one per row
+            conn.execute(text("UPDATE mentorships AS m SET next_checkin_at = v.next FROM unnest("
+                              "CAST(:ids AS integer[]), CAST(:nexts AS timestamptz[])) AS v(id, next) WHERE m.id = v.id"),
+                         {"ids": [r.id for r, _d, _n in plans], "nexts": [nxt for _r, _d, nxt in plans]})
+            created = conn.execute(text(
+                "INSERT INTO mentoring_checkins (mentorship_id, due_at, status, created_at, progress, blockers, "
+                "next_steps, mentor_response) SELECT v.mid, v.due, 'open', :now, '', '', '', '' FROM unnest("
+                "CAST(:mids AS integer[]), CAST(:dues AS timestamptz[])) AS v(mid, due) "
+                "ON CONFLICT (mentorship_id, due_at) DO NOTHING RETURNING id, mentorship_id"),
+                {"now": now, "mids": [c["mentorship_id"] for c in checkins], "dues": [c["due_at"] for c in checkins]}
+            ).all()
+        else:
+            conn.execute(update(M.__table__).where(M.__table__.c.id == bindparam("b_id"))
+                         .values(next_checkin_at=bindparam("b_next", type_=UTCDateTime())),
+                         [{"b_id": r.id, "b_next": nxt} for r, _due, nxt in plans])
+            created = conn.execute(_insert_ignore(CheckIn, ["mentorship_id", "due_at"]).returning(
+                CheckIn.id, CheckIn.mentorship_id), checkins).all()
         by_mentorship = {mid: cid for cid, mid in created}
         users = _users([r.learner_id for r, _d, _n in plans])
         notify_many([Send(users[r.learner_id], "checkin", "Time for your check-in",

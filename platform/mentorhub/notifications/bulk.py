@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from ..accounts.models import User
 from ..db import db, utcnow
@@ -42,6 +42,26 @@ def _insert(model):
     else:  # pragma: no cover - the platform runs on SQLite and PostgreSQL
         raise RuntimeError(f"notify_many does not support {dialect}")
     return insert(model).on_conflict_do_nothing(index_elements=["key"])
+
+
+_PG_NOTIFICATIONS = text("""
+    INSERT INTO notifications (user_id, kind, title, body, link, key, created_at, digest_pending)
+    SELECT * FROM unnest(CAST(:user_id AS integer[]), CAST(:kind AS varchar[]), CAST(:title AS varchar[]),
+                         CAST(:body AS text[]), CAST(:link AS varchar[]), CAST(:key AS varchar[]),
+                         CAST(:created_at AS timestamptz[]), CAST(:digest_pending AS boolean[]))
+    ON CONFLICT (key) DO NOTHING RETURNING id, key""")
+_PG_OUTBOX = text("""
+    INSERT INTO outbox_emails (key, user_id, to_addr, subject, body, status, attempts, next_attempt_at, created_at)
+    SELECT * FROM unnest(CAST(:key AS varchar[]), CAST(:user_id AS integer[]), CAST(:to_addr AS varchar[]),
+                         CAST(:subject AS varchar[]), CAST(:body AS text[]), CAST(:status AS varchar[]),
+                         CAST(:attempts AS integer[]), CAST(:next_attempt_at AS timestamptz[]),
+                         CAST(:created_at AS timestamptz[]))
+    ON CONFLICT (key) DO NOTHING""")
+
+
+def _columns(rows: list[dict]) -> dict[str, list]:
+    """Row dicts to one list per column (PostgreSQL: one INSERT … SELECT FROM unnest(arrays))."""
+    return {name: [r[name] for r in rows] for name in rows[0]}
 
 
 def _footer(serializer, user_id: int, kind: str, settings_url: str) -> str:
@@ -88,9 +108,14 @@ def notify_many(sends: list[Send]) -> int:
                "key": s.key, "created_at": now, "digest_pending": channel(s) == "digest"}
               for s in fresh.values()]
     inserted: list[tuple[int, str]] = []
+    conn = db.session.connection()
+    postgres = conn.dialect.name == "postgresql"
     for i in range(0, len(params), CHUNK):
-        result = db.session.connection().execute(_insert(Notification).returning(Notification.id, Notification.key),
-                                    params[i:i + CHUNK])
+        if postgres:
+            result = conn.execute(_PG_NOTIFICATIONS, _columns(params[i:i + CHUNK]))
+        else:
+            result = conn.execute(_insert(Notification).returning(Notification.id, Notification.key),
+                                  params[i:i + CHUNK])
         inserted.extend((row[0], row[1]) for row in result)
     mails = []
     serializer, settings_url = _unsubscribe_serializer(), _absolute("/notifications/settings")
@@ -107,5 +132,8 @@ def notify_many(sends: list[Send]) -> int:
                       "subject": s.title[:200], "body": text + footer, "status": "pending",
                       "attempts": 0, "next_attempt_at": now, "created_at": now})
     for i in range(0, len(mails), CHUNK):
-        db.session.connection().execute(_insert(OutboxEmail), mails[i:i + CHUNK])
+        if postgres:
+            conn.execute(_PG_OUTBOX, _columns(mails[i:i + CHUNK]))
+        else:
+            conn.execute(_insert(OutboxEmail), mails[i:i + CHUNK])
     return len(inserted)
