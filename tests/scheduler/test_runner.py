@@ -35,6 +35,7 @@ def test_a_failing_job_is_logged_and_the_next_one_still_runs(app, caplog):
     assert run_job(app, registry.Job("broken", broken, "interval", {})) is None
     assert run_job(app, registry.Job("healthy", healthy, "interval", {})) == 0  # the flush was rolled back
     assert sessions[0] is not sessions[1]  # a fresh app context (and session) per run
+    assert not any(sess.in_transaction() for sess in sessions)  # each run's session was cleaned up
     failed = [r for r in caplog.records if r.levelno == logging.ERROR]
     assert failed and "job broken failed" in failed[0].getMessage() and failed[0].exc_info
     assert not has_app_context()
@@ -90,3 +91,19 @@ def test_healthz_503_when_postgres_is_down():
 def test_healthz_503_when_the_schema_is_missing(tmp_path):
     app = build_app(f"sqlite:///{tmp_path}/empty.db")
     assert app.test_client().get("/healthz").status_code == 503
+
+
+def test_heartbeat_prunes_processes_gone_for_long(app, frozen):
+    from datetime import timedelta
+
+    with app.app_context():
+        db.session.add(SchedulerHeartbeat(name="old-host:1", last_seen_at=datetime(2026, 1, 1, tzinfo=timezone.utc)))
+        db.session.add(SchedulerHeartbeat(name="recent-host:2",
+                                          last_seen_at=datetime(2026, 11, 21, tzinfo=timezone.utc)))
+        db.session.commit()
+    frozen(datetime(2026, 11, 22, tzinfo=timezone.utc))
+    with app.app_context():
+        services.heartbeat()
+        names = set(db.session.scalars(select(SchedulerHeartbeat.name)))
+    assert "old-host:1" not in names and "recent-host:2" in names and len(names) == 2
+    assert timedelta(days=app.config["SCHEDULER_HEARTBEAT_KEEP_DAYS"]) < timedelta(days=300)

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import os
 import socket
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from flask import current_app
+from sqlalchemy import delete, func, select
 
 from ..db import db, utcnow
 from .models import SchedulerHeartbeat
@@ -15,7 +16,10 @@ def process_name() -> str:
 
 
 def heartbeat(now: datetime | None = None) -> None:
+    """Record that this scheduler process is alive; forget processes gone for long."""
     now = now or utcnow()
+    keep = timedelta(days=current_app.config["SCHEDULER_HEARTBEAT_KEEP_DAYS"])
+    db.session.execute(delete(SchedulerHeartbeat).where(SchedulerHeartbeat.last_seen_at < now - keep))
     name = process_name()
     row = db.session.get(SchedulerHeartbeat, name)
     if row is None:
