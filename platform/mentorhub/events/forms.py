@@ -34,7 +34,8 @@ class EventForm(FlaskForm):
                              description="Shown only to people who are going. You can add it later.")
     address = StringField("Address", validators=[Optional(), Length(max=300)],
                           description="For meetups in person.")
-    timezone = SelectField("Time zone of the times below", validators=[DataRequired()])
+    timezone = SelectField("Time zone of the times below", validators=[DataRequired()],
+                           validate_choice=False)  # checked by the service, with a clearer message
     starts_local = DateTimeLocalField("Starts", format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
                                       validators=[DataRequired(message="Enter when the meetup starts.")])
     ends_local = DateTimeLocalField("Ends", format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
