@@ -52,16 +52,19 @@ def test_catalogue_and_detail_are_public(client, make_project):
     assert client.get("/projects/999999").status_code == 404
 
 
-@pytest.mark.parametrize("method, path", [
+PROTECTED = [
     ("get", "/projects/new"), ("get", "/projects/mine"), ("get", "/projects/{id}/team"),
     ("get", "/projects/{id}/apply"), ("post", "/projects/{id}/apply"), ("get", "/projects/{id}/edit"),
     ("get", "/projects/{id}/applications"), ("post", "/projects/{id}/leave"),
     ("post", "/projects/{id}/champion"), ("post", "/projects/{id}/milestones"),
-])
-def test_login_required(client, make_project, method, path):
+]
+
+
+def test_login_required(client, make_project):
     project = make_project()
-    resp = getattr(client, method)(path.format(id=project.id))
-    assert resp.status_code == 302 and "/login" in resp.headers["Location"]
+    for method, path in PROTECTED:
+        resp = getattr(client, method)(path.format(id=project.id))
+        assert resp.status_code == 302 and "/login" in resp.headers["Location"], path
 
 
 # ---- catalogue filters ---------------------------------------------------------------------------
@@ -137,7 +140,7 @@ def test_propose_an_idea(app, client, login_as, make_user, taxonomy):
         assert [s.skill.slug for s in project.learn_skills] == ["transformers"]
 
 
-@pytest.mark.parametrize("overrides, message", [
+BAD_FORMS = [
     ({"seats": "-2"}, "The team size must be between 1 and"),
     ({"seats": "lots"}, "Not a valid integer value"),
     ({"repo_url": "javascript:alert(1)"}, "full web address"),
@@ -147,14 +150,16 @@ def test_propose_an_idea(app, client, login_as, make_user, taxonomy):
     ({"title": "t" * 500}, "Keep a title to 120 characters"),
     ({"title": ""}, "Enter a title"),
     ({"compute": "mainframe"}, "Choose the compute needed from the list"),
-])
-def test_bad_idea_form_is_400_and_writes_nothing(app, client, login_as, make_user, taxonomy, overrides,
-                                                 message):
+]
+
+
+def test_bad_idea_form_is_400_and_writes_nothing(app, client, login_as, make_user, taxonomy):
     login_as(make_user())
-    resp = client.post("/projects/new", data=form_data(**overrides))
-    assert resp.status_code == 400
-    assert message in resp.get_data(as_text=True)
-    assert n(app, Project) == 0 and n(app, Milestone) == 0
+    for overrides, message in BAD_FORMS:
+        resp = client.post("/projects/new", data=form_data(**overrides))
+        assert resp.status_code == 400, overrides
+        assert message in resp.get_data(as_text=True), overrides
+        assert n(app, Project) == 0 and n(app, Milestone) == 0
 
 
 def test_only_managers_edit(app, client, login_as, make_project, make_user):
