@@ -42,6 +42,10 @@ def load(with_demo: bool) -> None:
         from .projects.demo import load_demo as load_projects
 
         load_projects()
+        from .mentoring.demo import load_demo as load_mentoring
+
+        ms = load_mentoring()
+        click.echo(f"mentoring: {ms['mentorships']} mentorships and {ms['requests']} requests added")
         from .events.demo import load_demo as load_events
 
         added_events = load_events()
