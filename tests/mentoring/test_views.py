@@ -192,3 +192,21 @@ def test_index_lists_requests_mentorships_and_sessions(app, client, clock, login
     assert "Tue 27 Oct 2026, 18:30 IST" in page and "accepted" in page and "active" in page
     dash = client.get("/dashboard").get_data(as_text=True)
     assert "Next sessions" in dash
+
+
+def test_mentor_pauses_new_requests_without_ending_mentorships(app, client, clock, login_as, make_mentorship,
+                                                               make_learner):
+    pair = make_mentorship()
+    newcomer = make_learner().user
+    with app.app_context():
+        mentor = user(pair.mentor_id)
+    login_as(mentor)
+    assert "1 of 2 places taken" in client.get("/mentorships").get_data(as_text=True)
+    assert client.post("/mentorships/accepting", data={"accepting": "0"}).status_code == 302
+    assert "paused" in client.get("/mentorships").get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Mentorship, pair.mentorship_id).is_active
+        assert "not taking new mentees" in services.can_request(user(newcomer.id), user(pair.mentor_id))
+    client.post("/mentorships/accepting", data={"accepting": "1"})
+    with app.app_context():
+        assert services.can_request(user(newcomer.id), user(pair.mentor_id)) is None

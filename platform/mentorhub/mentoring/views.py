@@ -39,9 +39,27 @@ def _dashboard_data():
 @bp.get("/mentorships")
 @login_required
 def index():
+    profile = services.mentor_profile(current_user.id)
     return render_template("mentoring/index.html", requests=services.requests_for(current_user),
                            mentorships=services.mentorships_for(current_user),
-                           sessions=services.upcoming_sessions(current_user))
+                           sessions=services.upcoming_sessions(current_user), profile=profile,
+                           load=services.active_mentee_count(current_user.id) if profile else 0,
+                           form=FlaskForm())
+
+
+@bp.post("/mentorships/accepting")
+@login_required
+def set_accepting():
+    """A mentor pauses (or resumes) new requests; current mentorships go on."""
+    from ..profiles.services import set_accepting as profiles_set_accepting
+
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    accepting = request.form.get("accepting") == "1"
+    profiles_set_accepting(current_user, current_user, accepting)
+    flash("You are taking new mentees again." if accepting else
+          "Paused: nobody can send you new requests. Your current mentorships go on.", "success")
+    return redirect(url_for("mentoring.index"))
 
 
 # ---- requests ---------------------------------------------------------------------------------
