@@ -65,6 +65,8 @@ class Config:
     PASSWORD_MIN_LENGTH = _int("PASSWORD_MIN_LENGTH", 12)
     PASSWORD_MIN_SCORE = _int("PASSWORD_MIN_SCORE", 2)  # zxcvbn 0..4
     RESET_TOKEN_MAX_AGE = _int("RESET_TOKEN_MAX_AGE", 60 * 60 * 24 * 3)
+    # Accept addresses under the reserved .test domain (the demo logins); off in production.
+    EMAIL_ALLOW_TEST_DOMAINS = _bool("EMAIL_ALLOW_TEST_DOMAINS", True)
     UNSUBSCRIBE_TOKEN_MAX_AGE = _int("UNSUBSCRIBE_TOKEN_MAX_AGE", 60 * 60 * 24 * 90)
     ADMIN_USERS_PAGE_SIZE = _int("ADMIN_USERS_PAGE_SIZE", 50)
     ADMIN_SEARCH_MAX = _int("ADMIN_SEARCH_MAX", 100)  # characters of an admin search query
@@ -135,6 +137,7 @@ class Config:
     PORTFOLIO_REMINDER_DAYS = _int("PORTFOLIO_REMINDER_DAYS", 3)  # unclaimed this long: remind reviewers
     PORTFOLIO_REMINDER_MAX_REVIEWERS = _int("PORTFOLIO_REMINDER_MAX_REVIEWERS", 20)
     PORTFOLIO_PAGE_SIZE = _int("PORTFOLIO_PAGE_SIZE", 20)
+    PORTFOLIO_QUEUE_LIMIT = _int("PORTFOLIO_QUEUE_LIMIT", 50)  # community queue entries shown at once
 
     # Profiles
     PROFILE_HEADLINE_MAX = _int("PROFILE_HEADLINE_MAX", 120)  # characters (also the current role)
@@ -203,6 +206,7 @@ class Config:
 
 
 class ProductionConfig(Config):
+    EMAIL_ALLOW_TEST_DOMAINS = _bool("EMAIL_ALLOW_TEST_DOMAINS", False)
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
 

@@ -39,7 +39,8 @@ def hash_password(password: str) -> str:
 def normalize_email(email: str) -> str:
     """Lower-cased, validated email, or ValidationError."""
     try:
-        result = validate_email((email or "").strip(), check_deliverability=False)
+        result = validate_email((email or "").strip(), check_deliverability=False,
+                                test_environment=current_app.config["EMAIL_ALLOW_TEST_DOMAINS"])
     except EmailNotValidError:
         raise ValidationError("Enter a valid email address.", field="email") from None
     return result.normalized.lower()
