@@ -45,6 +45,9 @@ def test_notification_mail_arrives_with_unsubscribe_link(app, make_user, smtp_se
     assert msg["to"] == ["learner@example.com"] and msg["subject"] == "Your mentorship starts"
     assert "Marco accepted." in msg["body"] and "/unsubscribe/" in msg["body"]
     assert msg["message"]["From"] == app.config["MAIL_FROM"]
+    header = msg["message"]["List-Unsubscribe"]
+    assert header.startswith("<http://127.0.0.1:5000/unsubscribe/") and header.endswith(">")
+    assert header[1:-1] in msg["body"] and msg["message"]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     (row,) = outbox(app)
     assert row.status == "sent" and row.sent_at is not None
     with app.app_context():

@@ -1,7 +1,9 @@
 """Notifications: the in-app centre, preferences, the email outbox and its delivery."""
 from __future__ import annotations
 
+import email.policy
 import logging
+import re
 import smtplib
 from collections import defaultdict
 from datetime import datetime, timedelta
@@ -265,14 +267,26 @@ class _Mailer:
             self.smtp = None
 
 
+# Long headers (the List-Unsubscribe URL) must stay plain text, not RFC 2047 encoded words.
+_POLICY = email.policy.default.clone(max_line_length=998)
+
+
 def _message(row: OutboxEmail) -> EmailMessage:
-    msg = EmailMessage()
+    msg = EmailMessage(policy=_POLICY)
     msg["From"] = current_app.config["MAIL_FROM"]
     msg["To"] = row.to_addr
     msg["Subject"] = " ".join(row.subject.split())  # whoever wrote the row: no header line breaks
     msg["Message-ID"] = make_msgid(idstring=f"outbox-{row.id}", domain="mentorhub.local")
+    link = _UNSUBSCRIBE_LINE.search(row.body or "")
+    if link:  # RFC 2369 / RFC 8058: mail programs offer a one-click unsubscribe button
+        msg["List-Unsubscribe"] = f"<{link.group(1)}>"
+        msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     msg.set_content(row.body)
     return msg
+
+
+# The footer line queue_email (and bulk.notify_many) writes; its link is also sent as a header.
+_UNSUBSCRIBE_LINE = re.compile(r"^Stop these emails: (https?://\S+/unsubscribe/[A-Za-z0-9_.\-]+)$", re.M)
 
 
 def deliver_outbox(now: datetime | None = None) -> dict[str, int]:
