@@ -327,3 +327,15 @@ def test_index_grids_equal_week_grid_across_zones_and_dst():
         builder = GridBuilder(week, 30)
         for tz, wins in cases:
             assert (builder.grid(wins, tz) == av.week_grid(wins, tz, week)).all(), (tz, week)
+
+
+def test_export_and_erase_cohort_pairs(app, people, make_user):
+    learner, good, _ = people
+    admin = make_user(is_admin=True)
+    with app.app_context():
+        services.create_round(user(app, admin.id), min_score=0.1)
+        data = services.export_user_data(user(app, learner.user_id))
+        assert data["cohort_pairs"][0]["mentor_id"] == good.user_id
+        services.erase_user_data(user(app, learner.user_id))
+        db.session.commit()
+        assert services.export_user_data(user(app, learner.user_id)) == {"cohort_pairs": []}

@@ -277,6 +277,11 @@ class Scorer:
         self.m_factor = (1 - w.activity * (1 - self.m_activity)).astype(np.float32)
         elig = mentors.eligible if mentors.eligible is not None else np.ones(self.n_mentors, bool)
         self.m_eligible = np.asarray(elig, dtype=bool)
+        # Mentor features with the activity factor folded in: one product gives lin * factor.
+        self.mTf = self.mT * self.m_factor[None, :]
+        self.m_avail_w = (w.availability * self.m_factor).astype(np.float32)  # availability weight per mentor
+        self.m_packed = np.packbits(np.asarray(mentors.avail, dtype=bool), axis=1)
+        self.m_cap = np.minimum(1.0, self.m_availT.sum(axis=0) * slot_hours / w.overlap_target_hours).astype(np.float32)
 
         if projects is not None:
             self._init_projects(projects)
@@ -327,12 +332,14 @@ class Scorer:
     def mentor_scores(self, i: int) -> np.ndarray:
         """Total score of learner i against every mentor (filters not applied)."""
         row = self.l_feat.getrow(i)
-        lin = row.data @ self.mT[row.indices] if row.nnz else np.zeros(self.n_mentors, np.float32)
+        total = row.data @ self.mTf[row.indices] if row.nnz else np.zeros(self.n_mentors, np.float32)
         slots = np.flatnonzero(self.l_avail[i])
         if len(slots):
-            hours = self.m_availT[slots].sum(axis=0) * self.slot_hours
-            lin = lin + self.w.availability * np.minimum(1.0, hours / self.w.overlap_target_hours)
-        return (lin * self.m_factor).astype(np.float32)
+            hours = self.m_availT[slots].sum(axis=0)
+            hours *= self.slot_hours / self.w.overlap_target_hours
+            np.minimum(hours, 1.0, out=hours)
+            total = total + self.m_avail_w * hours
+        return np.asarray(total, dtype=np.float32)
 
     def mentor_scores_batch(self, rows: np.ndarray, out: np.ndarray | None = None,
                             tmp: np.ndarray | None = None) -> np.ndarray:
@@ -344,13 +351,12 @@ class Scorer:
         shape = (len(rows), self.n_mentors)
         out = np.empty(shape, np.float32) if out is None else out[: len(rows)]
         tmp = np.empty(shape, np.float32) if tmp is None else tmp[: len(rows)]
-        np.matmul(self.l_feat[rows].toarray(), self.mT, out=out)
+        np.matmul(self.l_feat[rows].toarray(), self.mTf, out=out)
         np.matmul(self.l_avail[rows].astype(np.float32), self.m_availT, out=tmp)
         tmp *= self.slot_hours / self.w.overlap_target_hours
         np.minimum(tmp, 1.0, out=tmp)
-        tmp *= self.w.availability
+        tmp *= self.m_avail_w
         out += tmp
-        out *= self.m_factor
         return out
 
     def overlap_hours(self, i: int) -> np.ndarray:
@@ -396,12 +402,8 @@ class Scorer:
         c = min(candidates, m - 1)
         if c < k:  # too few mentors to prune: score everything
             c = 0
-        if c and not hasattr(self, "_m_packed"):
-            self._m_packed = np.packbits(self.m_availT.T > 0, axis=1)
-            self._m_cap = np.minimum(1.0, self.m_availT.sum(axis=0) * self.slot_hours
-                                     / self.w.overlap_target_hours).astype(np.float32)
-        w_a = self.w.availability
         scale = self.slot_hours / self.w.overlap_target_hours
+        bound_w = self.m_avail_w * self.m_cap  # the most availability can add, per mentor
         for start in range(0, len(rows), chunk):
             part = rows[start:start + chunk]
             n = len(part)
@@ -410,20 +412,27 @@ class Scorer:
                 self._mask(s, part, inelig, exclude)
                 ix, sc = _top_rows(s, k)
             else:
-                lin = out[:n]
-                np.matmul(self.l_feat[part].toarray(), self.mT, out=lin)
-                ub = tmp[:n]  # bound: overlap is at most either side's own free time
+                ub = out[:n]
+                np.matmul(self.l_feat[part].toarray(), self.mTf, out=ub)  # linear part, factor included
+                ub += bound_w
                 cap_l = np.minimum(1.0, self.l_avail[part].sum(axis=1) * scale).astype(np.float32)
-                np.minimum(cap_l[:, None], self._m_cap[None, :], out=ub)
-                ub *= w_a
-                ub += lin
-                ub *= self.m_factor
+                small = np.flatnonzero(cap_l < 1.0)
+                if len(small):  # a learner with little free time cannot overlap more than that
+                    ub[small] -= self.m_avail_w * (self.m_cap - np.minimum(cap_l[small, None], self.m_cap))
                 self._mask(ub, part, inelig, exclude)
-                t = np.partition(ub, m - c - 1, axis=1)[:, m - c - 1]  # best bound left out
+                part_buf = tmp[:n]
+                part_buf[...] = ub
+                part_buf.partition(m - c - 1, axis=1)
+                t = part_buf[:, m - c - 1].copy()  # the best bound left out
                 r, cols = np.nonzero(ub > t[:, None])
                 lp = np.packbits(self.l_avail[part], axis=1)
-                hours = _POPCOUNT[lp[r] & self._m_packed[cols]].sum(axis=1, dtype=np.float32)
-                exact = (lin[r, cols] + w_a * np.minimum(1.0, hours * scale)) * self.m_factor[cols]
+                hours = _POPCOUNT[lp[r] & self.m_packed[cols]].sum(axis=1, dtype=np.float32)
+                lin = ub[r, cols] - bound_w[cols]
+                if len(small):
+                    in_small = np.isin(r, small)
+                    fix = self.m_avail_w[cols] * (self.m_cap[cols] - np.minimum(cap_l[r], self.m_cap[cols]))
+                    lin[in_small] += fix[in_small]
+                exact = lin + self.m_avail_w[cols] * np.minimum(1.0, hours * scale)
                 order = np.lexsort((cols, -exact, r))
                 r, cols, exact = r[order], cols[order], exact[order]
                 starts = np.searchsorted(r, np.arange(n))
@@ -497,7 +506,9 @@ class Scorer:
 
     def learner_scores_for_mentor(self, j: int) -> np.ndarray:
         lin = self.l_feat @ self.mT[:, j]
-        hours = self.l_avail.astype(np.float32) @ self.m_availT[:, j] if self.l_avail.size else np.zeros(self.n_learners)
+        if not hasattr(self, "l_packed"):
+            self.l_packed = np.packbits(self.l_avail, axis=1)
+        hours = _POPCOUNT[self.l_packed & self.m_packed[j]].sum(axis=1, dtype=np.float32)
         lin = lin + self.w.availability * np.minimum(1.0, hours * self.slot_hours / self.w.overlap_target_hours)
         return (np.asarray(lin).ravel() * self.m_factor[j]).astype(np.float32)
 
