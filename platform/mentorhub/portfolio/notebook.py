@@ -151,6 +151,8 @@ class Hint:
 
 def _strip_comment(line: str) -> str:
     """Drop a trailing # comment, leaving # inside quotes alone."""
+    if "#" not in line:
+        return line
     quote = None
     for i, ch in enumerate(line):
         if quote:
@@ -196,6 +198,19 @@ DEPENDENCIES = re.compile(
 )
 
 
+# Cheap literal pre-checks: a regex runs only if one of its words occurs at all.
+_WORDS = {
+    "seed": ("seed", "random_state", "default_rng", "PYTHONHASHSEED"),
+    "split": ("split", "Fold", "cross_val", "SearchCV", "sample", "validation_split"),
+}
+
+
+def _search(pattern: re.Pattern, text: str, words: tuple[str, ...] = ()):
+    if words and not any(w in text for w in words):
+        return None
+    return pattern.search(text)
+
+
 def notebook_hints(text: str) -> list[Hint]:
     """Four static checks over the code cells. Hints for the author, never a grade."""
     data = json.loads(text)
@@ -205,7 +220,7 @@ def notebook_hints(text: str) -> list[Hint]:
     )
     hints = []
 
-    if SEED.search(code):
+    if _search(SEED, code, _WORDS["seed"]):
         hints.append(Hint("seed", True, "A random seed is set",
                           "Runs should repeat with the same numbers."))
     else:
@@ -213,7 +228,7 @@ def notebook_hints(text: str) -> list[Hint]:
                           "Set a seed (for example random_state=42, np.random.seed, torch.manual_seed) "
                           "so that splits and training give the same results on every run."))
 
-    split = SPLIT.search(code)
+    split = _search(SPLIT, code, _WORDS["split"])
     fit = FIT.search(code)
     if fit is None:
         hints.append(Hint("split", True, "No fitting found",

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.models import User
 from ..db import db, utcnow
@@ -543,21 +544,32 @@ def queue_for(actor: User, now: datetime | None = None) -> dict:
                                       available).order_by(FeedbackRequest.created_at, FeedbackRequest.id)
     )
     community: list[QueueEntry] = []
+    community_total = 0
     if setting is not None and setting.is_opted_in:
-        rows = db.session.scalars(
+        stmt = (
             select(FeedbackRequest)
             .join(PortfolioItem, PortfolioItem.id == FeedbackRequest.item_id)
-            .where(FeedbackRequest.mode == "community", available, PortfolioItem.owner_id != actor.id)
-            .order_by(FeedbackRequest.created_at, FeedbackRequest.id)
+            .where(FeedbackRequest.mode == "community", available, PortfolioItem.owner_id != actor.id,
+                   PortfolioItem.status != "draft", _visible_filter(actor))
         )
-        community = [entry(r) for r in rows if can_view(actor, r.item) and _matches(setting, r.item)]
+        mine = [s.id for s in setting.skills]
+        if mine:  # items with no skills are offered to everyone
+            stmt = stmt.where(or_(~PortfolioItem.skills.any(), PortfolioItem.skills.any(Skill.id.in_(mine))))
+        community_total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+        rows = db.session.scalars(
+            stmt.options(selectinload(FeedbackRequest.item).selectinload(PortfolioItem.skills),
+                         selectinload(FeedbackRequest.item).joinedload(PortfolioItem.owner))
+            .order_by(FeedbackRequest.created_at, FeedbackRequest.id)
+            .limit(_cfg("PORTFOLIO_QUEUE_LIMIT"))
+        )
+        community = [entry(r) for r in rows]
     claims = db.session.scalars(
         select(FeedbackRequest).where(FeedbackRequest.status == "claimed", FeedbackRequest.claimed_by_id == actor.id,
                                       FeedbackRequest.claim_expires_at >= now)
         .order_by(FeedbackRequest.claim_expires_at)
     )
-    return {"asked": [entry(r) for r in asked], "community": community, "claims": [entry(r) for r in claims],
-            "setting": setting}
+    return {"asked": [entry(r) for r in asked], "community": community, "community_total": community_total,
+            "claims": [entry(r) for r in claims], "setting": setting}
 
 
 @dataclass

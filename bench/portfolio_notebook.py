@@ -1,0 +1,126 @@
+"""Portfolio: notebook upload checks and rendering near the size limit, and the review queue.
+
+    .venv/bin/python bench/portfolio_notebook.py [--cells 400] [--runs 20] [--queue 2000]
+
+A hand-built nbformat 4 notebook of about 1.9 MB (``--cells`` code cells with source and a
+text output, every tenth with a 20 KB PNG, markdown between) is validated (JSON + nbformat
+schema + output sizes), rendered to inert HTML and checked for hints. Then ``--queue`` open
+community requests sit in a SQLite database and one opted-in reviewer's queue is built
+(``services.queue_for``, visibility and skill matching included). Median and 95th percentile.
+"""
+from __future__ import annotations
+
+import argparse
+import base64
+import statistics
+import sys
+import tempfile
+import time
+import zlib
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "platform"))
+
+
+def timed(fn, runs: int) -> tuple[float, float]:
+    samples = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - t) * 1000)
+    samples.sort()
+    return statistics.median(samples), samples[int(0.95 * (len(samples) - 1))]
+
+
+def png(width: int, height: int, seed: int) -> str:
+    import struct
+
+    raw = b"".join(b"\x00" + bytes((x * seed + y) % 256 for x in range(width * 3)) for y in range(height))
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    body = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw, 0)) + chunk(b"IEND", b""))
+    return base64.b64encode(body).decode()
+
+
+def big_notebook(cells: int) -> bytes:
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+    nb = new_notebook()
+    image = png(80, 80, 7)
+    for i in range(cells):
+        if i % 5 == 0:
+            nb.cells.append(new_markdown_cell(f"## Step {i}\nWe look at *feature* `{i}` and <b>why</b> it matters."))
+        code = "\n".join(f"df['f{i}_{k}'] = df['x'].rolling({k + 2}).mean()  # feature {k}" for k in range(12))
+        cell = new_code_cell(code + "\nmodel.fit(X_train, y_train)" * (i == cells - 1), execution_count=i + 1)
+        cell.outputs = [new_output("stream", name="stdout", text="\n".join(f"{k}: {k * 0.137:.4f}" for k in range(40)))]
+        if i % 10 == 0:
+            cell.outputs.append(new_output("display_data", data={"image/png": image, "text/plain": "<Figure>"}))
+        nb.cells.append(cell)
+    return nbformat.writes(nb).encode()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cells", type=int, default=400)
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--queue", type=int, default=2000)
+    args = parser.parse_args()
+
+    from mentorhub.portfolio.notebook import notebook_hints, render_notebook, validate_notebook
+
+    raw = big_notebook(args.cells)
+    text = raw.decode()
+    limits = {"max_bytes": 4 * 1024 * 1024, "max_output_bytes": 512 * 1024, "max_cells": 1000}
+    rows = [
+        ("validate", timed(lambda: validate_notebook(raw, **limits), args.runs)),
+        ("render", timed(lambda: render_notebook(text), args.runs)),
+        ("hints", timed(lambda: notebook_hints(text), args.runs)),
+    ]
+
+    from mentorhub import create_app, models  # noqa: F401  (every table on the metadata)
+    from mentorhub.accounts.models import User
+    from mentorhub.config import TestConfig
+    from mentorhub.db import Base, db, make_engine, utcnow
+    from mentorhub.portfolio import services
+    from mentorhub.portfolio.models import FeedbackRequest, PortfolioItem
+
+    tmp = Path(tempfile.mkdtemp()) / "bench.db"
+    url = f"sqlite:///{tmp}"
+    engine = make_engine(url)
+    Base.metadata.create_all(engine)
+    engine.dispose()
+
+    class Config(TestConfig):
+        DATABASE_URL = url
+
+    app = create_app(Config)
+    with app.app_context():
+        authors = [User(email=f"a{i}@example.com", display_name=f"A{i}") for i in range(50)]
+        reviewer = User(email="r@example.com", display_name="Reviewer")
+        db.session.add_all(authors + [reviewer])
+        db.session.flush()
+        now = utcnow()
+        for i in range(args.queue):
+            item = PortfolioItem(owner_id=authors[i % 50].id, title=f"Work {i}", visibility="members",
+                                 status="seeking", created_at=now, updated_at=now)
+            db.session.add(item)
+            db.session.flush()
+            db.session.add(FeedbackRequest(item_id=item.id, active_item_id=item.id, requester_id=item.owner_id,
+                                           mode="community", status="open", created_at=now))
+        db.session.commit()
+        services.set_reviewer_setting(reviewer, True, [])
+        rows.append((f"queue_for ({args.queue} open)", timed(lambda: services.queue_for(reviewer), 5)))
+
+    print(f"notebook: {len(raw) / 1e6:.2f} MB, {args.cells} code cells")
+    print(f"{'step':<26}{'median ms':>12}{'p95 ms':>10}")
+    for name, (median, p95) in rows:
+        print(f"{name:<26}{median:>12.1f}{p95:>10.1f}")
+
+
+if __name__ == "__main__":
+    main()
