@@ -367,3 +367,11 @@ def test_strong_session_protection_drops_a_session_moved_to_another_browser(app,
     c.post("/login", data={"email": user.email, "password": PASSWORD}, headers=ua)
     assert c.get("/dashboard", headers=ua).status_code == 200
     assert c.get("/dashboard", headers={"User-Agent": "Copied cookie elsewhere"}).status_code == 302
+
+
+def test_demo_style_test_domain_logins_work_outside_production(client, app, make_user):
+    user = make_user(email="learner@mentorhub.test")
+    assert client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
+    app.config["EMAIL_ALLOW_TEST_DOMAINS"] = False  # as in production
+    resp = app.test_client().post("/register", data={**GOOD, "email": "someone@example.test"})
+    assert resp.status_code == 400 and count(app, User) == 1
