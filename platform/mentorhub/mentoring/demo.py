@@ -22,7 +22,7 @@ from .models import (
     MentorshipGoal,
     MentorshipRequest,
 )
-from .services import add_cadence
+from .services import add_cadence, available_slots, session_minutes
 
 SEED = 20240306
 COMMUNITY_PAIRS = 14
@@ -95,9 +95,11 @@ def load_demo() -> dict:
     learner, mentor = _user("learner@mentorhub.test"), _user("mentor@mentorhub.test")
     if learner is not None and mentor is not None and not _pair_exists(learner.id, mentor.id):
         m = _mentorship(learner, mentor, "biweekly", 45, rng)
-        now = utcnow().replace(minute=0, second=0, microsecond=0)
-        past = _session(m, now - timedelta(days=9, hours=3), 60, "Review the churn model and its features.")
-        _session(m, now + timedelta(days=3, hours=2), 60, "1. Deployment plan\n2. Questions on monitoring")
+        minutes = session_minutes(mentor.id)
+        slots = [a for a, _b in available_slots(m) if a >= utcnow() + timedelta(days=2)]
+        upcoming = slots[0] if slots else utcnow().replace(hour=15, minute=0, second=0, microsecond=0) + timedelta(days=3)
+        past = _session(m, upcoming - timedelta(days=14), minutes, "Review the churn model and its features.")
+        _session(m, upcoming, minutes, "1. Deployment plan\n2. Questions on monitoring")
         for i, title in enumerate(ACTIONS[:3]):
             db.session.add(ActionItem(mentorship_id=m.id, session_id=past.id, title=title, is_done=(i == 0),
                                       created_by_id=mentor.id, created_at=past.starts_at))

@@ -46,12 +46,12 @@ class BookForm(FlaskForm):
 
 
 class SessionDetailsForm(FlaskForm):
-    agenda = TextAreaField("Shared agenda")
+    agenda = TextAreaField("Edit the agenda")
     meeting_url = StringField("Meeting link")
 
 
 class NoteForm(FlaskForm):
-    body = TextAreaField("My private notes", description="Only you can see these.")
+    body = TextAreaField("Note", description="Only you can see this.")
 
 
 class ActionForm(FlaskForm):
