@@ -215,7 +215,7 @@ def create_match_offer(actor: User, learner_user: User, mentor_user: User, reaso
         raise ValidationError("A learner cannot be matched with themselves.")
     if mentor_profile(mentor_user.id) is None:
         raise ValidationError(f"{mentor_user.display_name} has no mentor profile.")
-    if (learner_user.id, mentor_user.id) in matching_exclusions():
+    if _pair_excluded(learner_user.id, mentor_user.id):
         raise Conflict(f"{learner_user.display_name} and {mentor_user.display_name} already have an open request, "
                        "an active mentorship or a recent decline.")
     goals = ""
@@ -874,6 +874,18 @@ def matching_exclusions() -> set[tuple[int, int]]:
             or_(MentorshipRequest.status.in_(REQUEST_OPEN),
                 and_(MentorshipRequest.status == "declined", MentorshipRequest.closed_at >= cutoff))))}
     return pairs
+
+
+def _pair_excluded(learner_id: int, mentor_id: int) -> bool:
+    """matching_exclusions() for one pair, without loading them all."""
+    cutoff = utcnow() - timedelta(days=cfg("MENTORING_DECLINE_COOLDOWN_DAYS"))
+    if db.session.scalar(select(Mentorship.id).where(Mentorship.learner_id == learner_id,
+                                                     Mentorship.mentor_id == mentor_id, Mentorship.status == "active")):
+        return True
+    return db.session.scalar(select(MentorshipRequest.id).where(
+        MentorshipRequest.learner_id == learner_id, MentorshipRequest.mentor_id == mentor_id,
+        or_(MentorshipRequest.status.in_(REQUEST_OPEN),
+            and_(MentorshipRequest.status == "declined", MentorshipRequest.closed_at >= cutoff)))) is not None
 
 
 def mentor_load() -> dict[int, int]:
