@@ -227,3 +227,28 @@ def test_export_includes_only_own_items(app, client, make_user, make_item, login
     data = json.loads(resp.get_data(as_text=True))
     assert [i["title"] for i in data["portfolio"]["items"]] == ["My notebook work"]
     assert "Someone else's work" not in resp.get_data(as_text=True)
+
+
+def test_bad_notebook_on_edit_changes_nothing(app, client, make_user, make_item, login_as, good_notebook):
+    owner = make_user()
+    item_id = make_item(owner, notebook=good_notebook)
+    login_as(owner)
+    data = item_form(title="Renamed", update_note="new notebook")
+    data["notebook"] = (io.BytesIO(b'{"nbformat": 4, "cells": "nope"}'), "v2.ipynb")
+    resp = client.post(f"/portfolio/{item_id}/edit", data=data, content_type="multipart/form-data")
+    assert resp.status_code == 400 and "no list of cells" in resp.get_data(as_text=True)
+    with app.app_context():
+        item = db.session.get(PortfolioItem, item_id)
+        assert item.title == "Churn prediction" and item.notebook_name == "work.ipynb"
+        assert item.version == 1 and item.updates == []
+
+
+def test_deleting_an_account_erases_its_portfolio(app, client, make_user, make_item, login_as):
+    from support import PASSWORD
+
+    owner = make_user()
+    make_item(owner)
+    login_as(owner)
+    resp = client.post("/account/delete", data={"password": PASSWORD, "confirm": "y"})
+    assert resp.status_code in (302, 303)
+    assert count(app, PortfolioItem) == 0
