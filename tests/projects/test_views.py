@@ -354,3 +354,18 @@ def test_dashboard_mine_and_outcomes_partial(app, client, login_as, make_project
                 '{% with outcomes_user = u %}{% include "projects/_outcomes.html" %}{% endwith %}',
                 u=db.session.get(User, learner.id))
     assert "Baseline model" in html and "Feature store for beginners" in html
+
+
+def test_deleting_an_account_frees_the_seat_and_exports_projects(app, client, login_as, make_project,
+                                                                 make_user):
+    from support import PASSWORD
+
+    owner, learner = make_user(), make_user()
+    project = make_project(owner=owner, title="Churn report")
+    _member(app, owner, learner, project)
+    login_as(learner)
+    exported = client.get("/account/export.json").get_json()
+    assert exported["projects"]["teams"][0]["title"] == "Churn report"
+    assert client.post("/account/delete", data={"password": PASSWORD}).status_code == 302
+    assert n(app, ProjectMember) == 0 and n(app, ProjectApplication) == 0
+    assert get(app, Project, project.id).seats_taken == 0

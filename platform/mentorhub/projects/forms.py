@@ -33,9 +33,11 @@ class ProjectForm(FlaskForm):
     description = TextAreaField("Description", description="Markdown. Context, first steps, how you work together.")
     repo_url = StringField("Repository address", description="https://… (optional)")
     issues_url = StringField("Issue tracker or good-first-issue list", description="https://… (optional)")
-    domains = SelectMultipleField("Domains", choices=[], validate_choice=False)
+    domains = SelectMultipleField("Domains", choices=[], validate_choice=False,
+                                  description="Hold Ctrl (⌘ on a Mac) to choose several.")
     required_skills = FieldList(FormField(SkillRowForm), min_entries=1)
-    learn_skills = SelectMultipleField("Skills a contributor will learn", choices=[], validate_choice=False)
+    learn_skills = SelectMultipleField("Skills a contributor will learn", choices=[], validate_choice=False,
+                                       description="Hold Ctrl (⌘ on a Mac) to choose several.")
     difficulty = SelectField("Difficulty", choices=[(d, d.capitalize()) for d in DIFFICULTIES],
                              validate_choice=False)
     hours_per_week = IntegerField("Hours per week expected", validators=[Optional()], default=5)
