@@ -1,7 +1,6 @@
 """In a real browser: hostile markdown and notebooks stay inert; the whole feedback loop works."""
 from __future__ import annotations
 
-import json
 
 import pytest
 

@@ -14,7 +14,7 @@ import re
 from dataclasses import asdict, dataclass
 
 import nbformat
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from ..errors import ValidationError
 from ..markdown import render_markdown

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import and_, delete, func, or_, select, update
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
 from ..accounts.models import User
 from ..db import db, utcnow
@@ -379,7 +379,7 @@ def _matches(setting: ReviewerSetting | None, item: PortfolioItem) -> bool:
     return not mine or not theirs or bool(mine & theirs)
 
 
-def _may_review(actor: User, req: FeedbackRequest) -> bool:
+def may_review_request(actor: User, req: FeedbackRequest) -> bool:
     item = req.item
     if actor.id == item.owner_id:
         return False
@@ -464,7 +464,7 @@ def withdraw_request(actor: User, request_id: int) -> None:
     db.session.commit()
 
 
-def _request_for(actor: User, request_id: int) -> FeedbackRequest:
+def get_request(actor: User, request_id: int) -> FeedbackRequest:
     req = db.session.get(FeedbackRequest, request_id)
     if req is None or not (can_view(actor, req.item) or req.mentor_id == actor.id):
         raise NotFound("No such feedback request.")
@@ -475,8 +475,8 @@ def claim_request(actor: User, request_id: int, now: datetime | None = None) -> 
     """Claim a request so that nobody else reviews it meanwhile. One conditional UPDATE:
     of two reviewers clicking at once, exactly one wins; the other gets Conflict."""
     now = now or utcnow()
-    req = _request_for(actor, request_id)
-    if not _may_review(actor, req):
+    req = get_request(actor, request_id)
+    if not may_review_request(actor, req):
         raise PermissionDenied("This request is not offered to you.")
     expires = now + timedelta(hours=_cfg("PORTFOLIO_CLAIM_HOURS"))
     result = db.session.execute(
@@ -505,7 +505,7 @@ def claim_request(actor: User, request_id: int, now: datetime | None = None) -> 
 
 
 def release_claim(actor: User, request_id: int) -> None:
-    req = _request_for(actor, request_id)
+    req = get_request(actor, request_id)
     result = db.session.execute(
         update(FeedbackRequest)
         .where(FeedbackRequest.id == req.id, FeedbackRequest.status == "claimed",
@@ -624,7 +624,7 @@ def submit_review(actor: User, request_id: int, scores: dict, summary: str, next
     """``scores``: {criterion slug: (score 1-4, comment)} for every rubric criterion.
     Only the reviewer who holds the claim can submit; the request closes in the same UPDATE."""
     now = now or utcnow()
-    req = _request_for(actor, request_id)
+    req = get_request(actor, request_id)
     rows = _clean_scores(scores)
     max_len = _cfg("PORTFOLIO_COMMENT_MAX")
     summary = _clean_text(summary, "summary", "summary", max_len, required=True)

@@ -101,7 +101,7 @@ def detail(item_id: int):
     return render_template(
         "portfolio/detail.html", item=item, is_owner=is_owner, notebook=services.notebook_html(item),
         state=services.latest_request_state(item), active=active,
-        may_review=active is not None and viewer is not None and services._may_review(viewer, active),
+        may_review=active is not None and viewer is not None and services.may_review_request(viewer, active),
         changes=changes, criteria=rubric.criteria(), names=rubric.criterion_names(), scale=rubric.scale(),
         reply_form=ReplyForm(), action=ActionForm(), project_title=services.project_title(item.project_id),
         labels=services.VISIBILITY_LABELS, status_labels=services.STATUS_LABELS, field_labels=services.FIELD_LABELS,
@@ -213,7 +213,7 @@ def _review_form(obj=None):
 @bp.route("/requests/<int:request_id>/review", methods=["GET", "POST"])
 @login_required
 def review(request_id: int):
-    req = services._request_for(current_user, request_id)
+    req = services.get_request(current_user, request_id)
     if req.claimed_by_id != current_user.id or req.status != "claimed":
         flash("Claim this item in the queue before you review it.", "error")
         return redirect(url_for("portfolio.queue"))
