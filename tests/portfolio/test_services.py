@@ -64,6 +64,7 @@ def test_create_item_with_notebook_stores_hints(app, people, make_item, good_not
     ({"status": "published"}, "status"),
     ({"skill_ids": [99999]}, "skills"),
     ({"body": "x" * 20001}, "body"),
+    ({"project_id": 999999}, "project_id"),
 ])
 def test_bad_item_input_is_refused_and_nothing_saved(app, people, fields, field):
     with app.app_context():
