@@ -332,7 +332,7 @@ class Scorer:
     def mentor_scores(self, i: int) -> np.ndarray:
         """Total score of learner i against every mentor (filters not applied)."""
         row = self.l_feat.getrow(i)
-        total = row.data @ self.mTf[row.indices] if row.nnz else np.zeros(self.n_mentors, np.float32)
+        total = _vecmat(row.data, self.mTf[row.indices]) if row.nnz else np.zeros(self.n_mentors, np.float32)
         slots = np.flatnonzero(self.l_avail[i])
         if len(slots):
             hours = self.m_availT[slots].sum(axis=0)
@@ -526,7 +526,7 @@ class Scorer:
         row = self.lp_feat.getrow(i)
         if not row.nnz:
             return np.zeros(self.n_projects, np.float32)
-        return (row.data @ self.pT[row.indices]).astype(np.float32)
+        return _vecmat(row.data, self.pT[row.indices]).astype(np.float32)
 
     def top_projects(self, i: int, k: int = 10, exclude=(), min_score: float = 0.0,
                      mask: np.ndarray | None = None) -> Ranked:
@@ -583,6 +583,12 @@ class Scorer:
             missing_skills=sorted((s, int(have.get(s, 0)), int(lv)) for s, lv in req.items() if have.get(s, 0) < lv),
             shared_domains=sorted(set(_row_dict(self.l_dom, i)) & set(_row_dict(self.p_dom, p))),
         )
+
+
+def _vecmat(v: np.ndarray, m: np.ndarray) -> np.ndarray:
+    """v @ m without BLAS: a single learner's query is tiny, and a multi-threaded BLAS call
+    on a busy machine costs far more in thread hand-offs than the arithmetic."""
+    return np.einsum("i,ij->j", v, m)
 
 
 _POPCOUNT = np.array([bin(v).count("1") for v in range(256)], dtype=np.uint8)
