@@ -76,10 +76,23 @@ def measure(url: str, n: int) -> tuple[float, dict]:
     app = create_app(BenchConfig)
     from mentorhub.profiles.demo import load_scale
 
+    from sqlalchemy import select
+
+    from mentorhub.accounts.models import User
+    from mentorhub.db import db
+    from mentorhub.profiles.services import search_mentors
+
     with app.app_context():
         started = time.perf_counter()
         counts = load_scale(n, progress=False)
         elapsed = time.perf_counter() - started
+        viewer = db.session.scalar(select(User).order_by(User.id).limit(1))
+        timings = []
+        for _ in range(2):  # cold, then with the per-window cache warm
+            t0 = time.perf_counter()
+            page = search_mentors(viewer, min_overlap=1)
+            timings.append(time.perf_counter() - t0)
+        counts["directory_cold"], counts["directory_warm"], counts["directory_hits"] = *timings, page.total
     app.extensions["db_engine"].dispose()
     return elapsed, counts
 
@@ -102,10 +115,12 @@ def main() -> None:
                 elapsed, counts = measure(url, args.n)
         rows.append((backend, elapsed, counts))
     print(f"\nseed --scale {args.n}: learners, mentors and their rows")
-    print(f"{'backend':10} {'seconds':>8} {'people/s':>9} {'learners':>9} {'mentors':>8} {'skills':>8} {'windows':>8}")
+    print(f"{'backend':10} {'seconds':>8} {'people/s':>9} {'learners':>9} {'mentors':>8} {'skills':>8} {'windows':>8}"
+          f" {'dir cold s':>10} {'dir warm s':>10}")
     for backend, elapsed, c in rows:
         print(f"{backend:10} {elapsed:8.1f} {c['users'] / elapsed:9.0f} {c['learners']:9d} {c['mentors']:8d} "
-              f"{c['skills']:8d} {c['windows']:8d}")
+              f"{c['skills']:8d} {c['windows']:8d} {c['directory_cold']:10.2f} {c['directory_warm']:10.2f}")
+    print("dir: /mentors with 'at least 1 hour of overlap with me' over every mentor (first and second request)")
 
 
 if __name__ == "__main__":

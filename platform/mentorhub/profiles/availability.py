@@ -13,6 +13,7 @@ Los Angeles (Monday morning UTC) counts in the right UTC week.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
+from functools import lru_cache
 
 import numpy as np
 
@@ -71,15 +72,25 @@ def utc_intervals(windows, tz_name: str, week_start: date) -> list[Interval]:
 def _utc_week_intervals(windows, tz_name: str, week_start: date) -> list[Interval]:
     """Intervals clipped to the UTC week [Monday 00:00 UTC, +7 days) of ``week_start``."""
     week_start = monday_of(week_start)
+    out = []
+    for weekday, start, end in windows:
+        out.extend(_window_in_utc_week(int(weekday), int(start), int(end), tz_name, week_start))
+    return merge(out)
+
+
+@lru_cache(maxsize=65536)
+def _window_in_utc_week(weekday: int, start: int, end: int, tz_name: str, week_start: date) -> tuple[Interval, ...]:
+    """One window's pieces inside the UTC week; cached, as many people share the same windows."""
     lo = datetime.combine(week_start, time(0), tzinfo=UTC)
     hi = lo + timedelta(days=7)
-    out = []
+    pieces = []
     for offset in (-7, 0, 7):
-        for start, end in utc_intervals(windows, tz_name, week_start + timedelta(days=offset)):
-            start, end = max(start, lo), min(end, hi)
-            if end > start:
-                out.append((start, end))
-    return merge(out)
+        day = week_start + timedelta(days=offset + weekday)
+        s, e = _local_instant(day, start, tz_name), _local_instant(day, end, tz_name)
+        s, e = max(s, lo), min(e, hi)
+        if e > s:
+            pieces.append((s, e))
+    return tuple(pieces)
 
 
 def intersect(a: list[Interval], b: list[Interval]) -> list[Interval]:
