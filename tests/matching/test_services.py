@@ -284,6 +284,13 @@ def test_project_matches_and_scores(app, people, make_user, taxonomy):
         assert contributors[0].user.id == learner.user_id
         with pytest.raises(PermissionDenied):
             services.suggested_contributors(viewer, teach.id)
+        # a project already applied to is not suggested again (and the owner sees the applicant elsewhere)
+        from mentorhub.projects.models import ProjectApplication
+
+        db.session.add(ProjectApplication(project_id=teach.id, user_id=learner.user_id, motivation="m" * 30))
+        db.session.commit()
+        assert teach.id not in [s.project.id for s in services.project_matches(viewer)]
+        assert services.suggested_contributors(user(app, owner.id), teach.id)[1] == []
 
 
 def test_real_block_hides_the_mentor_both_ways(app, people):

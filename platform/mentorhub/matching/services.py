@@ -237,13 +237,16 @@ def mentor_matches(actor: User, user: User | None = None, k: int | None = None, 
 
 
 def _project_exclusions(user: User) -> set[int]:
+    """Projects not to suggest: owned, joined, or already applied to (pending or accepted)."""
     try:
-        from ..projects.models import Project, ProjectMember
+        from ..projects.models import Project, ProjectApplication, ProjectMember
     except ImportError:  # pragma: no cover
         return set()
     owned = set(db.session.scalars(select(Project.id).where(Project.owner_id == user.id)))
     member = set(db.session.scalars(select(ProjectMember.project_id).where(ProjectMember.user_id == user.id)))
-    return owned | member
+    applied = set(db.session.scalars(select(ProjectApplication.project_id).where(
+        ProjectApplication.user_id == user.id, ProjectApplication.status.in_(("pending", "accepted")))))
+    return owned | member | applied
 
 
 def _project_suggestion(index: MatchIndex, i: int, p: int, project) -> Suggestion:
