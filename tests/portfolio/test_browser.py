@@ -7,7 +7,7 @@ import pytest
 from fixtures.portfolio import PNG_1PX, GOOD_NOTEBOOK_CELLS, make_notebook
 from mentorhub.accounts.models import User
 from mentorhub.db import db
-from mentorhub.portfolio import services
+from mentorhub.portfolio import rubric, services
 from support import browser_login
 
 PAYLOAD_MD = """# Hostile write-up
@@ -49,6 +49,14 @@ def test_hostile_markdown_and_notebook_render_inert(page, live_app, make_live_us
                                      "visibility": "public", "status": "seeking"},
                                     notebook=("evil.ipynb", hostile_notebook()))
         item_id = item.id
+        # a review and a reply carrying the same payloads
+        critic = db.session.get(User, make_live_user(display_name="Critic").id)
+        services.set_reviewer_setting(critic, True, [])
+        req = services.request_feedback(db.session.get(User, author.id), item_id, "community")
+        services.claim_request(critic, req.id)
+        review = services.submit_review(critic, req.id, {c.slug: (2, PAYLOAD_MD) for c in rubric.criteria()},
+                                        PAYLOAD_MD, PAYLOAD_MD)
+        services.reply(db.session.get(User, author.id), review.id, PAYLOAD_MD)
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     for viewer in ("anonymous", "author"):
@@ -56,7 +64,8 @@ def test_hostile_markdown_and_notebook_render_inert(page, live_app, make_live_us
             browser_login(page, author)
         page.goto(f"/portfolio/{item_id}")
         page.wait_for_load_state("load")
-        page.hover("text=hover me")
+        for target in page.get_by_text("hover me").all():
+            target.hover()
         page.wait_for_timeout(300)
         assert page.evaluate("window.__pwned") is None
         assert dialogs == [] and page.js_errors == []
@@ -68,7 +77,8 @@ def test_hostile_markdown_and_notebook_render_inert(page, live_app, make_live_us
         assert handlers == []
         hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
         assert not any(h.strip().lower().startswith(("javascript:", "data:")) for h in hrefs)
-        assert page.locator(".notebook svg, .item-body svg, iframe, .notebook script").count() == 0
+        assert page.locator("main svg, main iframe, main script, main object, main embed").count() == 0
+        assert page.locator("[data-testid=review] h1", has_text="Hostile write-up").count() == 9  # 6 comments, summary, next step, reply
         # the safe parts still show: the heading, escaped code, the PNG
         assert page.locator(".item-body h1", has_text="Hostile write-up").count() == 1
         assert page.locator(".notebook img.nb-image").count() == 1

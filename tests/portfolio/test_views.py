@@ -252,3 +252,25 @@ def test_deleting_an_account_erases_its_portfolio(app, client, make_user, make_i
     resp = client.post("/account/delete", data={"password": PASSWORD, "confirm": "y"})
     assert resp.status_code in (302, 303)
     assert count(app, PortfolioItem) == 0
+
+
+def test_reviewer_settings_start_from_profile_skills(app, client, make_user, login_as, pf_skills):
+    from mentorhub.profiles.models import LearnerProfile, LearnerSkill
+
+    user = make_user()
+    with app.app_context():
+        profile = LearnerProfile(user_id=user.id)
+        db.session.add(profile)
+        db.session.flush()
+        db.session.add_all([LearnerSkill(learner_id=profile.id, skill_id=pf_skills["python"], level=3),
+                            LearnerSkill(learner_id=profile.id, skill_id=pf_skills["nlp-skill"], level=1)])
+        db.session.commit()
+    login_as(user)
+    page = client.get("/portfolio/reviewer").get_data(as_text=True)
+    assert f'<option selected value="{pf_skills["python"]}">' in page
+    assert f'<option value="{pf_skills["nlp-skill"]}">' in page
+    # saving stores the choice; a stranger cannot change it for someone else (no user in the form)
+    client.post("/portfolio/reviewer", data={"is_opted_in": "y", "skill_ids": [str(pf_skills["nlp-skill"])]})
+    with app.app_context():
+        setting = services.reviewer_setting(db.session.get(User, user.id))
+        assert setting.is_opted_in and [s.slug for s in setting.skills] == ["nlp-skill"]

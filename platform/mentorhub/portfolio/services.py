@@ -370,6 +370,21 @@ def set_reviewer_setting(actor: User, is_opted_in: bool, skill_ids) -> ReviewerS
     return setting
 
 
+def suggested_reviewer_skills(user: User) -> list[int]:
+    """Skill ids to pre-select on first opt-in: what the person's profiles say they know
+    well (mentor skills, and learner skills at level 3 or more)."""
+    from ..profiles.services import learner_profile_of, mentor_profile_of
+
+    ids: set[int] = set()
+    mentor = mentor_profile_of(user)
+    if mentor is not None:
+        ids |= {s.skill_id for s in mentor.skills}
+    learner = learner_profile_of(user)
+    if learner is not None:
+        ids |= {s.skill_id for s in learner.skills if s.level >= 3}
+    return sorted(ids)
+
+
 def _matches(setting: ReviewerSetting | None, item: PortfolioItem) -> bool:
     """Items with no skills, or reviewers with no chosen skills, match everything."""
     if setting is None:

@@ -287,8 +287,9 @@ def reviewer():
     form = ReviewerForm(obj=setting)
     skills, _domains = _taxonomy()
     form.skill_ids.choices = [(s.id, s.name) for s in skills]
-    if setting is not None and not form.is_submitted():
-        form.skill_ids.data = [s.id for s in setting.skills]
+    if not form.is_submitted():
+        form.skill_ids.data = ([s.id for s in setting.skills] if setting is not None
+                               else services.suggested_reviewer_skills(current_user))
     if form.validate_on_submit():
         try:
             services.set_reviewer_setting(current_user, form.is_opted_in.data, form.skill_ids.data or [])
