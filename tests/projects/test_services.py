@@ -234,6 +234,13 @@ def test_withdraw_only_own_pending(app, make_project, make_user):
         assert services.withdraw(u(learner), application.id).status == "withdrawn"
         with pytest.raises(Conflict):
             services.withdraw(u(learner), application.id)
+        # after withdrawing, one may apply again (same row, pending again)
+        again = services.apply(u(learner), project.id, MOTIVATION + " Now with more time.")
+        assert again.id == application.id
+        assert db.session.get(ProjectApplication, application.id).status == "pending"
+        with pytest.raises(Conflict):
+            services.apply(u(learner), project.id, MOTIVATION)
+        assert count(ProjectApplication) == 1
 
 
 def test_accept_refused_when_full(app, make_project, make_user):

@@ -576,18 +576,32 @@ def apply(actor: User, project_id: int, motivation: str) -> ProjectApplication:
         raise Conflict(f"This idea is {project.status_label.lower()} and takes no applications.")
     if membership(actor, project) is not None:
         raise Conflict("You are already on this team.")
-    if application_of(actor, project) is not None:
+    previous = application_of(actor, project)
+    if previous is not None and previous.status != "withdrawn":
         raise Conflict("You have already applied to this project.")
     if project.seats_taken >= project.seats:
         raise Conflict("This team is full.")
-    application = ProjectApplication(project_id=project.id, user_id=actor.id, motivation=text,
-                                     status="pending", created_at=utcnow())
-    try:
-        with db.session.begin_nested():
-            db.session.add(application)
-    except IntegrityError:
-        db.session.rollback()
-        raise Conflict("You have already applied to this project.") from None
+    if previous is not None:
+        # a withdrawn application may be sent again, once more with a fresh motivation
+        reopened = db.session.execute(
+            update(ProjectApplication).where(ProjectApplication.id == previous.id,
+                                             ProjectApplication.status == "withdrawn")
+            .values(status="pending", motivation=text, created_at=utcnow(), decided_at=None,
+                    decided_by_id=None, decision_reason=None)
+        )
+        if not reopened.rowcount:
+            db.session.rollback()
+            raise Conflict("You have already applied to this project.")
+        application = previous
+    else:
+        application = ProjectApplication(project_id=project.id, user_id=actor.id, motivation=text,
+                                         status="pending", created_at=utcnow())
+        try:
+            with db.session.begin_nested():
+                db.session.add(application)
+        except IntegrityError:
+            db.session.rollback()
+            raise Conflict("You have already applied to this project.") from None
     _log(project, actor, "applied to join")
     link = project_path(project.id, "/applications")
     for leader in {project.owner, project.champion} - {None}:
