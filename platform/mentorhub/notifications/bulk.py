@@ -3,9 +3,9 @@
 Same rules as ``services.notify``: every send has a unique key (a key used before sends
 nothing), the user's channel preference decides between an instant email, the digest or
 nothing, deleted users get nothing and suspended users get no email. Instead of one ORM
-round trip per row it uses a handful of set-based statements per batch: the keys already
-used, the preferences, then INSERT … ON CONFLICT DO NOTHING … RETURNING for the
-notifications and their outbox mails (so a concurrent sweep's key is skipped, not an error).
+round trip per row it uses a handful of set-based statements per batch: the preferences,
+then INSERT … ON CONFLICT (key) DO NOTHING … RETURNING for the notifications (a key used
+before, or by a concurrent sweep, is skipped, not an error) and their outbox mails.
 Does not commit: the caller's sweep owns the transaction.
 """
 from __future__ import annotations
@@ -81,16 +81,10 @@ def notify_many(sends: list[Send]) -> int:
         return 0
     for name in {s.kind for s in sends}:
         get_kind(name)
-    used: set[str] = set()
-    keys = [s.key for s in sends]
-    for i in range(0, len(keys), CHUNK):
-        used.update(db.session.scalars(select(Notification.key).where(Notification.key.in_(keys[i:i + CHUNK]))))
+    # A key used before (now or by a concurrent sweep) is skipped by ON CONFLICT DO NOTHING below.
     fresh: dict[str, Send] = {}
     for s in sends:
-        if s.key not in used and s.key not in fresh:
-            fresh[s.key] = s
-    if not fresh:
-        return 0
+        fresh.setdefault(s.key, s)
     user_ids = sorted({s.user.id for s in fresh.values()})
     kinds = sorted({s.kind for s in fresh.values()})
     chosen: dict[tuple[int, str], str] = {}
