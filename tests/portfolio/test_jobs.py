@@ -43,8 +43,12 @@ def test_reminders_go_to_matching_reviewers_once_per_period(app, make_user, make
 
 
 def test_claimed_work_is_not_reminded_and_mentor_requests_remind_the_mentor(
-        app, make_user, make_pf_mentor, make_item, opt_in, frozen):
-    author, mentor, peer = make_user(), make_pf_mentor(), opt_in(make_user())
+        app, make_user, make_mentorship, make_item, opt_in, frozen):
+    pair = make_mentorship()
+    with app.app_context():
+        author, mentor = db.session.get(User, pair.learner_id), db.session.get(User, pair.mentor_id)
+        db.session.expunge_all()
+    peer = opt_in(make_user())
     claimed_item, mentor_item = make_item(author, title="a"), make_item(author, title="b")
     frozen(T0)
     with app.app_context():

@@ -209,19 +209,25 @@ def test_one_active_request_per_item_and_withdraw(app, people, make_item):
         services.request_feedback(u(people["learner"]), item_id, "community")  # allowed again
 
 
-def test_ask_my_mentor_goes_to_that_mentor_only(app, people, make_item):
-    learner, mentor, peer = people["learner"], people["mentor"], people["peer"]
+def test_ask_my_mentor_goes_to_that_mentor_only(app, people, make_item, make_mentorship):
+    pair = make_mentorship()
+    with app.app_context():
+        learner, mentor = db.session.get(User, pair.learner_id), db.session.get(User, pair.mentor_id)
+        db.session.expunge_all()
+    peer = people["peer"]
     item_id = make_item(learner, visibility="mentors")
     with app.app_context():
-        with pytest.raises(ValidationError):
-            services.request_feedback(u(learner), item_id, "mentor", mentor_id=people["stranger"].id)
+        assert [m.id for m in services.mentor_choices(u(learner))] == [mentor.id]
+        assert services.mentor_choices(u(people["stranger"])) == []
+        with pytest.raises(ValidationError):  # a mentor, but not this learner's
+            services.request_feedback(u(learner), item_id, "mentor", mentor_id=people["mentor"].id)
         req = services.request_feedback(u(learner), item_id, "mentor", mentor_id=mentor.id)
         assert [e.item.id for e in services.queue_for(u(mentor))["asked"]] == [item_id]
         assert services.queue_for(u(peer))["community"] == []
         with pytest.raises((PermissionDenied, NotFound)):
             services.claim_request(u(peer), req.id)
         assert db.session.scalar(select(func.count()).select_from(Notification)
-                                 .where(Notification.user_id == mentor.id)) == 1
+                                 .where(Notification.user_id == mentor.id, Notification.kind == "review_queue")) == 1
         services.claim_request(u(mentor), req.id)
 
 

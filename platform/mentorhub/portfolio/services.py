@@ -404,21 +404,23 @@ def may_review_request(actor: User, req: FeedbackRequest) -> bool:
     return bool(setting and setting.is_opted_in and can_view(actor, item) and _matches(setting, item))
 
 
+def mentor_user_ids(actor: User) -> list[int]:
+    """The learner's active mentors, as the mentoring feature knows them."""
+    from ..mentoring import services as mentoring
+
+    if hasattr(mentoring, "active_mentor_user_ids"):
+        return list(mentoring.active_mentor_user_ids(actor))
+    return [m.mentor_id for m in mentoring.mentorships_for(actor)
+            if m.learner_id == actor.id and m.status == "active"]
+
+
 def mentor_choices(actor: User) -> list[User]:
-    """Whom "ask my mentor" may address: the learner's active mentors when the mentoring
-    feature knows them, otherwise any mentor the learner names."""
-    try:
-        from ..mentoring.services import active_mentor_user_ids
-    except ImportError:
-        active_mentor_user_ids = None
-    if active_mentor_user_ids is not None:
-        ids = list(active_mentor_user_ids(actor))
-        if not ids:
-            return []
-        stmt = select(User).where(User.id.in_(ids))
-    else:
-        stmt = select(User).join(MentorProfile, MentorProfile.user_id == User.id)
-    stmt = stmt.where(User.id != actor.id, User.is_deleted.is_(False), User.is_suspended.is_(False))
+    """Whom "ask my mentor" may address: the learner's active mentors."""
+    ids = mentor_user_ids(actor)
+    if not ids:
+        return []
+    stmt = select(User).where(User.id.in_(ids), User.id != actor.id, User.is_deleted.is_(False),
+                              User.is_suspended.is_(False))
     return list(db.session.scalars(stmt.order_by(User.display_name)))
 
 
