@@ -11,16 +11,20 @@ from mentorhub.portfolio.models import FeedbackRequest, PortfolioItem, Review, R
 
 
 def _base(app):
+    """The demo logins, six demo learners and the taxonomy (the full profiles demo is slow)."""
     from mentorhub.demo import DEMO_LOGINS, demo_user
-    from mentorhub.profiles.demo import load_demo as load_profiles
+    from mentorhub.profiles.models import MentorProfile
     from mentorhub.profiles.taxonomy import load_taxonomy
 
     with app.app_context():
         load_taxonomy()
         for email, name, flags, tz in DEMO_LOGINS:
             demo_user(email, name, tz, **flags)
+        for n in range(6):
+            demo_user(f"learner{n}@demo.mentorhub.test", f"Demo Learner {n}")
+        marco = db.session.scalar(select(User).where(User.email == "mentor@mentorhub.test"))
+        db.session.add(MentorProfile(user_id=marco.id))
         db.session.commit()
-        load_profiles()
 
 
 def _snapshot():
