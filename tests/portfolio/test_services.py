@@ -358,3 +358,16 @@ def test_export_has_only_own_items_and_erase_removes_them(app, people, make_item
         assert db.session.scalars(select(PortfolioItem.title)).all() == ["Mine"]
         assert count(Review) == 1  # the learner keeps the feedback they received
         assert services.reviewer_setting(u(peer)) is None
+
+
+def test_back_to_draft_withdraws_the_request_and_hides_the_item(app, people, make_item):
+    item_id = make_item(people["learner"])
+    with app.app_context():
+        req = services.request_feedback(u(people["learner"]), item_id, "community")
+        services.update_item(u(people["learner"]), item_id, {"title": "Churn prediction", "summary": "A first model.",
+                                                             "body": "Some *notes*.", "visibility": "members",
+                                                             "status": "draft"})
+        assert db.session.get(FeedbackRequest, req.id).status == "withdrawn"
+        assert services.queue_for(u(people["peer"]))["community"] == []
+        with pytest.raises(NotFound):
+            services.claim_request(u(people["peer"]), req.id)
