@@ -62,3 +62,16 @@ def test_anonymous_visitor_is_sent_to_login(client, rule, url):
     target = urlsplit(resp.headers["Location"])
     assert target.path == "/login" and not target.netloc
     assert parse_qs(target.query)["next"] == [url]
+
+
+def protected_post_rules():
+    app = create_app(TestConfig)
+    return [pytest.param(rule.rule, sample_url(rule), id=rule.endpoint) for rule in app.url_map.iter_rules()
+            if "POST" in rule.methods and needs_login(app.view_functions[rule.endpoint])]
+
+
+@pytest.mark.parametrize("rule, url", protected_post_rules())
+def test_anonymous_post_is_sent_to_login_too(client, rule, url):
+    resp = client.post(url, data={})
+    assert resp.status_code == 302, f"{rule} answered {resp.status_code}"
+    assert urlsplit(resp.headers["Location"]).path == "/login"
