@@ -94,3 +94,26 @@ def test_text_form_round_trips():
     assert av.parse_windows("tuesday 18:00-00:00") == [(1, 1080, 1440)]
     with pytest.raises(ValidationError):
         av.parse_windows("Tue 18-20")
+
+
+def test_fast_minute_form_agrees_with_the_datetime_form():
+    import random
+
+    rng = random.Random(7)
+    zones = ["Europe/Berlin", "America/New_York", "Asia/Kolkata", "Australia/Sydney", "UTC", "America/Los_Angeles"]
+    for week in (date(2026, 3, 9), date(2026, 3, 30), date(2026, 10, 26), date(2026, 4, 6)):
+        for _ in range(40):
+            a = [(d, s, s + rng.choice((30, 60, 120, 180))) for d, s in
+                 {(rng.randrange(7), rng.randrange(0, 1260, 30)) for _ in range(3)}]
+            b = [(d, s, s + rng.choice((60, 90))) for d, s in {(rng.randrange(7), rng.randrange(0, 1320, 30)) for _ in range(3)}]
+            try:
+                av.validate_windows(a)
+                av.validate_windows(b)
+            except ValidationError:
+                continue
+            za, zb = rng.choice(zones), rng.choice(zones)
+            slow = sum((e - s).total_seconds() for s, e in av.intersect(
+                av._utc_week_intervals(a, za, week), av._utc_week_intervals(b, zb, week))) / 3600
+            assert av.overlap_hours(a, za, b, zb, week) == round(slow, 2)
+            grid = av.week_grid(a, za, week, 30) & av.week_grid(b, zb, week, 30)
+            assert grid.sum() / 2 <= slow + 1e-9

@@ -116,8 +116,49 @@ def overlap_intervals(a_windows, a_tz: str, b_windows, b_tz: str, week_start: da
 
 def overlap_hours(a_windows, a_tz: str, b_windows, b_tz: str, week_start: date | None = None) -> float:
     """Hours per week (the UTC week of ``week_start``; None: this week) when both are free."""
-    total = sum((end - start).total_seconds() for start, end in overlap_intervals(a_windows, a_tz, b_windows, b_tz, week_start))
-    return round(total / 3600, 2)
+    week_start = monday_of(week_start or current_week_start())
+    minutes = overlap_minutes(utc_week_minutes(a_windows, a_tz, week_start), utc_week_minutes(b_windows, b_tz, week_start))
+    return round(minutes / 60, 2)
+
+
+def utc_week_minutes(windows, tz_name: str, week_start: date) -> list[tuple[int, int]]:
+    """Merged (start, end) minutes after Monday 00:00 UTC of ``week_start``: a fast form for
+    comparing one person with many (the directory's overlap filter)."""
+    week_start = monday_of(week_start)
+    pieces = []
+    for weekday, start, end in windows:
+        pieces.extend(_window_minutes(int(weekday), int(start), int(end), tz_name or "UTC", week_start))
+    pieces.sort()
+    out: list[tuple[int, int]] = []
+    for s, e in pieces:
+        if out and s <= out[-1][1]:
+            if e > out[-1][1]:
+                out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+    return out
+
+
+@lru_cache(maxsize=65536)
+def _window_minutes(weekday: int, start: int, end: int, tz_name: str, week_start: date) -> tuple[tuple[int, int], ...]:
+    lo = datetime.combine(week_start, time(0), tzinfo=UTC)
+    return tuple((int((s - lo).total_seconds()) // 60, int((e - lo).total_seconds()) // 60)
+                 for s, e in _window_in_utc_week(weekday, start, end, tz_name, week_start))
+
+
+def overlap_minutes(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> int:
+    """Total length of the intersection of two merged, sorted minute-interval lists."""
+    i = j = total = 0
+    while i < len(a) and j < len(b):
+        lo = a[i][0] if a[i][0] > b[j][0] else b[j][0]
+        hi = a[i][1] if a[i][1] < b[j][1] else b[j][1]
+        if hi > lo:
+            total += hi - lo
+        if a[i][1] < b[j][1]:
+            i += 1
+        else:
+            j += 1
+    return total
 
 
 def week_grid(windows, tz_name: str, week_start: date, slot_minutes: int = 30) -> np.ndarray:

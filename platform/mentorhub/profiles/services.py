@@ -640,14 +640,20 @@ def search_mentors(viewer: User | None, q: str = "", skill: str = "", domain: st
     week_start = week_start or av.current_week_start()
     logged_in = viewer is not None and getattr(viewer, "is_authenticated", False)
     if logged_in and min_overlap:
-        mine = windows_of(viewer)
+        mine = av.utc_week_minutes(windows_of(viewer), viewer.timezone or "UTC", week_start)
         rows = db.session.execute(stmt.with_only_columns(MentorProfile.id, User.id, User.timezone)).all()
-        windows = windows_for_users(uid for _, uid, _ in rows)
+        windows: dict[int, list] = {}
+        mentor_users = stmt.with_only_columns(MentorProfile.user_id).order_by(None)
+        for uid, d, s, e in db.session.execute(
+                select(AvailabilityWindow.user_id, AvailabilityWindow.weekday, AvailabilityWindow.start_minute,
+                       AvailabilityWindow.end_minute).where(AvailabilityWindow.user_id.in_(mentor_users))):
+            windows.setdefault(uid, []).append((d, s, e))
+        need = min_overlap * 60 - 1e-6
         hours = {}
         for mid, uid, tz in rows:
-            h = av.overlap_hours(mine, viewer.timezone or "UTC", windows.get(uid, []), tz or "UTC", week_start)
-            if h >= min_overlap:
-                hours[mid] = h
+            minutes = av.overlap_minutes(mine, av.utc_week_minutes(windows.get(uid, ()), tz or "UTC", week_start))
+            if minutes >= need:
+                hours[mid] = round(minutes / 60, 2)
         ids = [mid for mid, _, _ in rows if mid in hours]
         total = len(ids)
         page = min(max(1, page), max(1, -(-total // per_page)))
