@@ -210,3 +210,21 @@ def test_mentor_pauses_new_requests_without_ending_mentorships(app, client, cloc
     client.post("/mentorships/accepting", data={"accepting": "1"})
     with app.app_context():
         assert services.can_request(user(newcomer.id), user(pair.mentor_id)) is None
+
+
+def test_admin_sees_sessions_and_checkins_but_never_private_notes(app, client, clock, login_as, make_mentorship,
+                                                                 make_user):
+    pair = make_mentorship()
+    admin = make_user(is_admin=True)
+    with app.app_context():
+        learner = user(pair.learner_id)
+        s = services.book_session(learner, db.session.get(Mentorship, pair.mentorship_id), TUESDAY_9_NY)
+        services.save_note(learner, s, "Only for me: nervous about SQL")
+        sid = s.id
+    login_as(admin)
+    assert client.get(f"/mentorships/{pair.mentorship_id}").status_code == 200
+    page = client.get(f"/sessions/{sid}")
+    assert page.status_code == 200 and "nervous about SQL" not in page.get_data(as_text=True)
+    # Admins look, they do not act for the pair.
+    assert client.post(f"/sessions/{sid}/note", data={"body": "admin note"}).status_code == 403
+    assert client.post(f"/sessions/{sid}/cancel", data={"reason": "x"}).status_code == 403
