@@ -157,3 +157,18 @@ def test_late_booking_gets_only_the_nearest_reminder_at_once(app, frozen, make_m
         titles = [n.title for n in notes_for(pair.learner_id, "session_reminder")]
         assert len(titles) == 1 and titles[0].endswith("in 1 hour")
         assert jobs.session_reminders() == 0
+
+
+def test_no_reminder_to_the_mentor_while_the_learner_owes_an_answer(app, frozen, make_learner, make_mentor):
+    clock = frozen(MONDAY)
+    learner, mentor = make_learner().user, make_mentor().user
+    with app.app_context():
+        req = services.send_request(user(learner.id), user(mentor.id), "Goal")
+        services.ask_for_info(user(mentor.id), req, "What is your stack?")
+    clock.move_to(MONDAY + timedelta(days=app.config["MENTORING_REQUEST_REMINDER_DAYS"] + 1))
+    with app.app_context():
+        assert jobs.request_reminders_and_expiry() == {"expired": 0, "reminded": 0}
+    clock.move_to(MONDAY + timedelta(days=app.config["MENTORING_REQUEST_EXPIRY_DAYS"] + 1))
+    with app.app_context():
+        assert jobs.request_reminders_and_expiry()["expired"] == 1
+        assert "question to you stayed unanswered" in notes_for(learner.id)[-1].body

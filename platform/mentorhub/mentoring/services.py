@@ -999,7 +999,7 @@ def remind_and_expire_requests(now: datetime | None = None) -> dict[str, int]:
     expire_before = now - timedelta(days=cfg("MENTORING_REQUEST_EXPIRY_DAYS"))
     remind_before = now - timedelta(days=cfg("MENTORING_REQUEST_REMINDER_DAYS"))
     R = MentorshipRequest
-    cols = (R.id, R.learner_id, R.mentor_id)
+    cols = (R.id, R.learner_id, R.mentor_id, R.status)
 
     def expire(rows) -> int:
         _mark(R, [r.id for r in rows], status="expired", closed_at=now, updated_at=now)
@@ -1007,7 +1007,9 @@ def remind_and_expire_requests(now: datetime | None = None) -> dict[str, int]:
         notify_many([Send(users[r.learner_id], "mentorship_update",
                           f"Your request to {users[r.mentor_id].display_name} expired",
                           key=f"request:{r.id}:expired",
-                          body="They did not answer in time. Your other matches are worth a look.",
+                          body=("Their question to you stayed unanswered, so the request closed. "
+                                if r.status == "info_requested" else "They did not answer in time. ")
+                          + "Your other matches are worth a look.",
                           link=matches_link()) for r in rows])
         return len(rows)
 
@@ -1022,7 +1024,8 @@ def remind_and_expire_requests(now: datetime | None = None) -> dict[str, int]:
         return len(rows)
 
     expired = _sweep(R, cols, R.status.in_(REQUEST_OPEN) & (R.created_at <= expire_before), expire)
-    reminded = _sweep(R, cols, R.status.in_(REQUEST_OPEN) & R.reminded_at.is_(None)
+    # Only requests waiting on the mentor; after a question the learner owes the answer.
+    reminded = _sweep(R, cols, (R.status == "pending") & R.reminded_at.is_(None)
                       & (R.created_at <= remind_before), remind)
     return {"expired": expired, "reminded": reminded}
 
