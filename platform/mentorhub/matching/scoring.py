@@ -433,15 +433,16 @@ class Scorer:
                     fix = self.m_avail_w[cols] * (self.m_cap[cols] - np.minimum(cap_l[r], self.m_cap[cols]))
                     lin[in_small] += fix[in_small]
                 exact = lin + self.m_avail_w[cols] * np.minimum(1.0, hours * scale)
-                order = np.lexsort((cols, -exact, r))
-                r, cols, exact = r[order], cols[order], exact[order]
-                starts = np.searchsorted(r, np.arange(n))
-                pos = np.arange(len(r)) - starts[r]
-                keep = pos < k
-                ix = np.full((n, k), -1, dtype=np.int64)
-                sc = np.full((n, k), -np.inf, dtype=np.float32)
-                ix[r[keep], pos[keep]] = cols[keep]
-                sc[r[keep], pos[keep]] = exact[keep]
+                # at most c candidates per row, in column order: rank them in a padded block
+                pos = np.arange(len(r)) - np.searchsorted(r, np.arange(n))[r]
+                block = np.full((n, c), -np.inf, dtype=np.float32)
+                block_ix = np.full((n, c), -1, dtype=np.int64)
+                block[r, pos] = exact
+                block_ix[r, pos] = cols
+                order = np.argsort(-block, axis=1, kind="stable")[:, :k]
+                sc = np.take_along_axis(block, order, axis=1)
+                ix = np.take_along_axis(block_ix, order, axis=1)
+                ix[~np.isfinite(sc)] = -1
                 bad = np.flatnonzero(~(sc[:, k - 1] >= t) & np.isfinite(t))
                 if len(bad):
                     s = self.mentor_scores_batch(part[bad])
