@@ -290,51 +290,55 @@ _UNSUBSCRIBE_LINE = re.compile(r"^Stop these emails: (https?://\S+/unsubscribe/[
 
 
 def deliver_outbox(now: datetime | None = None) -> dict[str, int]:
-    """Send due outbox rows. Each row is claimed by a conditional UPDATE, so two schedulers
-    never both send it; a claim left by a crashed process is retried after a timeout."""
+    """Send due outbox rows. A run claims its batch with one conditional UPDATE … RETURNING,
+    so two schedulers never both send a row; a claim left by a crashed process is taken
+    over after OUTBOX_CLAIM_TIMEOUT. Each row's outcome is committed right after its send."""
     cfg = current_app.config
     now = now or utcnow()
     stale = now - timedelta(seconds=cfg["OUTBOX_CLAIM_TIMEOUT"])
+    claimable = or_(
+        (OutboxEmail.status == "pending") & (OutboxEmail.next_attempt_at <= now),
+        (OutboxEmail.status == "sending") & (OutboxEmail.claimed_at < stale),
+    )
     due_ids = db.session.scalars(
-        select(OutboxEmail.id)
-        .where(
-            or_(
-                (OutboxEmail.status == "pending") & (OutboxEmail.next_attempt_at <= now),
-                (OutboxEmail.status == "sending") & (OutboxEmail.claimed_at < stale),
-            )
-        )
-        .order_by(OutboxEmail.id)
-        .limit(cfg["OUTBOX_BATCH"])
+        select(OutboxEmail.id).where(claimable).order_by(OutboxEmail.id).limit(cfg["OUTBOX_BATCH"])
     ).all()
+    claimed: list[int] = []
+    if due_ids:
+        claimed = sorted(db.session.scalars(
+            update(OutboxEmail).where(OutboxEmail.id.in_(due_ids), claimable)
+            .values(status="sending", claimed_at=now).returning(OutboxEmail.id)
+            .execution_options(synchronize_session=False)
+        ).all())
     db.session.commit()
     counts = {"sent": 0, "retry": 0, "failed": 0, "logged": 0}
     mailer = _Mailer()
     try:
-        for row_id in due_ids:
-            if not _deliver_one(row_id, now, stale, mailer, counts):
+        for i, row_id in enumerate(claimed):
+            if not _deliver_one(row_id, now, mailer, counts):
+                _release(claimed[i + 1:])
                 break
     finally:
         mailer.close()
     return counts
 
 
-def _deliver_one(row_id: int, now: datetime, stale: datetime, mailer: _Mailer, counts: dict[str, int]) -> bool:
-    """Claim and send one row. False when the SMTP server cannot be reached: the rest of
-    the batch then waits for the next run instead of each timing out in turn."""
-    cfg = current_app.config
-    claimed = db.session.execute(
-        update(OutboxEmail)
-        .where(
-            OutboxEmail.id == row_id,
-            or_((OutboxEmail.status == "pending") & (OutboxEmail.next_attempt_at <= now),
-                (OutboxEmail.status == "sending") & (OutboxEmail.claimed_at < stale)),
+def _release(row_ids: list[int]) -> None:
+    """Give back claimed rows that were not tried (the server was unreachable)."""
+    if row_ids:
+        db.session.execute(
+            update(OutboxEmail).where(OutboxEmail.id.in_(row_ids), OutboxEmail.status == "sending")
+            .values(status="pending", claimed_at=None).execution_options(synchronize_session=False)
         )
-        .values(status="sending", claimed_at=now)
-    ).rowcount
-    db.session.commit()
-    if not claimed:
-        return True
-    row = db.session.get(OutboxEmail, row_id)
+        db.session.commit()
+
+
+def _deliver_one(row_id: int, now: datetime, mailer: _Mailer, counts: dict[str, int]) -> bool:
+    """Send one claimed row. False when the SMTP server cannot be reached: the rest of the
+    batch then waits for the next run instead of each timing out in turn."""
+    cfg = current_app.config
+    # populate_existing: the claim was a bulk UPDATE, so a copy already in this session is stale.
+    row = db.session.get(OutboxEmail, row_id, populate_existing=True)
     reachable = True
     try:
         if cfg["SMTP_HOST"]:
