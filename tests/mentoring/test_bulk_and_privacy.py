@@ -3,7 +3,10 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+import pytest
 from sqlalchemy import select
+
+from conftest import user_factory
 
 from mentorhub.accounts.services import export_data
 from mentorhub.db import db
@@ -18,7 +21,10 @@ UTC = timezone.utc
 MONDAY = datetime(2026, 10, 26, 12, 0, tzinfo=UTC)
 
 
-def test_notify_many_follows_preferences_keys_and_account_state(app, make_user):
+@pytest.mark.postgres
+def test_notify_many_follows_preferences_keys_and_account_state(any_app, password_hash):
+    app = any_app
+    make_user = user_factory(app, password_hash)
     instant, digest, off, suspended, deleted = (make_user() for _ in range(5))
     with app.app_context():
         notes.set_preferences(user(digest.id), user(digest.id), {"checkin": "digest"})

@@ -44,24 +44,26 @@ def _insert(model):
     return insert(model).on_conflict_do_nothing(index_elements=["key"])
 
 
-_PG_NOTIFICATIONS = text("""
-    INSERT INTO notifications (user_id, kind, title, body, link, key, created_at, digest_pending)
-    SELECT * FROM unnest(CAST(:user_id AS integer[]), CAST(:kind AS varchar[]), CAST(:title AS varchar[]),
-                         CAST(:body AS text[]), CAST(:link AS varchar[]), CAST(:key AS varchar[]),
-                         CAST(:created_at AS timestamptz[]), CAST(:digest_pending AS boolean[]))
-    ON CONFLICT (key) DO NOTHING RETURNING id, key""")
-_PG_OUTBOX = text("""
-    INSERT INTO outbox_emails (key, user_id, to_addr, subject, body, status, attempts, next_attempt_at, created_at)
-    SELECT * FROM unnest(CAST(:key AS varchar[]), CAST(:user_id AS integer[]), CAST(:to_addr AS varchar[]),
-                         CAST(:subject AS varchar[]), CAST(:body AS text[]), CAST(:status AS varchar[]),
-                         CAST(:attempts AS integer[]), CAST(:next_attempt_at AS timestamptz[]),
-                         CAST(:created_at AS timestamptz[]))
-    ON CONFLICT (key) DO NOTHING""")
-
-
-def _columns(rows: list[dict]) -> dict[str, list]:
-    """Row dicts to one list per column (PostgreSQL: one INSERT … SELECT FROM unnest(arrays))."""
-    return {name: [r[name] for r in rows] for name in rows[0]}
+_PG_NOTIFY = text("""
+    WITH v AS (
+        SELECT * FROM unnest(CAST(:user_id AS integer[]), CAST(:kind AS varchar[]), CAST(:title AS varchar[]),
+                             CAST(:body AS text[]), CAST(:link AS varchar[]), CAST(:key AS varchar[]),
+                             CAST(:digest_pending AS boolean[]), CAST(:mail_to AS varchar[]),
+                             CAST(:mail_body AS text[]))
+            AS v(user_id, kind, title, body, link, key, digest_pending, mail_to, mail_body)
+    ), n AS (
+        INSERT INTO notifications (user_id, kind, title, body, link, key, created_at, digest_pending)
+        SELECT user_id, kind, title, body, link, key, CAST(:now AS timestamptz), digest_pending FROM v
+        ON CONFLICT (key) DO NOTHING RETURNING id, key
+    ), m AS (
+        INSERT INTO outbox_emails (key, user_id, to_addr, subject, body, status, attempts, next_attempt_at,
+                                   created_at)
+        SELECT 'notification:' || n.id, v.user_id, v.mail_to, v.title, v.mail_body, 'pending', 0,
+               CAST(:now AS timestamptz), CAST(:now AS timestamptz)
+        FROM n JOIN v ON v.key = n.key WHERE v.mail_to IS NOT NULL
+        ON CONFLICT (key) DO NOTHING
+    )
+    SELECT count(*) FROM n""")
 
 
 def _footer(serializer, user_id: int, kind: str, settings_url: str) -> str:
@@ -101,33 +103,48 @@ def notify_many(sends: list[Send]) -> int:
     params = [{"user_id": s.user.id, "kind": s.kind, "title": s.title[:200], "body": s.body, "link": s.link,
                "key": s.key, "created_at": now, "digest_pending": channel(s) == "digest"}
               for s in fresh.values()]
-    inserted: list[tuple[int, str]] = []
     conn = db.session.connection()
-    postgres = conn.dialect.name == "postgresql"
-    for i in range(0, len(params), CHUNK):
-        if postgres:
-            result = conn.execute(_PG_NOTIFICATIONS, _columns(params[i:i + CHUNK]))
-        else:
-            result = conn.execute(_insert(Notification).returning(Notification.id, Notification.key),
-                                  params[i:i + CHUNK])
-        inserted.extend((row[0], row[1]) for row in result)
-    mails = []
     serializer, settings_url = _unsubscribe_serializer(), _absolute("/notifications/settings")
     footers: dict[tuple[int, str], str] = {}
-    for note_id, key in inserted:
-        s = fresh[key]
+
+    def mail_body(s: Send) -> str | None:
+        """The instant email's text, or None when this send gets no email."""
         if channel(s) != "instant" or s.user.is_suspended:
-            continue
-        text = s.body + (f"\n\n{_absolute(s.link)}" if s.link else "")
+            return None
         footer = footers.get((s.user.id, s.kind))
         if footer is None:
             footer = footers[(s.user.id, s.kind)] = _footer(serializer, s.user.id, s.kind, settings_url)
+        return s.body + (f"\n\n{_absolute(s.link)}" if s.link else "") + footer
+
+    if conn.dialect.name == "postgresql":
+        # One statement per chunk: the notifications, then mails for exactly the rows inserted.
+        items = list(fresh.values())
+        new = 0
+        for i in range(0, len(items), CHUNK):
+            chunk = items[i:i + CHUNK]
+            bodies = [mail_body(s) for s in chunk]
+            new += conn.execute(_PG_NOTIFY, {
+                "now": now, "user_id": [s.user.id for s in chunk], "kind": [s.kind for s in chunk],
+                "title": [s.title[:200] for s in chunk], "body": [s.body for s in chunk],
+                "link": [s.link for s in chunk], "key": [s.key for s in chunk],
+                "digest_pending": [p["digest_pending"] for p in params[i:i + CHUNK]],
+                "mail_to": [s.user.email if body is not None else None for s, body in zip(chunk, bodies)],
+                "mail_body": bodies,
+            }).scalar_one()
+        return new
+    inserted: list[tuple[int, str]] = []
+    for i in range(0, len(params), CHUNK):
+        result = conn.execute(_insert(Notification).returning(Notification.id, Notification.key), params[i:i + CHUNK])
+        inserted.extend((row[0], row[1]) for row in result)
+    mails = []
+    for note_id, key in inserted:
+        s = fresh[key]
+        body = mail_body(s)
+        if body is None:
+            continue
         mails.append({"key": f"notification:{note_id}", "user_id": s.user.id, "to_addr": s.user.email,
-                      "subject": s.title[:200], "body": text + footer, "status": "pending",
+                      "subject": s.title[:200], "body": body, "status": "pending",
                       "attempts": 0, "next_attempt_at": now, "created_at": now})
     for i in range(0, len(mails), CHUNK):
-        if postgres:
-            conn.execute(_PG_OUTBOX, _columns(mails[i:i + CHUNK]))
-        else:
-            conn.execute(_insert(OutboxEmail), mails[i:i + CHUNK])
+        conn.execute(_insert(OutboxEmail), mails[i:i + CHUNK])
     return len(inserted)
