@@ -18,9 +18,20 @@ def _snapshot():
     return rows, skills, windows
 
 
-def test_seed_demo_is_deterministic_idempotent_and_big_enough(app, runner):
-    result = runner.invoke(args=["seed", "--demo"])
-    assert result.exit_code == 0, result.output
+def _load_demo(app):
+    from mentorhub.demo import DEMO_LOGINS, demo_user
+    from mentorhub.profiles.demo import load_demo
+
+    with app.app_context():
+        for email, name, flags, tz in DEMO_LOGINS:
+            demo_user(email, name, tz, **flags)
+        db.session.commit()
+        return load_demo()
+
+
+def test_demo_community_is_deterministic_idempotent_and_big_enough(app, tmp_path, sqlite_template):
+    added = _load_demo(app)
+    assert added["mentors"] >= 40 and added["learners"] >= 200
     with app.app_context():
         mentors = db.session.scalar(select(func.count()).select_from(MentorProfile))
         learners = db.session.scalar(select(func.count()).select_from(LearnerProfile))
@@ -35,10 +46,20 @@ def test_seed_demo_is_deterministic_idempotent_and_big_enough(app, runner):
         assert services.learner_profile_of(lena) is not None and services.mentor_profile_of(marco) is not None
         assert services.overlap_hours_between(lena, marco) > 0
         first = _snapshot()
-    result = runner.invoke(args=["seed", "--demo"])
-    assert result.exit_code == 0 and "0 mentors and 0 learners added" in result.output
+    assert _load_demo(app) == {"mentors": 0, "learners": 0}
     with app.app_context():
         assert _snapshot() == first
+    # A fresh database gets exactly the same community.
+    import shutil
+
+    from conftest import build_app
+
+    shutil.copy(sqlite_template, tmp_path / "second.db")
+    second = build_app(f"sqlite:///{tmp_path / 'second.db'}")
+    _load_demo(second)
+    with second.app_context():
+        assert _snapshot() == first
+    second.extensions["db_engine"].dispose()
 
 
 def test_seed_scale_bulk_loads(app, runner):
