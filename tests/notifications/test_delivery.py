@@ -126,14 +126,19 @@ def test_a_stale_claim_from_a_crashed_run_is_retried(app, smtp_server, frozen):
 def test_two_concurrent_runs_never_send_the_same_mail_twice(any_app, smtp_server):
     n = 30
     queue(any_app, n)
+    any_app.config["OUTBOX_BATCH"] = 4  # many small runs, so the two schedulers interleave
     barrier = threading.Barrier(2)
     results, errors = [], []
 
     def run():
         try:
-            with any_app.app_context():
-                barrier.wait(timeout=10)
-                results.append(services.deliver_outbox())
+            barrier.wait(timeout=10)
+            while True:
+                with any_app.app_context():
+                    counts = services.deliver_outbox()
+                results.append(counts)
+                if not any(counts.values()):
+                    break
         except Exception as exc:  # noqa: BLE001
             errors.append(exc)
 
