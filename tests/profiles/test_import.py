@@ -145,3 +145,17 @@ def test_export_then_import_round_trips(app, runner, make_learner, make_mentor, 
         assert other_runner.invoke(args=["export", str(again)]).exit_code == 0
         assert again.read_text() == exported.read_text()
         other.extensions["db_engine"].dispose()
+
+
+def test_form_tool_headers_and_byte_order_mark(app, runner, taxonomy, tmp_path):
+    path = tmp_path / "form.csv"
+    path.write_text("\ufeffTimestamp,Role,Email Address,Full Name,Time zone,Skills,GitHub,Weekly availability\n"
+                    "2026-01-01 10:00,learner,eve@example.org,Eve Ng,Asia/Singapore,python:2; sql,https://github.com/eve,"
+                    "Mon 19:00-21:00\n", encoding="utf-8")
+    result = runner.invoke(args=["import", str(path)])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        eve = db.session.scalar(select(User).where(User.email == "eve@example.org"))
+        d = services.learner_as_dict(services.learner_profile_of(eve))
+        assert d["skills"] == {"python": 2, "sql": 2} and d["github_url"] == "https://github.com/eve"
+        assert services.windows_of(eve) == [(0, 1140, 1260)] and eve.timezone == "Asia/Singapore"
