@@ -209,7 +209,7 @@ def block(user_id: int):
         raise ValidationError("Your form expired. Please reload the page and try again.")
     user = services.get_user(user_id)
     services.block(current_user, user)
-    flash(f"You blocked {user.display_name}. You will not be matched or contacted by each other.", "success")
+    flash(f"You blocked {user.display_name}. Neither of you will be suggested to the other as a match.", "success")
     return redirect(safe_next(request.form.get("next")) or url_for("accounts.blocked"))
 
 
