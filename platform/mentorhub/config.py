@@ -60,6 +60,7 @@ class Config:
     LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
     REGISTER_RATE_LIMIT = _env("REGISTER_RATE_LIMIT", "5 per minute;20 per hour")
     RESET_RATE_LIMIT = _env("RESET_RATE_LIMIT", "5 per minute")
+    TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)  # reverse proxies in front (X-Forwarded-For/-Proto)
 
     # Accounts
     PASSWORD_MIN_LENGTH = _int("PASSWORD_MIN_LENGTH", 12)

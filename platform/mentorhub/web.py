@@ -85,6 +85,12 @@ def init_app(app: Flask) -> None:
 
     login_manager.user_loader(load_user)
 
+    proxies = app.config.get("TRUSTED_PROXIES", 0)
+    if proxies:  # behind N reverse proxies: take the client address and scheme from their headers
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+
     app.jinja_env.filters["localtime"] = localtime
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["humanize_delta"] = humanize_delta

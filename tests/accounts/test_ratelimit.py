@@ -35,3 +35,19 @@ def test_registration_is_limited_and_the_limited_request_writes_nothing(client, 
     assert resp.status_code == 429
     with app.app_context():
         assert db.session.scalar(select(func.count(User.id))) == 2
+
+
+def test_behind_a_trusted_proxy_each_client_address_has_its_own_limit(app):
+    from conftest import build_app
+
+    proxied = build_app(app.config["DATABASE_URL"], RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="2 per minute",
+                        TRUSTED_PROXIES=1)
+    c = proxied.test_client()
+    data = {"email": "x@example.com", "password": "wrong-password-1"}
+
+    def attempt(ip):
+        return c.post("/login", data=data, headers={"X-Forwarded-For": ip}).status_code
+
+    assert [attempt("203.0.113.5") for _ in range(3)] == [400, 400, 429]
+    assert attempt("198.51.100.7") == 400  # another client behind the same proxy is not blocked
+    proxied.extensions["db_engine"].dispose()
