@@ -33,7 +33,7 @@ def test_create_admin_without_password_mails_an_invitation(runner, app):
     assert result.exit_code == 0
     with app.app_context():
         mail = db.session.scalar(select(OutboxEmail).where(OutboxEmail.to_addr == "invitee@example.com"))
-        assert mail is not None and "/reset/" in mail.body
+        assert mail is not None and "/reset/" in mail.body and "/unsubscribe/" in mail.body
 
 
 def test_create_admin_rejects_bad_email_and_weak_password(runner, app):

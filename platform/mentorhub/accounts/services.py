@@ -247,6 +247,7 @@ def invite(user: User) -> None:
         body=f"An account was created for you on mentorhub. Choose your password here:\n\n{link}\n",
         key=f"invite:{user.id}",
         user=user,
+        kind="system",  # not asked for by the recipient: carries an unsubscribe link
     )
 
 
