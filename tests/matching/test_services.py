@@ -346,3 +346,26 @@ def test_export_and_erase_cohort_pairs(app, people, make_user):
         services.erase_user_data(user(app, learner.user_id))
         db.session.commit()
         assert services.export_user_data(user(app, learner.user_id)) == {"cohort_pairs": []}
+
+
+def test_mentor_who_leaves_requests_unanswered_sinks(app, people, make_mentor, make_user):
+    learner, good, _ = people
+    twin = make_mentor(skills={"pytorch": 4, "docker": 3}, domains=["nlp"], windows=[(1, 18 * 60, 21 * 60)],
+                       bio="I fine-tune transformers for NLP at work")
+    askers = [make_user() for _ in range(3)]
+    with app.app_context():
+        from mentorhub.matching.generation import bump
+        from mentorhub.mentoring.models import MentorshipRequest
+
+        old = utcnow() - timedelta(days=30)
+        for a in askers:
+            db.session.add(MentorshipRequest(learner_id=a.id, mentor_id=good.user_id, goals="g", status="expired",
+                                             created_at=old, closed_at=old))
+        for uid in (good.user_id, twin.user_id):
+            user(app, uid).last_seen_at = utcnow()
+        bump("people")
+        db.session.commit()
+        out = services.mentor_matches(user(app, learner.user_id))
+        ids = [s.user.id for s in out]
+        assert ids.index(twin.user_id) < ids.index(good.user_id)
+        assert out[ids.index(good.user_id)].activity < 0.5
