@@ -1,0 +1,43 @@
+"""The public profile page brings together what other features know about a person."""
+from sqlalchemy import select
+
+from mentorhub.accounts.models import User
+from mentorhub.db import db
+from mentorhub.projects import services as projects
+from mentorhub.projects.models import Milestone
+
+
+def test_person_page_shows_outcomes_portfolio_participation_and_request(
+        app, client, login_as, make_learner, make_mentor, make_project, make_item):
+    learner = make_learner().user
+    mentor = make_mentor().user
+    project = make_project(owner=mentor, seats=2)
+    with app.app_context():
+        actor = db.session.get(User, learner.id)
+        application = projects.apply(actor, project.id, "I want to build the baseline model.")
+        projects.accept(db.session.get(User, mentor.id), application.id)
+        milestone = db.session.scalar(select(Milestone).where(Milestone.project_id == project.id)
+                                      .order_by(Milestone.id))
+        projects.tick_milestone(db.session.get(User, learner.id), project.id, milestone.id)
+        milestone_title = milestone.title
+    make_item(learner, title="Sentiment baseline", visibility="public")
+
+    login_as(mentor)
+    page = client.get(f"/people/{learner.id}").get_data(as_text=True)
+    assert 'data-testid="project-outcomes"' in page and milestone_title in page
+    assert "Sentiment baseline" in page
+    assert 'data-testid="participation"' in page
+    assert f"/block/{learner.id}" in page  # the viewer can block the person
+
+    # A learner looking at a mentor who accepts mentees gets the request link.
+    other = login_as(learner, app.test_client())
+    page = other.get(f"/people/{mentor.id}").get_data(as_text=True)
+    assert f"/mentors/{mentor.id}/request" in page
+
+
+def test_own_page_has_no_request_or_block_button(app, login_as, make_mentor):
+    mentor = make_mentor().user
+    c = login_as(mentor, app.test_client())
+    page = c.get(f"/people/{mentor.id}").get_data(as_text=True)
+    assert f"/mentors/{mentor.id}/request" not in page
+    assert f"/block/{mentor.id}" not in page
