@@ -197,6 +197,7 @@ class Config:
     MATCH_INACTIVE_DAYS = _int("MATCH_INACTIVE_DAYS", 56)  # not seen for this long: lowest activity
     MATCH_INACTIVE_FLOOR = float(_env("MATCH_INACTIVE_FLOOR", "0.2"))
     MATCH_INDEX_CHECK_SECONDS = _int("MATCH_INDEX_CHECK_SECONDS", 5)  # how often a process checks the generation
+    MATCH_INDEX_SYNC_MAX_ROWS = _int("MATCH_INDEX_SYNC_MAX_ROWS", 20_000)  # larger indexes rebuild in the background
     MATCH_TOP_K = _int("MATCH_TOP_K", 10)
     MATCH_TOP_K_MAX = _int("MATCH_TOP_K_MAX", 50)
     MATCH_MIN_SCORE = float(_env("MATCH_MIN_SCORE", "0.05"))  # below this a suggestion is not shown

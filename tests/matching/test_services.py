@@ -369,3 +369,25 @@ def test_mentor_who_leaves_requests_unanswered_sinks(app, people, make_mentor, m
         ids = [s.user.id for s in out]
         assert ids.index(twin.user_id) < ids.index(good.user_id)
         assert out[ids.index(good.user_id)].activity < 0.5
+
+
+def test_large_index_rebuilds_in_the_background(app, people):
+    import time as _time
+
+    learner, good, weak = people
+    app.config["MATCH_INDEX_SYNC_MAX_ROWS"] = 0  # every index counts as large
+    with app.app_context():
+        from mentorhub.matching.generation import bump
+
+        first = get_index()
+        bump("people")
+        db.session.commit()
+        assert get_index() is first  # served at once, the rebuild runs beside it
+        db.session.rollback()  # end this session's read transaction so the rebuild can read
+        deadline = _time.monotonic() + 20
+        while get_index() is first and _time.monotonic() < deadline:
+            db.session.rollback()
+            _time.sleep(0.05)
+        second = get_index()
+        assert second is not first
+        assert second.generations[0] == first.generations[0] + 1

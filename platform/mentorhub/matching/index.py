@@ -4,7 +4,9 @@ A process keeps one index per app. At most every MATCH_INDEX_CHECK_SECONDS it re
 generation counters (matching/generation.py), which every profile, project and mentoring
 write bumps in its own transaction; when they moved, or the UTC week rolled over, it
 rebuilds. So every web worker and the scheduler see a change within seconds, and a request
-never rebuilds when nothing changed.
+never rebuilds when nothing changed. A small index is rebuilt in the request that notices
+the change; one with more than MATCH_INDEX_SYNC_MAX_ROWS people and projects is rebuilt in
+a background thread while requests keep using the previous one.
 """
 from __future__ import annotations
 
@@ -67,6 +69,10 @@ class MatchIndex:
         self.mentor_row = {int(u): i for i, u in enumerate(self.mentor_users)}
         self.project_row = {int(p): i for i, p in enumerate(self.project_ids)}
 
+    @property
+    def size(self) -> int:
+        return len(self.learner_users) + len(self.mentor_users) + len(self.project_ids)
+
     def domain_column(self, domain_id: int) -> int | None:
         try:
             return self.domain_ids.index(domain_id)
@@ -103,10 +109,35 @@ def get_index(force: bool = False) -> MatchIndex:
         gens = (generation.current(generation.PEOPLE), generation.current(generation.PROJECTS))
         week = av.current_week_start(utcnow())
         if force or index is None or index.generations != gens or index.week_start != week:
-            index = build_index(gens, week)
-            state["index"] = index
+            if not force and index is not None and index.size > current_app.config["MATCH_INDEX_SYNC_MAX_ROWS"]:
+                # A large index is rebuilt in the background; requests keep the current one.
+                _rebuild_in_background(state)
+            else:
+                index = build_index(gens, week)
+                state["index"] = index
         state["checked"] = time.monotonic()
         return index
+
+
+def _rebuild_in_background(state: dict) -> None:
+    if state.get("building"):
+        return
+    state["building"] = True
+    app = current_app._get_current_object()
+
+    def run() -> None:
+        try:
+            with app.app_context():
+                gens = (generation.current(generation.PEOPLE), generation.current(generation.PROJECTS))
+                index = build_index(gens, av.current_week_start(utcnow()), release=True)
+                with _LOCK:
+                    state["index"] = index
+        except Exception:  # pragma: no cover - logged; the next check tries again
+            app.logger.exception("matching index rebuild failed")
+        finally:
+            state["building"] = False
+
+    threading.Thread(target=run, name="matching-index", daemon=True).start()
 
 
 def invalidate() -> None:
@@ -178,7 +209,9 @@ class GridBuilder:
         return g
 
 
-def build_index(gens: tuple[int, int] | None = None, week: date | None = None) -> MatchIndex:
+def build_index(gens: tuple[int, int] | None = None, week: date | None = None, release: bool = False) -> MatchIndex:
+    """Read everything the scores need and build the matrices. ``release`` ends the read
+    transaction before the numerical work (for a session of its own, as in the background)."""
     started = time.perf_counter()
     cfg = current_app.config
     session = db.session
@@ -260,6 +293,8 @@ def build_index(gens: tuple[int, int] | None = None, week: date | None = None) -
                       avail=m_avail, activity=activity, eligible=m_eligible)
 
     projects, project_ids, project_owner = _projects(session, skill_col, domain_col, S, D)
+    if release:
+        session.rollback()  # reads done: let writers in while the matrices are built
     scorer = Scorer(learners, mentors, projects, weights=weights_from_config(cfg), slot_hours=slot_minutes / 60)
     return MatchIndex(
         scorer=scorer, week_start=week, generations=gens, built_at=now,
