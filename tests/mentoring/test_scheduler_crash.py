@@ -48,6 +48,7 @@ def seed_sessions(app, pairs: int, per_pair: int) -> int:
 
 def scheduler(url: str, tmp_path: Path, name: str, **extra) -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "crash-test", "MENTORING_SWEEP_BATCH": "20",
+           "MENTORING_SWEEP_PAUSE_MS": "0",
            "MENTORHUB_INSTANCE": str(tmp_path / "instance"), "MENTORHUB_ENV": "development", **extra}
     if "SMTP_HOST" not in extra:
         env.pop("SMTP_HOST", None)
@@ -101,7 +102,7 @@ def test_sigkill_mid_sweep_then_restart_sends_every_reminder_once(app, tmp_path)
     url = app.config["DATABASE_URL"]
     sessions = seed_sessions(app, pairs=20, per_pair=200)
     watcher = make_engine(url)
-    proc = scheduler(url, tmp_path, "first")
+    proc = scheduler(url, tmp_path, "first", MENTORING_SWEEP_PAUSE_MS="40")  # a sweep of about 8 s
     try:
         assert wait_until(lambda: reminder_count(watcher) >= 40, timeout=120, step=0.02), (tmp_path / "first.log").read_text()
         proc.send_signal(signal.SIGKILL)

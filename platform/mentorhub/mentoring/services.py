@@ -9,6 +9,7 @@ checks run. A unique (mentor_id, slot_starts_at) constraint backs the overlap ch
 from __future__ import annotations
 
 import logging
+import time
 from collections import defaultdict
 from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
@@ -961,6 +962,7 @@ def calendar_events(user: User) -> list:
 
 def _sweep(model, columns, due, handle) -> int:
     batch = cfg("MENTORING_SWEEP_BATCH")
+    pause = cfg("MENTORING_SWEEP_PAUSE_MS") / 1000
     last = 0
     done = 0
     while True:
@@ -974,6 +976,8 @@ def _sweep(model, columns, due, handle) -> int:
         done += handle(rows)
         last = rows[-1].id
         db.session.commit()
+        if pause:  # let web requests at the database between batches (SQLite has one writer)
+            time.sleep(pause)
 
 
 def _users(ids) -> dict:
