@@ -118,8 +118,8 @@ def main() -> None:
             T = time.perf_counter
             acc = dict.fromkeys(("lin", "avail", "topm", "proj", "topp"), 0.0)
             for i in rows:
-                t0 = T(); row = s.l_feat.getrow(i); lin = row.data @ s.mT[row.indices]; t1 = T()
-                sl = np.flatnonzero(s.l_avail[i]); h = s.m_availT[sl].sum(axis=0); t2 = T()
+                t0 = T(); row = s.l_feat.getrow(i); _ = row.data @ s.mT[row.indices]; t1 = T()
+                sl = np.flatnonzero(s.l_avail[i]); _ = s.m_availT[sl].sum(axis=0); t2 = T()
                 s.top_mentors(i, 10); t3 = T()
                 s.project_scores(i); t4 = T()
                 s.top_projects(i, 10); t5 = T()

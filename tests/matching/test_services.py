@@ -10,7 +10,7 @@ from mentorhub.db import db, utcnow
 from mentorhub.errors import PermissionDenied, ValidationError
 from mentorhub.matching import services
 from mentorhub.matching.index import get_index
-from mentorhub.matching.models import CohortPair, CohortRound
+from mentorhub.matching.models import CohortRound
 
 
 @pytest.fixture

@@ -290,7 +290,6 @@ class Scorer:
 
     def _init_projects(self, projects: Projects) -> None:
         w = self.w
-        S = self.n_skills
         req = _csr(projects.required)
         self.p_required = req
         self.p_teaches = _csr(projects.teaches)
