@@ -228,3 +228,33 @@ def test_admin_sees_sessions_and_checkins_but_never_private_notes(app, client, c
     # Admins look, they do not act for the pair.
     assert client.post(f"/sessions/{sid}/note", data={"body": "admin note"}).status_code == 403
     assert client.post(f"/sessions/{sid}/cancel", data={"reason": "x"}).status_code == 403
+
+
+def test_reschedule_goals_and_action_items_carry_into_the_checkin(app, client, frozen, login_as, make_mentorship):
+    clock = frozen(MONDAY)
+    pair = make_mentorship()
+    with app.app_context():
+        learner, mentor = user(pair.learner_id), user(pair.mentor_id)
+        sid = services.book_session(learner, db.session.get(Mentorship, pair.mentorship_id), TUESDAY_9_NY).id
+    mc = login_as(mentor, app.test_client())
+    assert "Move your session" in mc.get(f"/sessions/{sid}/reschedule").get_data(as_text=True)
+    later = TUESDAY_9_NY + timedelta(days=1)
+    assert mc.post(f"/sessions/{sid}/reschedule", data={"starts_at": "not a time"}).status_code == 400
+    assert mc.post(f"/sessions/{sid}/reschedule", data={"starts_at": later.isoformat()}).status_code == 302
+    with app.app_context():
+        assert db.session.get(MentoringSession, sid).starts_at == later
+    assert mc.post(f"/sessions/{sid}/actions", data={"title": "Write the evaluation script"}).status_code == 302
+    login_as(learner)
+    assert client.post(f"/mentorships/{pair.mentorship_id}/goals", data={"title": ""}).status_code == 400
+    assert client.post(f"/mentorships/{pair.mentorship_id}/goals", data={"title": "Deploy the model"}).status_code == 302
+    with app.app_context():
+        goal_id = db.session.get(Mentorship, pair.mentorship_id).goals[0].id
+    assert client.post(f"/goals/{goal_id}/toggle", data={"done": "1"}).status_code == 302
+    with app.app_context():
+        assert db.session.get(Mentorship, pair.mentorship_id).goals[0].is_done
+    clock.move_to(MONDAY + timedelta(days=7))
+    with app.app_context():
+        services.create_due_checkins()
+        cid = db.session.scalar(select(CheckIn.id))
+    page = client.get(f"/checkins/{cid}").get_data(as_text=True)
+    assert "Write the evaluation script" in page and "Send check-in" in page
