@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 00:05:22.586124
+Create Date: 2026-11-22 01:00:44.495782
 """
 from alembic import op
 import sqlalchemy as sa
@@ -83,6 +83,53 @@ def upgrade() -> None:
     with op.batch_alter_table('availability_windows', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_availability_windows_user_id'), ['user_id'], unique=False)
 
+    op.create_table('blocks',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('blocker_id', sa.Integer(), nullable=False),
+    sa.Column('blocked_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', mentorhub.db.UTCDateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('blocker_id <> blocked_id', name=op.f('ck_blocks_not_self')),
+    sa.ForeignKeyConstraint(['blocked_id'], ['users.id'], name=op.f('fk_blocks_blocked_id_users'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['blocker_id'], ['users.id'], name=op.f('fk_blocks_blocker_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_blocks')),
+    sa.UniqueConstraint('blocker_id', 'blocked_id', name=op.f('uq_blocks_blocker_id_blocked_id'))
+    )
+    with op.batch_alter_table('blocks', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_blocks_blocked_id'), ['blocked_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_blocks_blocker_id'), ['blocker_id'], unique=False)
+
+    op.create_table('calendar_feeds',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('token', sa.String(length=64), nullable=False),
+    sa.Column('created_at', mentorhub.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('revoked_at', mentorhub.db.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_calendar_feeds_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_calendar_feeds')),
+    sa.UniqueConstraint('token', name=op.f('uq_calendar_feeds_token')),
+    sa.UniqueConstraint('user_id', name=op.f('uq_calendar_feeds_user_id'))
+    )
+    op.create_table('cohort_rounds',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('learner_count', sa.Integer(), nullable=False),
+    sa.Column('min_score', sa.Float(), nullable=False),
+    sa.Column('note', sa.String(length=200), nullable=False),
+    sa.Column('created_at', mentorhub.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('approved_at', mentorhub.db.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_cohort_rounds_created_by_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_cohort_rounds'))
+    )
+    op.create_table('cohorts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=120), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', mentorhub.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_cohorts_created_by_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_cohorts')),
+    sa.UniqueConstraint('name', name=op.f('uq_cohorts_name'))
+    )
     op.create_table('learner_profiles',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -121,6 +168,33 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_mentor_profiles')),
     sa.UniqueConstraint('user_id', name=op.f('uq_mentor_profiles_user_id'))
     )
+    op.create_table('mentorship_requests',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('learner_id', sa.Integer(), nullable=False),
+    sa.Column('mentor_id', sa.Integer(), nullable=False),
+    sa.Column('goals', sa.Text(), nullable=False),
+    sa.Column('background', sa.Text(), nullable=False),
+    sa.Column('expectations', sa.Text(), nullable=False),
+    sa.Column('cadence', sa.String(length=20), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('decline_reason', sa.Text(), nullable=False),
+    sa.Column('is_offer', sa.Boolean(), nullable=False),
+    sa.Column('offered_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', mentorhub.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', mentorhub.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('responded_at', mentorhub.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('closed_at', mentorhub.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('reminded_at', mentorhub.db.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['learner_id'], ['users.id'], name=op.f('fk_mentorship_requests_learner_id_users'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['mentor_id'], ['users.id'], name=op.f('fk_mentorship_requests_mentor_id_users'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['offered_by_id'], ['users.id'], name=op.f('fk_mentorship_requests_offered_by_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_mentorship_requests'))
+    )
+    with op.batch_alter_table('mentorship_requests', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_mentorship_requests_learner_id'), ['learner_id'], unique=False)
+        batch_op.create_index('ix_mentorship_requests_mentor_status', ['mentor_id', 'status'], unique=False)
+        batch_op.create_index('ix_mentorship_requests_status_created', ['status', 'created_at'], unique=False)
+
     op.create_table('notification_preferences',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -175,6 +249,122 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_outbox_emails_next_attempt_at'), ['next_attempt_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_outbox_emails_status'), ['status'], unique=False)
 
+    op.create_table('projects',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=120), nullable=False),
+    sa.Column('summary', sa.String(length=300), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('repo_url', sa.String(length=300), nullable=True),
+    sa.Column('issues_url', sa.String(length=300), nullable=True),
+    sa.Column('difficulty', sa.String(length=20), nullable=False),
+    sa.Column('hours_per_week', sa.SmallInteger(), nullable=False),
+    sa.Column('duration_weeks', sa.SmallInteger(), nullable=False),
+    sa.Column('dataset_name', sa.String(length=120), nullable=True),
+    sa.Column('dataset_url', sa.String(length=300), nullable=True),
+    sa.Column('dataset_licence', sa.String(length=60), nullable=True),
+    sa.Column('compute', sa.String(length=20), nullable=False),
+    sa.Column('eval_metric', sa.String(length=120), nullable=True),
+    sa.Column('seats', sa.SmallInteger(), nullable=False),
+    sa.Column('seats_taken', sa.SmallInteger(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('is_stale', sa.Boolean(), nullable=False),
+    sa.Column('owner_id', sa.Integer(), nullable=False),
+    sa.Column('champion_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', mentorhub.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', mentorhub.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_activity_at', mentorhub.db.UTCDateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("compute IN ('laptop_cpu', 'one_gpu', 'cluster')", name=op.f('ck_projects_compute_values')),
+    sa.CheckConstraint("difficulty IN ('beginner', 'intermediate', 'advanced')", name=op.f('ck_projects_difficulty_values')),
+    sa.CheckConstraint("status IN ('open', 'in_progress', 'completed', 'archived')", name=op.f('ck_projects_status_values')),
+    sa.CheckConstraint('seats >= 1', name=op.f('ck_projects_seats_positive')),
+    sa.CheckConstraint('seats_taken >= 0 AND seats_taken <= seats', name=op.f('ck_projects_seats_taken_range')),
+    sa.ForeignKeyConstraint(['champion_id'], ['users.id'], name=op.f('fk_projects_champion_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['owner_id'], ['users.id'], name=op.f('fk_projects_owner_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_projects'))
+    )
+    with op.batch_alter_table('projects', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_projects_champion_id'), ['champion_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_projects_compute'), ['compute'], unique=False)
+        batch_op.create_index(batch_op.f('ix_projects_difficulty'), ['difficulty'], unique=False)
+        batch_op.create_index(batch_op.f('ix_projects_is_stale'), ['is_stale'], unique=False)
+        batch_op.create_index(batch_op.f('ix_projects_last_activity_at'), ['last_activity_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_projects_owner_id'), ['owner_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_projects_status'), ['status'], unique=False)
+
+    op.create_table('reviewer_settings',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('is_opted_in', sa.Boolean(), nullable=False),
+    sa.Column('updated_at', mentorhub.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_reviewer_settings_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_reviewer_settings')),
+    sa.UniqueConstraint('user_id', name=op.f('uq_reviewer_settings_user_id'))
+    )
+    with op.batch_alter_table('reviewer_settings', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_reviewer_settings_is_opted_in'), ['is_opted_in'], unique=False)
+
+    op.create_table('cohort_members',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('cohort_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('added_at', mentorhub.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['cohort_id'], ['cohorts.id'], name=op.f('fk_cohort_members_cohort_id_cohorts'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_cohort_members_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_cohort_members')),
+    sa.UniqueConstraint('cohort_id', 'user_id', name=op.f('uq_cohort_members_cohort_id_user_id'))
+    )
+    with op.batch_alter_table('cohort_members', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_cohort_members_cohort_id'), ['cohort_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_cohort_members_user_id'), ['user_id'], unique=False)
+
+    op.create_table('cohort_pairs',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('round_id', sa.Integer(), nullable=False),
+    sa.Column('learner_id', sa.Integer(), nullable=False),
+    sa.Column('mentor_id', sa.Integer(), nullable=True),
+    sa.Column('score', sa.Float(), nullable=False),
+    sa.Column('reason', sa.String(length=300), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('request_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['learner_id'], ['users.id'], name=op.f('fk_cohort_pairs_learner_id_users'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['mentor_id'], ['users.id'], name=op.f('fk_cohort_pairs_mentor_id_users'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['round_id'], ['cohort_rounds.id'], name=op.f('fk_cohort_pairs_round_id_cohort_rounds'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_cohort_pairs')),
+    sa.UniqueConstraint('round_id', 'learner_id', name=op.f('uq_cohort_pairs_round_id_learner_id'))
+    )
+    with op.batch_alter_table('cohort_pairs', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_cohort_pairs_learner_id'), ['learner_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_cohort_pairs_round_id'), ['round_id'], unique=False)
+
+    op.create_table('event_series',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organiser_id', sa.Integer(), nullable=False),
+    sa.Column('frequency', sa.String(length=10), nullable=False),
+    sa.Column('first_starts_at', mentorhub.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('duration_minutes', sa.Integer(), nullable=False),
+    sa.Column('until_date', sa.Date(), nullable=True),
+    sa.Column('is_ended', sa.Boolean(), nullable=False),
+    sa.Column('created_at', mentorhub.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('title', sa.String(length=150), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('format', sa.String(length=12), nullable=False),
+    sa.Column('online_url', sa.String(length=500), nullable=True),
+    sa.Column('address', sa.String(length=300), nullable=True),
+    sa.Column('timezone', sa.String(length=64), nullable=False),
+    sa.Column('capacity', sa.Integer(), nullable=False),
+    sa.Column('tags', sa.String(length=300), nullable=False),
+    sa.Column('audience', sa.String(length=10), nullable=False),
+    sa.Column('project_id', sa.Integer(), nullable=True),
+    sa.Column('cohort_id', sa.Integer(), nullable=True),
+    sa.CheckConstraint('capacity >= 1', name=op.f('ck_event_series_capacity_positive')),
+    sa.ForeignKeyConstraint(['cohort_id'], ['cohorts.id'], name=op.f('fk_event_series_cohort_id_cohorts'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['organiser_id'], ['users.id'], name=op.f('fk_event_series_organiser_id_users'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['project_id'], ['projects.id'], name=op.f('fk_event_series_project_id_projects'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_event_series'))
+    )
+    with op.batch_alter_table('event_series', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_event_series_organiser_id'), ['organiser_id'], unique=False)
+
     op.create_table('learner_domains',
     sa.Column('learner_id', sa.Integer(), nullable=False),
     sa.Column('domain_id', sa.Integer(), nullable=False),
@@ -214,16 +404,638 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['skill_id'], ['skills.id'], name=op.f('fk_mentor_skills_skill_id_skills'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('mentor_id', 'skill_id', name=op.f('pk_mentor_skills'))
     )
+    op.create_table('mentorship_request_messages',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('request_id', sa.Integer(), nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('created_at', mentorhub.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_mentorship_request_messages_author_id_users'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['request_id'], ['mentorship_requests.id'], name=op.f('fk_mentorship_request_messages_request_id_mentorship_requests'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_mentorship_request_messages'))
+    )
+    with op.batch_alter_table('mentorship_request_messages', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_mentorship_request_messages_request_id'), ['request_id'], unique=False)
+
+    op.create_table('mentorships',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('learner_id', sa.Integer(), nullable=False),
+    sa.Column('mentor_id', sa.Integer(), nullable=False),
+    sa.Column('request_id', sa.Integer(), nullable=True),
+    sa.Column('cadence', sa.String(length=20), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('started_at', mentorhub.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('next_checkin_at', mentorhub.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('ended_at', mentorhub.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('ended_by_id', sa.Integer(), nullable=True),
+    sa.Column('is_rematch_requested', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['ended_by_id'], ['users.id'], name=op.f('fk_mentorships_ended_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['learner_id'], ['users.id'], name=op.f('fk_mentorships_learner_id_users'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['mentor_id'], ['users.id'], name=op.f('fk_mentorships_mentor_id_users'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['request_id'], ['mentorship_requests.id'], name=op.f('fk_mentorships_request_id_mentorship_requests'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_mentorships')),
+    sa.UniqueConstraint('request_id', name=op.f('uq_mentorships_request_id'))
+    )
+    with op.batch_alter_table('mentorships', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_mentorships_learner_id'), ['learner_id'], unique=False)
+        batch_op.create_index('ix_mentorships_mentor_status', ['mentor_id', 'status'], unique=False)
+        batch_op.create_index('ix_mentorships_status_next_checkin', ['status', 'next_checkin_at'], unique=False)
+
+    op.create_table('portfolio_items',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('owner_id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=160), nullable=False),
+    sa.Column('summary', sa.String(length=500), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('repo_url', sa.String(length=300), nullable=True),
+    sa.Column('demo_url', sa.String(length=300), nullable=True),
+    sa.Column('project_id', sa.Integer(), nullable=True),
+    sa.Column('visibility', sa.String(length=10), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('notebook_name', sa.String(length=200), nullable=True),
+    sa.Column('notebook_json', sa.Text(), nullable=True),
+    sa.Column('notebook_hints', sa.JSON(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('created_at', mentorhub.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', mentorhub.db.UTCDateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("status IN ('draft', 'seeking', 'done')", name=op.f('ck_portfolio_items_status_values')),
+    sa.CheckConstraint("visibility IN ('public', 'members', 'mentors')", name=op.f('ck_portfolio_items_visibility_values')),
+    sa.ForeignKeyConstraint(['owner_id'], ['users.id'], name=op.f('fk_portfolio_items_owner_id_users'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['project_id'], ['projects.id'], name=op.f('fk_portfolio_items_project_id_projects'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_portfolio_items'))
+    )
+    with op.batch_alter_table('portfolio_items', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_portfolio_items_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_portfolio_items_owner_id'), ['owner_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_portfolio_items_project_id'), ['project_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_portfolio_items_status'), ['status'], unique=False)
+
+    op.create_table('project_activities',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('project_id', sa.Integer(), nullable=False),
+    sa.Column('actor_id', sa.Integer(), nullable=True),
+    sa.Column('message', sa.String(length=400), nullable=False),
+    sa.Column('created_at', mentorhub.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_project_activities_actor_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['project_id'], ['projects.id'], name=op.f('fk_project_activities_project_id_projects'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_project_activities'))
+    )
+    with op.batch_alter_table('project_activities', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_project_activities_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_project_activities_project_id'), ['project_id'], unique=False)
+
+    op.create_table('project_applications',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('project_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('motivation', sa.Text(), nullable=False),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('decision_reason', sa.Text(), nullable=True),
+    sa.Column('decided_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', mentorhub.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('decided_at', mentorhub.db.UTCDateTime(timezone=True), nullable=True),
+    sa.CheckConstraint("status IN ('pending', 'accepted', 'declined', 'withdrawn')", name=op.f('ck_project_applications_status_values')),
+    sa.ForeignKeyConstraint(['decided_by_id'], ['users.id'], name=op.f('fk_project_applications_decided_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['project_id'], ['projects.id'], name=op.f('fk_project_applications_project_id_projects'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_project_applications_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_project_applications')),
+    sa.UniqueConstraint('project_id', 'user_id', name=op.f('uq_project_applications_project_id_user_id'))
+    )
+    with op.batch_alter_table('project_applications', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_project_applications_project_id'), ['project_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_project_applications_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_project_applications_user_id'), ['user_id'], unique=False)
+
+    op.create_table('project_domains',
+    sa.Column('project_id', sa.Integer(), nullable=False),
+    sa.Column('domain_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['domain_id'], ['domains.id'], name=op.f('fk_project_domains_domain_id_domains'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['project_id'], ['projects.id'], name=op.f('fk_project_domains_project_id_projects'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('project_id', 'domain_id', name=op.f('pk_project_domains'))
+    )
+    op.create_table('project_members',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('project_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('role', sa.String(length=20), nullable=False),
+    sa.Column('joined_at', mentorhub.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['project_id'], ['projects.id'], name=op.f('fk_project_members_project_id_projects'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_project_members_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_project_members')),
+    sa.UniqueConstraint('project_id', 'user_id', name=op.f('uq_project_members_project_id_user_id'))
+    )
+    with op.batch_alter_table('project_members', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_project_members_project_id'), ['project_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_project_members_user_id'), ['user_id'], unique=False)
+
+    op.create_table('project_milestones',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('project_id', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=30), nullable=True),
+    sa.Column('title', sa.String(length=120), nullable=False),
+    sa.Column('position', sa.SmallInteger(), nullable=False),
+    sa.Column('reached_at', mentorhub.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('reached_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', mentorhub.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['project_id'], ['projects.id'], name=op.f('fk_project_milestones_project_id_projects'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['reached_by_id'], ['users.id'], name=op.f('fk_project_milestones_reached_by_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_project_milestones')),
+    sa.UniqueConstraint('project_id', 'key', name=op.f('uq_project_milestones_project_id_key'))
+    )
+    with op.batch_alter_table('project_milestones', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_project_milestones_project_id'), ['project_id'], unique=False)
+
+    op.create_table('project_skills',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('project_id', sa.Integer(), nullable=False),
+    sa.Column('skill_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=10), nullable=False),
+    sa.Column('min_level', sa.SmallInteger(), nullable=True),
+    sa.CheckConstraint("kind IN ('required', 'learn')", name=op.f('ck_project_skills_kind_values')),
+    sa.CheckConstraint('min_level IS NULL OR min_level BETWEEN 1 AND 4', name=op.f('ck_project_skills_level_range')),
+    sa.ForeignKeyConstraint(['project_id'], ['projects.id'], name=op.f('fk_project_skills_project_id_projects'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['skill_id'], ['skills.id'], name=op.f('fk_project_skills_skill_id_skills'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_project_skills')),
+    sa.UniqueConstraint('project_id', 'skill_id', 'kind', name=op.f('uq_project_skills_project_id_skill_id_kind'))
+    )
+    with op.batch_alter_table('project_skills', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_project_skills_project_id'), ['project_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_project_skills_skill_id'), ['skill_id'], unique=False)
+
+    op.create_table('reviewer_setting_skills',
+    sa.Column('setting_id', sa.Integer(), nullable=False),
+    sa.Column('skill_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['setting_id'], ['reviewer_settings.id'], name=op.f('fk_reviewer_setting_skills_setting_id_reviewer_settings'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['skill_id'], ['skills.id'], name=op.f('fk_reviewer_setting_skills_skill_id_skills'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('setting_id', 'skill_id', name=op.f('pk_reviewer_setting_skills'))
+    )
+    op.create_table('event_series_domains',
+    sa.Column('series_id', sa.Integer(), nullable=False),
+    sa.Column('domain_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['domain_id'], ['domains.id'], name=op.f('fk_event_series_domains_domain_id_domains'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['series_id'], ['event_series.id'], name=op.f('fk_event_series_domains_series_id_event_series'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('series_id', 'domain_id', name=op.f('pk_event_series_domains'))
+    )
+    op.create_table('events',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organiser_id', sa.Integer(), nullable=False),
+    sa.Column('series_id', sa.Integer(), nullable=True),
+    sa.Column('series_index', sa.Integer(), nullable=True),
+    sa.Column('starts_at', mentorhub.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('ends_at', mentorhub.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('going_count', sa.Integer(), nullable=False),
+    sa.Column('is_cancelled', sa.Boolean(), nullable=False),
+    sa.Column('is_moved', sa.Boolean(), nullable=False),
+    sa.Column('attendance_marked_at', mentorhub.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', mentorhub.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', mentorhub.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('title', sa.String(length=150), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('format', sa.String(length=12), nullable=False),
+    sa.Column('online_url', sa.String(length=500), nullable=True),
+    sa.Column('address', sa.String(length=300), nullable=True),
+    sa.Column('timezone', sa.String(length=64), nullable=False),
+    sa.Column('capacity', sa.Integer(), nullable=False),
+    sa.Column('tags', sa.String(length=300), nullable=False),
+    sa.Column('audience', sa.String(length=10), nullable=False),
+    sa.Column('project_id', sa.Integer(), nullable=True),
+    sa.Column('cohort_id', sa.Integer(), nullable=True),
+    sa.CheckConstraint('capacity >= 1', name=op.f('ck_events_capacity_positive')),
+    sa.CheckConstraint('ends_at > starts_at', name=op.f('ck_events_ends_after_start')),
+    sa.CheckConstraint('going_count >= 0 AND going_count <= capacity', name=op.f('ck_events_seats_within_capacity')),
+    sa.ForeignKeyConstraint(['cohort_id'], ['cohorts.id'], name=op.f('fk_events_cohort_id_cohorts'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['organiser_id'], ['users.id'], name=op.f('fk_events_organiser_id_users'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['project_id'], ['projects.id'], name=op.f('fk_events_project_id_projects'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['series_id'], ['event_series.id'], name=op.f('fk_events_series_id_event_series'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_events')),
+    sa.UniqueConstraint('series_id', 'series_index', name=op.f('uq_events_series_id_series_index'))
+    )
+    with op.batch_alter_table('events', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_events_organiser_id'), ['organiser_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_events_series_id'), ['series_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_events_starts_at'), ['starts_at'], unique=False)
+
+    op.create_table('feedback_requests',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('active_item_id', sa.Integer(), nullable=True),
+    sa.Column('requester_id', sa.Integer(), nullable=False),
+    sa.Column('mode', sa.String(length=10), nullable=False),
+    sa.Column('mentor_id', sa.Integer(), nullable=True),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('claimed_by_id', sa.Integer(), nullable=True),
+    sa.Column('claimed_at', mentorhub.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('claim_expires_at', mentorhub.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('reviewed_at', mentorhub.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', mentorhub.db.UTCDateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("mode IN ('mentor', 'community')", name=op.f('ck_feedback_requests_mode_values')),
+    sa.CheckConstraint("status IN ('open', 'claimed', 'reviewed', 'withdrawn')", name=op.f('ck_feedback_requests_status_values')),
+    sa.ForeignKeyConstraint(['claimed_by_id'], ['users.id'], name=op.f('fk_feedback_requests_claimed_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['item_id'], ['portfolio_items.id'], name=op.f('fk_feedback_requests_item_id_portfolio_items'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['mentor_id'], ['users.id'], name=op.f('fk_feedback_requests_mentor_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['requester_id'], ['users.id'], name=op.f('fk_feedback_requests_requester_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_feedback_requests')),
+    sa.UniqueConstraint('active_item_id', name=op.f('uq_feedback_requests_active_item_id'))
+    )
+    with op.batch_alter_table('feedback_requests', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_feedback_requests_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_feedback_requests_item_id'), ['item_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_feedback_requests_requester_id'), ['requester_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_feedback_requests_status'), ['status'], unique=False)
+
+    op.create_table('mentoring_checkins',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('mentorship_id', sa.Integer(), nullable=False),
+    sa.Column('due_at', mentorhub.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('progress', sa.Text(), nullable=False),
+    sa.Column('blockers', sa.Text(), nullable=False),
+    sa.Column('next_steps', sa.Text(), nullable=False),
+    sa.Column('mentor_response', sa.Text(), nullable=False),
+    sa.Column('created_at', mentorhub.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('submitted_at', mentorhub.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('responded_at', mentorhub.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('nudged_at', mentorhub.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('missed_at', mentorhub.db.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['mentorship_id'], ['mentorships.id'], name=op.f('fk_mentoring_checkins_mentorship_id_mentorships'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_mentoring_checkins')),
+    sa.UniqueConstraint('mentorship_id', 'due_at', name=op.f('uq_mentoring_checkins_mentorship_id_due_at'))
+    )
+    with op.batch_alter_table('mentoring_checkins', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_mentoring_checkins_mentorship_id'), ['mentorship_id'], unique=False)
+        batch_op.create_index('ix_mentoring_checkins_status_due', ['status', 'due_at'], unique=False)
+
+    op.create_table('mentoring_sessions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('mentorship_id', sa.Integer(), nullable=False),
+    sa.Column('mentor_id', sa.Integer(), nullable=False),
+    sa.Column('learner_id', sa.Integer(), nullable=False),
+    sa.Column('starts_at', mentorhub.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('ends_at', mentorhub.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('slot_starts_at', mentorhub.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('meeting_url', sa.String(length=500), nullable=False),
+    sa.Column('agenda', sa.Text(), nullable=False),
+    sa.Column('sequence', sa.Integer(), nullable=False),
+    sa.Column('booked_by_id', sa.Integer(), nullable=True),
+    sa.Column('cancelled_by_id', sa.Integer(), nullable=True),
+    sa.Column('cancel_reason', sa.Text(), nullable=False),
+    sa.Column('created_at', mentorhub.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', mentorhub.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('cancelled_at', mentorhub.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('reminders_sent', sa.String(length=40), nullable=False),
+    sa.CheckConstraint('ends_at > starts_at', name=op.f('ck_mentoring_sessions_ends_after_start')),
+    sa.ForeignKeyConstraint(['booked_by_id'], ['users.id'], name=op.f('fk_mentoring_sessions_booked_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['cancelled_by_id'], ['users.id'], name=op.f('fk_mentoring_sessions_cancelled_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['learner_id'], ['users.id'], name=op.f('fk_mentoring_sessions_learner_id_users'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['mentor_id'], ['users.id'], name=op.f('fk_mentoring_sessions_mentor_id_users'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['mentorship_id'], ['mentorships.id'], name=op.f('fk_mentoring_sessions_mentorship_id_mentorships'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_mentoring_sessions')),
+    sa.UniqueConstraint('mentor_id', 'slot_starts_at', name=op.f('uq_mentoring_sessions_mentor_id_slot_starts_at'))
+    )
+    with op.batch_alter_table('mentoring_sessions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_mentoring_sessions_learner_id'), ['learner_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_mentoring_sessions_mentorship_id'), ['mentorship_id'], unique=False)
+        batch_op.create_index('ix_mentoring_sessions_status_starts', ['status', 'starts_at'], unique=False)
+
+    op.create_table('mentorship_goals',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('mentorship_id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('is_done', sa.Boolean(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', mentorhub.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('done_at', mentorhub.db.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_mentorship_goals_created_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['mentorship_id'], ['mentorships.id'], name=op.f('fk_mentorship_goals_mentorship_id_mentorships'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_mentorship_goals'))
+    )
+    with op.batch_alter_table('mentorship_goals', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_mentorship_goals_mentorship_id'), ['mentorship_id'], unique=False)
+
+    op.create_table('mentorship_ratings',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('mentorship_id', sa.Integer(), nullable=False),
+    sa.Column('rater_id', sa.Integer(), nullable=True),
+    sa.Column('ratee_id', sa.Integer(), nullable=False),
+    sa.Column('ratee_role', sa.String(length=10), nullable=False),
+    sa.Column('score', sa.SmallInteger(), nullable=False),
+    sa.Column('comment', sa.Text(), nullable=False),
+    sa.Column('created_at', mentorhub.db.UTCDateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('score BETWEEN 1 AND 5', name=op.f('ck_mentorship_ratings_score_range')),
+    sa.ForeignKeyConstraint(['mentorship_id'], ['mentorships.id'], name=op.f('fk_mentorship_ratings_mentorship_id_mentorships'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['ratee_id'], ['users.id'], name=op.f('fk_mentorship_ratings_ratee_id_users'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['rater_id'], ['users.id'], name=op.f('fk_mentorship_ratings_rater_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_mentorship_ratings')),
+    sa.UniqueConstraint('mentorship_id', 'rater_id', name=op.f('uq_mentorship_ratings_mentorship_id_rater_id'))
+    )
+    with op.batch_alter_table('mentorship_ratings', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_mentorship_ratings_ratee_id'), ['ratee_id'], unique=False)
+
+    op.create_table('portfolio_item_domains',
+    sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('domain_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['domain_id'], ['domains.id'], name=op.f('fk_portfolio_item_domains_domain_id_domains'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['item_id'], ['portfolio_items.id'], name=op.f('fk_portfolio_item_domains_item_id_portfolio_items'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('item_id', 'domain_id', name=op.f('pk_portfolio_item_domains'))
+    )
+    op.create_table('portfolio_item_skills',
+    sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('skill_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['item_id'], ['portfolio_items.id'], name=op.f('fk_portfolio_item_skills_item_id_portfolio_items'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['skill_id'], ['skills.id'], name=op.f('fk_portfolio_item_skills_skill_id_skills'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('item_id', 'skill_id', name=op.f('pk_portfolio_item_skills'))
+    )
+    op.create_table('portfolio_updates',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('changed_fields', sa.JSON(), nullable=False),
+    sa.Column('body_diff', sa.Text(), nullable=False),
+    sa.Column('created_at', mentorhub.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['item_id'], ['portfolio_items.id'], name=op.f('fk_portfolio_updates_item_id_portfolio_items'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_portfolio_updates'))
+    )
+    with op.batch_alter_table('portfolio_updates', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_portfolio_updates_item_id'), ['item_id'], unique=False)
+
+    op.create_table('project_milestone_credits',
+    sa.Column('milestone_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['milestone_id'], ['project_milestones.id'], name=op.f('fk_project_milestone_credits_milestone_id_project_milestones'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_project_milestone_credits_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('milestone_id', 'user_id', name=op.f('pk_project_milestone_credits'))
+    )
+    with op.batch_alter_table('project_milestone_credits', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_project_milestone_credits_user_id'), ['user_id'], unique=False)
+
+    op.create_table('event_domains',
+    sa.Column('event_id', sa.Integer(), nullable=False),
+    sa.Column('domain_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['domain_id'], ['domains.id'], name=op.f('fk_event_domains_domain_id_domains'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['event_id'], ['events.id'], name=op.f('fk_event_domains_event_id_events'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('event_id', 'domain_id', name=op.f('pk_event_domains'))
+    )
+    op.create_table('mentoring_action_items',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('mentorship_id', sa.Integer(), nullable=False),
+    sa.Column('session_id', sa.Integer(), nullable=True),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('is_done', sa.Boolean(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', mentorhub.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('done_at', mentorhub.db.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_mentoring_action_items_created_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['mentorship_id'], ['mentorships.id'], name=op.f('fk_mentoring_action_items_mentorship_id_mentorships'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['session_id'], ['mentoring_sessions.id'], name=op.f('fk_mentoring_action_items_session_id_mentoring_sessions'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_mentoring_action_items'))
+    )
+    with op.batch_alter_table('mentoring_action_items', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_mentoring_action_items_mentorship_id'), ['mentorship_id'], unique=False)
+
+    op.create_table('mentoring_session_notes',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('session_id', sa.Integer(), nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('updated_at', mentorhub.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_mentoring_session_notes_author_id_users'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['session_id'], ['mentoring_sessions.id'], name=op.f('fk_mentoring_session_notes_session_id_mentoring_sessions'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_mentoring_session_notes')),
+    sa.UniqueConstraint('session_id', 'author_id', name=op.f('uq_mentoring_session_notes_session_id_author_id'))
+    )
+    with op.batch_alter_table('mentoring_session_notes', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_mentoring_session_notes_author_id'), ['author_id'], unique=False)
+
+    op.create_table('portfolio_reviews',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('request_id', sa.Integer(), nullable=True),
+    sa.Column('reviewer_id', sa.Integer(), nullable=False),
+    sa.Column('item_version', sa.Integer(), nullable=False),
+    sa.Column('summary', sa.Text(), nullable=False),
+    sa.Column('next_step', sa.Text(), nullable=False),
+    sa.Column('is_helpful', sa.Boolean(), nullable=False),
+    sa.Column('helpful_at', mentorhub.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', mentorhub.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', mentorhub.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['item_id'], ['portfolio_items.id'], name=op.f('fk_portfolio_reviews_item_id_portfolio_items'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['request_id'], ['feedback_requests.id'], name=op.f('fk_portfolio_reviews_request_id_feedback_requests'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['reviewer_id'], ['users.id'], name=op.f('fk_portfolio_reviews_reviewer_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_portfolio_reviews')),
+    sa.UniqueConstraint('request_id', name=op.f('uq_portfolio_reviews_request_id'))
+    )
+    with op.batch_alter_table('portfolio_reviews', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_portfolio_reviews_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_portfolio_reviews_item_id'), ['item_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_portfolio_reviews_reviewer_id'), ['reviewer_id'], unique=False)
+
+    op.create_table('rsvps',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('event_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('waitlisted_at', mentorhub.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('promoted_at', mentorhub.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('is_attended', sa.Boolean(), nullable=True),
+    sa.Column('created_at', mentorhub.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', mentorhub.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['event_id'], ['events.id'], name=op.f('fk_rsvps_event_id_events'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_rsvps_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_rsvps')),
+    sa.UniqueConstraint('event_id', 'user_id', name=op.f('uq_rsvps_event_id_user_id'))
+    )
+    with op.batch_alter_table('rsvps', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_rsvps_event_id'), ['event_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_rsvps_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_rsvps_user_id'), ['user_id'], unique=False)
+
+    op.create_table('review_replies',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('review_id', sa.Integer(), nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('created_at', mentorhub.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_review_replies_author_id_users'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['review_id'], ['portfolio_reviews.id'], name=op.f('fk_review_replies_review_id_portfolio_reviews'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_review_replies'))
+    )
+    with op.batch_alter_table('review_replies', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_review_replies_author_id'), ['author_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_review_replies_review_id'), ['review_id'], unique=False)
+
+    op.create_table('review_scores',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('review_id', sa.Integer(), nullable=False),
+    sa.Column('criterion', sa.String(length=60), nullable=False),
+    sa.Column('position', sa.SmallInteger(), nullable=False),
+    sa.Column('score', sa.SmallInteger(), nullable=False),
+    sa.Column('comment', sa.Text(), nullable=False),
+    sa.CheckConstraint('score BETWEEN 1 AND 4', name=op.f('ck_review_scores_score_range')),
+    sa.ForeignKeyConstraint(['review_id'], ['portfolio_reviews.id'], name=op.f('fk_review_scores_review_id_portfolio_reviews'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_review_scores')),
+    sa.UniqueConstraint('review_id', 'criterion', name=op.f('uq_review_scores_review_id_criterion'))
+    )
+    with op.batch_alter_table('review_scores', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_review_scores_review_id'), ['review_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('review_scores', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_review_scores_review_id'))
+
+    op.drop_table('review_scores')
+    with op.batch_alter_table('review_replies', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_review_replies_review_id'))
+        batch_op.drop_index(batch_op.f('ix_review_replies_author_id'))
+
+    op.drop_table('review_replies')
+    with op.batch_alter_table('rsvps', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_rsvps_user_id'))
+        batch_op.drop_index(batch_op.f('ix_rsvps_status'))
+        batch_op.drop_index(batch_op.f('ix_rsvps_event_id'))
+
+    op.drop_table('rsvps')
+    with op.batch_alter_table('portfolio_reviews', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_portfolio_reviews_reviewer_id'))
+        batch_op.drop_index(batch_op.f('ix_portfolio_reviews_item_id'))
+        batch_op.drop_index(batch_op.f('ix_portfolio_reviews_created_at'))
+
+    op.drop_table('portfolio_reviews')
+    with op.batch_alter_table('mentoring_session_notes', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_mentoring_session_notes_author_id'))
+
+    op.drop_table('mentoring_session_notes')
+    with op.batch_alter_table('mentoring_action_items', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_mentoring_action_items_mentorship_id'))
+
+    op.drop_table('mentoring_action_items')
+    op.drop_table('event_domains')
+    with op.batch_alter_table('project_milestone_credits', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_project_milestone_credits_user_id'))
+
+    op.drop_table('project_milestone_credits')
+    with op.batch_alter_table('portfolio_updates', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_portfolio_updates_item_id'))
+
+    op.drop_table('portfolio_updates')
+    op.drop_table('portfolio_item_skills')
+    op.drop_table('portfolio_item_domains')
+    with op.batch_alter_table('mentorship_ratings', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_mentorship_ratings_ratee_id'))
+
+    op.drop_table('mentorship_ratings')
+    with op.batch_alter_table('mentorship_goals', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_mentorship_goals_mentorship_id'))
+
+    op.drop_table('mentorship_goals')
+    with op.batch_alter_table('mentoring_sessions', schema=None) as batch_op:
+        batch_op.drop_index('ix_mentoring_sessions_status_starts')
+        batch_op.drop_index(batch_op.f('ix_mentoring_sessions_mentorship_id'))
+        batch_op.drop_index(batch_op.f('ix_mentoring_sessions_learner_id'))
+
+    op.drop_table('mentoring_sessions')
+    with op.batch_alter_table('mentoring_checkins', schema=None) as batch_op:
+        batch_op.drop_index('ix_mentoring_checkins_status_due')
+        batch_op.drop_index(batch_op.f('ix_mentoring_checkins_mentorship_id'))
+
+    op.drop_table('mentoring_checkins')
+    with op.batch_alter_table('feedback_requests', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_feedback_requests_status'))
+        batch_op.drop_index(batch_op.f('ix_feedback_requests_requester_id'))
+        batch_op.drop_index(batch_op.f('ix_feedback_requests_item_id'))
+        batch_op.drop_index(batch_op.f('ix_feedback_requests_created_at'))
+
+    op.drop_table('feedback_requests')
+    with op.batch_alter_table('events', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_events_starts_at'))
+        batch_op.drop_index(batch_op.f('ix_events_series_id'))
+        batch_op.drop_index(batch_op.f('ix_events_organiser_id'))
+
+    op.drop_table('events')
+    op.drop_table('event_series_domains')
+    op.drop_table('reviewer_setting_skills')
+    with op.batch_alter_table('project_skills', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_project_skills_skill_id'))
+        batch_op.drop_index(batch_op.f('ix_project_skills_project_id'))
+
+    op.drop_table('project_skills')
+    with op.batch_alter_table('project_milestones', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_project_milestones_project_id'))
+
+    op.drop_table('project_milestones')
+    with op.batch_alter_table('project_members', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_project_members_user_id'))
+        batch_op.drop_index(batch_op.f('ix_project_members_project_id'))
+
+    op.drop_table('project_members')
+    op.drop_table('project_domains')
+    with op.batch_alter_table('project_applications', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_project_applications_user_id'))
+        batch_op.drop_index(batch_op.f('ix_project_applications_status'))
+        batch_op.drop_index(batch_op.f('ix_project_applications_project_id'))
+
+    op.drop_table('project_applications')
+    with op.batch_alter_table('project_activities', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_project_activities_project_id'))
+        batch_op.drop_index(batch_op.f('ix_project_activities_created_at'))
+
+    op.drop_table('project_activities')
+    with op.batch_alter_table('portfolio_items', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_portfolio_items_status'))
+        batch_op.drop_index(batch_op.f('ix_portfolio_items_project_id'))
+        batch_op.drop_index(batch_op.f('ix_portfolio_items_owner_id'))
+        batch_op.drop_index(batch_op.f('ix_portfolio_items_created_at'))
+
+    op.drop_table('portfolio_items')
+    with op.batch_alter_table('mentorships', schema=None) as batch_op:
+        batch_op.drop_index('ix_mentorships_status_next_checkin')
+        batch_op.drop_index('ix_mentorships_mentor_status')
+        batch_op.drop_index(batch_op.f('ix_mentorships_learner_id'))
+
+    op.drop_table('mentorships')
+    with op.batch_alter_table('mentorship_request_messages', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_mentorship_request_messages_request_id'))
+
+    op.drop_table('mentorship_request_messages')
     op.drop_table('mentor_skills')
     op.drop_table('mentor_domains')
     op.drop_table('learner_wanted_skills')
     op.drop_table('learner_skills')
     op.drop_table('learner_domains')
+    with op.batch_alter_table('event_series', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_event_series_organiser_id'))
+
+    op.drop_table('event_series')
+    with op.batch_alter_table('cohort_pairs', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_cohort_pairs_round_id'))
+        batch_op.drop_index(batch_op.f('ix_cohort_pairs_learner_id'))
+
+    op.drop_table('cohort_pairs')
+    with op.batch_alter_table('cohort_members', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_cohort_members_user_id'))
+        batch_op.drop_index(batch_op.f('ix_cohort_members_cohort_id'))
+
+    op.drop_table('cohort_members')
+    with op.batch_alter_table('reviewer_settings', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_reviewer_settings_is_opted_in'))
+
+    op.drop_table('reviewer_settings')
+    with op.batch_alter_table('projects', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_projects_status'))
+        batch_op.drop_index(batch_op.f('ix_projects_owner_id'))
+        batch_op.drop_index(batch_op.f('ix_projects_last_activity_at'))
+        batch_op.drop_index(batch_op.f('ix_projects_is_stale'))
+        batch_op.drop_index(batch_op.f('ix_projects_difficulty'))
+        batch_op.drop_index(batch_op.f('ix_projects_compute'))
+        batch_op.drop_index(batch_op.f('ix_projects_champion_id'))
+
+    op.drop_table('projects')
     with op.batch_alter_table('outbox_emails', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_outbox_emails_status'))
         batch_op.drop_index(batch_op.f('ix_outbox_emails_next_attempt_at'))
@@ -239,8 +1051,22 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_notification_preferences_user_id'))
 
     op.drop_table('notification_preferences')
+    with op.batch_alter_table('mentorship_requests', schema=None) as batch_op:
+        batch_op.drop_index('ix_mentorship_requests_status_created')
+        batch_op.drop_index('ix_mentorship_requests_mentor_status')
+        batch_op.drop_index(batch_op.f('ix_mentorship_requests_learner_id'))
+
+    op.drop_table('mentorship_requests')
     op.drop_table('mentor_profiles')
     op.drop_table('learner_profiles')
+    op.drop_table('cohorts')
+    op.drop_table('cohort_rounds')
+    op.drop_table('calendar_feeds')
+    with op.batch_alter_table('blocks', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_blocks_blocker_id'))
+        batch_op.drop_index(batch_op.f('ix_blocks_blocked_id'))
+
+    op.drop_table('blocks')
     with op.batch_alter_table('availability_windows', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_availability_windows_user_id'))
 
