@@ -28,36 +28,32 @@ def demo_user(email: str, name: str, timezone: str = "UTC", **flags) -> User:
 
 
 def load(with_demo: bool) -> None:
+    """The taxonomy always; with ``with_demo`` the demo logins and community, feature by feature."""
+    from .events.demo import load_demo as load_events
+    from .mentoring.demo import load_demo as load_mentoring
+    from .portfolio.demo import load_demo as load_portfolio
+    from .profiles.demo import load_demo as load_profiles
     from .profiles.taxonomy import load_taxonomy
+    from .projects.demo import load_demo as load_projects
 
     load_taxonomy()
-    if with_demo:
-        for email, name, flags, tz in DEMO_LOGINS:
-            demo_user(email, name, tz, **flags)
-        db.session.commit()
-        from .profiles.demo import load_demo as load_profiles
-
-        added = load_profiles()
-        click.echo(f"profiles: {added['mentors']} mentors and {added['learners']} learners added")
-        from .projects.demo import load_demo as load_projects
-
-        load_projects()
-        from .mentoring.demo import load_demo as load_mentoring
-
-        ms = load_mentoring()
-        click.echo(f"mentoring: {ms['mentorships']} mentorships and {ms['requests']} requests added")
-        from .events.demo import load_demo as load_events
-
-        added_events = load_events()
-        click.echo(f"events: {added_events['events']} meetups and {added_events['series']} series added")
-
-        from .portfolio.demo import load_demo as load_portfolio
-
-        pf = load_portfolio()
-        click.echo(f"portfolio: {pf['items']} items and {pf['reviews']} reviews added")
-        click.echo("Demo logins (password for all: %s):" % DEMO_PASSWORD)
-        for email, name, _flags, _tz in DEMO_LOGINS:
-            click.echo(f"  {email:28} {name}")
+    if not with_demo:
+        return
+    for email, name, flags, tz in DEMO_LOGINS:
+        demo_user(email, name, tz, **flags)
+    db.session.commit()
+    added = load_profiles()
+    click.echo(f"profiles: {added['mentors']} mentors and {added['learners']} learners added")
+    load_projects()
+    added = load_mentoring()
+    click.echo(f"mentoring: {added['mentorships']} mentorships and {added['requests']} requests added")
+    added = load_events()
+    click.echo(f"events: {added['events']} meetups and {added['series']} series added")
+    added = load_portfolio()
+    click.echo(f"portfolio: {added['items']} items and {added['reviews']} reviews added")
+    click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+    for email, name, _flags, _tz in DEMO_LOGINS:
+        click.echo(f"  {email:28} {name}")
 
 
 def load_scale(n: int) -> None:
