@@ -13,15 +13,9 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
-import sys
-import tempfile
-import time
 from datetime import date
-from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "platform"))
+from _common import bench_app, md_header, md_row, temp_sqlite, timed
 
 ZONES = ["Europe/Berlin", "Europe/London", "America/New_York", "America/Los_Angeles", "America/Sao_Paulo",
          "Asia/Kolkata", "Asia/Tokyo", "Australia/Sydney", "Africa/Lagos", "Pacific/Auckland",
@@ -37,16 +31,6 @@ def windows(rng: random.Random) -> list[tuple[int, int, int]]:
     return out
 
 
-def timed(fn, runs: int) -> tuple[float, float]:
-    samples = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - t) * 1000)
-    samples.sort()
-    return statistics.median(samples), samples[int(0.95 * (len(samples) - 1))]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--members", type=int, default=50)
@@ -55,10 +39,8 @@ def main() -> None:
 
     import numpy as np
 
-    from mentorhub import create_app
     from mentorhub.accounts.models import User
-    from mentorhub.config import TestConfig
-    from mentorhub.db import Base, db
+    from mentorhub.db import db
     from mentorhub.events import services
     from mentorhub.events.besttime import best_slots
     from mentorhub.profiles.availability import week_grid
@@ -75,13 +57,9 @@ def main() -> None:
 
     rows = [("grid+rank", args.members, *timed(pure(args.members), args.runs))]
 
-    with tempfile.TemporaryDirectory() as tmp:
-        class Config(TestConfig):
-            DATABASE_URL = f"sqlite:///{tmp}/bench.db"
-
-        app = create_app(Config)
+    with temp_sqlite() as url:
+        app = bench_app(url)
         with app.app_context():
-            Base.metadata.create_all(db.engine)
             users = []
             for i, (tz, ws) in enumerate(people):
                 user = User(email=f"m{i}@example.com", display_name=f"Member {i}", timezone=tz, is_organiser=i == 0)
@@ -100,9 +78,9 @@ def main() -> None:
                 print(f"  {n} members: best slot {result.proposals[0].starts_at:%a %H:%M} UTC, "
                       f"{len(result.proposals[0].can)} can make it")
 
-    print(f"\n| measure | members | median ms | p95 ms |\n|---|---:|---:|---:|")
+    md_header("measure", "members", "median ms", "p95 ms", align="lrrr", lead="\n")
     for name, n, med, p95 in rows:
-        print(f"| {name} | {n} | {med:.1f} | {p95:.1f} |")
+        md_row(name, n, f"{med:.1f}", f"{p95:.1f}")
 
 
 if __name__ == "__main__":

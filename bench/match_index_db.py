@@ -1,52 +1,37 @@
-"""Index build from a real database: 100,000 learners, 20,000 mentors, 50,000 projects.
+"""Index build from a real database: N learners, N/5 mentors, N/2 projects (recorded: N = 100,000).
 
 Seeds a throwaway SQLite file (profiles' ``seed --scale`` loader plus bulk-inserted
 projects), then times ``matching.index.build_index`` (all queries, availability grids,
 TF-IDF/SVD and the matrices), the peak RSS of the process, and the median of one
 learner's explained top-10 mentors and projects through the services (DB lookups included).
 
-Run: .venv/bin/python bench/match_index_db.py [N_LEARNERS]   (default 100000)
+Run: .venv/bin/python bench/match_index_db.py [N_LEARNERS]   (default 20000 to keep ``make bench``
+short; the recorded figures use 100000)
 """
 from __future__ import annotations
 
 import os
 import platform
 import random
-import resource
+import shutil
 import sys
 import tempfile
 import time
-from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "platform"))
-
-
-def peak_gib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
-
+from _common import bench_app, peak_gib
 
 def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
     n_projects = n // 2
     from sqlalchemy import insert, select
 
-    from mentorhub import create_app, models  # noqa: F401
     from mentorhub.config import Config
-    from mentorhub.db import Base, db, make_engine
+    from mentorhub.db import db, utcnow
 
     tmp = tempfile.mkdtemp(prefix="mh-bench-")
-    url = f"sqlite:///{tmp}/bench.db"
-    engine = make_engine(url)
-    Base.metadata.create_all(engine)
-    engine.dispose()
-
-    class BenchConfig(Config):
-        DATABASE_URL = url
-        TESTING = True
-
-    app = create_app(BenchConfig)
+    app = bench_app(f"sqlite:///{tmp}/bench.db", base=Config, TESTING=True)
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
           f"SQLite file in {tmp}")
     with app.app_context():
@@ -63,7 +48,7 @@ def main() -> None:
         domains = list(db.session.scalars(select(Domain.id)))
         owners = list(db.session.scalars(select(User.id).limit(5000)))
         rng = random.Random(3)
-        now = __import__("mentorhub.db", fromlist=["utcnow"]).utcnow()
+        now = utcnow()
         conn = db.session.connection()
         prows, srows, drows = [], [], []
         for p in range(1, n_projects + 1):
@@ -146,7 +131,7 @@ def main() -> None:
         print(f"| one learner: explained top-10 mentors + projects via services (DB, filters), median | "
               f"{np.median(times_svc) * 1e3:.1f} ms | |")
     app.extensions["db_engine"].dispose()
-    __import__("shutil").rmtree(tmp, ignore_errors=True)
+    shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -15,14 +15,11 @@ Run: .venv/bin/python bench/match_quality.py
 from __future__ import annotations
 
 import platform
-import sys
 import time
-from pathlib import Path
 
+import _common  # noqa: F401  (puts platform/ on sys.path)
 import numpy as np
 import scipy.sparse as sp
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "platform"))
 
 from mentorhub.matching.scoring import Scorer, _top_rows  # noqa: E402
 from mentorhub.matching.synthetic import community  # noqa: E402

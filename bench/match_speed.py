@@ -18,24 +18,18 @@ from __future__ import annotations
 
 import os
 import platform
-import resource
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "platform"))
+from _common import md_header, md_row, peak_gib
 
 from mentorhub.matching.assignment import assign  # noqa: E402
 from mentorhub.matching.scoring import Scorer, candidate_edges  # noqa: E402
 from mentorhub.matching.synthetic import community  # noqa: E402
 
 FIGURES: list[tuple[str, str, str]] = []
-
-
-def peak_gib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
 
 
 def record(name: str, value: str, target: str = "", echo: bool = True) -> None:
@@ -202,9 +196,9 @@ def main() -> None:
         print(f"\n[{part}]", flush=True)
         globals()[part]()
     print(f"\nload average at the end: {os.getloadavg()[0]:.1f}")
-    print("\n| figure | value | target |\n|---|---|---|")
+    md_header("figure", "value", "target", lead="\n")
     for name, value, target in FIGURES:
-        print(f"| {name} | {value} | {target} |")
+        md_row(name, value, target)
 
 
 if __name__ == "__main__":

@@ -9,20 +9,17 @@ from __future__ import annotations
 
 import argparse
 import logging
-import sys
+import shutil
 import tempfile
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "platform"))
+from _common import bench_app, free_port, md_header, md_row
 
 from aiosmtpd.controller import Controller  # noqa: E402
 from sqlalchemy import func, insert, select  # noqa: E402
 
-from mentorhub import create_app, models  # noqa: E402,F401
 from mentorhub.accounts.models import User  # noqa: E402
-from mentorhub.config import TestConfig  # noqa: E402
-from mentorhub.db import Base, db, make_engine, utcnow  # noqa: E402
+from mentorhub.db import db, utcnow  # noqa: E402
 from mentorhub.notifications import services  # noqa: E402
 from mentorhub.notifications.models import OutboxEmail  # noqa: E402
 
@@ -41,24 +38,12 @@ def main() -> None:
     ap.add_argument("--database-url", default=None, help="an EMPTY database (tables are created)")
     args = ap.parse_args()
     logging.disable(logging.WARNING)
-    url = args.database_url or f"sqlite:///{tempfile.mkdtemp()}/bench.db"
-    engine = make_engine(url)
-    Base.metadata.create_all(engine)
-    engine.dispose()
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    tmp = None if args.database_url else tempfile.mkdtemp(prefix="mentorhub-bench-")
+    url = args.database_url or f"sqlite:///{tmp}/bench.db"
+    port = free_port()
     controller = Controller(Sink(), hostname="127.0.0.1", port=port)
     controller.start()
-
-    class Config(TestConfig):
-        DATABASE_URL = url
-        SMTP_HOST = "127.0.0.1"
-        SMTP_PORT = port
-
-    app = create_app(Config)
+    app = bench_app(url, SMTP_HOST="127.0.0.1", SMTP_PORT=port)
     with app.app_context():
         now = utcnow()
         db.session.execute(insert(User), [
@@ -84,10 +69,12 @@ def main() -> None:
     while Sink.count < args.n and time.monotonic() < deadline:
         time.sleep(0.05)
     controller.stop()
+    app.extensions["db_engine"].dispose()
+    if tmp:
+        shutil.rmtree(tmp, ignore_errors=True)
     backend = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
-    print("| backend | mails | notify/s | deliver runs | mails/s | received |")
-    print("|---|---:|---:|---:|---:|---:|")
-    print(f"| {backend} | {args.n} | {args.n / notify_s:,.0f} | {runs} | {args.n / deliver_s:,.0f} | {Sink.count} |")
+    md_header("backend", "mails", "notify/s", "deliver runs", "mails/s", "received", align="lrrrrr")
+    md_row(backend, args.n, f"{args.n / notify_s:,.0f}", runs, f"{args.n / deliver_s:,.0f}", Sink.count)
 
 
 if __name__ == "__main__":

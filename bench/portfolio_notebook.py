@@ -12,25 +12,9 @@ from __future__ import annotations
 
 import argparse
 import base64
-import statistics
-import sys
-import tempfile
-import time
 import zlib
-from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "platform"))
-
-
-def timed(fn, runs: int) -> tuple[float, float]:
-    samples = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - t) * 1000)
-    samples.sort()
-    return statistics.median(samples), samples[int(0.95 * (len(samples) - 1))]
+from _common import bench_app, temp_sqlite, timed
 
 
 def png(width: int, height: int, seed: int) -> str:
@@ -82,39 +66,30 @@ def main() -> None:
         ("hints", timed(lambda: notebook_hints(text), args.runs)),
     ]
 
-    from mentorhub import create_app, models  # noqa: F401  (every table on the metadata)
     from mentorhub.accounts.models import User
-    from mentorhub.config import TestConfig
-    from mentorhub.db import Base, db, make_engine, utcnow
+    from mentorhub.db import db, utcnow
     from mentorhub.portfolio import services
     from mentorhub.portfolio.models import FeedbackRequest, PortfolioItem
 
-    tmp = Path(tempfile.mkdtemp()) / "bench.db"
-    url = f"sqlite:///{tmp}"
-    engine = make_engine(url)
-    Base.metadata.create_all(engine)
-    engine.dispose()
-
-    class Config(TestConfig):
-        DATABASE_URL = url
-
-    app = create_app(Config)
-    with app.app_context():
-        authors = [User(email=f"a{i}@example.com", display_name=f"A{i}") for i in range(50)]
-        reviewer = User(email="r@example.com", display_name="Reviewer")
-        db.session.add_all(authors + [reviewer])
-        db.session.flush()
-        now = utcnow()
-        for i in range(args.queue):
-            item = PortfolioItem(owner_id=authors[i % 50].id, title=f"Work {i}", visibility="members",
-                                 status="seeking", created_at=now, updated_at=now)
-            db.session.add(item)
+    with temp_sqlite() as url:
+        app = bench_app(url)
+        with app.app_context():
+            authors = [User(email=f"a{i}@example.com", display_name=f"A{i}") for i in range(50)]
+            reviewer = User(email="r@example.com", display_name="Reviewer")
+            db.session.add_all(authors + [reviewer])
             db.session.flush()
-            db.session.add(FeedbackRequest(item_id=item.id, active_item_id=item.id, requester_id=item.owner_id,
-                                           mode="community", status="open", created_at=now))
-        db.session.commit()
-        services.set_reviewer_setting(reviewer, True, [])
-        rows.append((f"queue_for ({args.queue} open)", timed(lambda: services.queue_for(reviewer), 5)))
+            now = utcnow()
+            for i in range(args.queue):
+                item = PortfolioItem(owner_id=authors[i % 50].id, title=f"Work {i}", visibility="members",
+                                     status="seeking", created_at=now, updated_at=now)
+                db.session.add(item)
+                db.session.flush()
+                db.session.add(FeedbackRequest(item_id=item.id, active_item_id=item.id, requester_id=item.owner_id,
+                                               mode="community", status="open", created_at=now))
+            db.session.commit()
+            services.set_reviewer_setting(reviewer, True, [])
+            rows.append((f"queue_for ({args.queue} open)", timed(lambda: services.queue_for(reviewer), 5)))
+        app.extensions["db_engine"].dispose()
 
     print(f"notebook: {len(raw) / 1e6:.2f} MB, {args.cells} code cells")
     print(f"{'step':<26}{'median ms':>12}{'p95 ms':>10}")

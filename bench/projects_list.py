@@ -13,29 +13,17 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
-import sys
+import shutil
 import tempfile
 import threading
 import time
 from datetime import timedelta
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "platform"))
+from _common import bench_app, md_header, md_row, timed
 
 WORDS = ("drift", "recommender", "sentiment", "pipeline", "classifier", "forecast", "anomaly", "feature",
          "evaluation", "deployment", "monitoring", "dataset", "vision", "speech", "ranking", "fairness")
-
-
-def timed(fn, runs: int) -> tuple[float, float]:
-    samples = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - t) * 1000)
-    samples.sort()
-    return statistics.median(samples), samples[int(0.95 * (len(samples) - 1))]
 
 
 def load(n: int, rng: random.Random) -> None:
@@ -87,10 +75,8 @@ def main() -> None:
 
     from sqlalchemy import func, select
 
-    from mentorhub import create_app
     from mentorhub.accounts.models import User
-    from mentorhub.config import TestConfig
-    from mentorhub.db import Base, db, make_engine
+    from mentorhub.db import db
     from mentorhub.errors import Conflict
     from mentorhub.profiles.models import Domain, Skill
     from mentorhub.profiles.taxonomy import load_taxonomy
@@ -98,15 +84,7 @@ def main() -> None:
     from mentorhub.projects.models import Project, ProjectMember
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-projects-"))
-    url = f"sqlite:///{tmp / 'bench.db'}"
-    engine = make_engine(url)
-    Base.metadata.create_all(engine)
-    engine.dispose()
-
-    class Config(TestConfig):
-        DATABASE_URL = url
-
-    app = create_app(Config)
+    app = bench_app(f"sqlite:///{tmp / 'bench.db'}")
     rng = random.Random(7)
     with app.app_context():
         load_taxonomy()
@@ -123,8 +101,8 @@ def main() -> None:
         ("stale included, newest", {"stale": "1", "sort": "new"}),
     ]
     client = app.test_client()
-    print(f"\n| query | ideas | matches | service median ms | service p95 ms | page median ms | page p95 ms |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    md_header("query", "ideas", "matches", "service median ms", "service p95 ms", "page median ms", "page p95 ms",
+              align="lrrrrrr", lead="\n")
     for label, query in cases:
         with app.app_context():
             f = services.ProjectFilters.from_args(query)
@@ -136,7 +114,7 @@ def main() -> None:
 
             s_med, s_p95 = timed(service_call, args.runs)
         p_med, p_p95 = timed(lambda: client.get("/projects", query_string=query), args.runs)
-        print(f"| {label} | {args.n:,} | {total:,} | {s_med:.1f} | {s_p95:.1f} | {p_med:.1f} | {p_p95:.1f} |")
+        md_row(label, f"{args.n:,}", f"{total:,}", f"{s_med:.1f}", f"{s_p95:.1f}", f"{p_med:.1f}", f"{p_p95:.1f}")
 
     # seat claims under contention: 8 threads, 40 applications, 10 seats
     with app.app_context():
@@ -185,6 +163,7 @@ def main() -> None:
           f"({40 / elapsed:.0f} decisions/s); accepted {outcome['ok']}, refused {outcome['conflict']}, "
           f"seats_taken {taken}/10, members {members}")
     app.extensions["db_engine"].dispose()
+    shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":
