@@ -5,7 +5,7 @@
 Half the items are active mentorships whose check-in is due (the sweep opens a check-in and
 tells the learner), half are booked sessions inside the 24-hour reminder window (the sweep
 reminds both people: two notifications, two outbox mails). Every send goes through
-notify() with its unique key, batch by batch, exactly as the scheduler runs it. A second run
+notifications.bulk.notify_many with its unique key, batch by batch, as the scheduler runs it. A second run
 of both sweeps follows, which must find nothing to do (idempotence). Seeding is not timed.
 The default keeps ``make bench`` short; the recorded figures use ``--n 100000``.
 """
