@@ -1,9 +1,11 @@
 """notify() for a whole batch at once, for sweeps over many due rows.
 
-Same rules as ``services.notify``: every send has a unique key (a key used before sends
-nothing), the user's channel preference decides between an instant email, the digest or
-nothing, deleted users get nothing and suspended users get no email. Instead of one ORM
-round trip per row it uses a handful of set-based statements per batch: the preferences,
+The rules are ``services.notify``'s own, from the same private functions in services.py
+(_skips, _chosen_channels/_channel, _notification_values, _gets_email, _mail_subject,
+_instant_body, _footer): every send has a unique key (a key used before sends nothing), the
+user's channel preference decides between an instant email, the digest or nothing, deleted
+users get nothing and suspended users get no email. Only the writing differs: instead of
+one ORM round trip per row it uses a handful of set-based statements per batch: the preferences,
 then INSERT … ON CONFLICT (key) DO NOTHING … RETURNING for the notifications (a key used
 before, or by a concurrent sweep, is skipped, not an error) and their outbox mails.
 Does not commit: the caller's sweep owns the transaction.
@@ -12,13 +14,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select, text
+from sqlalchemy import text
 
 from ..accounts.models import User
 from ..db import db, utcnow
 from .kinds import kind as get_kind
-from .models import Notification, NotificationPreference, OutboxEmail
-from .services import _absolute, _unsubscribe_serializer
+from .models import Notification, OutboxEmail
+from .services import (
+    MAIL_KEY_PREFIX,
+    _channel,
+    _chosen_channels,
+    _footer,
+    _gets_email,
+    _instant_body,
+    _mail_subject,
+    _notification_values,
+    _settings_url,
+    _skips,
+    _unsubscribe_serializer,
+)
 
 CHUNK = 500
 
@@ -49,8 +63,8 @@ _PG_NOTIFY = text("""
         SELECT * FROM unnest(CAST(:user_id AS integer[]), CAST(:kind AS varchar[]), CAST(:title AS varchar[]),
                              CAST(:body AS text[]), CAST(:link AS varchar[]), CAST(:key AS varchar[]),
                              CAST(:digest_pending AS boolean[]), CAST(:mail_to AS varchar[]),
-                             CAST(:mail_body AS text[]))
-            AS v(user_id, kind, title, body, link, key, digest_pending, mail_to, mail_body)
+                             CAST(:mail_subject AS varchar[]), CAST(:mail_body AS text[]))
+            AS v(user_id, kind, title, body, link, key, digest_pending, mail_to, mail_subject, mail_body)
     ), n AS (
         INSERT INTO notifications (user_id, kind, title, body, link, key, created_at, digest_pending)
         SELECT user_id, kind, title, body, link, key, CAST(:now AS timestamptz), digest_pending FROM v
@@ -58,7 +72,8 @@ _PG_NOTIFY = text("""
     ), m AS (
         INSERT INTO outbox_emails (key, user_id, to_addr, subject, body, status, attempts, next_attempt_at,
                                    created_at)
-        SELECT 'notification:' || n.id, v.user_id, v.mail_to, v.title, v.mail_body, 'pending', 0,
+        SELECT CAST(:mail_key_prefix AS varchar) || n.id, v.user_id, v.mail_to, v.mail_subject, v.mail_body,
+               'pending', 0,
                CAST(:now AS timestamptz), CAST(:now AS timestamptz)
         FROM n JOIN v ON v.key = n.key WHERE v.mail_to IS NOT NULL
         ON CONFLICT (key) DO NOTHING
@@ -66,55 +81,35 @@ _PG_NOTIFY = text("""
     SELECT count(*) FROM n""")
 
 
-def _footer(serializer, user_id: int, kind: str, settings_url: str) -> str:
-    # The same footer as services.queue_email writes (services.unsubscribe_url's token and link).
-    token = serializer.dumps({"u": user_id, "k": kind})
-    return (
-        "\n\n--\nYou get this because of your mentorhub notification settings.\n"
-        f"Stop these emails: {_absolute(f'/unsubscribe/{token}')}\n"
-        f"All settings: {settings_url}\n"
-    )
-
-
 def notify_many(sends: list[Send]) -> int:
     """Send each item once (by key); returns how many notifications were new."""
-    sends = [s for s in sends if not s.user.is_deleted]
-    if not sends:
-        return 0
     for name in {s.kind for s in sends}:
         get_kind(name)
+    sends = [s for s in sends if not _skips(s.user)]
+    if not sends:
+        return 0
     # A key used before (now or by a concurrent sweep) is skipped by ON CONFLICT DO NOTHING below.
     fresh: dict[str, Send] = {}
     for s in sends:
         fresh.setdefault(s.key, s)
-    user_ids = sorted({s.user.id for s in fresh.values()})
-    kinds = sorted({s.kind for s in fresh.values()})
-    chosen: dict[tuple[int, str], str] = {}
-    for i in range(0, len(user_ids), CHUNK):
-        rows = db.session.execute(select(NotificationPreference.user_id, NotificationPreference.kind,
-                                         NotificationPreference.channel).where(
-            NotificationPreference.user_id.in_(user_ids[i:i + CHUNK]), NotificationPreference.kind.in_(kinds)))
-        chosen.update({(uid, k): ch for uid, k, ch in rows})
-
-    def channel(s: Send) -> str:
-        return chosen.get((s.user.id, s.kind)) or get_kind(s.kind).default
+    chosen = _chosen_channels((s.user.id for s in fresh.values()), (s.kind for s in fresh.values()))
+    channels = {key: _channel(chosen, s.user.id, s.kind) for key, s in fresh.items()}
 
     now = utcnow()
-    params = [{"user_id": s.user.id, "kind": s.kind, "title": s.title[:200], "body": s.body, "link": s.link,
-               "key": s.key, "created_at": now, "digest_pending": channel(s) == "digest"}
+    params = [_notification_values(s.user.id, s.kind, s.title, s.body, s.link, s.key, channels[s.key], now)
               for s in fresh.values()]
     conn = db.session.connection()
-    serializer, settings_url = _unsubscribe_serializer(), _absolute("/notifications/settings")
+    serializer, settings_url = _unsubscribe_serializer(), _settings_url()
     footers: dict[tuple[int, str], str] = {}
 
     def mail_body(s: Send) -> str | None:
         """The instant email's text, or None when this send gets no email."""
-        if channel(s) != "instant" or s.user.is_suspended:
+        if not _gets_email(s.user, channels[s.key]):
             return None
         footer = footers.get((s.user.id, s.kind))
-        if footer is None:
-            footer = footers[(s.user.id, s.kind)] = _footer(serializer, s.user.id, s.kind, settings_url)
-        return s.body + (f"\n\n{_absolute(s.link)}" if s.link else "") + footer
+        if footer is None:  # one signed token per person and kind in a batch
+            footer = footers[(s.user.id, s.kind)] = _footer(s.user.id, s.kind, serializer, settings_url)
+        return _instant_body(s.body, s.link) + footer
 
     if conn.dialect.name == "postgresql":
         # One statement per chunk: the notifications, then mails for exactly the rows inserted.
@@ -123,12 +118,15 @@ def notify_many(sends: list[Send]) -> int:
         for i in range(0, len(items), CHUNK):
             chunk = items[i:i + CHUNK]
             bodies = [mail_body(s) for s in chunk]
+            rows = params[i:i + CHUNK]
             new += conn.execute(_PG_NOTIFY, {
-                "now": now, "user_id": [s.user.id for s in chunk], "kind": [s.kind for s in chunk],
-                "title": [s.title[:200] for s in chunk], "body": [s.body for s in chunk],
-                "link": [s.link for s in chunk], "key": [s.key for s in chunk],
-                "digest_pending": [p["digest_pending"] for p in params[i:i + CHUNK]],
+                "now": now, "mail_key_prefix": MAIL_KEY_PREFIX, "user_id": [p["user_id"] for p in rows],
+                "kind": [p["kind"] for p in rows], "title": [p["title"] for p in rows],
+                "body": [p["body"] for p in rows], "link": [p["link"] for p in rows], "key": [p["key"] for p in rows],
+                "digest_pending": [p["digest_pending"] for p in rows],
                 "mail_to": [s.user.email if body is not None else None for s, body in zip(chunk, bodies)],
+                "mail_subject": [_mail_subject(s.title) if body is not None else None
+                                 for s, body in zip(chunk, bodies)],
                 "mail_body": bodies,
             }).scalar_one()
         return new
@@ -142,8 +140,8 @@ def notify_many(sends: list[Send]) -> int:
         body = mail_body(s)
         if body is None:
             continue
-        mails.append({"key": f"notification:{note_id}", "user_id": s.user.id, "to_addr": s.user.email,
-                      "subject": s.title[:200], "body": body, "status": "pending",
+        mails.append({"key": f"{MAIL_KEY_PREFIX}{note_id}", "user_id": s.user.id, "to_addr": s.user.email,
+                      "subject": _mail_subject(s.title), "body": body, "status": "pending",
                       "attempts": 0, "next_attempt_at": now, "created_at": now})
     for i in range(0, len(mails), CHUNK):
         conn.execute(_insert(OutboxEmail), mails[i:i + CHUNK])

@@ -10,6 +10,7 @@ import secrets
 from importlib import import_module
 
 from icalendar import Calendar
+from sqlalchemy import select
 
 from ..accounts.models import User
 from ..db import db, utcnow
@@ -23,6 +24,8 @@ SOURCES: tuple[str, ...] = (
 
 
 def _source(spec: str):
+    """The function a SOURCES entry names. Named by string, imported on first use: those
+    features import notifications, so importing them when this module loads could be circular."""
     module, _, name = spec.partition(":")
     return getattr(import_module(module), name)
 
@@ -55,8 +58,6 @@ def feed_ics(user: User) -> bytes:
 
 def feed_of(user: User) -> CalendarFeed | None:
     """The user's live feed (None when they have none or revoked it)."""
-    from sqlalchemy import select
-
     feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.user_id == user.id))
     return feed if feed is not None and feed.revoked_at is None else None
 
@@ -65,8 +66,6 @@ def regenerate_feed(actor: User, user: User) -> CalendarFeed:
     """A new secret URL for ``user``; any old one stops working at once."""
     if actor.id != user.id:
         raise PermissionDenied()
-    from sqlalchemy import select
-
     feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.user_id == user.id))
     if feed is None:
         feed = CalendarFeed(user_id=user.id)
@@ -88,8 +87,6 @@ def revoke_feed(actor: User, user: User) -> None:
 
 
 def user_for_token(token: str) -> User:
-    from sqlalchemy import select
-
     feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.token == (token or "")[:64]))
     if feed is None or feed.revoked_at is not None:
         raise NotFound("This calendar feed does not exist or was turned off.")

@@ -45,13 +45,77 @@ def _add_once(obj) -> bool:
     return True
 
 
-def channel_for(user: User, kind: str) -> str:
-    pref = db.session.scalar(
-        select(NotificationPreference.channel).where(
-            NotificationPreference.user_id == user.id, NotificationPreference.kind == kind
+# The rules of a send, shared by notify() below and bulk.notify_many() (the set-based path
+# for sweeps): who gets nothing, which channel, the digest flag, the instant email's text,
+# subject and key, and the footer with the unsubscribe link (also sent as List-Unsubscribe).
+
+# The mail of notification N has the outbox key MAIL_KEY_PREFIX + N (bulk's PostgreSQL
+# statement builds the same key in SQL).
+MAIL_KEY_PREFIX = "notification:"
+_STOP_LINE = "Stop these emails: "
+
+
+def _skips(user) -> bool:
+    """Deleted accounts get nothing at all (suspended ones still get in-app notifications)."""
+    return bool(user.is_deleted)
+
+
+def _gets_email(user, channel: str) -> bool:
+    return channel == "instant" and not user.is_suspended
+
+
+def _chosen_channels(user_ids, kinds) -> dict[tuple[int, str], str]:
+    """The channels users picked, {(user_id, kind): channel}; a pair missing uses the default."""
+    user_ids, kinds = sorted(set(user_ids)), sorted(set(kinds))
+    chosen: dict[tuple[int, str], str] = {}
+    step = 500  # bound the IN lists
+    for i in range(0, len(user_ids), step):
+        rows = db.session.execute(
+            select(NotificationPreference.user_id, NotificationPreference.kind, NotificationPreference.channel)
+            .where(NotificationPreference.user_id.in_(user_ids[i:i + step]), NotificationPreference.kind.in_(kinds))
         )
+        chosen.update({(uid, k): ch for uid, k, ch in rows})
+    return chosen
+
+
+def _channel(chosen: dict[tuple[int, str], str], user_id: int, kind: str) -> str:
+    return chosen.get((user_id, kind)) or get_kind(kind).default
+
+
+def _notification_values(user_id: int, kind: str, title: str, body: str, link: str | None, key: str | None,
+                         channel: str, now: datetime) -> dict:
+    """Column values of a Notification row."""
+    return {"user_id": user_id, "kind": kind, "title": title[:200], "body": body, "link": link, "key": key,
+            "created_at": now, "digest_pending": channel == "digest"}
+
+
+def _mail_subject(subject: str) -> str:
+    return " ".join((subject or "").split())[:200]  # no line breaks in a mail header
+
+
+def _instant_body(body: str, link: str | None) -> str:
+    """An instant notification email's text (before the footer)."""
+    return body + (f"\n\n{_absolute(link)}" if link else "")
+
+
+def _footer(user_id: int, kind: str, serializer: URLSafeTimedSerializer | None = None,
+            settings_url: str | None = None) -> str:
+    """The email footer: why this came, a signed one-click unsubscribe link for ``kind`` (the
+    List-Unsubscribe header is read from this line) and the settings page. Bulk callers pass
+    the serializer and settings URL once per batch."""
+    return (
+        "\n\n--\nYou get this because of your mentorhub notification settings.\n"
+        f"{_STOP_LINE}{_unsubscribe_link(user_id, kind, serializer)}\n"
+        f"All settings: {settings_url or _settings_url()}\n"
     )
-    return pref or get_kind(kind).default
+
+
+def _settings_url() -> str:
+    return _absolute("/notifications/settings")
+
+
+def channel_for(user: User, kind: str) -> str:
+    return _channel(_chosen_channels([user.id], [kind]), user.id, kind)
 
 
 def notify(user: User, kind: str, title: str, body: str = "", link: str | None = None,
@@ -62,17 +126,15 @@ def notify(user: User, kind: str, title: str, body: str = "", link: str | None =
     was already notified (so sweeps can run again safely).
     """
     get_kind(kind)
-    if user.is_deleted:
+    if _skips(user):
         return None
     channel = channel_for(user, kind)
-    note = Notification(user_id=user.id, kind=kind, title=title[:200], body=body, link=link, key=key,
-                        digest_pending=(channel == "digest"), created_at=utcnow())
+    note = Notification(**_notification_values(user.id, kind, title, body, link, key, channel, utcnow()))
     if not _add_once(note):
         return None
-    if channel == "instant" and not user.is_suspended:
-        text = body + (f"\n\n{_absolute(link)}" if link else "")
-        queue_email(to=user.email, subject=title, body=text, key=f"notification:{note.id}", user=user,
-                    kind=kind)
+    if _gets_email(user, channel):
+        queue_email(to=user.email, subject=title, body=_instant_body(body, link),
+                    key=f"{MAIL_KEY_PREFIX}{note.id}", user=user, kind=kind)
     return note
 
 
@@ -82,16 +144,10 @@ def _absolute(link: str) -> str:
 
 def queue_email(to: str, subject: str, body: str, key: str | None, user: User | None = None,
                 kind: str | None = None) -> OutboxEmail | None:
-    """Write an outbox row (no commit). The same ``key`` never queues twice."""
-    footer = ""
-    if user is not None and kind is not None:
-        footer = (
-            "\n\n--\nYou get this because of your mentorhub notification settings.\n"
-            f"Stop these emails: {unsubscribe_url(user, kind)}\n"
-            f"All settings: {_absolute('/notifications/settings')}\n"
-        )
-    subject = " ".join((subject or "").split())  # no line breaks in a mail header
-    row = OutboxEmail(key=key, user_id=user.id if user else None, to_addr=to, subject=subject[:200],
+    """Write an outbox row (no commit). The same ``key`` never queues twice. With ``user``
+    and ``kind`` the body gets the notification footer (unsubscribe link)."""
+    footer = _footer(user.id, kind) if user is not None and kind is not None else ""
+    row = OutboxEmail(key=key, user_id=user.id if user else None, to_addr=to, subject=_mail_subject(subject),
                       body=body + footer, next_attempt_at=utcnow(), created_at=utcnow())
     return row if _add_once(row) else None
 
@@ -184,12 +240,17 @@ def _unsubscribe_serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="unsubscribe")
 
 
+def _unsubscribe_link(user_id: int, kind: str, serializer: URLSafeTimedSerializer | None = None) -> str:
+    token = (serializer or _unsubscribe_serializer()).dumps({"u": user_id, "k": kind})
+    return _absolute(f"/unsubscribe/{token}")
+
+
 def unsubscribe_token(user: User, kind: str) -> str:
     return _unsubscribe_serializer().dumps({"u": user.id, "k": kind})
 
 
 def unsubscribe_url(user: User, kind: str) -> str:
-    return _absolute(f"/unsubscribe/{unsubscribe_token(user, kind)}")
+    return _unsubscribe_link(user.id, kind)
 
 
 def read_unsubscribe_token(token: str) -> tuple[User, str]:
@@ -285,8 +346,9 @@ def _message(row: OutboxEmail) -> EmailMessage:
     return msg
 
 
-# The footer line queue_email (and bulk.notify_many) writes; its link is also sent as a header.
-_UNSUBSCRIBE_LINE = re.compile(r"^Stop these emails: (https?://\S+/unsubscribe/[A-Za-z0-9_.\-]+)$", re.M)
+# The footer line _footer writes (for notify, queue_email and bulk.notify_many); its link is
+# also sent as a header.
+_UNSUBSCRIBE_LINE = re.compile(rf"^{re.escape(_STOP_LINE)}(https?://\S+/unsubscribe/[A-Za-z0-9_.\-]+)$", re.M)
 
 
 def deliver_outbox(now: datetime | None = None) -> dict[str, int]:
