@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from flask import Flask, current_app, g
-from sqlalchemy import DateTime, MetaData, create_engine, event
+from sqlalchemy import Column, DateTime, ForeignKey, MetaData, Table, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -20,6 +20,13 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def link_table(name: str, **columns: str) -> Table:
+    """A many-to-many association table: each keyword is a column holding a foreign key to
+    ``"table.id"`` (deleted with its row); together they form the primary key."""
+    return Table(name, Base.metadata, *(Column(column, ForeignKey(target, ondelete="CASCADE"), primary_key=True)
+                                        for column, target in columns.items()))
 
 
 class UTCDateTime(TypeDecorator):

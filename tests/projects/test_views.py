@@ -1,14 +1,12 @@
 """Projects over HTTP: public catalogue, forms (400 and nothing written on bad input), rights."""
 from __future__ import annotations
 
-import sys
-import types
 from datetime import datetime, timedelta, timezone
 
-import pytest
 from sqlalchemy import func, select
 
 from mentorhub.db import db
+from mentorhub.matching import services as matching_services
 from mentorhub.projects import services
 from mentorhub.projects.models import Milestone, Project, ProjectApplication, ProjectMember
 
@@ -106,12 +104,7 @@ def test_match_sort_only_for_learners(app, client, login_as, make_project, make_
         calls.append(user.id)
         return {low.id: 0.1, high.id: 0.9}
 
-    try:
-        import mentorhub.matching.services as matching_services
-        monkeypatch.setattr(matching_services, "project_scores_for", fake_scores)
-    except ImportError:
-        monkeypatch.setitem(sys.modules, "mentorhub.matching.services",
-                            types.SimpleNamespace(project_scores_for=fake_scores))
+    monkeypatch.setattr(matching_services, "project_scores_for", fake_scores)
     plain = login_as(make_user(), app.test_client())
     body = plain.get("/projects?sort=match").get_data(as_text=True)
     assert "Best match for me" not in body and calls == []

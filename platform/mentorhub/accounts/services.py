@@ -400,10 +400,8 @@ def unblock(actor: User, user: User) -> bool:
 
 def _bump_people_index() -> None:
     """Matching caches candidate lists; a block changes who may be matched."""
-    try:
-        from ..matching.generation import PEOPLE, bump
-    except ImportError:  # matching not installed
-        return
+    from ..matching.generation import PEOPLE, bump
+
     bump(PEOPLE)
 
 

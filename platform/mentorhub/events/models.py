@@ -15,19 +15,17 @@ from datetime import date, datetime
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
-    Column,
     Date,
     ForeignKey,
     Integer,
     String,
-    Table,
     Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
-from ..db import Base, UTCDateTime, utcnow
+from ..db import Base, UTCDateTime, link_table, utcnow
 from ..profiles.models import Domain
 
 FORMATS = ("online", "in_person")
@@ -35,17 +33,9 @@ AUDIENCES = ("everyone", "project", "cohort")
 FREQUENCIES = ("weekly", "biweekly", "monthly")
 RSVP_STATUSES = ("going", "waitlisted", "declined")
 
-event_domains = Table(
-    "event_domains",
-    Base.metadata,
-    Column("event_id", ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
-    Column("domain_id", ForeignKey("domains.id", ondelete="CASCADE"), primary_key=True),
-)
-event_series_domains = Table(
-    "event_series_domains",
-    Base.metadata,
-    Column("series_id", ForeignKey("event_series.id", ondelete="CASCADE"), primary_key=True),
-    Column("domain_id", ForeignKey("domains.id", ondelete="CASCADE"), primary_key=True),
+event_domains = link_table("event_domains", event_id="events.id", domain_id="domains.id")
+event_series_domains = link_table(
+    "event_series_domains", series_id="event_series.id", domain_id="domains.id"
 )
 
 

@@ -272,13 +272,10 @@ def build_index(gens: tuple[int, int] | None = None, week: date | None = None, r
         m_avail[k] = grid(r[1], r[7])
 
     # mentoring signals (the mentoring feature provides them)
-    try:
-        from ..mentoring.services import mentor_load, mentor_responsiveness
+    from ..mentoring.services import mentor_load, mentor_responsiveness
 
-        load_of = mentor_load()
-        resp_of = mentor_responsiveness(now)
-    except ImportError:  # pragma: no cover - mentoring not installed
-        load_of, resp_of = {}, {}
+    load_of = mentor_load()
+    resp_of = mentor_responsiveness(now)
     mentor_users = np.array([r[1] for r in mrows], dtype=np.int64)
     capacity = np.array([r[5] for r in mrows], dtype=np.int64)
     load = np.array([load_of.get(int(u), 0) for u in mentor_users], dtype=np.int64)
@@ -308,13 +305,8 @@ def build_index(gens: tuple[int, int] | None = None, week: date | None = None, r
 
 
 def _projects(session, skill_col, domain_col, S, D):
-    try:
-        from ..projects.models import ACTIVE_STATUSES, Project, ProjectSkill, project_domains
-    except ImportError:  # pragma: no cover - projects not installed
-        empty = sp.csr_matrix((0, S), dtype=np.float32)
-        return (Projects(required=empty, teaches=empty, domains=sp.csr_matrix((0, D), dtype=np.float32),
-                         difficulty=np.zeros(0, int), free_seats=np.zeros(0, int)),
-                np.zeros(0, np.int64), np.zeros(0, np.int64))
+    from ..projects.models import ACTIVE_STATUSES, Project, ProjectSkill, project_domains
+
     prows = session.execute(select(Project.id, Project.difficulty, Project.seats, Project.seats_taken, Project.status,
                                    Project.owner_id).order_by(Project.id)).all()
     p_row = {r[0]: k for k, r in enumerate(prows)}

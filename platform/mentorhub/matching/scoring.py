@@ -657,8 +657,7 @@ def mentor_reason(expl: Explanation, skill_names: dict[int, str], domain_names: 
         parts.append(f"shares {_hours(expl.overlap_hours)} of free time with you each week")
     if not parts:
         return "A possible fit, though your profiles have little in common yet."
-    text = "; ".join(parts)
-    return text[0].upper() + text[1:] + "."
+    return _sentence(parts)
 
 
 def learner_reason(expl: Explanation, skill_names: dict[int, str], domain_names: dict[int, str]) -> str:
@@ -673,8 +672,7 @@ def learner_reason(expl: Explanation, skill_names: dict[int, str], domain_names:
         parts.append(f"{_hours(expl.overlap_hours)} of shared free time a week")
     if not parts:
         return "A possible fit, though your profiles have little in common yet."
-    text = "; ".join(parts)
-    return text[0].upper() + text[1:] + "."
+    return _sentence(parts)
 
 
 def project_reason(expl: Explanation, skill_names: dict[int, str], domain_names: dict[int, str]) -> str:
@@ -690,6 +688,11 @@ def project_reason(expl: Explanation, skill_names: dict[int, str], domain_names:
         parts.append(f"in {_join([domain_names.get(d, '?') for d in expl.shared_domains[:2]])}")
     if not parts:
         return "Open to newcomers, though it does not teach what you listed."
+    return _sentence(parts)
+
+
+def _sentence(parts: list[str]) -> str:
+    """Reason parts as one sentence: joined by semicolons, capitalised, with a full stop."""
     text = "; ".join(parts)
     return text[0].upper() + text[1:] + "."
 

@@ -75,18 +75,14 @@ def _require_admin(actor: User | None) -> None:
 
 
 def _blocked() -> set[tuple[int, int]]:
-    try:
-        from ..accounts.services import blocked_pairs
-    except ImportError:  # pragma: no cover
-        return set()
+    from ..accounts.services import blocked_pairs
+
     return blocked_pairs()
 
 
 def _exclusions() -> set[tuple[int, int]]:
-    try:
-        from ..mentoring.services import matching_exclusions
-    except ImportError:  # pragma: no cover
-        return set()
+    from ..mentoring.services import matching_exclusions
+
     return matching_exclusions()
 
 
@@ -238,10 +234,8 @@ def mentor_matches(actor: User, user: User | None = None, k: int | None = None, 
 
 def _project_exclusions(user: User) -> set[int]:
     """Projects not to suggest: owned, joined, or already applied to (pending or accepted)."""
-    try:
-        from ..projects.models import Project, ProjectApplication, ProjectMember
-    except ImportError:  # pragma: no cover
-        return set()
+    from ..projects.models import Project, ProjectApplication, ProjectMember
+
     owned = set(db.session.scalars(select(Project.id).where(Project.owner_id == user.id)))
     member = set(db.session.scalars(select(ProjectMember.project_id).where(ProjectMember.user_id == user.id)))
     applied = set(db.session.scalars(select(ProjectApplication.project_id).where(
@@ -369,8 +363,7 @@ def _contributor_reason(s: Suggestion) -> str:
         parts.append(f"would need to build up {scoring._join(s.missing_skills[:2])}")
     if not parts:
         return "Could join, though the project does not teach what they listed."
-    text = "; ".join(parts)
-    return text[0].upper() + text[1:] + "."
+    return scoring._sentence(parts)
 
 
 # ---- cohort rounds --------------------------------------------------------------------------------
@@ -388,12 +381,9 @@ def unmatched_learner_ids() -> list[int]:
     """Active learners with a wanted skill and no active mentorship and no open request."""
     index = _fresh_index()
     exclusions = _exclusions()
-    try:
-        from ..mentoring.models import Mentorship
+    from ..mentoring.models import Mentorship
 
-        busy = set(db.session.scalars(select(Mentorship.learner_id).where(Mentorship.status == "active")))
-    except ImportError:  # pragma: no cover
-        busy = set()
+    busy = set(db.session.scalars(select(Mentorship.learner_id).where(Mentorship.status == "active")))
     busy |= {a for a, _ in exclusions}
     s = index.scorer
     has_want = np.diff(s.want.indptr) > 0
@@ -490,10 +480,8 @@ def round_of_pair(actor: User, pair_id: int) -> CohortRound:
 
 
 def owned_projects(user: User) -> list:
-    try:
-        from ..projects.models import Project
-    except ImportError:  # pragma: no cover
-        return []
+    from ..projects.models import Project
+
     return list(db.session.scalars(select(Project).where(Project.owner_id == user.id).order_by(Project.title)))
 
 

@@ -19,10 +19,11 @@ from sqlalchemy import and_, bindparam, delete, func, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import User
+from ..accounts.services import is_blocked_between
 from ..db import UTCDateTime, db, utcnow
 from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
 from ..notifications.services import notify
-from ..profiles.models import AvailabilityWindow, MentorProfile
+from ..profiles.models import MentorProfile
 from ..timeutil import format_local, zone
 from .models import (
     CADENCES,
@@ -109,10 +110,8 @@ def _lock_user(user_id: int) -> None:
 
 
 def _bump_matching() -> None:
-    try:
-        from ..matching.generation import PEOPLE, bump
-    except ImportError:  # pragma: no cover - matching is part of the platform
-        return
+    from ..matching.generation import PEOPLE, bump
+
     bump(PEOPLE)
 
 
@@ -142,6 +141,12 @@ def active_mentee_count(mentor_id: int) -> int:
     ) or 0
 
 
+def active_mentor_user_ids(learner: User) -> list[int]:
+    """User ids of the learner's mentors in active mentorships."""
+    return list(db.session.scalars(select(Mentorship.mentor_id).where(
+        Mentorship.learner_id == learner.id, Mentorship.status == "active").order_by(Mentorship.started_at)))
+
+
 def mentor_profile(mentor_id: int) -> MentorProfile | None:
     return db.session.scalar(select(MentorProfile).where(MentorProfile.user_id == mentor_id))
 
@@ -153,6 +158,8 @@ def can_request(actor: User, mentor: User) -> str | None:
     """None when ``actor`` may send ``mentor`` a request now, else the reason why not."""
     if actor.id == mentor.id:
         return "You cannot ask yourself to be your mentor."
+    if is_blocked_between(actor.id, mentor.id):
+        return f"You cannot send {mentor.display_name} a request: one of you has blocked the other."
     profile = mentor_profile(mentor.id)
     if profile is None or mentor.is_deleted or not mentor.is_active:
         return f"{mentor.display_name} does not offer mentoring."
@@ -216,17 +223,16 @@ def create_match_offer(actor: User, learner_user: User, mentor_user: User, reaso
         raise ValidationError("A learner cannot be matched with themselves.")
     if mentor_profile(mentor_user.id) is None:
         raise ValidationError(f"{mentor_user.display_name} has no mentor profile.")
+    if is_blocked_between(learner_user.id, mentor_user.id):
+        raise Conflict(f"{learner_user.display_name} and {mentor_user.display_name} cannot be paired: "
+                       "one of them has blocked the other.")
     if _pair_excluded(learner_user.id, mentor_user.id):
         raise Conflict(f"{learner_user.display_name} and {mentor_user.display_name} already have an open request, "
                        "an active mentorship or a recent decline.")
-    goals = ""
-    try:
-        from ..profiles.services import learner_profile_of
+    from ..profiles.services import learner_profile_of
 
-        profile = learner_profile_of(learner_user)
-        goals = (profile.goals or "") if profile is not None else ""
-    except ImportError:  # pragma: no cover
-        pass
+    profile = learner_profile_of(learner_user)
+    goals = (profile.goals or "") if profile is not None else ""
     now = utcnow()
     req = MentorshipRequest(learner_id=learner_user.id, mentor_id=mentor_user.id,
                             goals=goals[: cfg("MENTORING_TEXT_MAX")] or "Suggested by the cohort matching.",
@@ -244,13 +250,24 @@ def create_match_offer(actor: User, learner_user: User, mentor_user: User, reaso
     return req
 
 
-def get_request(actor: User, request_id: int) -> MentorshipRequest:
-    req = db.session.get(MentorshipRequest, request_id)
-    if req is None:
-        raise NotFound("No such request.")
-    if actor.id not in (req.learner_id, req.mentor_id) and not actor.is_admin:
+def _get_for_pair(actor: User, model, row_id: int, missing: str):
+    """A request, mentorship or session by id, visible to its learner, its mentor and admins."""
+    row = db.session.get(model, row_id)
+    if row is None:
+        raise NotFound(missing)
+    if actor.id not in (row.learner_id, row.mentor_id) and not actor.is_admin:
         raise PermissionDenied()
-    return req
+    return row
+
+
+def _require_pair(actor: User, row, message: str) -> None:
+    """Only the learner and the mentor themselves (not an admin) may change ``row``."""
+    if actor.id not in (row.learner_id, row.mentor_id):
+        raise PermissionDenied(message)
+
+
+def get_request(actor: User, request_id: int) -> MentorshipRequest:
+    return _get_for_pair(actor, MentorshipRequest, request_id, "No such request.")
 
 
 def _require_mentor_of(actor: User, req: MentorshipRequest) -> None:
@@ -286,6 +303,8 @@ def accept_request(actor: User, req: MentorshipRequest) -> Mentorship:
     _require_open(req)
     if profile is None:
         raise ValidationError("Set up your mentor profile before accepting mentees.")
+    if is_blocked_between(req.learner_id, req.mentor_id):
+        raise ValidationError("You cannot accept this request: one of you has blocked the other.")
     if active_mentee_count(req.mentor_id) >= profile.capacity:
         raise ValidationError(
             f"You are at your capacity of {profile.capacity} mentees. End a mentorship or raise your "
@@ -385,17 +404,11 @@ def withdraw_request(actor: User, req: MentorshipRequest) -> MentorshipRequest:
 
 
 def get_mentorship(actor: User, mentorship_id: int) -> Mentorship:
-    m = db.session.get(Mentorship, mentorship_id)
-    if m is None:
-        raise NotFound("No such mentorship.")
-    if actor.id not in (m.learner_id, m.mentor_id) and not actor.is_admin:
-        raise PermissionDenied()
-    return m
+    return _get_for_pair(actor, Mentorship, mentorship_id, "No such mentorship.")
 
 
 def _require_member(actor: User, m: Mentorship) -> None:
-    if actor.id not in (m.learner_id, m.mentor_id):
-        raise PermissionDenied("Only the mentor and the learner can change this mentorship.")
+    _require_pair(actor, m, "Only the mentor and the learner can change this mentorship.")
 
 
 def _require_active(m: Mentorship) -> None:
@@ -416,16 +429,20 @@ def add_goal(actor: User, m: Mentorship, title: str) -> MentorshipGoal:
     return goal
 
 
-def set_goal_done(actor: User, goal_id: int, done: bool) -> MentorshipGoal:
-    goal = db.session.get(MentorshipGoal, goal_id)
-    if goal is None:
-        raise NotFound("No such goal.")
-    m = get_mentorship(actor, goal.mentorship_id)
-    _require_member(actor, m)
-    goal.is_done = bool(done)
-    goal.done_at = utcnow() if done else None
+def _set_done(actor: User, model, row_id: int, done: bool, missing: str):
+    """Tick or untick a goal or an action item; only the mentorship's two people may."""
+    row = db.session.get(model, row_id)
+    if row is None:
+        raise NotFound(missing)
+    _require_member(actor, get_mentorship(actor, row.mentorship_id))
+    row.is_done = bool(done)
+    row.done_at = utcnow() if done else None
     db.session.commit()
-    return goal
+    return row
+
+
+def set_goal_done(actor: User, goal_id: int, done: bool) -> MentorshipGoal:
+    return _set_done(actor, MentorshipGoal, goal_id, done, "No such goal.")
 
 
 def _rate(actor: User, m: Mentorship, score, comment: str) -> MentorshipRating:
@@ -506,19 +523,9 @@ def mentor_rating_summary(mentor_user_id: int) -> dict | None:
 
 
 def _windows(user: User) -> list[tuple[int, int, int]]:
-    try:
-        from ..profiles.services import windows_of
+    from ..profiles.services import windows_of
 
-        rows = windows_of(user)
-    except ImportError:
-        rows = db.session.scalars(select(AvailabilityWindow).where(AvailabilityWindow.user_id == user.id)).all()
-    out = []
-    for w in rows:
-        if hasattr(w, "weekday"):
-            out.append((w.weekday, w.start_minute, w.end_minute))
-        else:
-            out.append(tuple(w))
-    return out
+    return windows_of(user)
 
 
 def session_minutes(mentor_id: int) -> int:
@@ -628,17 +635,11 @@ def book_session(actor: User, m: Mentorship, starts_at: datetime, agenda: str = 
 
 
 def get_session(actor: User, session_id: int) -> MentoringSession:
-    s = db.session.get(MentoringSession, session_id)
-    if s is None:
-        raise NotFound("No such session.")
-    if actor.id not in (s.learner_id, s.mentor_id) and not actor.is_admin:
-        raise PermissionDenied()
-    return s
+    return _get_for_pair(actor, MentoringSession, session_id, "No such session.")
 
 
 def _require_session_member(actor: User, s: MentoringSession) -> None:
-    if actor.id not in (s.learner_id, s.mentor_id):
-        raise PermissionDenied("Only the two people in this session can change it.")
+    _require_pair(actor, s, "Only the two people in this session can change it.")
 
 
 def reschedule_session(actor: User, s: MentoringSession, starts_at: datetime) -> MentoringSession:
@@ -744,15 +745,7 @@ def add_action_item(actor: User, s: MentoringSession, title: str) -> ActionItem:
 
 
 def set_action_done(actor: User, item_id: int, done: bool) -> ActionItem:
-    item = db.session.get(ActionItem, item_id)
-    if item is None:
-        raise NotFound("No such action item.")
-    m = get_mentorship(actor, item.mentorship_id)
-    _require_member(actor, m)
-    item.is_done = bool(done)
-    item.done_at = utcnow() if done else None
-    db.session.commit()
-    return item
+    return _set_done(actor, ActionItem, item_id, done, "No such action item.")
 
 
 def action_items(m: Mentorship, session_id: int | None = None, open_only: bool = False) -> list[ActionItem]:

@@ -14,19 +14,17 @@ from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
-    Column,
     ForeignKey,
     Integer,
     SmallInteger,
     String,
-    Table,
     Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
-from ..db import Base, UTCDateTime, utcnow
+from ..db import Base, UTCDateTime, link_table, utcnow
 from ..profiles.models import Domain, Skill
 
 VISIBILITIES = ("public", "members", "mentors")
@@ -34,23 +32,14 @@ STATUSES = ("draft", "seeking", "done")
 REQUEST_MODES = ("mentor", "community")
 REQUEST_STATUSES = ("open", "claimed", "reviewed", "withdrawn")
 
-portfolio_item_skills = Table(
-    "portfolio_item_skills",
-    Base.metadata,
-    Column("item_id", ForeignKey("portfolio_items.id", ondelete="CASCADE"), primary_key=True),
-    Column("skill_id", ForeignKey("skills.id", ondelete="CASCADE"), primary_key=True),
+portfolio_item_skills = link_table(
+    "portfolio_item_skills", item_id="portfolio_items.id", skill_id="skills.id"
 )
-portfolio_item_domains = Table(
-    "portfolio_item_domains",
-    Base.metadata,
-    Column("item_id", ForeignKey("portfolio_items.id", ondelete="CASCADE"), primary_key=True),
-    Column("domain_id", ForeignKey("domains.id", ondelete="CASCADE"), primary_key=True),
+portfolio_item_domains = link_table(
+    "portfolio_item_domains", item_id="portfolio_items.id", domain_id="domains.id"
 )
-reviewer_setting_skills = Table(
-    "reviewer_setting_skills",
-    Base.metadata,
-    Column("setting_id", ForeignKey("reviewer_settings.id", ondelete="CASCADE"), primary_key=True),
-    Column("skill_id", ForeignKey("skills.id", ondelete="CASCADE"), primary_key=True),
+reviewer_setting_skills = link_table(
+    "reviewer_setting_skills", setting_id="reviewer_settings.id", skill_id="skills.id"
 )
 
 

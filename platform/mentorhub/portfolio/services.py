@@ -20,6 +20,7 @@ from sqlalchemy.orm import selectinload
 from ..accounts.models import User
 from ..db import db, utcnow
 from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
+from ..mentoring.services import active_mentor_user_ids
 from ..notifications.services import notify
 from ..pagination import Page, paginate
 from ..profiles.models import Domain, MentorProfile, Skill
@@ -187,24 +188,18 @@ def _domains(ids) -> list[Domain]:
 def _project(project_id) -> int | None:
     if not project_id:
         return None
-    try:
-        from ..projects.models import Project
-    except ImportError:
-        raise ValidationError("Project links are not available yet.", field="project_id") from None
+    from ..projects.models import Project
+
     if db.session.get(Project, int(project_id)) is None:
         raise ValidationError("That project idea does not exist.", field="project_id")
     return int(project_id)
 
 
 def project_choices() -> list[tuple[int, str]]:
-    try:
-        from ..projects.models import Project
-    except ImportError:
-        return []
-    title = getattr(Project, "title", None) or getattr(Project, "name", None)
-    if title is None:
-        return []
-    return [(pid, t) for pid, t in db.session.execute(select(Project.id, title).order_by(title).limit(500))]
+    from ..projects.models import Project
+
+    return [(pid, t) for pid, t in db.session.execute(
+        select(Project.id, Project.title).order_by(Project.title).limit(500))]
 
 
 def project_title(project_id: int | None) -> str | None:
@@ -404,19 +399,9 @@ def may_review_request(actor: User, req: FeedbackRequest) -> bool:
     return bool(setting and setting.is_opted_in and can_view(actor, item) and _matches(setting, item))
 
 
-def mentor_user_ids(actor: User) -> list[int]:
-    """The learner's active mentors, as the mentoring feature knows them."""
-    from ..mentoring import services as mentoring
-
-    if hasattr(mentoring, "active_mentor_user_ids"):
-        return list(mentoring.active_mentor_user_ids(actor))
-    return [m.mentor_id for m in mentoring.mentorships_for(actor)
-            if m.learner_id == actor.id and m.status == "active"]
-
-
 def mentor_choices(actor: User) -> list[User]:
     """Whom "ask my mentor" may address: the learner's active mentors."""
-    ids = mentor_user_ids(actor)
+    ids = active_mentor_user_ids(actor)
     if not ids:
         return []
     stmt = select(User).where(User.id.in_(ids), User.id != actor.id, User.is_deleted.is_(False),

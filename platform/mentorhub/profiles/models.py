@@ -11,19 +11,17 @@ from datetime import datetime
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
-    Column,
     ForeignKey,
     Integer,
     SmallInteger,
     String,
-    Table,
     Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
-from ..db import Base, UTCDateTime, utcnow
+from ..db import Base, UTCDateTime, link_table, utcnow
 
 
 class Skill(Base):
@@ -45,23 +43,14 @@ class Domain(Base):
     is_retired: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-learner_domains = Table(
-    "learner_domains",
-    Base.metadata,
-    Column("learner_id", ForeignKey("learner_profiles.id", ondelete="CASCADE"), primary_key=True),
-    Column("domain_id", ForeignKey("domains.id", ondelete="CASCADE"), primary_key=True),
+learner_domains = link_table(
+    "learner_domains", learner_id="learner_profiles.id", domain_id="domains.id"
 )
-learner_wanted_skills = Table(
-    "learner_wanted_skills",
-    Base.metadata,
-    Column("learner_id", ForeignKey("learner_profiles.id", ondelete="CASCADE"), primary_key=True),
-    Column("skill_id", ForeignKey("skills.id", ondelete="CASCADE"), primary_key=True),
+learner_wanted_skills = link_table(
+    "learner_wanted_skills", learner_id="learner_profiles.id", skill_id="skills.id"
 )
-mentor_domains = Table(
-    "mentor_domains",
-    Base.metadata,
-    Column("mentor_id", ForeignKey("mentor_profiles.id", ondelete="CASCADE"), primary_key=True),
-    Column("domain_id", ForeignKey("domains.id", ondelete="CASCADE"), primary_key=True),
+mentor_domains = link_table(
+    "mentor_domains", mentor_id="mentor_profiles.id", domain_id="domains.id"
 )
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import selectinload
 from ..accounts.models import User
 from ..db import db, utcnow
 from ..errors import NotFound, PermissionDenied, ValidationError
+from ..mentoring.services import active_mentee_count
 from ..pagination import Page, paginate
 from ..timeutil import is_valid_zone
 from . import availability as av
@@ -434,8 +435,10 @@ def clean_mentor(data: dict, profile: MentorProfile | None = None) -> tuple[dict
 # ---- writes -------------------------------------------------------------------------------
 
 
-def _apply_common(user: User, profile, cleaned: dict, skill_model, skill_fk: str) -> None:
-    for name in ("headline", *URL_FIELDS):
+def _apply_common(user: User, profile, cleaned: dict, skill_model, fields: tuple[str, ...]) -> None:
+    """Write the cleaned fields both kinds of profile share plus the role's own ``fields``, then
+    stamp and flush the profile."""
+    for name in ("headline", *URL_FIELDS, *fields):
         if name in cleaned:
             setattr(profile, name, cleaned[name])
     if "timezone" in cleaned:
@@ -456,14 +459,21 @@ def _apply_common(user: User, profile, cleaned: dict, skill_model, skill_fk: str
             row.level = level
             keep.append(row)
         profile.skills = keep
+    profile.updated_at = utcnow()
+    _bump()
+    db.session.flush()
+
+
+def _save(actor: User, user: User, data: dict, write):
+    require_self_or_admin(actor, user)
+    profile = write(db.session.get(User, user.id), data)
+    db.session.commit()
+    return profile
 
 
 def save_learner(actor: User, user: User, data: dict) -> LearnerProfile:
     """Create or update ``user``'s learner profile from the fields present in ``data``."""
-    require_self_or_admin(actor, user)
-    profile = write_learner(db.session.get(User, user.id), data)
-    db.session.commit()
-    return profile
+    return _save(actor, user, data, write_learner)
 
 
 def write_learner(user: User, data: dict) -> LearnerProfile:
@@ -478,24 +488,16 @@ def write_learner(user: User, data: dict) -> LearnerProfile:
                                  hours_per_week=5)
         profile.skills, profile.wanted_skills, profile.domains = [], [], []
         db.session.add(profile)
-    for name in ("background", "goals", "target_track", "stage", "hours_per_week"):
-        if name in cleaned:
-            setattr(profile, name, cleaned[name])
-    _apply_common(user, profile, cleaned, LearnerSkill, "learner_id")
     if "wanted" in cleaned:
         profile.wanted_skills = skills_by_slugs(cleaned["wanted"], include_retired=True)
-    profile.updated_at = utcnow()
-    _bump()
-    db.session.flush()
+    _apply_common(user, profile, cleaned, LearnerSkill,
+                  ("background", "goals", "target_track", "stage", "hours_per_week"))
     return profile
 
 
 def save_mentor(actor: User, user: User, data: dict) -> MentorProfile:
     """Create or update ``user``'s mentor profile from the fields present in ``data``."""
-    require_self_or_admin(actor, user)
-    profile = write_mentor(db.session.get(User, user.id), data)
-    db.session.commit()
-    return profile
+    return _save(actor, user, data, write_mentor)
 
 
 def write_mentor(user: User, data: dict) -> MentorProfile:
@@ -508,13 +510,8 @@ def write_mentor(user: User, data: dict) -> MentorProfile:
                                 is_accepting=True, session_minutes=60)
         profile.skills, profile.domains = [], []
         db.session.add(profile)
-    for name in ("bio", "years_experience", "current_role", "capacity", "is_accepting", "session_minutes"):
-        if name in cleaned:
-            setattr(profile, name, cleaned[name])
-    _apply_common(user, profile, cleaned, MentorSkill, "mentor_id")
-    profile.updated_at = utcnow()
-    _bump()
-    db.session.flush()
+    _apply_common(user, profile, cleaned, MentorSkill,
+                  ("bio", "years_experience", "current_role", "capacity", "is_accepting", "session_minutes"))
     return profile
 
 
@@ -596,22 +593,6 @@ def mentor_as_dict(profile: MentorProfile) -> dict:
     }
 
 
-def active_mentee_count(profile: MentorProfile) -> int:
-    """Active mentees, from the mentoring feature when it offers the count; else 0."""
-    try:
-        from ..mentoring import services as mentoring
-    except ImportError:
-        return 0
-    counter = getattr(mentoring, "active_mentee_count", None)
-    if counter is None:
-        return 0
-    try:
-        return int(counter(profile.user_id))
-    except Exception:  # noqa: BLE001 - another feature's failure must not break the directory
-        db.session.rollback()
-        return 0
-
-
 def search_mentors(viewer: User | None, q: str = "", skill: str = "", domain: str = "",
                    accepting: bool = False, min_overlap: float | None = None, page: int = 1,
                    per_page: int | None = None, week_start: date | None = None) -> Page:
@@ -674,7 +655,7 @@ def _decorate(mentors: list[MentorProfile], viewer: User | None, week_start: dat
             m.overlap_hours = av.overlap_hours(windows.get(viewer.id, []), viewer.timezone or "UTC",
                                                windows.get(m.user_id, []), m.user.timezone or "UTC", week_start)
         m.top_skills = sorted(m.skills, key=lambda s: (-s.level, s.skill.name))[:5]
-        m.free_seats = max(0, m.capacity - active_mentee_count(m))
+        m.free_seats = max(0, m.capacity - active_mentee_count(m.user_id))
 
 
 def person(user_id: int) -> User:

@@ -14,19 +14,17 @@ from datetime import datetime
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
-    Column,
     ForeignKey,
     Integer,
     SmallInteger,
     String,
-    Table,
     Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
-from ..db import Base, UTCDateTime, utcnow
+from ..db import Base, UTCDateTime, link_table, utcnow
 from ..profiles.models import Domain, Skill
 
 DIFFICULTIES = ("beginner", "intermediate", "advanced")
@@ -48,12 +46,7 @@ DEFAULT_MILESTONES = (
     ("writeup", "Write-up published"),
 )
 
-project_domains = Table(
-    "project_domains",
-    Base.metadata,
-    Column("project_id", ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True),
-    Column("domain_id", ForeignKey("domains.id", ondelete="CASCADE"), primary_key=True),
-)
+project_domains = link_table("project_domains", project_id="projects.id", domain_id="domains.id")
 
 
 class Project(Base):

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..accounts.models import User
+from ..accounts.services import is_blocked_between
 from ..db import db, utcnow
 from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
 from ..matching.generation import bump
@@ -72,6 +73,12 @@ def can_manage(user: User | None, project: Project) -> bool:
     if user is None or not getattr(user, "is_authenticated", False):
         return False
     return user.is_admin or user.id == project.owner_id or user.id == project.champion_id
+
+
+def _blocked_with_leads(user_id: int, project: Project) -> bool:
+    """True when the person and the project's owner or champion have blocked each other (either way)."""
+    return any(lead_id is not None and lead_id != user_id and is_blocked_between(user_id, lead_id)
+               for lead_id in (project.owner_id, project.champion_id))
 
 
 def _require_manager(actor: User, project: Project) -> None:
@@ -536,6 +543,8 @@ def champion_project(actor: User, project_id: int) -> Project:
         raise PermissionDenied("Only mentors can champion an idea. Create a mentor profile first.")
     if project.status == "archived":
         raise Conflict("This idea is archived.")
+    if is_blocked_between(actor.id, project.owner_id):
+        raise Conflict("You cannot champion this idea: you and its owner have blocked each other.")
     result = db.session.execute(
         update(Project).where(Project.id == project.id, Project.champion_id.is_(None)).values(champion_id=actor.id)
     )
@@ -574,6 +583,9 @@ def apply(actor: User, project_id: int, motivation: str) -> ProjectApplication:
         raise ValidationError("You already lead this project.", field="motivation")
     if project.status not in ACTIVE_STATUSES:
         raise Conflict(f"This idea is {project.status_label.lower()} and takes no applications.")
+    if _blocked_with_leads(actor.id, project):
+        raise ValidationError("You cannot apply to this project: you and one of its leads have blocked each other.",
+                              field="motivation")
     if membership(actor, project) is not None:
         raise Conflict("You are already on this team.")
     previous = application_of(actor, project)
@@ -642,6 +654,9 @@ def accept(actor: User, application_id: int) -> ProjectMember:
     application = get_application(application_id)
     project = get_project(application.project_id)
     _require_manager(actor, project)
+    if _blocked_with_leads(application.user_id, project):
+        raise Conflict("This person cannot join the team: they and one of the project's leads have blocked "
+                       "each other. Decline the application instead.")
     now = utcnow()
     claimed = db.session.execute(
         update(ProjectApplication).where(ProjectApplication.id == application.id,
