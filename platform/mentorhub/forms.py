@@ -1,8 +1,11 @@
 """Form helpers shared by the features."""
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 from flask import render_template
 from flask_wtf import FlaskForm
+from wtforms import SelectChoice
 
 from .errors import ServiceError
 
@@ -22,3 +25,10 @@ def render_form(template: str, form: FlaskForm, **context):
     """Render a form page: 200 on GET, 400 when a submitted form has errors."""
     status = 400 if form.is_submitted() and (form.errors or form.form_errors) else 200
     return render_template(template, form=form, **context), status
+
+
+def options(pairs: Mapping | Iterable[tuple]) -> list[SelectChoice]:
+    """``(value, label)`` pairs, or a ``{value: label}`` mapping, as the ``SelectChoice`` options
+    WTForms 3.3 asks for (plain tuples in ``choices`` are deprecated)."""
+    items = pairs.items() if isinstance(pairs, Mapping) else pairs
+    return [SelectChoice(value, label) for value, label in items]

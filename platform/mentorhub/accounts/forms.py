@@ -2,6 +2,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length
 
+from ..forms import options
 from ..timeutil import all_zones
 
 
@@ -26,7 +27,7 @@ class SettingsForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.timezone.choices = [(z, z) for z in all_zones()]
+        self.timezone.choices = options((z, z) for z in all_zones())
 
 
 class ChangePasswordForm(FlaskForm):

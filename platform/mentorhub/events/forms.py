@@ -10,12 +10,13 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from ..forms import options
 from ..timeutil import all_zones
 
-FORMAT_CHOICES = [("online", "Online"), ("in_person", "In person")]
-AUDIENCE_CHOICES = [("everyone", "Everyone"), ("project", "One project team"), ("cohort", "One cohort")]
-REPEAT_CHOICES = [("", "Does not repeat"), ("weekly", "Every week"), ("biweekly", "Every two weeks"),
-                  ("monthly", "Every month (same weekday of the month)")]
+FORMAT_CHOICES = options([("online", "Online"), ("in_person", "In person")])
+AUDIENCE_CHOICES = options([("everyone", "Everyone"), ("project", "One project team"), ("cohort", "One cohort")])
+REPEAT_CHOICES = options([("", "Does not repeat"), ("weekly", "Every week"), ("biweekly", "Every two weeks"),
+                          ("monthly", "Every month (same weekday of the month)")])
 
 
 def _int_or_none(value):
@@ -53,10 +54,10 @@ class EventForm(FlaskForm):
 
     def __init__(self, *args, domains=(), projects=(), cohorts=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.timezone.choices = [(z, z) for z in all_zones()]
-        self.domain_ids.choices = [(d.id, d.name) for d in domains]
-        self.project_id.choices = [("", "—")] + [(p.id, p.title) for p in projects]
-        self.cohort_id.choices = [("", "—")] + [(c.id, c.name) for c in cohorts]
+        self.timezone.choices = options((z, z) for z in all_zones())
+        self.domain_ids.choices = options((d.id, d.name) for d in domains)
+        self.project_id.choices = options([("", "—")] + [(p.id, p.title) for p in projects])
+        self.cohort_id.choices = options([("", "—")] + [(c.id, c.name) for c in cohorts])
 
 
 class CohortForm(FlaskForm):
@@ -71,17 +72,17 @@ class BestTimeForm(FlaskForm):
     class Meta:
         csrf = False  # a search (GET); creating from a proposal is a separate, protected POST
 
-    group = SelectField("Group", choices=[("project", "A project team"), ("cohort", "A cohort"),
-                                          ("picked", "Members I pick")], default="cohort")
+    group = SelectField("Group", choices=options([("project", "A project team"), ("cohort", "A cohort"),
+                                                  ("picked", "Members I pick")]), default="cohort")
     project_id = SelectField("Project team", coerce=_int_or_none, validators=[Optional()], validate_choice=False)
     cohort_id = SelectField("Cohort", coerce=_int_or_none, validators=[Optional()], validate_choice=False)
     emails = TextAreaField("Members' emails", validators=[Optional(), Length(max=20000)],
                            description="One per line or separated by commas; you are included.")
     duration = SelectField("Length", coerce=int, default=60,
-                           choices=[(30, "30 minutes"), (60, "1 hour"), (90, "1 hour 30"), (120, "2 hours")])
+                           choices=options([(30, "30 minutes"), (60, "1 hour"), (90, "1 hour 30"), (120, "2 hours")]))
     week = DateField("Week of", validators=[Optional()], description="Any day of the week to plan; next week if empty.")
 
     def __init__(self, *args, projects=(), cohorts=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.project_id.choices = [("", "—")] + [(p.id, p.title) for p in projects]
-        self.cohort_id.choices = [("", "—")] + [(c.id, c.name) for c in cohorts]
+        self.project_id.choices = options([("", "—")] + [(p.id, p.title) for p in projects])
+        self.cohort_id.choices = options([("", "—")] + [(c.id, c.name) for c in cohorts])

@@ -4,9 +4,11 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 
+from ..forms import options
 from .models import CADENCES
 
-SCORES = [("5", "5 – excellent"), ("4", "4 – good"), ("3", "3 – fine"), ("2", "2 – poor"), ("1", "1 – very poor")]
+SCORES = options([("5", "5 – excellent"), ("4", "4 – good"), ("3", "3 – fine"), ("2", "2 – poor"),
+                  ("1", "1 – very poor")])
 
 
 class RequestForm(FlaskForm):
@@ -14,7 +16,7 @@ class RequestForm(FlaskForm):
                           description="For example: ship a first model to production, or prepare for ML interviews.")
     background = TextAreaField("Your background", description="Where you come from and what you already know.")
     expectations = TextAreaField("What you expect from your mentor")
-    cadence = SelectField("How often would you like to meet?", choices=list(CADENCES.items()), default="biweekly")
+    cadence = SelectField("How often would you like to meet?", choices=options(CADENCES), default="biweekly")
 
 
 class ReasonForm(FlaskForm):

@@ -14,6 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
+from ..forms import options
 from . import rubric
 from .services import STATUS_LABELS, VISIBILITY_LABELS
 
@@ -38,15 +39,15 @@ class ItemForm(FlaskForm):
     skill_ids = SelectMultipleField("Skills", coerce=int, validate_choice=False)
     domain_ids = SelectMultipleField("Domains", coerce=int, validate_choice=False)
     project_id = SelectField("Project idea", coerce=_int_or_none, validate_choice=False)
-    visibility = SelectField("Who can see it", choices=list(VISIBILITY_LABELS.items()), default="members")
-    status = SelectField("Status", choices=list(STATUS_LABELS.items()), default="draft")
+    visibility = SelectField("Who can see it", choices=options(VISIBILITY_LABELS), default="members")
+    status = SelectField("Status", choices=options(STATUS_LABELS), default="draft")
     update_note = TextAreaField("What changed?", validators=[Length(max=4000)],
                                 description="Shown to people who already reviewed this work.")
 
     def set_choices(self, skills, domains, projects) -> None:
-        self.skill_ids.choices = [(s.id, s.name) for s in skills]
-        self.domain_ids.choices = [(d.id, d.name) for d in domains]
-        self.project_id.choices = [(None, "— none —")] + list(projects)
+        self.skill_ids.choices = options((s.id, s.name) for s in skills)
+        self.domain_ids.choices = options((d.id, d.name) for d in domains)
+        self.project_id.choices = options([(None, "— none —")] + list(projects))
 
     def data_for_service(self) -> dict:
         return {
@@ -59,8 +60,8 @@ class ItemForm(FlaskForm):
 
 
 class RequestForm(FlaskForm):
-    mode = RadioField("Who should review it?", choices=[("community", "The community review queue"),
-                                                         ("mentor", "My mentor")], default="community")
+    mode = RadioField("Who should review it?", choices=options([("community", "The community review queue"),
+                                                                 ("mentor", "My mentor")]), default="community")
     mentor_id = SelectField("Mentor", coerce=_int_or_none, validate_choice=False)
     note = TextAreaField("What would you like feedback on?", validators=[Length(max=4000)])
 
@@ -88,7 +89,7 @@ def review_form_class():
     }
     for crit in rubric.criteria():
         attrs[f"score_{crit.slug}"] = RadioField(
-            crit.name, choices=[(str(n), f"{n} · {scale[n]}") for n in (1, 2, 3, 4)],
+            crit.name, choices=options((str(n), f"{n} · {scale[n]}") for n in (1, 2, 3, 4)),
             validators=[DataRequired(message="Choose a score from 1 to 4.")])
         attrs[f"comment_{crit.slug}"] = TextAreaField(f"Comment on {crit.name.lower()}",
                                                       validators=[Length(max=4000)])

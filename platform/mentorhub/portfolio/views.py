@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from ..db import db, utcnow
 from ..errors import ServiceError, ValidationError
-from ..forms import render_form, show_service_error
+from ..forms import options, render_form, show_service_error
 from ..pagination import parse_page
 from ..profiles.models import Domain, Skill
 from . import rubric, services
@@ -146,7 +146,7 @@ def request_feedback(item_id: int):
         abort(403)
     mentors = services.mentor_choices(current_user)
     form = RequestForm()
-    form.mentor_id.choices = [(None, "— choose —")] + [(m.id, m.display_name) for m in mentors]
+    form.mentor_id.choices = options([(None, "— choose —")] + [(m.id, m.display_name) for m in mentors])
     if form.validate_on_submit():
         try:
             services.request_feedback(current_user, item.id, form.mode.data, form.mentor_id.data, form.note.data)
@@ -286,7 +286,7 @@ def reviewer():
     setting = services.reviewer_setting(current_user)
     form = ReviewerForm(obj=setting)
     skills, _domains = _taxonomy()
-    form.skill_ids.choices = [(s.id, s.name) for s in skills]
+    form.skill_ids.choices = options((s.id, s.name) for s in skills)
     if not form.is_submitted():
         form.skill_ids.data = ([s.id for s in setting.skills] if setting is not None
                                else services.suggested_reviewer_skills(current_user))

@@ -5,7 +5,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_required
 
 from ..errors import PermissionDenied, ValidationError
-from ..forms import render_form, show_service_error
+from ..forms import options, render_form, show_service_error
 from ..pagination import parse_page
 from ..timeutil import all_zones
 from . import availability as av
@@ -97,13 +97,14 @@ def _target(user_id: int | None):
 
 
 def _fill_choices(form) -> None:
-    form.domains.choices = [(d.slug, d.name) for d in services.all_domains()]
+    form.domains.choices = options((d.slug, d.name) for d in services.all_domains())
     if isinstance(form, LearnerForm):
-        form.background.choices = services.BACKGROUNDS
-        form.target_track.choices = taxonomy.track_choices()
-        form.stage.choices = taxonomy.stage_choices()
+        form.background.choices = options(services.BACKGROUNDS)
+        form.target_track.choices = options(taxonomy.track_choices())
+        form.stage.choices = options(taxonomy.stage_choices())
     else:
-        form.session_minutes.choices = [(str(m), f"{m} minutes") for m in current_app.config["MENTOR_SESSION_MINUTES"]]
+        form.session_minutes.choices = options((str(m), f"{m} minutes")
+                                               for m in current_app.config["MENTOR_SESSION_MINUTES"])
 
 
 def _window_rows(windows) -> list[dict]:

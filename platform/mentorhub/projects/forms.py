@@ -15,6 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import Optional
 
+from ..forms import options
 from .models import COMPUTE_LABELS, DIFFICULTIES, MEMBER_ROLES, STATUS_LABELS
 from .services import LEVELS, all_domains, all_skills
 
@@ -23,7 +24,7 @@ SKILL_ROWS_EXTRA = 3  # blank required-skill rows shown below the filled ones
 
 class SkillRowForm(Form):
     skill = SelectField("Skill", choices=[], validate_choice=False)
-    level = SelectField("Minimum level", choices=[(str(k), f"{k} · {v}") for k, v in LEVELS.items()],
+    level = SelectField("Minimum level", choices=options((str(k), f"{k} · {v}") for k, v in LEVELS.items()),
                         default="2", validate_choice=False)
 
 
@@ -38,25 +39,25 @@ class ProjectForm(FlaskForm):
     required_skills = FieldList(FormField(SkillRowForm), min_entries=1)
     learn_skills = SelectMultipleField("Skills a contributor will learn", choices=[], validate_choice=False,
                                        description="Hold Ctrl (⌘ on a Mac) to choose several.")
-    difficulty = SelectField("Difficulty", choices=[(d, d.capitalize()) for d in DIFFICULTIES],
+    difficulty = SelectField("Difficulty", choices=options((d, d.capitalize()) for d in DIFFICULTIES),
                              validate_choice=False)
     hours_per_week = IntegerField("Hours per week expected", validators=[Optional()], default=5)
     duration_weeks = IntegerField("Duration in weeks", validators=[Optional()], default=8)
     dataset_name = StringField("Dataset name")
     dataset_url = StringField("Dataset address")
     dataset_licence = StringField("Dataset licence", description="For example CC BY 4.0")
-    compute = SelectField("Compute needed", choices=list(COMPUTE_LABELS.items()), validate_choice=False)
+    compute = SelectField("Compute needed", choices=options(COMPUTE_LABELS), validate_choice=False)
     eval_metric = StringField("Evaluation metric", description="For example macro F1, RMSE, recall@10")
     seats = IntegerField("Team size (seats)", validators=[Optional()], default=3)
     champion = BooleanField("I will champion this idea as its mentor")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        skills = [(s.slug, s.name) for s in all_skills()]
-        self.domains.choices = [(d.slug, d.name) for d in all_domains()]
-        self.learn_skills.choices = skills
+        skills = options((s.slug, s.name) for s in all_skills())
+        self.domains.choices = options((d.slug, d.name) for d in all_domains())
+        self.learn_skills.choices = list(skills)
         for entry in self.required_skills:
-            entry.form.skill.choices = [("", "—")] + skills
+            entry.form.skill.choices = options([("", "—")]) + skills
         self._skill_choices = skills
 
     def pad_skill_rows(self) -> None:
@@ -65,7 +66,7 @@ class ProjectForm(FlaskForm):
         while len(self.required_skills) < filled + SKILL_ROWS_EXTRA:
             self.required_skills.append_entry()
         for entry in self.required_skills:
-            entry.form.skill.choices = [("", "—")] + self._skill_choices
+            entry.form.skill.choices = options([("", "—")]) + self._skill_choices
 
     def service_data(self) -> dict:
         return {
@@ -96,8 +97,8 @@ class MilestoneForm(FlaskForm):
 
 
 class StatusForm(FlaskForm):
-    status = SelectField("Status", choices=list(STATUS_LABELS.items()), validate_choice=False)
+    status = SelectField("Status", choices=options(STATUS_LABELS), validate_choice=False)
 
 
 class RoleForm(FlaskForm):
-    role = SelectField("Role", choices=[(r, r.capitalize()) for r in MEMBER_ROLES], validate_choice=False)
+    role = SelectField("Role", choices=options((r, r.capitalize()) for r in MEMBER_ROLES), validate_choice=False)
