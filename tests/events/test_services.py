@@ -326,7 +326,7 @@ def test_calendar_events_lists_what_the_person_is_going_to(app, make_user, make_
         # The private per-user feed (notifications/calendar.py) lists this source.
         from mentorhub.notifications import calendar as feed
 
-        assert "mentorhub.events.services:calendar_events" in feed.SOURCES
+        assert services.calendar_events in feed.feed_sources()
         assert "One" in [str(x["SUMMARY"]) for x in feed.feed_events(u(a))]
 
 

@@ -78,7 +78,8 @@ def test_notify_many_rejects_an_unknown_kind_before_writing(app, make_user):
         assert db.session.scalar(select(Notification.id)) is None
 
 
-def test_every_calendar_source_resolves_to_a_function(app):
-    with app.app_context():
-        for spec in calendar.SOURCES:
-            assert callable(calendar._source(spec)), spec
+def test_the_feed_combines_mentoring_and_events(app):
+    from mentorhub.events import services as events
+    from mentorhub.mentoring import services as mentoring
+
+    assert calendar.feed_sources() == (mentoring.calendar_events, events.calendar_events)

@@ -1,13 +1,12 @@
 """Calendar files: one .ics per item and a private per-user feed URL (secret token, revocable).
 
-The feed combines the sources listed in SOURCES. Each is "module:function", a function
+The feed combines the sources listed in feed_sources(): each feature's
 ``calendar_events(user) -> list[icalendar.Event]`` with stable UIDs and DTSTAMP; adding a
-source is one line here.
+source is one line there.
 """
 from __future__ import annotations
 
 import secrets
-from importlib import import_module
 
 from icalendar import Calendar
 from sqlalchemy import select
@@ -17,17 +16,13 @@ from ..db import db, utcnow
 from ..errors import NotFound, PermissionDenied
 from .models import CalendarFeed
 
-SOURCES: tuple[str, ...] = (
-    "mentorhub.mentoring.services:calendar_events",
-    "mentorhub.events.services:calendar_events",
-)
+def feed_sources():
+    """Every feature that puts items in a person's feed. Imported here rather than at module
+    load, because those features import notifications."""
+    from ..events.services import calendar_events as meetups
+    from ..mentoring.services import calendar_events as sessions
 
-
-def _source(spec: str):
-    """The function a SOURCES entry names. Named by string, imported on first use: those
-    features import notifications, so importing them when this module loads could be circular."""
-    module, _, name = spec.partition(":")
-    return getattr(import_module(module), name)
+    return (sessions, meetups)
 
 
 def build_calendar(events, name: str = "mentorhub") -> bytes:
@@ -43,10 +38,7 @@ def build_calendar(events, name: str = "mentorhub") -> bytes:
 
 
 def feed_events(user: User) -> list:
-    events = []
-    for spec in SOURCES:
-        events.extend(_source(spec)(user))
-    return events
+    return [event for source in feed_sources() for event in source(user)]
 
 
 def feed_ics(user: User) -> bytes:
