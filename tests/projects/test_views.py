@@ -293,6 +293,24 @@ def test_team_page_milestones_and_leaving(app, client, login_as, make_project, m
     assert n(app, ProjectMember) == 0 and get(app, Project, project.id).seats_taken == 0
 
 
+def test_team_activity_is_shown_to_the_team_only(app, client, login_as, make_project, make_user):
+    """The log names declined applicants: people outside the team do not see it."""
+    owner, member, declined = make_user(), make_user(display_name="Mia"), make_user(display_name="Dov")
+    project = make_project(owner=owner)
+    _member(app, owner, member, project)
+    app_id = _apply(app, declined, project)
+    with app.app_context():
+        from mentorhub.accounts.models import User
+
+        services.decline(db.session.get(User, owner.id), app_id, "The team is full for now.")
+    stranger = login_as(make_user(), app.test_client())
+    page = stranger.get(f"/projects/{project.id}/team").get_data(as_text=True)
+    assert "declined the application of Dov" not in page and "Only the team sees its activity." in page
+    for viewer in (owner, member, make_user(is_admin=True)):
+        page = login_as(viewer, app.test_client()).get(f"/projects/{project.id}/team").get_data(as_text=True)
+        assert "declined the application of Dov" in page and "Only the team sees" not in page
+
+
 def test_owner_adds_milestones_and_removes_members(app, client, login_as, make_project, make_user):
     owner, learner = make_user(), make_user(display_name="Kai")
     project = make_project(owner=owner)

@@ -256,6 +256,14 @@ def activity_log(project: Project, limit: int | None = None) -> list[ProjectActi
     ))
 
 
+def activity_for(viewer: User | None, project: Project) -> list[ProjectActivity] | None:
+    """The activity log as ``viewer`` may see it: the team, the owner, the champion and admins
+    see it; anyone else gets None (the log names who applied, was declined or was removed)."""
+    if not (is_on_team(viewer, project) or can_manage(viewer, project)):
+        return None
+    return activity_log(project)
+
+
 def team_members(project: Project) -> list[ProjectMember]:
     return list(db.session.scalars(
         select(ProjectMember).options(selectinload(ProjectMember.user))

@@ -235,7 +235,7 @@ def _render_team(project, milestone_form, status: int = 200):
     user = current_user
     return render_template(
         "projects/team.html", project=project, members=services.team_members(project),
-        activity=services.activity_log(project), manager=services.can_manage(user, project),
+        activity=services.activity_for(user, project), manager=services.can_manage(user, project),
         on_team=services.is_on_team(user, project) or user.is_admin,
         member=services.membership(user, project), milestone_form=milestone_form, form=FlaskForm(),
         role_form=RoleForm(),
