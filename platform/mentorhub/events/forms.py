@@ -20,10 +20,12 @@ REPEAT_CHOICES = options([("", "Does not repeat"), ("weekly", "Every week"), ("b
 
 
 def _int_or_none(value):
+    """A submitted id, or None for an empty, non-numeric or out-of-range value."""
     try:
-        return int(value) if value not in (None, "", "None") else None
+        number = int(value) if value not in (None, "", "None") else None
     except (TypeError, ValueError):
         return None
+    return number if number is not None and 0 < number < 2**63 else None
 
 
 class EventForm(FlaskForm):
@@ -38,9 +40,9 @@ class EventForm(FlaskForm):
     timezone = SelectField("Time zone of the times below", validators=[DataRequired()],
                            validate_choice=False)  # checked by the service, with a clearer message
     starts_local = DateTimeLocalField("Starts", format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
-                                      validators=[DataRequired(message="Enter when the meetup starts.")])
+                                      validators=[DataRequired(message="Enter when the meetup starts: a real date and time.")])
     ends_local = DateTimeLocalField("Ends", format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
-                                    validators=[DataRequired(message="Enter when the meetup ends.")])
+                                    validators=[DataRequired(message="Enter when the meetup ends: a real date and time.")])
     capacity = IntegerField("Capacity", validators=[InputRequired(message="Enter how many people fit."),
                                                     NumberRange(min=1, message="Capacity must be at least 1.")])
     domain_ids = SelectMultipleField("Domains", coerce=int, validators=[Optional()])

@@ -34,6 +34,18 @@ def _cfg(name: str):
     return current_app.config[name]
 
 
+MAX_DB_INT = 2**63 - 1  # the largest id an integer column holds (SQLite INTEGER, PostgreSQL BIGINT)
+
+
+def _db_id(value) -> int | None:
+    """A submitted id as an int, or None when it is no number or no id a table could hold."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number <= MAX_DB_INT else None
+
+
 # ---- rights ------------------------------------------------------------------------------------
 
 
@@ -198,13 +210,22 @@ def projects_for(actor: User) -> list:
 # ---- validation ------------------------------------------------------------------------------------
 
 
-def local_to_utc(local: datetime, tz_name: str, field_name: str) -> datetime:
-    """A wall-clock time in ``tz_name`` as aware UTC; a time skipped by a DST change is refused."""
+def local_to_utc(local: datetime, tz_name: str, field_name: str, keep: datetime | None = None) -> datetime:
+    """A wall-clock time in ``tz_name`` as aware UTC; a time skipped by a DST change is refused.
+    A time that occurs twice (clocks going back) is the first one, unless ``keep`` (the stored
+    value) shows that same wall-clock time: then it stays as stored, so saving an edit form
+    unchanged never moves a meetup by an hour."""
     if local.tzinfo is not None:
         return local.astimezone(UTC)
     zone = ZoneInfo(tz_name)
+    if keep is not None and keep.astimezone(zone).replace(tzinfo=None) == local:
+        return keep.astimezone(UTC)
     aware = local.replace(tzinfo=zone)
-    back = aware.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
+    try:
+        back = aware.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
+    except OverflowError:  # year 1 or 9999 pushed past the calendar by the zone's offset
+        raise ValidationError("That date is out of range; pick one in the coming years.",
+                              field=field_name) from None
     if back != local:
         raise ValidationError(
             f"{local:%d %b %Y %H:%M} does not exist in {tz_name}: the clocks change then. Pick another time.",
@@ -235,7 +256,8 @@ class EventData:
     until: date | None = None
 
 
-def _clean(actor: User, data: EventData, *, require_future: bool, now: datetime) -> dict:
+def _clean(actor: User, data: EventData, *, require_future: bool, now: datetime,
+           current: Event | None = None) -> dict:
     title = " ".join((data.title or "").split())
     if not title:
         raise ValidationError("Give the meetup a title.", field="title")
@@ -250,8 +272,10 @@ def _clean(actor: User, data: EventData, *, require_future: bool, now: datetime)
         raise ValidationError("Enter when the meetup starts.", field="starts_local")
     if data.ends_local is None:
         raise ValidationError("Enter when the meetup ends.", field="ends_local")
-    starts_at = local_to_utc(data.starts_local, data.timezone, "starts_local")
-    ends_at = local_to_utc(data.ends_local, data.timezone, "ends_local")
+    starts_at = local_to_utc(data.starts_local, data.timezone, "starts_local",
+                             keep=current.starts_at if current is not None else None)
+    ends_at = local_to_utc(data.ends_local, data.timezone, "ends_local",
+                           keep=current.ends_at if current is not None else None)
     if ends_at <= starts_at:
         raise ValidationError("The end must be after the start.", field="ends_local")
     if ends_at - starts_at > timedelta(hours=_cfg("EVENTS_MAX_DURATION_HOURS")):
@@ -296,7 +320,7 @@ def _clean(actor: User, data: EventData, *, require_future: bool, now: datetime)
         raise ValidationError("Choose who the meetup is for.", field="audience")
     project_id = cohort_id = None
     if data.audience == "project":
-        if not data.project_id:
+        if not _db_id(data.project_id):
             raise ValidationError("Choose the project team.", field="project_id")
         if not actor.is_admin and actor.id not in project_team_ids(data.project_id):
             raise ValidationError("Choose a project team you belong to.", field="project_id")
@@ -304,7 +328,7 @@ def _clean(actor: User, data: EventData, *, require_future: bool, now: datetime)
             raise ValidationError("No such project.", field="project_id")
         project_id = data.project_id
     elif data.audience == "cohort":
-        if not data.cohort_id or db.session.get(Cohort, data.cohort_id) is None:
+        if not _db_id(data.cohort_id) or db.session.get(Cohort, data.cohort_id) is None:
             raise ValidationError("Choose a cohort.", field="cohort_id")
         cohort_id = data.cohort_id
     return dict(title=title, description=description, timezone=data.timezone, starts_at=starts_at,
@@ -358,7 +382,7 @@ def update_event(actor: User, event: Event, data: EventData, now: datetime | Non
     now = now or utcnow()
     if event.is_cancelled:
         raise ValidationError("This meetup was cancelled and can no longer be changed.")
-    values = _clean(actor, data, require_future=False, now=now)
+    values = _clean(actor, data, require_future=False, now=now, current=event)
     moved = values["starts_at"] != event.starts_at or values["ends_at"] != event.ends_at
     if moved and values["starts_at"] <= now:
         raise ValidationError("A meetup can only be moved to a time in the future.", field="starts_local")
@@ -476,7 +500,7 @@ def _extend_series(series: EventSeries, now: datetime) -> int:
     created = 0
     for index in range(_cfg("EVENTS_SERIES_MAX_OCCURRENCES")):
         start = occurrence_start(series, index)
-        if start > horizon:
+        if start > horizon and index > 0:  # the first one always exists, however far ahead
             break
         if series.until_date and start.astimezone(zone).date() > series.until_date:
             break
@@ -877,10 +901,7 @@ def resolve_group(actor: User, kind: str, ref: str | int | None = None, emails: 
     if kind == "project":
         from ..projects.models import Project
 
-        try:
-            project = db.session.get(Project, int(ref))
-        except (TypeError, ValueError):
-            project = None
+        project = db.session.get(Project, _db_id(ref)) if _db_id(ref) else None
         if project is None:
             raise ValidationError("Choose a project team.", field="project_id")
         if not actor.is_admin and actor.id not in project_team_ids(project.id):
@@ -889,10 +910,7 @@ def resolve_group(actor: User, kind: str, ref: str | int | None = None, emails: 
         members = _users(ids)
         return Group("project", f"{project.title} team", members, project_id=project.id)
     if kind == "cohort":
-        try:
-            cohort = db.session.get(Cohort, int(ref))
-        except (TypeError, ValueError):
-            cohort = None
+        cohort = db.session.get(Cohort, _db_id(ref)) if _db_id(ref) else None
         if cohort is None:
             raise ValidationError("Choose a cohort.", field="cohort_id")
         return Group("cohort", cohort.name, _users(cohort_member_ids(cohort.id)), cohort_id=cohort.id)
@@ -930,6 +948,13 @@ def _windows(users: list[User]) -> dict[int, list[tuple[int, int, int]]]:
     return windows_for_users([u.id for u in users])
 
 
+def _check_duration(duration_minutes) -> None:
+    step = _cfg("EVENTS_BEST_TIME_SLOT_MINUTES")
+    if not isinstance(duration_minutes, int) or duration_minutes < step or duration_minutes % step \
+            or duration_minutes > 60 * _cfg("EVENTS_MAX_DURATION_HOURS"):
+        raise ValidationError(f"Choose a length in steps of {step} minutes.", field="duration")
+
+
 def best_time(actor: User, group: Group, duration_minutes: int, week_start: date | None = None,
               now: datetime | None = None) -> BestTime:
     """The weekly slots most of the group can make, from everyone's availability in their own zone,
@@ -941,10 +966,8 @@ def best_time(actor: User, group: Group, duration_minutes: int, week_start: date
 
     _require_organiser(actor)
     now = now or utcnow()
+    _check_duration(duration_minutes)
     step = _cfg("EVENTS_BEST_TIME_SLOT_MINUTES")
-    if not isinstance(duration_minutes, int) or duration_minutes < step or duration_minutes % step \
-            or duration_minutes > 60 * _cfg("EVENTS_MAX_DURATION_HOURS"):
-        raise ValidationError(f"Choose a length in steps of {step} minutes.", field="duration")
     if not group.members:
         raise ValidationError("This group has no members yet.", field="group")
     if len(group.members) > _cfg("EVENTS_BEST_TIME_MAX_MEMBERS"):
@@ -981,10 +1004,11 @@ def create_from_proposal(actor: User, group: Group, starts_at: datetime, duratio
     A slot of a past week moves to the same weekday and time of the next week still to come."""
     _require_organiser(actor)
     now = now or utcnow()
-    if starts_at.tzinfo is None:
+    _check_duration(duration_minutes)
+    if starts_at.tzinfo is None or starts_at.year >= 9999:
         raise ValidationError("That proposal is not valid any more; search again.")
-    while starts_at <= now:
-        starts_at += timedelta(weeks=1)
+    if starts_at <= now:  # the same weekday and time of the next week still to come
+        starts_at += timedelta(weeks=(now - starts_at) // timedelta(weeks=1) + 1)
     tz_name = actor.timezone if is_valid_zone(actor.timezone) else "UTC"
     zone = ZoneInfo(tz_name)
     audience = {"project": "project", "cohort": "cohort"}.get(group.kind, "everyone")
