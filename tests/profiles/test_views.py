@@ -205,3 +205,39 @@ def test_dashboard_panel_switches_between_learner_and_mentor(app, client, make_l
     make_mentor(user=learner.user, capacity=4)
     body = client.get("/dashboard?profile_view=mentor").get_data(as_text=True)
     assert "accepting new mentees (up to 4)" in body
+
+
+def test_directory_counts_taken_places_without_a_query_per_mentor(app, client, make_mentor, make_mentorship,
+                                                                 make_learner, login_as):
+    """Free places come from active mentorships; the page's query count does not grow with its size."""
+    from sqlalchemy import event
+
+    from mentorhub.db import db
+
+    make_mentorship(capacity=2)
+    make_mentor(capacity=3, skills={"pytorch": 4, "python": 3, "docker": 2})
+    login_as(make_learner().user)
+    with app.app_context():
+        engine = db.engine
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    def queries(url: str) -> tuple[int, str]:
+        statements.clear()
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            body = client.get(url).get_data(as_text=True)
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        return len(statements), body
+
+    queries("/mentors")  # warm up per-process caches
+    few, page = queries("/mentors")
+    assert "1 of 2 places free" in page and "3 of 3 places free" in page
+    for _ in range(6):
+        make_mentor(skills={"pytorch": 4, "python": 3, "docker": 2})
+    many, _ = queries("/mentors")
+    assert many == few
+    assert queries("/mentors?min_overlap=1")[0] <= few + 2

@@ -19,7 +19,7 @@ from sqlalchemy.orm import selectinload
 from ..accounts.models import User
 from ..db import db, utcnow
 from ..errors import NotFound, PermissionDenied, ValidationError
-from ..mentoring.services import active_mentee_count
+from ..mentoring.models import Mentorship
 from ..pagination import Page, paginate
 from ..timeutil import is_valid_zone
 from . import availability as av
@@ -617,7 +617,8 @@ def search_mentors(viewer: User | None, q: str = "", skill: str = "", domain: st
             .where(Domain.slug == domain)))
     if accepting:
         stmt = stmt.where(MentorProfile.is_accepting.is_(True), MentorProfile.capacity > 0)
-    stmt = stmt.order_by(MentorProfile.is_accepting.desc(), User.display_name, MentorProfile.id)
+    stmt = stmt.order_by(MentorProfile.is_accepting.desc(), User.display_name, MentorProfile.id).options(
+        *_DIRECTORY_LOADS)
     week_start = week_start or av.current_week_start()
     logged_in = viewer is not None and getattr(viewer, "is_authenticated", False)
     if logged_in and min_overlap:
@@ -639,7 +640,8 @@ def search_mentors(viewer: User | None, q: str = "", skill: str = "", domain: st
         total = len(ids)
         page = min(max(1, page), max(1, -(-total // per_page)))
         chosen = ids[(page - 1) * per_page: page * per_page]
-        by_id = {m.id: m for m in db.session.scalars(select(MentorProfile).where(MentorProfile.id.in_(chosen)))}
+        by_id = {m.id: m for m in db.session.scalars(select(MentorProfile).where(MentorProfile.id.in_(chosen))
+                                                     .options(*_DIRECTORY_LOADS))}
         result = Page(items=[by_id[i] for i in chosen], page=page, per_page=per_page, total=total)
     else:
         result = paginate(db.session, stmt, page, per_page)
@@ -647,15 +649,30 @@ def search_mentors(viewer: User | None, q: str = "", skill: str = "", domain: st
     return result
 
 
+# What a directory card reads, loaded with the page instead of once per mentor.
+_DIRECTORY_LOADS = (selectinload(MentorProfile.user),
+                    selectinload(MentorProfile.skills).selectinload(MentorSkill.skill))
+
+
+def _active_mentee_counts(mentor_user_ids: list[int]) -> dict[int, int]:
+    if not mentor_user_ids:
+        return {}
+    rows = db.session.execute(select(Mentorship.mentor_id, func.count(Mentorship.id))
+                              .where(Mentorship.mentor_id.in_(mentor_user_ids), Mentorship.status == "active")
+                              .group_by(Mentorship.mentor_id))
+    return {mentor_id: count for mentor_id, count in rows}
+
+
 def _decorate(mentors: list[MentorProfile], viewer: User | None, week_start: date) -> None:
     windows = windows_for_users([m.user_id for m in mentors] + ([viewer.id] if viewer else []))
+    taken = _active_mentee_counts([m.user_id for m in mentors])
     for m in mentors:
         m.overlap_hours = None
         if viewer is not None:
             m.overlap_hours = av.overlap_hours(windows.get(viewer.id, []), viewer.timezone or "UTC",
                                                windows.get(m.user_id, []), m.user.timezone or "UTC", week_start)
         m.top_skills = sorted(m.skills, key=lambda s: (-s.level, s.skill.name))[:5]
-        m.free_seats = max(0, m.capacity - active_mentee_count(m.user_id))
+        m.free_seats = max(0, m.capacity - taken.get(m.user_id, 0))
 
 
 def person(user_id: int) -> User:
