@@ -187,3 +187,42 @@ def test_cohort_bad_input_and_non_admin_writes(app, client, login_as, people, ma
         assert db.session.get(CohortPair, pair_id).status == "removed"
     assert c_admin.post(f"/admin/cohorts/{rnd.id}/discard").status_code == 302
     assert c_admin.post(f"/admin/cohorts/{rnd.id}/approve").status_code == 409
+
+
+def test_cohort_pages_with_tampered_form_values(app, client, login_as, fresh_index, make_learner, make_mentor,
+                                                 make_user):
+    for _ in range(2):
+        make_learner(skills={"python": 3}, wanted=["pytorch"], domains=["nlp"], windows=[(1, 18 * 60, 21 * 60)])
+        make_mentor(skills={"pytorch": 4}, domains=["nlp"], windows=[(1, 18 * 60, 21 * 60)], capacity=1)
+    login_as(make_user(is_admin=True))
+    for value in ("NaN", "sNaN", "Infinity", "-1", "1e999999"):  # NaN used to raise inside NumberRange: a 500
+        resp = client.post("/admin/cohorts", data={"min_score": value})
+        assert resp.status_code == 400 and "Enter a number between 0 and 1." in resp.get_data(as_text=True)
+    with app.app_context():
+        assert count(CohortRound) == 0
+    assert client.post("/admin/cohorts", data={"min_score": "0"}).status_code == 302
+    with app.app_context():
+        rnd = db.session.scalars(select(CohortRound)).one()
+        a, b = sorted(((p.id, p.mentor_id) for p in rnd.pairs))
+    # A second round, whose pair must not be swapped into the first.
+    assert client.post("/admin/cohorts", data={"min_score": "0"}).status_code == 302
+    with app.app_context():
+        foreign = db.session.scalars(select(CohortPair.id).where(CohortPair.round_id != rnd.id)).first()
+    for other, message in (("99999999999999999999", "Enter the number of a pair in this round."),  # was a 500
+                           ("0", "Enter the number of a pair in this round."),
+                           ("abc", "Not a valid integer value."),
+                           ("2147483647", "Choose two different pairs of this round."),  # was a 404 page
+                           (str(foreign), "Choose two different pairs of this round."),
+                           (str(a[0]), "Choose two different pairs of this round.")):
+        resp = client.post(f"/admin/cohorts/pairs/{a[0]}/swap", data={"other": other})
+        assert resp.status_code == 400 and message in resp.get_data(as_text=True), other
+    for url in ("/admin/cohorts/pairs/99999999999999999999/swap", "/admin/cohorts/pairs/99999999999999999999/remove",
+                "/admin/cohorts/99999999999999999999/approve"):  # ids beyond the column: 404, not a 500
+        assert client.post(url, data={"other": b[0]}).status_code == 404
+    assert client.get("/admin/cohorts/99999999999999999999").status_code == 404
+    with app.app_context():
+        assert [(p.id, p.mentor_id) for p in sorted(db.session.get(CohortRound, rnd.id).pairs,
+                                                    key=lambda p: p.id)] == [a, b]
+    assert client.post(f"/admin/cohorts/pairs/{a[0]}/swap", data={"other": b[0]}).status_code == 302
+    with app.app_context():
+        assert db.session.get(CohortPair, a[0]).mentor_id == b[1]

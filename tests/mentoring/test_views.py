@@ -11,6 +11,7 @@ from mentorhub.db import db
 from mentorhub.mentoring import services
 from mentorhub.mentoring.models import CheckIn, MentoringSession, Mentorship, MentorshipRequest
 from mentoring.helpers import count, user
+from support import PASSWORD
 
 UTC = timezone.utc
 MONDAY = datetime(2026, 10, 26, 12, 0, tzinfo=UTC)
@@ -258,3 +259,74 @@ def test_reschedule_goals_and_action_items_carry_into_the_checkin(app, client, f
         cid = db.session.scalar(select(CheckIn.id))
     page = client.get(f"/checkins/{cid}").get_data(as_text=True)
     assert "Write the evaluation script" in page and "Send check-in" in page
+
+
+@pytest.mark.parametrize("value, message", [
+    ("0001-01-01T00:00+01:00", "Choose a time slot from the list."),  # astimezone() overflowed: was a 500
+    ("9999-12-31T23:30:00-01:00", "Choose a time slot from the list."),  # so did the end time
+    ("2026-02-30T10:00:00+00:00", "Choose a time slot from the list."),
+    ("2026-10-27T09:00", "Choose a time slot from the list."),  # a local time without its offset
+    ("2026-10-26T09:00:00+00:00", "That time is in the past."),
+    ("2026-10-27T13:07:00+00:00", "Sessions start on the 60-minute slots in the list."),  # off the grid
+    ("2026-12-01T14:00:00+00:00", "That slot is too far ahead."),
+    ("", "Choose a time slot from the list."),
+])
+def test_booking_tampered_slot_is_a_400_and_books_nothing(app, client, clock, login_as, make_mentorship,
+                                                          value, message):
+    pair = make_mentorship()
+    with app.app_context():
+        login_as(user(pair.learner_id))
+    resp = client.post(f"/mentorships/{pair.mentorship_id}/book", data={"starts_at": value, "agenda": "x"})
+    assert resp.status_code == 400 and message in resp.get_data(as_text=True)
+    with app.app_context():
+        assert count(MentoringSession) == 0
+
+
+@pytest.mark.parametrize("path", ["/mentorships/99999999999999999999/book", "/sessions/2147483648",
+                                  "/requests/9223372036854775808", "/checkins/99999999999999999999",
+                                  "/mentors/99999999999999999999/request", "/sessions/99999999999999999999.ics"])
+def test_ids_beyond_the_integer_column_are_404_not_500(client, login_as, make_user, path):
+    login_as(make_user())
+    assert client.get(path).status_code == 404
+
+
+def test_booking_across_berlin_clock_changes(app, client, frozen, login_as, make_mentorship):
+    """Sunday 01:00-04:00 Berlin holds 2 hours on 29 March (02:00-03:00 does not exist) and 4 hours on
+    25 October (02:00-03:00 happens twice). Slots are shown with the zone name at each end."""
+    clock = frozen(datetime(2026, 3, 27, 12, 0, tzinfo=UTC))
+    pair = make_mentorship(learner_tz="Europe/Berlin", mentor_tz="Europe/Berlin", windows=[(6, 60, 240)])
+    with app.app_context():
+        login_as(user(pair.learner_id))
+    url = f"/mentorships/{pair.mentorship_id}/book"
+    page = client.get(url).get_data(as_text=True)
+    assert "01:00 CET–03:00 CEST" in page and "03:00–04:00 CEST" in page and "02:30" not in page
+    for gap_time in ("2026-03-29T02:30", "2026-03-29T02:30:00+01:00"):  # naive, and off the slot grid
+        assert client.post(url, data={"starts_at": gap_time}).status_code == 400
+    with app.app_context():
+        assert count(MentoringSession) == 0
+    assert client.post(url, data={"starts_at": "2026-03-29T03:00:00+02:00"}).status_code == 302
+    clock.move_to(datetime(2026, 10, 23, 12, 0, tzinfo=UTC))
+    with app.app_context():
+        login_as(user(pair.learner_id))  # the login from March has expired
+    page = client.get(url).get_data(as_text=True)
+    assert "01:00–02:00 CEST" in page and "02:00 CEST–02:00 CET" in page and "02:00–03:00 CET" in page
+    assert "03:00–04:00 CET" in page
+    resp = client.post(url, data={"starts_at": "2026-10-25T02:00:00+01:00"})  # the second 02:00
+    assert resp.status_code == 302
+    with app.app_context():
+        starts = sorted(s.starts_at for s in db.session.scalars(select(MentoringSession)))
+    assert starts == [datetime(2026, 3, 29, 1, 0, tzinfo=UTC), datetime(2026, 10, 25, 1, 0, tzinfo=UTC)]
+    assert "Sun 25 Oct 2026, 02:00 CET" in client.get(resp.headers["Location"]).get_data(as_text=True)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("any_app", ["postgres"], indirect=True)
+def test_id_past_a_postgresql_integer_is_404(any_app, password_hash):
+    """PostgreSQL's INTEGER ends at 2147483647; a larger id used to raise 'integer out of range' (500)."""
+    from conftest import user_factory  # noqa: PLC0415
+
+    stranger = user_factory(any_app, password_hash)()
+    c = any_app.test_client()
+    assert c.post("/login", data={"email": stranger.email, "password": PASSWORD}).status_code == 302
+    for path in ("/sessions/2147483648", "/requests/2147483648", "/mentorships/2147483648/book"):
+        assert c.get(path).status_code == 404, path

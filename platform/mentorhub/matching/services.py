@@ -520,8 +520,8 @@ def remove_pair(actor: User, pair_id: int) -> CohortPair:
 def swap_pairs(actor: User, pair_id: int, other_id: int) -> tuple[CohortPair, CohortPair]:
     """Exchange the mentors of two proposed pairs of the same round (scores and reasons redone)."""
     a = _draft_pair(actor, pair_id)
-    b = _draft_pair(actor, other_id)
-    if a.id == b.id or a.round_id != b.round_id:
+    b = db.session.get(CohortPair, other_id)
+    if b is None or a.id == b.id or a.round_id != b.round_id:
         raise ValidationError("Choose two different pairs of this round.", field="other")
     if a.status != "proposed" or b.status != "proposed":
         raise ValidationError("Only proposed pairs can be swapped.", field="other")

@@ -582,18 +582,30 @@ def available_slots(m: Mentorship, now: datetime | None = None, exclude_session_
 def _check_slot(m: Mentorship, starts_at: datetime, now: datetime) -> datetime:
     if starts_at.tzinfo is None:
         raise ValidationError("Choose a time slot from the list.", field="starts_at")
-    starts_at = starts_at.astimezone(UTC)
-    ends_at = starts_at + timedelta(minutes=session_minutes(m.mentor_id))
+    minutes = session_minutes(m.mentor_id)
+    length = timedelta(minutes=minutes)
+    try:
+        starts_at = starts_at.astimezone(UTC)
+        ends_at = starts_at + length
+    except OverflowError:  # a tampered value near year 1 or 9999
+        raise ValidationError("Choose a time slot from the list.", field="starts_at") from None
     if starts_at <= now:
         raise ValidationError("That time is in the past. Choose a slot from the list.", field="starts_at")
     notice = cfg("MENTORING_MIN_NOTICE_HOURS")
     if starts_at < now + timedelta(hours=notice):
         raise ValidationError(f"Sessions need at least {notice} hours' notice. Choose a later slot.",
                               field="starts_at")
-    if starts_at > now + timedelta(days=cfg("MENTORING_BOOKING_HORIZON_DAYS")):
+    latest = now + timedelta(days=cfg("MENTORING_BOOKING_HORIZON_DAYS"))
+    if ends_at > latest:
         raise ValidationError("That slot is too far ahead. Choose one from the list.", field="starts_at")
-    if not any(a <= starts_at and ends_at <= b for a, b in availability_intervals(m.mentor, starts_at, ends_at)):
+    # The same windows (and so the same slot grid) as available_slots() offers.
+    window = next((a for a, b in availability_intervals(m.mentor, now + timedelta(hours=notice), latest)
+                   if a <= starts_at and ends_at <= b), None)
+    if window is None:
         raise ValidationError(f"That time is outside {m.mentor.display_name}'s availability.", field="starts_at")
+    if (starts_at - window) % length:
+        raise ValidationError(f"Sessions start on the {minutes}-minute slots in the list. "
+                              "Choose one of them.", field="starts_at")
     return ends_at
 
 

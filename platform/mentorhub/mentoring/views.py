@@ -16,6 +16,9 @@ from ..timeutil import to_zone
 from . import forms, services
 from .models import CADENCES
 
+# Ids above a 32-bit integer column's range answer 404 instead of a database error.
+ID = "int(max=2147483647)"
+
 bp = Blueprint("mentoring", __name__)
 
 
@@ -65,7 +68,7 @@ def set_accepting():
 # ---- requests ---------------------------------------------------------------------------------
 
 
-@bp.route("/mentors/<int:mentor_user_id>/request", methods=["GET", "POST"])
+@bp.route(f"/mentors/<{ID}:mentor_user_id>/request", methods=["GET", "POST"])
 @login_required
 def new_request(mentor_user_id: int):
     mentor = get_user(mentor_user_id)
@@ -92,13 +95,13 @@ def _request_page(req, status: int = 200, **form_overrides):
     return render_template("mentoring/request_detail.html", req=req, **ctx), status
 
 
-@bp.get("/requests/<int:request_id>")
+@bp.get(f"/requests/<{ID}:request_id>")
 @login_required
 def request_detail(request_id: int):
     return _request_page(services.get_request(current_user, request_id))
 
 
-@bp.post("/requests/<int:request_id>/accept")
+@bp.post(f"/requests/<{ID}:request_id>/accept")
 @login_required
 def request_accept(request_id: int):
     req = services.get_request(current_user, request_id)
@@ -128,7 +131,7 @@ def _request_form_action(request_id: int, form_cls, form_name: str, action, done
     return _request_page(req, 400, **{form_name: form})
 
 
-@bp.post("/requests/<int:request_id>/decline")
+@bp.post(f"/requests/<{ID}:request_id>/decline")
 @login_required
 def request_decline(request_id: int):
     return _request_form_action(request_id, forms.ReasonForm, "decline_form",
@@ -136,7 +139,7 @@ def request_decline(request_id: int):
                                 "You declined the request. The learner has been told.")
 
 
-@bp.post("/requests/<int:request_id>/ask")
+@bp.post(f"/requests/<{ID}:request_id>/ask")
 @login_required
 def request_ask(request_id: int):
     return _request_form_action(request_id, forms.MessageForm, "ask_form",
@@ -144,7 +147,7 @@ def request_ask(request_id: int):
                                 "Your question was sent.")
 
 
-@bp.post("/requests/<int:request_id>/reply")
+@bp.post(f"/requests/<{ID}:request_id>/reply")
 @login_required
 def request_reply(request_id: int):
     return _request_form_action(request_id, forms.MessageForm, "reply_form",
@@ -152,7 +155,7 @@ def request_reply(request_id: int):
                                 "Your answer was sent.")
 
 
-@bp.post("/requests/<int:request_id>/withdraw")
+@bp.post(f"/requests/<{ID}:request_id>/withdraw")
 @login_required
 def request_withdraw(request_id: int):
     return _request_form_action(request_id, FlaskForm, "plain_form",
@@ -174,13 +177,13 @@ def _mentorship_page(m, status: int = 200, goal_form=None):
     ), status
 
 
-@bp.get("/mentorships/<int:mentorship_id>")
+@bp.get(f"/mentorships/<{ID}:mentorship_id>")
 @login_required
 def mentorship_detail(mentorship_id: int):
     return _mentorship_page(services.get_mentorship(current_user, mentorship_id))
 
 
-@bp.post("/mentorships/<int:mentorship_id>/goals")
+@bp.post(f"/mentorships/<{ID}:mentorship_id>/goals")
 @login_required
 def goal_add(mentorship_id: int):
     m = services.get_mentorship(current_user, mentorship_id)
@@ -195,7 +198,7 @@ def goal_add(mentorship_id: int):
     return _mentorship_page(m, 400, goal_form=form)
 
 
-@bp.post("/goals/<int:goal_id>/toggle")
+@bp.post(f"/goals/<{ID}:goal_id>/toggle")
 @login_required
 def goal_toggle(goal_id: int):
     if not FlaskForm().validate_on_submit():
@@ -204,7 +207,7 @@ def goal_toggle(goal_id: int):
     return redirect(url_for("mentoring.mentorship_detail", mentorship_id=goal.mentorship_id) + "#goals")
 
 
-@bp.route("/mentorships/<int:mentorship_id>/end", methods=["GET", "POST"])
+@bp.route(f"/mentorships/<{ID}:mentorship_id>/end", methods=["GET", "POST"])
 @login_required
 def mentorship_end(mentorship_id: int):
     m = services.get_mentorship(current_user, mentorship_id)
@@ -223,7 +226,7 @@ def mentorship_end(mentorship_id: int):
     return render_form("mentoring/end.html", form, m=m)
 
 
-@bp.route("/mentorships/<int:mentorship_id>/rate", methods=["GET", "POST"])
+@bp.route(f"/mentorships/<{ID}:mentorship_id>/rate", methods=["GET", "POST"])
 @login_required
 def mentorship_rate(mentorship_id: int):
     m = services.get_mentorship(current_user, mentorship_id)
@@ -266,7 +269,7 @@ def _book_page(form, m, session=None):
                        minutes=services.session_minutes(m.mentor_id))
 
 
-@bp.route("/mentorships/<int:mentorship_id>/book", methods=["GET", "POST"])
+@bp.route(f"/mentorships/<{ID}:mentorship_id>/book", methods=["GET", "POST"])
 @login_required
 def book(mentorship_id: int):
     m = services.get_mentorship(current_user, mentorship_id)
@@ -285,7 +288,7 @@ def book(mentorship_id: int):
     return _book_page(form, m)
 
 
-@bp.route("/sessions/<int:session_id>/reschedule", methods=["GET", "POST"])
+@bp.route(f"/sessions/<{ID}:session_id>/reschedule", methods=["GET", "POST"])
 @login_required
 def session_reschedule(session_id: int):
     s = services.get_session(current_user, session_id)
@@ -323,7 +326,7 @@ def _session_page(s, status: int = 200, **overrides):
                            is_upcoming=s.is_booked and s.starts_at > datetime.now().astimezone(), **ctx), status
 
 
-@bp.get("/sessions/<int:session_id>")
+@bp.get(f"/sessions/<{ID}:session_id>")
 @login_required
 def session_detail(session_id: int):
     return _session_page(services.get_session(current_user, session_id))
@@ -343,7 +346,7 @@ def _session_form_action(session_id: int, form_cls, form_name: str, action, done
     return _session_page(s, 400, **{form_name: form})
 
 
-@bp.post("/sessions/<int:session_id>/details")
+@bp.post(f"/sessions/<{ID}:session_id>/details")
 @login_required
 def session_details(session_id: int):
     return _session_form_action(
@@ -352,7 +355,7 @@ def session_details(session_id: int):
         "Agenda and meeting link saved.")
 
 
-@bp.post("/sessions/<int:session_id>/note")
+@bp.post(f"/sessions/<{ID}:session_id>/note")
 @login_required
 def session_note(session_id: int):
     return _session_form_action(session_id, forms.NoteForm, "note_form",
@@ -360,7 +363,7 @@ def session_note(session_id: int):
                                 "Your private note was saved.", "#notes")
 
 
-@bp.post("/sessions/<int:session_id>/actions")
+@bp.post(f"/sessions/<{ID}:session_id>/actions")
 @login_required
 def action_add(session_id: int):
     return _session_form_action(session_id, forms.ActionForm, "action_form",
@@ -368,7 +371,7 @@ def action_add(session_id: int):
                                 "Action item added.", "#actions")
 
 
-@bp.post("/actions/<int:item_id>/toggle")
+@bp.post(f"/actions/<{ID}:item_id>/toggle")
 @login_required
 def action_toggle(item_id: int):
     if not FlaskForm().validate_on_submit():
@@ -388,7 +391,7 @@ def safe_target(value):
     return safe_next(value)
 
 
-@bp.post("/sessions/<int:session_id>/cancel")
+@bp.post(f"/sessions/<{ID}:session_id>/cancel")
 @login_required
 def session_cancel(session_id: int):
     s = services.get_session(current_user, session_id)
@@ -404,7 +407,7 @@ def session_cancel(session_id: int):
     return _session_page(s, 400, cancel_form=form)
 
 
-@bp.get("/sessions/<int:session_id>.ics")
+@bp.get(f"/sessions/<{ID}:session_id>.ics")
 @login_required
 def session_ics(session_id: int):
     s = services.get_session(current_user, session_id)
@@ -416,7 +419,7 @@ def session_ics(session_id: int):
 # ---- check-ins --------------------------------------------------------------------------------
 
 
-@bp.route("/checkins/<int:checkin_id>", methods=["GET", "POST"])
+@bp.route(f"/checkins/<{ID}:checkin_id>", methods=["GET", "POST"])
 @login_required
 def checkin_detail(checkin_id: int):
     c = services.get_checkin(current_user, checkin_id)
