@@ -33,6 +33,10 @@ def _output_size(output: dict) -> int:
     return len(json.dumps(output, ensure_ascii=False))
 
 
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not JSON")
+
+
 def validate_notebook(raw: bytes, *, max_bytes: int, max_output_bytes: int, max_cells: int) -> str:
     """Check an upload and return its text. Raises ValidationError with a message for people."""
     if not raw:
@@ -42,10 +46,18 @@ def validate_notebook(raw: bytes, *, max_bytes: int, max_output_bytes: int, max_
             f"The notebook is too large ({len(raw) // 1024} KB); the limit is {max_bytes // 1024} KB. "
             "Clear the outputs or save a smaller version.", field="notebook")
     try:
-        text = raw.decode("utf-8")
-        data = json.loads(text)
+        text = raw.decode("utf-8-sig")  # a byte-order mark some editors add is dropped
+        data = json.loads(text, parse_constant=_no_constant)  # NaN / Infinity are not JSON
     except (UnicodeDecodeError, ValueError):
         raise ValidationError("That file is not a Jupyter notebook: it is not valid JSON.",
+                              field="notebook") from None
+    except RecursionError:
+        raise ValidationError("That file is not a Jupyter notebook: its JSON is nested far too deeply.",
+                              field="notebook") from None
+    try:  # an escaped lone surrogate (\ud800) decodes but could never be shown as UTF-8
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValidationError("The notebook contains text that is not valid Unicode. Save it again in Jupyter.",
                               field="notebook") from None
     if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
         raise ValidationError("That file is not a Jupyter notebook: it has no list of cells.",
@@ -57,10 +69,16 @@ def validate_notebook(raw: bytes, *, max_bytes: int, max_output_bytes: int, max_
     try:
         nb = nbformat.reads(text, as_version=nbformat.NO_CONVERT)
         nbformat.validate(nb)
-    except Exception as exc:  # nbformat raises several kinds for a broken structure
-        detail = getattr(exc, "message", None) or str(exc).splitlines()[0][:200]
-        raise ValidationError(f"The notebook's structure is not valid nbformat 4: {detail}",
-                              field="notebook") from None
+    except Exception as exc:
+        # The schema's own words say what is wrong; but nbformat also trips over shapes its schema
+        # never expected (a cell that is a number…) and then reports Python internals instead.
+        detail = (getattr(exc, "message", None) or str(exc) or "").strip().splitlines()
+        if isinstance(exc, nbformat.ValidationError) and detail and "expected key" not in detail[0]:
+            raise ValidationError(f"The notebook's structure is not valid nbformat 4: {detail[0][:200]}",
+                                  field="notebook") from None
+        raise ValidationError("The notebook's structure is not valid nbformat 4: a cell, an output or the "
+                              "metadata has an unexpected shape. Open and save it in Jupyter, then upload "
+                              "it again.", field="notebook") from None
     if len(data["cells"]) > max_cells:
         raise ValidationError(f"The notebook has {len(data['cells'])} cells; the limit is {max_cells}.",
                               field="notebook")

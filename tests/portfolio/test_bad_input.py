@@ -1,0 +1,76 @@
+"""Malformed uploads and values on the portfolio pages: each answers 4xx with a message for
+people (never a 500, never Python's own words) and saves nothing."""
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+
+from fixtures.portfolio import GOOD_NOTEBOOK_CELLS, make_notebook
+from mentorhub.errors import ValidationError
+from mentorhub.portfolio.models import PortfolioItem
+from mentorhub.portfolio.notebook import validate_notebook
+
+from .test_views import count, item_form
+
+LIMITS = {"max_bytes": 2_000_000, "max_output_bytes": 500_000, "max_cells": 1000}
+
+
+def nb(cells, **top) -> bytes:
+    return json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": cells, **top}).encode()
+
+
+def code(**kw) -> dict:
+    return {"cell_type": "code", "id": "c1", "metadata": {}, "source": "x = 1", "execution_count": None,
+            "outputs": [], **kw}
+
+
+ODD = [
+    pytest.param(b"[" * 100_000 + b"]" * 100_000, "nested far too deeply", id="deeply-nested-json"),
+    pytest.param(nb({"a": 1}), "no list of cells", id="cells-a-dict"),
+    pytest.param(nb("cells"), "no list of cells", id="cells-a-string"),
+    pytest.param(nb([1]), "unexpected shape", id="cell-a-number"),
+    pytest.param(nb([None]), "unexpected shape", id="cell-null"),
+    pytest.param(nb([code(source=5)]), "not valid nbformat 4", id="source-a-number"),
+    pytest.param(nb([code(source=[1, 2])]), "unexpected shape", id="source-list-of-numbers"),
+    pytest.param(nb([code(outputs={"a": 1})]), "not valid nbformat 4", id="outputs-a-dict"),
+    pytest.param(nb([code(outputs=[5])]), "not valid nbformat 4", id="output-a-number"),
+    pytest.param(nb([code(outputs=[{"output_type": "stream", "name": "stdout", "text": 5}])]),
+                 "not valid nbformat 4", id="stream-text-a-number"),
+    pytest.param(nb([code(outputs=[{"output_type": "display_data", "metadata": {}, "data": {"image/png": 5}}])]),
+                 "not valid nbformat 4", id="image-a-number"),
+    pytest.param(nb([code(outputs=[{"output_type": "error", "ename": "E", "evalue": "", "traceback": "x"}])]),
+                 "not valid nbformat 4", id="traceback-a-string"),
+    pytest.param(nb([code()], metadata=[]), "unexpected shape", id="metadata-a-list"),
+    pytest.param(nb([code()], nbformat_minor="x"), "unexpected shape", id="minor-version-a-string"),
+    pytest.param(b'{"nbformat":4,"nbformat_minor":5,"metadata":{"x":NaN},"cells":[]}', "not valid JSON",
+                 id="nan"),
+    pytest.param(nb([code(source="\ud800")]), "not valid Unicode", id="lone-surrogate"),
+]
+
+
+@pytest.mark.parametrize("raw, message", ODD)
+def test_odd_notebooks_are_refused_with_a_message(raw, message):
+    with pytest.raises(ValidationError) as exc:
+        validate_notebook(raw, **LIMITS)
+    assert message in exc.value.message and exc.value.field == "notebook"
+    # never Python's own words about its internals
+    for leak in ("not iterable", "pop expected", "list index", "object has no attribute"):
+        assert leak not in exc.value.message
+
+
+def test_a_notebook_with_a_byte_order_mark_is_accepted_without_it():
+    raw = make_notebook(*GOOD_NOTEBOOK_CELLS)
+    assert validate_notebook(b"\xef\xbb\xbf" + raw, **LIMITS) == raw.decode()
+
+
+@pytest.mark.parametrize("raw, message", [ODD[0], ODD[3], ODD[12], ODD[13], ODD[15]])
+def test_odd_uploads_answer_400_and_save_nothing(app, client, make_user, login_as, raw, message):
+    login_as(make_user())
+    data = item_form()
+    data["notebook"] = (io.BytesIO(raw), "odd.ipynb")
+    resp = client.post("/portfolio/new", data=data, content_type="multipart/form-data")
+    assert resp.status_code == 400
+    assert message in resp.get_data(as_text=True)
+    assert count(app, PortfolioItem) == 0
