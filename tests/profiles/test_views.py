@@ -103,6 +103,11 @@ def test_bad_form_shows_every_problem_and_keeps_input(app, client, taxonomy, mak
     ("capacity", "11", "from 0 to 10"),
     ("session_minutes", "20", "one of 30, 45, 60, 90"),
     ("years_experience", "-2", "from 0 to 60"),
+    ("years_experience", "99999999999999999999", "from 0 to 60"),
+    ("timezone", "", "Choose your time zone, such as Europe/Berlin."),
+    ("timezone", "Mars/Olympus", "Mars/Olympus is not a time zone we know."),
+    ("github_url", "javascript:alert(1)", "must be a full web address"),
+    ("headline", "h" * 1000, "at most 120 characters (it has 1000)"),
 ])
 def test_bad_mentor_form(app, client, taxonomy, make_user, login_as, field, value, message):
     login_as(make_user())

@@ -79,7 +79,10 @@ def test_filters_from_the_query_string(client, make_project, make_user):
     body = client.get("/projects?compute=cluster").get_data(as_text=True)
     assert "No idea matches" in body
     # garbage in the query string is ignored, not an error
-    assert client.get("/projects?difficulty=<script>&sort=drop&page=abc").status_code == 200
+    resp = client.get("/projects?difficulty=<script>&sort=drop&page=abc&max_hours=1e400")
+    body = resp.get_data(as_text=True)
+    assert resp.status_code == 200 and "Street photo detector" in body and "Ticket sentiment" in body
+    assert "<script>" not in body
 
 
 def test_stale_ideas_hidden_unless_asked(app, client, make_project, frozen):

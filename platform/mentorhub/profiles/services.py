@@ -338,8 +338,10 @@ def _clean_common(p: Problems, data: dict, out: dict, current_skill_slugs: set[s
         _clean_url(p, data, out, name)
     if "timezone" in data:
         tz = str(data["timezone"] or "").strip()
-        if not is_valid_zone(tz):
-            p.add("timezone", f"{tz or 'An empty value'} is not a time zone we know. Choose one such as Europe/Berlin.")
+        if not tz:
+            p.add("timezone", "Choose your time zone, such as Europe/Berlin.")
+        elif not is_valid_zone(tz):
+            p.add("timezone", f"{tz} is not a time zone we know. Choose one such as Europe/Berlin.")
         else:
             out["timezone"] = tz
     if "windows" in data:
