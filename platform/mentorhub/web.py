@@ -9,6 +9,7 @@ from flask_limiter.errors import RateLimitExceeded
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from .errors import ServiceError
 from .markdown import render_markdown
@@ -21,6 +22,28 @@ CSP = (
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
+
+
+# The largest id a database integer column holds (PostgreSQL BIGINT, SQLite INTEGER).
+MAX_DB_INT = 2**63 - 1
+
+
+class DbIntConverter(IntegerConverter):
+    """``<int:...>`` in every route: a number past MAX_DB_INT is no URL of ours (404) instead
+    of an OverflowError from the database driver (500)."""
+
+    def __init__(self, map, fixed_digits: int = 0, min: int | None = None, max: int | None = MAX_DB_INT,
+                 signed: bool = False) -> None:
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+NUL_MESSAGE = "Your input contains a NUL character, which we cannot store. Remove it and try again."
+
+
+def has_nul(values) -> bool:
+    """True when any submitted value (query string or form) holds a NUL, which PostgreSQL text
+    columns reject."""
+    return any("\x00" in key or "\x00" in value for key, value in values.items(multi=True))
 
 
 def viewer_zone() -> str:
@@ -84,6 +107,8 @@ def init_app(app: Flask) -> None:
     from .extensions import login_manager
 
     login_manager.user_loader(load_user)
+    # Before any blueprint registers its routes, so every <int:...> gets the bound.
+    app.url_map.converters["int"] = DbIntConverter
 
     proxies = app.config.get("TRUSTED_PROXIES", 0)
     if proxies:  # behind N reverse proxies: take the client address and scheme from their headers
@@ -108,6 +133,11 @@ def init_app(app: Flask) -> None:
                 log.exception("could not count unread notifications")
         return {"unread_notifications": unread, "site_name": app.config["SITE_NAME"],
                 "nav_endpoints": app.view_functions}
+
+    @app.before_request
+    def _reject_nul():
+        if has_nul(request.args) or (request.method != "GET" and has_nul(request.form)):
+            return error_response(400, NUL_MESSAGE)
 
     @app.after_request
     def _security_headers(response):

@@ -29,7 +29,9 @@ def needs_login(view) -> bool:
 def sample_url(rule) -> str:
     values = {}
     for name, converter in rule._converters.items():
-        kind = type(converter).__name__.removesuffix("Converter").lower()
+        # By the Werkzeug base class: our <int:...> is mentorhub.web.DbIntConverter.
+        base = next(c for c in type(converter).__mro__ if c.__module__.startswith("werkzeug."))
+        kind = base.__name__.removesuffix("Converter").lower()
         if kind == "any":
             values[name] = sorted(converter.items)[0] if hasattr(converter, "items") else "x"
         else:
