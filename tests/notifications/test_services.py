@@ -106,12 +106,23 @@ def test_digest_collects_one_email_per_user_and_runs_once(app, make_user, frozen
         assert len(rows(OutboxEmail)) == 1  # only the instant one so far
         assert services.send_digests() == 1
         digest = rows(OutboxEmail)[-1]
-        assert digest.to_addr == "dig@example.com" and "2 update" in digest.subject
+        assert digest.to_addr == "dig@example.com" and digest.subject == "Your mentorhub digest: 2 updates"
         assert "Check-in with Marco" in digest.body and "Meetup moved to Friday" in digest.body
         assert "Instant one" not in digest.body and "/unsubscribe/" in digest.body
         assert services.send_digests() == 0  # nothing pending any more
         assert len(rows(OutboxEmail)) == 2
         assert quiet.id not in {m.user_id for m in rows(OutboxEmail)}
+
+
+def test_digest_of_one_update_says_update(app, make_user):
+    u = make_user()
+    with app.app_context():
+        user = db.session.get(User, u.id)
+        services.set_preferences(user, user, {"checkin": "digest"})
+        services.notify(user, "checkin", "Check-in A")
+        db.session.commit()
+        assert services.send_digests() == 1
+        assert rows(OutboxEmail)[-1].subject == "Your mentorhub digest: 1 update"
 
 
 def test_digest_leaves_out_kinds_switched_off_since(app, make_user):

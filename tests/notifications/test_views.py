@@ -180,3 +180,39 @@ def test_dashboard_panel_shows_recent_unread(client, app, make_user, login_as):
     add_notes(app, user, 2)
     html = client.get("/dashboard").get_data(as_text=True)
     assert 'data-testid="notifications-panel"' in html and "Note 1" in html
+
+
+def test_pagination_links_keep_the_filter_and_ignore_url_for_keywords(client, app, make_user, login_as):
+    """?endpoint= or ?_scheme= in the address used to reach url_for() and answer 500."""
+    user = make_user()
+    add_notes(app, user, 5)
+    app.config["NOTIFICATIONS_PAGE_SIZE"] = 2
+    login_as(user)
+    resp = client.get("/notifications?filter=unread&page=2&endpoint=core.index&_scheme=javascript&_external=1")
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 200 and "Page 2 of 3 (5 in all)" in html
+    links = re.findall(r'<a rel="(?:prev|next)" href="([^"]+)"', html)
+    assert sorted(links) == ["/notifications?filter=unread&amp;page=1", "/notifications?filter=unread&amp;page=3"]
+
+
+def test_mark_all_read_says_how_many_in_plain_words(client, app, make_user, login_as):
+    user = make_user()
+    login_as(user)
+    add_notes(app, user, 1)
+    assert "Marked 1 notification as read." in client.post("/notifications/read-all",
+                                                          follow_redirects=True).get_data(as_text=True)
+    add_notes(app, user, 2)
+    assert "Marked 2 notifications as read." in client.post("/notifications/read-all",
+                                                           follow_redirects=True).get_data(as_text=True)
+    assert "You had no unread notifications." in client.post("/notifications/read-all",
+                                                             follow_redirects=True).get_data(as_text=True)
+
+
+def test_notification_times_show_in_the_viewers_zone(client, app, make_user, login_as, frozen):
+    user = make_user(timezone="Asia/Kolkata")
+    frozen(datetime(2026, 3, 29, 0, 45, tzinfo=timezone.utc))
+    add_notes(app, user, 1)
+    login_as(user)
+    html = client.get("/notifications").get_data(as_text=True)
+    assert "Sun 29 Mar 2026, 06:15 IST" in html  # UTC+5:30
+    assert "29 Mar, 06:15" in client.get("/dashboard").get_data(as_text=True)

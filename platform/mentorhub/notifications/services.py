@@ -249,10 +249,6 @@ def unsubscribe_token(user: User, kind: str) -> str:
     return _unsubscribe_serializer().dumps({"u": user.id, "k": kind})
 
 
-def unsubscribe_url(user: User, kind: str) -> str:
-    return _unsubscribe_link(user.id, kind)
-
-
 def read_unsubscribe_token(token: str) -> tuple[User, str]:
     try:
         data = _unsubscribe_serializer().loads(
@@ -453,7 +449,7 @@ def send_digests(now: datetime | None = None) -> int:
                 lines = [f"- {n.title}" + (f"\n  {_absolute(n.link)}" if n.link else "") for n in wanted]
                 body = (f"Here is what happened on mentorhub since your last digest ({len(wanted)}):\n\n"
                         + "\n".join(lines))
-                if queue_email(to=user.email, subject=f"Your mentorhub digest: {len(wanted)} update(s)",
+                if queue_email(to=user.email, subject=f"Your mentorhub digest: {len(wanted)} update{'s' if len(wanted) != 1 else ''}",
                                body=body, key=f"digest:{user_id}:{now.date().isoformat()}:{wanted[-1].id}",
                                user=user, kind=DIGEST):
                     sent += 1

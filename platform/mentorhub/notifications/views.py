@@ -43,7 +43,10 @@ def read(notification_id: int):
 @login_required
 def read_all():
     count = services.mark_all_read(current_user)
-    flash(f"Marked {count} notification(s) as read.", "success")
+    if count:
+        flash(f"Marked {count} notification{'s' if count != 1 else ''} as read.", "success")
+    else:
+        flash("You had no unread notifications.", "info")
     return redirect(url_for("notifications.index"))
 
 
