@@ -129,7 +129,10 @@ def test_create_mentor_and_appear_in_directory(app, client, taxonomy, make_user,
 
 def test_others_cannot_edit_but_admins_can(app, client, make_learner, make_user, login_as):
     learner = make_learner(headline="Original")
+    edit_link = f'href="/people/{learner.user.id}/learner/edit"'
+    assert edit_link not in client.get(f"/people/{learner.user.id}").get_data(as_text=True)
     login_as(make_user())
+    assert edit_link not in client.get(f"/people/{learner.user.id}").get_data(as_text=True)
     assert client.get(f"/people/{learner.user.id}/learner/edit").status_code == 403
     resp = client.post(f"/people/{learner.user.id}/learner/edit", data={**LEARNER_FORM, "headline": "Hacked"})
     assert resp.status_code == 403
@@ -137,6 +140,7 @@ def test_others_cannot_edit_but_admins_can(app, client, make_learner, make_user,
     with app.app_context():
         assert services.learner_profile_of(learner.user.id).headline == "Original"
     admin_client = login_as(make_user(is_admin=True), app.test_client())
+    assert edit_link in admin_client.get(f"/people/{learner.user.id}").get_data(as_text=True)
     resp = admin_client.post(f"/people/{learner.user.id}/learner/edit", data={**LEARNER_FORM, "headline": "By admin"})
     assert resp.status_code == 302
     with app.app_context():

@@ -62,10 +62,16 @@ def _bump() -> None:
     bump("people")
 
 
+def can_edit_profile(actor: User | None, user: User) -> bool:
+    """The person themselves or an admin."""
+    return (actor is not None and getattr(actor, "is_authenticated", False)
+            and (actor.id == user.id or actor.is_admin))
+
+
 def require_self_or_admin(actor: User, user: User) -> None:
     if actor is None or not getattr(actor, "is_authenticated", False):
         raise PermissionDenied()
-    if actor.id != user.id and not actor.is_admin:
+    if not can_edit_profile(actor, user):
         raise PermissionDenied("You can only change your own profile.")
 
 

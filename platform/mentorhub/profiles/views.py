@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..errors import PermissionDenied, ValidationError
+from ..errors import ValidationError
 from ..forms import options, render_form, show_service_error
 from ..pagination import parse_page
 from ..timeutil import all_zones
@@ -71,7 +71,7 @@ def person(user_id: int):
     overlap = None
     if current_user.is_authenticated and current_user.id != user.id:
         overlap = services.overlap_hours_between(current_user, user, week)
-    can_edit = current_user.is_authenticated and (current_user.id == user.id or current_user.is_admin)
+    can_edit = services.can_edit_profile(current_user, user)
     return render_template(
         "profiles/person.html", person=user, learner=learner, mentor=mentor,
         gap=services.skill_gap(learner) if learner else [],
@@ -91,8 +91,7 @@ def _target(user_id: int | None):
     if user_id is None:
         return current_user
     user = services.person(user_id)
-    if user.id != current_user.id and not current_user.is_admin:
-        raise PermissionDenied("You can only change your own profile.")
+    services.require_self_or_admin(current_user, user)
     return user
 
 
