@@ -125,6 +125,29 @@ def test_digest_of_one_update_says_update(app, make_user):
         assert rows(OutboxEmail)[-1].subject == "Your mentorhub digest: 1 update"
 
 
+def test_digest_reads_users_and_preferences_once_not_per_user(app, make_user):
+    from sqlalchemy import event
+
+    ids = [make_user().id for _ in range(6)]
+    with app.app_context():
+        for uid in ids:
+            user = db.session.get(User, uid)
+            services.set_preferences(user, user, {"checkin": "digest"})
+            services.notify(user, "checkin", f"Check-in {uid}")
+        db.session.commit()
+        db.session.expunge_all()  # no user left in the identity map: each would be a SELECT
+        statements = []
+        engine = db.session.get_bind()
+        listener = lambda *args: statements.append(args[2])  # noqa: E731 (conn, cursor, statement, …)
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            assert services.send_digests() == 6
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+    assert sum("FROM notification_preferences" in s for s in statements) == 1
+    assert sum("FROM users" in s for s in statements) == 1
+
+
 def test_digest_leaves_out_kinds_switched_off_since(app, make_user):
     u = make_user()
     with app.app_context():

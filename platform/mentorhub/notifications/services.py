@@ -438,13 +438,19 @@ def send_digests(now: datetime | None = None) -> int:
     by_user: dict[int, list[Notification]] = defaultdict(list)
     for note in rows:
         by_user[note.user_id].append(note)
+    # The users and their channels in a few set-based queries, not two per user.
+    users: dict[int, User] = {}
+    ids = sorted(by_user)
+    for i in range(0, len(ids), 500):
+        users.update((u.id, u) for u in db.session.scalars(select(User).where(User.id.in_(ids[i:i + 500]))))
+    chosen = _chosen_channels(ids, {n.kind for n in rows})
     sent = 0
     for user_id, notes in by_user.items():
-        user = db.session.get(User, user_id)
+        user = users.get(user_id)
         if user is not None and not user.is_deleted and not user.is_suspended:
             # A kind switched away from the digest since it was notified is left out.
-            prefs = preferences(user)
-            wanted = [n for n in notes if prefs.get(n.kind) == "digest"]
+            # (A kind no longer in kinds.py is left out too.)
+            wanted = [n for n in notes if n.kind in KINDS and _channel(chosen, user_id, n.kind) == "digest"]
             if wanted:
                 lines = [f"- {n.title}" + (f"\n  {_absolute(n.link)}" if n.link else "") for n in wanted]
                 body = (f"Here is what happened on mentorhub since your last digest ({len(wanted)}):\n\n"
