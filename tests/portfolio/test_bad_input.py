@@ -74,3 +74,75 @@ def test_odd_uploads_answer_400_and_save_nothing(app, client, make_user, login_a
     assert resp.status_code == 400
     assert message in resp.get_data(as_text=True)
     assert count(app, PortfolioItem) == 0
+
+
+HUGE = "99999999999999999999999"  # no database integer holds it
+
+
+@pytest.mark.parametrize("kw, message", [
+    ({"skill_ids": HUGE}, "One of the chosen skills does not exist."),
+    ({"domain_ids": HUGE}, "One of the chosen domains does not exist."),
+    ({"project_id": HUGE}, "That project idea does not exist."),
+])
+def test_ids_too_large_for_the_database_answer_400_and_save_nothing(app, client, make_user, login_as, kw, message):
+    login_as(make_user())
+    resp = client.post("/portfolio/new", data=item_form(**kw))
+    assert resp.status_code == 400
+    assert message in resp.get_data(as_text=True)
+    assert count(app, PortfolioItem) == 0
+
+
+def test_reviewer_settings_with_an_impossible_skill_answer_400_and_save_nothing(app, client, make_user, login_as):
+    from mentorhub.portfolio.models import ReviewerSetting
+
+    login_as(make_user())
+    resp = client.post("/portfolio/reviewer", data={"is_opted_in": "y", "skill_ids": HUGE})
+    assert resp.status_code == 400
+    assert "One of the chosen skills does not exist." in resp.get_data(as_text=True)
+    assert count(app, ReviewerSetting) == 0
+
+
+def test_the_list_page_runs_as_many_queries_for_many_items_as_for_few(app, client, make_user, make_item,
+                                                                      login_as, pf_skills):
+    """No query per item: owners, skills and request states come in a fixed number of queries."""
+    from sqlalchemy import event
+
+    from mentorhub.accounts.models import User
+    from mentorhub.db import db
+    from mentorhub.portfolio import services
+
+    me = make_user()
+    statements: list[str] = []
+
+    def count_statement(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    def add(n: int) -> None:
+        owner = make_user() if n % 2 else me
+        item_id = make_item(owner, notebook=make_notebook(*GOOD_NOTEBOOK_CELLS), title=f"Work {n}",
+                            skill_ids=[pf_skills["python"]])
+        with app.app_context():
+            services.request_feedback(db.session.get(User, owner.id), item_id, "community")
+
+    def queries() -> tuple[int, str]:
+        with app.app_context():
+            engine = db.engine
+        statements.clear()
+        event.listen(engine, "before_cursor_execute", count_statement)
+        try:
+            body = client.get("/portfolio").get_data(as_text=True)
+        finally:
+            event.remove(engine, "before_cursor_execute", count_statement)
+        return len(statements), body
+
+    add(0)
+    add(1)
+    login_as(me)
+    queries()  # warm up per-process caches
+    few, page = queries()
+    assert page.count("Work ") == 2 and "Waiting for" in page
+    for n in range(2, 8):
+        add(n)
+    many, page = queries()
+    assert page.count("Work ") == 8 and page.count("Waiting for") == 4  # states of my own items only
+    assert many == few

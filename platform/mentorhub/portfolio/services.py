@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import and_, delete, func, or_, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defer, selectinload
 
 from ..accounts.models import User
 from ..db import db, utcnow
@@ -129,7 +129,13 @@ def list_items(viewer, page: int = 1, skill: str | None = None, owner_id: int | 
         stmt = stmt.where(PortfolioItem.owner_id == owner_id)
     if status in STATUSES:
         stmt = stmt.where(PortfolioItem.status == status)
-    stmt = stmt.order_by(PortfolioItem.updated_at.desc(), PortfolioItem.id.desc())
+    stmt = stmt.order_by(PortfolioItem.updated_at.desc(), PortfolioItem.id.desc()).options(
+        # what list pages show, in a fixed number of queries; never the notebooks (up to MBs each)
+        defer(PortfolioItem.notebook_json), defer(PortfolioItem.notebook_hints),
+        selectinload(PortfolioItem.owner), selectinload(PortfolioItem.skills),
+        selectinload(PortfolioItem.requests).selectinload(FeedbackRequest.claimed_by),
+        selectinload(PortfolioItem.requests).selectinload(FeedbackRequest.mentor),
+    )
     return paginate(db.session, stmt, page, _cfg("PORTFOLIO_PAGE_SIZE"))
 
 
@@ -165,11 +171,21 @@ def _clean_url(value: str | None, field: str) -> str | None:
     return value
 
 
+MAX_DB_INT = 2**63 - 1  # the largest id an integer column holds (SQLite INTEGER, PostgreSQL BIGINT)
+
+
+def _in_db_range(ids: list[int]) -> list[int]:
+    """Only ids a table could hold: a tampered 30-digit number matches nothing (instead of
+    overflowing the database driver)."""
+    return [i for i in ids if 0 < i <= MAX_DB_INT]
+
+
 def _skills(ids) -> list[Skill]:
     ids = sorted({int(i) for i in ids or []})
     if not ids:
         return []
-    found = list(db.session.scalars(select(Skill).where(Skill.id.in_(ids), Skill.is_retired.is_(False))))
+    found = list(db.session.scalars(select(Skill).where(Skill.id.in_(_in_db_range(ids)),
+                                                        Skill.is_retired.is_(False))))
     if len(found) != len(ids):
         raise ValidationError("One of the chosen skills does not exist.", field="skills")
     return found
@@ -179,7 +195,8 @@ def _domains(ids) -> list[Domain]:
     ids = sorted({int(i) for i in ids or []})
     if not ids:
         return []
-    found = list(db.session.scalars(select(Domain).where(Domain.id.in_(ids), Domain.is_retired.is_(False))))
+    found = list(db.session.scalars(select(Domain).where(Domain.id.in_(_in_db_range(ids)),
+                                                         Domain.is_retired.is_(False))))
     if len(found) != len(ids):
         raise ValidationError("One of the chosen domains does not exist.", field="domains")
     return found
@@ -190,7 +207,7 @@ def _project(project_id) -> int | None:
         return None
     from ..projects.models import Project
 
-    if db.session.get(Project, int(project_id)) is None:
+    if not _in_db_range([int(project_id)]) or db.session.get(Project, int(project_id)) is None:
         raise ValidationError("That project idea does not exist.", field="project_id")
     return int(project_id)
 

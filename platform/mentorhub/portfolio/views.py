@@ -69,7 +69,8 @@ def index():
                                status=request.args.get("status") or None)
     skills, _domains = _taxonomy()
     return render_template("portfolio/index.html", page=page, skills=skills,
-                           states={i.id: services.latest_request_state(i) for i in page.items})
+                           states={i.id: services.latest_request_state(i) for i in page.items
+                                   if current_user.is_authenticated and i.owner_id == current_user.id})
 
 
 @bp.route("/new", methods=["GET", "POST"])
