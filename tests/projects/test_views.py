@@ -162,7 +162,9 @@ def test_only_managers_edit(app, client, login_as, make_project, make_user):
     owner = make_user()
     project = make_project(owner=owner, title="Original title")
     login_as(make_user())
-    assert client.get(f"/projects/{project.id}/edit").status_code == 403
+    resp = client.get(f"/projects/{project.id}/edit")
+    assert resp.status_code == 403
+    assert "Only the owner, the champion or an admin can do that." in resp.get_data(as_text=True)
     assert client.post(f"/projects/{project.id}/edit", data=form_data(title="Stolen")).status_code == 403
     assert client.post(f"/projects/{project.id}/status", data={"status": "archived"}).status_code == 403
     assert get(app, Project, project.id).title == "Original title"

@@ -81,7 +81,7 @@ def _blocked_with_leads(user_id: int, project: Project) -> bool:
                for lead_id in (project.owner_id, project.champion_id))
 
 
-def _require_manager(actor: User, project: Project) -> None:
+def require_manager(actor: User, project: Project) -> None:
     if not can_manage(actor, project):
         raise PermissionDenied("Only the owner, the champion or an admin can do that.")
 
@@ -264,6 +264,14 @@ def activity_for(viewer: User | None, project: Project) -> list[ProjectActivity]
     return activity_log(project)
 
 
+def get_member(project: Project, user_id: int) -> ProjectMember:
+    member = db.session.scalar(select(ProjectMember).where(ProjectMember.project_id == project.id,
+                                                           ProjectMember.user_id == user_id))
+    if member is None:
+        raise NotFound("That person is not on this team.")
+    return member
+
+
 def team_members(project: Project) -> list[ProjectMember]:
     return list(db.session.scalars(
         select(ProjectMember).options(selectinload(ProjectMember.user))
@@ -279,7 +287,7 @@ def application_of(user: User | None, project: Project) -> ProjectApplication | 
 
 
 def applications_for(actor: User, project: Project) -> list[ProjectApplication]:
-    _require_manager(actor, project)
+    require_manager(actor, project)
     return list(db.session.scalars(
         select(ProjectApplication).options(selectinload(ProjectApplication.user))
         .where(ProjectApplication.project_id == project.id)
@@ -515,7 +523,7 @@ def create_project(actor: User, data: dict, now: datetime | None = None) -> Proj
 
 def update_project(actor: User, project_id: int, data: dict) -> Project:
     project = get_project(project_id)
-    _require_manager(actor, project)
+    require_manager(actor, project)
     clean = clean_project_data(data)
     result = db.session.execute(
         update(Project).where(Project.id == project.id, Project.seats_taken <= clean["seats"])
@@ -535,7 +543,7 @@ def update_project(actor: User, project_id: int, data: dict) -> Project:
 
 def set_status(actor: User, project_id: int, status: str) -> Project:
     project = get_project(project_id)
-    _require_manager(actor, project)
+    require_manager(actor, project)
     status = _choice(status, "status", "a status", STATUSES)
     if status != project.status:
         old = project.status_label
@@ -661,7 +669,7 @@ def accept(actor: User, application_id: int) -> ProjectMember:
     """Accept a pending application: claim a seat atomically, add the member, tell the applicant."""
     application = get_application(application_id)
     project = get_project(application.project_id)
-    _require_manager(actor, project)
+    require_manager(actor, project)
     if _blocked_with_leads(application.user_id, project):
         raise Conflict("This person cannot join the team: they and one of the project's leads have blocked "
                        "each other. Decline the application instead.")
@@ -702,7 +710,7 @@ def accept(actor: User, application_id: int) -> ProjectMember:
 def decline(actor: User, application_id: int, reason: str) -> ProjectApplication:
     application = get_application(application_id)
     project = get_project(application.project_id)
-    _require_manager(actor, project)
+    require_manager(actor, project)
     text = _text(reason, "reason", "a reason", cfg("PROJECT_REASON_MAX"))
     result = db.session.execute(
         update(ProjectApplication).where(ProjectApplication.id == application.id,
@@ -745,12 +753,9 @@ def leave(actor: User, project_id: int) -> None:
 
 def remove_member(actor: User, project_id: int, user_id: int, reason: str) -> None:
     project = get_project(project_id)
-    _require_manager(actor, project)
+    require_manager(actor, project)
     text = _text(reason, "reason", "a reason", cfg("PROJECT_REASON_MAX"))
-    member = db.session.scalar(select(ProjectMember).where(ProjectMember.project_id == project.id,
-                                                           ProjectMember.user_id == user_id))
-    if member is None:
-        raise NotFound("That person is not on this team.")
+    member = get_member(project, user_id)
     removed = member.user
     db.session.delete(member)
     _release_seat(project)
@@ -763,12 +768,9 @@ def remove_member(actor: User, project_id: int, user_id: int, reason: str) -> No
 
 def set_role(actor: User, project_id: int, user_id: int, role: str) -> ProjectMember:
     project = get_project(project_id)
-    _require_manager(actor, project)
+    require_manager(actor, project)
     role = _choice(role, "role", "a role", MEMBER_ROLES)
-    member = db.session.scalar(select(ProjectMember).where(ProjectMember.project_id == project.id,
-                                                           ProjectMember.user_id == user_id))
-    if member is None:
-        raise NotFound("That person is not on this team.")
+    member = get_member(project, user_id)
     if member.role != role:
         member.role = role
         _log(project, actor, f"made {member.user.display_name} a {role}")
@@ -789,7 +791,7 @@ def _get_milestone(project_id: int, milestone_id: int) -> tuple[Project, Milesto
 
 def add_milestone(actor: User, project_id: int, title: str) -> Milestone:
     project = get_project(project_id)
-    _require_manager(actor, project)
+    require_manager(actor, project)
     text = _text(title, "title", "a milestone title", 120)
     count = db.session.scalar(select(func.count(Milestone.id)).where(Milestone.project_id == project.id)) or 0
     if count >= cfg("PROJECT_MILESTONES_MAX"):

@@ -100,8 +100,7 @@ def _render_detail(project, apply_form, status: int = 200):
 @login_required
 def edit(project_id: int):
     project = services.get_project(project_id)
-    if not services.can_manage(current_user, project):
-        abort(403)
+    services.require_manager(current_user, project)
     if request.method == "GET":
         simple = ("title", "summary", "description", "repo_url", "issues_url", "difficulty", "hours_per_week",
                   "duration_weeks", "dataset_name", "dataset_url", "dataset_licence", "compute", "eval_metric",
@@ -255,11 +254,8 @@ def leave(project_id: int):
 @login_required
 def remove_member(project_id: int, user_id: int):
     project = services.get_project(project_id)
-    if not services.can_manage(current_user, project):
-        abort(403)
-    member = next((m for m in services.team_members(project) if m.user_id == user_id), None)
-    if member is None:
-        abort(404)
+    services.require_manager(current_user, project)
+    member = services.get_member(project, user_id)
     form = ReasonForm()
     if form.validate_on_submit():
         try:
