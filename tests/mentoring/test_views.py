@@ -330,3 +330,46 @@ def test_id_past_a_postgresql_integer_is_404(any_app, password_hash):
     assert c.post("/login", data={"email": stranger.email, "password": PASSWORD}).status_code == 302
     for path in ("/sessions/2147483648", "/requests/2147483648", "/mentorships/2147483648/book"):
         assert c.get(path).status_code == 404, path
+
+
+def test_index_query_count_does_not_grow_with_mentees(app, client, clock, login_as, make_mentor, make_learner,
+                                                       make_mentorship):
+    """The list page loads the other people with their rows, not one query per row."""
+    from sqlalchemy import event
+
+    from fixtures.mentoring import WEEKDAY_DAYS
+
+    mentor = make_mentor(timezone="America/New_York", capacity=8, windows=WEEKDAY_DAYS).user
+    statements: list[str] = []
+
+    def count_statement(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    def add_mentee(n: int) -> None:
+        pair = make_mentorship(mentor=mentor)
+        with app.app_context():
+            m = db.session.get(Mentorship, pair.mentorship_id)
+            services.book_session(user(pair.learner_id), m, TUESDAY_9_NY + timedelta(days=1 + n // 8, hours=n % 8))
+            services.send_request(user(make_learner().user.id), user(mentor.id), "Learn MLOps")
+
+    def queries() -> tuple[int, str]:
+        with app.app_context():
+            engine = db.engine
+        statements.clear()
+        event.listen(engine, "before_cursor_execute", count_statement)
+        try:
+            body = client.get("/mentorships").get_data(as_text=True)
+        finally:
+            event.remove(engine, "before_cursor_execute", count_statement)
+        return len(statements), body
+
+    add_mentee(0)
+    login_as(mentor)
+    queries()  # warm up per-process caches
+    few, page = queries()
+    assert page.count('href="/sessions/') == 1 and page.count('href="/requests/') == 2
+    for n in range(1, 5):
+        add_mentee(n)
+    many, page = queries()
+    assert page.count('href="/sessions/') == 5 and page.count('href="/requests/') == 10
+    assert many == few

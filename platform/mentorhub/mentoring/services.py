@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from flask import current_app
 from sqlalchemy import and_, bindparam, delete, func, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from ..accounts.models import User
 from ..accounts.services import is_blocked_between
@@ -816,6 +817,12 @@ def respond_checkin(actor: User, c: CheckIn, response: str) -> CheckIn:
     return c
 
 
+def carried_items(c: CheckIn) -> list[ActionItem]:
+    """The mentorship's open action items that existed when the check-in was filled in (or now)."""
+    cutoff = c.submitted_at or utcnow()
+    return [i for i in action_items(c.mentorship, open_only=True) if i.created_at <= cutoff]
+
+
 def checkins_of(m: Mentorship) -> list[CheckIn]:
     return list(db.session.scalars(select(CheckIn).where(CheckIn.mentorship_id == m.id).order_by(CheckIn.due_at)))
 
@@ -838,8 +845,10 @@ def checkin_streak(checkins: list[CheckIn]) -> int:
 
 def requests_for(actor: User) -> dict[str, list[MentorshipRequest]]:
     sent = db.session.scalars(select(MentorshipRequest).where(MentorshipRequest.learner_id == actor.id)
+                              .options(selectinload(MentorshipRequest.mentor))
                               .order_by(MentorshipRequest.created_at.desc()).limit(50)).all()
     received = db.session.scalars(select(MentorshipRequest).where(MentorshipRequest.mentor_id == actor.id)
+                                  .options(selectinload(MentorshipRequest.learner))
                                   .order_by(MentorshipRequest.status.in_(REQUEST_OPEN).desc(),
                                             MentorshipRequest.created_at.desc()).limit(50)).all()
     return {"sent": list(sent), "received": list(received)}
@@ -848,6 +857,7 @@ def requests_for(actor: User) -> dict[str, list[MentorshipRequest]]:
 def mentorships_for(actor: User) -> list[Mentorship]:
     return list(db.session.scalars(select(Mentorship).where(
         or_(Mentorship.learner_id == actor.id, Mentorship.mentor_id == actor.id))
+        .options(selectinload(Mentorship.learner), selectinload(Mentorship.mentor))
         .order_by((Mentorship.status == "active").desc(), Mentorship.started_at.desc())))
 
 
@@ -856,6 +866,7 @@ def upcoming_sessions(actor: User, now: datetime | None = None, limit: int = 20)
     return list(db.session.scalars(select(MentoringSession).where(
         or_(MentoringSession.learner_id == actor.id, MentoringSession.mentor_id == actor.id),
         MentoringSession.status == "booked", MentoringSession.ends_at > now)
+        .options(selectinload(MentoringSession.learner), selectinload(MentoringSession.mentor))
         .order_by(MentoringSession.starts_at).limit(limit)))
 
 

@@ -447,10 +447,9 @@ def checkin_detail(checkin_id: int):
             response_form = form
         else:
             checkin_form = form
-    carried = [i for i in services.action_items(m, open_only=True) if i.created_at <= (c.submitted_at or
-                                                                                        datetime.now().astimezone())]
     return render_template("mentoring/checkin_detail.html", c=c, m=m, checkin_form=checkin_form,
-                           response_form=response_form, carried=carried, plain_form=FlaskForm(formdata=None)), status
+                           response_form=response_form, carried=services.carried_items(c),
+                           plain_form=FlaskForm(formdata=None)), status
 
 
 # ---- calendar feed ----------------------------------------------------------------------------
