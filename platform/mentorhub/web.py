@@ -136,7 +136,8 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def _reject_nul():
-        if has_nul(request.args) or (request.method != "GET" and has_nul(request.form)):
+        in_path = any(isinstance(v, str) and "\x00" in v for v in (request.view_args or {}).values())
+        if in_path or has_nul(request.args) or (request.method != "GET" and has_nul(request.form)):
             return error_response(400, NUL_MESSAGE)
 
     @app.after_request

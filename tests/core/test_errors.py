@@ -114,6 +114,7 @@ def test_int_routes_still_take_the_largest_database_id(app):
     ("post", "/account", {"display_name": "Ada\x00Admin", "timezone": "Europe/Berlin"}),
     ("post", "/notifications/settings", {"kind-system\x00": "off"}),
     ("get", "/admin/users?q=ada%00", None),
+    ("get", "/calendar/abc%00def.ics", None),  # a path value reaches a token lookup
 ])
 def test_nul_characters_are_400_and_write_nothing(any_client, method, path, data):
     """PostgreSQL text columns cannot hold NUL: it must be a clear 400, not a driver error."""
