@@ -123,3 +123,53 @@ def test_best_time_with_an_impossible_id_answers_400(client, make_user, login_as
     resp = client.get(f"/events/best-time?{query}")
     assert resp.status_code == 400
     assert "Choose a" in resp.get_data(as_text=True)
+
+
+def test_the_list_page_runs_as_many_queries_for_many_meetups_as_for_few(app, client, make_user, login_as,
+                                                                        make_event):
+    from datetime import timedelta
+
+    from sqlalchemy import event as sa_event
+
+    from mentorhub.profiles.models import Domain
+
+    organiser = make_user(is_organiser=True)
+    with app.app_context():
+        domain = Domain(slug="mlops-x", name="MLOps X")
+        db.session.add(domain)
+        db.session.commit()
+        domain_id = domain.id
+
+    def add(n: int) -> None:
+        e = make_event(organiser=organiser, title=f"Meetup {n}",
+                       starts_at=datetime(2030, 3, 1, 18, tzinfo=UTC) + timedelta(days=n))
+        with app.app_context():
+            db.session.get(Event, e.id).domains = [db.session.get(Domain, domain_id)]
+            db.session.commit()
+
+    statements: list[str] = []
+
+    def count_statement(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    def queries() -> tuple[int, str]:
+        with app.app_context():
+            engine = db.engine
+        statements.clear()
+        sa_event.listen(engine, "before_cursor_execute", count_statement)
+        try:
+            body = client.get("/events").get_data(as_text=True)
+        finally:
+            sa_event.remove(engine, "before_cursor_execute", count_statement)
+        return len(statements), body
+
+    add(0)
+    login_as(make_user())
+    queries()
+    few, page = queries()
+    assert page.count("Meetup 0") == 1 and page.count("MLOps X") >= 1
+    for n in range(1, 6):
+        add(n)
+    many, page = queries()
+    assert page.count("Meetup 5") == 1 and page.count(">MLOps X<") >= 6
+    assert many == few

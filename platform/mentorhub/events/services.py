@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import and_, delete, exists, func, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from ..accounts.models import User
 from ..db import db, utcnow
@@ -139,6 +140,7 @@ def list_events(actor: User, *, when: str = "upcoming", domain: str | None = Non
         stmt = stmt.where(Event.domains.any(Domain.slug == domain))
     if fmt in FORMATS:
         stmt = stmt.where(Event.format == fmt)
+    stmt = stmt.options(selectinload(Event.domains))  # shown on every card: one query, not one per meetup
     return paginate(db.session, stmt, page, _cfg("EVENTS_PAGE_SIZE"))
 
 
