@@ -352,6 +352,9 @@ ADMIN_ACTIONS = {
 def admin_action(actor: User, user: User, action: str) -> None:
     if action not in ADMIN_ACTIONS:
         raise NotFound("No such action.")
+    require_admin(actor)
+    if user.is_deleted:  # the account is gone: nothing left to suspend or promote
+        raise NotFound("No such member.")
     if action == "suspend":
         set_suspended(actor, user, True)
     elif action == "unsuspend":
