@@ -229,8 +229,9 @@ def test_withdraw_only_own_pending(app, make_project, make_user):
     project = make_project(owner=owner)
     with app.app_context():
         application = services.apply(u(learner), project.id, MOTIVATION)
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(PermissionDenied, match="only withdraw your own"):
             services.withdraw(u(other), application.id)
+        assert db.session.get(ProjectApplication, application.id).status == "pending"
         assert services.withdraw(u(learner), application.id).status == "withdrawn"
         with pytest.raises(Conflict):
             services.withdraw(u(learner), application.id)

@@ -649,7 +649,7 @@ def get_application(application_id: int) -> ProjectApplication:
 def withdraw(actor: User, application_id: int) -> ProjectApplication:
     application = get_application(application_id)
     if application.user_id != actor.id:
-        raise PermissionDenied()
+        raise PermissionDenied("You can only withdraw your own application.")
     result = db.session.execute(
         update(ProjectApplication).where(ProjectApplication.id == application.id,
                                          ProjectApplication.status == "pending")
