@@ -58,8 +58,10 @@ def test_filters(client, login_as, people):
     assert f'id="mentor-{mentor.user_id}"' not in html
     html = client.get("/matches?min_overlap=5").get_data(as_text=True)
     assert f'id="mentor-{mentor.user_id}"' not in html
-    assert client.get("/matches?min_overlap=abc").status_code == 400
-    assert client.get("/matches?domain=nope").status_code == 400
+    resp = client.get("/matches?min_overlap=abc")
+    assert resp.status_code == 400 and "Minimum overlap must be a number of hours." in resp.get_data(as_text=True)
+    resp = client.get("/matches?domain=nope")
+    assert resp.status_code == 400 and "Choose a field from the list." in resp.get_data(as_text=True)
 
 
 def test_mentor_sees_suggested_learners(client, login_as, people):
@@ -97,7 +99,12 @@ def test_cohort_round_flow(app, client, login_as, people, make_user):
     assert client.post(f"/admin/cohorts/pairs/{pair.id}/swap", data={"other": pair.id}).status_code == 400
     assert client.post(f"/admin/cohorts/{rnd.id}/approve").status_code == 302
     with app.app_context():
-        assert db.session.get(CohortPair, pair.id).status == "offered"
+        from mentorhub.mentoring.models import MentorshipRequest
+
+        approved = db.session.get(CohortPair, pair.id)
+        assert approved.status == "offered" and approved.round.status == "approved"
+        offer = db.session.get(MentorshipRequest, approved.request_id)
+        assert (offer.learner_id, offer.mentor_id) == (learner.user_id, mentor.user_id) and offer.is_open
     assert client.post(f"/admin/cohorts/{rnd.id}/approve").status_code == 409
 
 
@@ -115,7 +122,10 @@ def test_contributors_owner_only(app, client, login_as, people, make_user):
     login_as(learner.user)
     assert client.get(f"/matches/projects/{pid}/contributors").status_code == 403
     c2 = login_as(owner, app.test_client())
-    assert c2.get(f"/matches/projects/{pid}/contributors").status_code == 200
+    resp = c2.get(f"/matches/projects/{pid}/contributors")
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 200 and "Suggested contributors for" in html and "Tiny NLP" in html
+    assert learner.user.display_name in html and "Nobody fits yet" not in html
     assert c2.get("/matches/projects/99999/contributors").status_code == 404
 
 
