@@ -109,11 +109,6 @@ def intersect(a: list[Interval], b: list[Interval]) -> list[Interval]:
     return out
 
 
-def overlap_intervals(a_windows, a_tz: str, b_windows, b_tz: str, week_start: date | None = None) -> list[Interval]:
-    week_start = week_start or current_week_start()
-    return intersect(_utc_week_intervals(a_windows, a_tz, week_start), _utc_week_intervals(b_windows, b_tz, week_start))
-
-
 def overlap_hours(a_windows, a_tz: str, b_windows, b_tz: str, week_start: date | None = None) -> float:
     """Hours per week (the UTC week of ``week_start``; None: this week) when both are free."""
     week_start = monday_of(week_start or current_week_start())

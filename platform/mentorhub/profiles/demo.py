@@ -216,17 +216,6 @@ def load_demo() -> dict:
 # ---- seed --scale -------------------------------------------------------------------------------
 
 
-def _batches(rows_iter, size):
-    batch = []
-    for row in rows_iter:
-        batch.append(row)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 def load_scale(n: int, seed: int = SEED, progress: bool = True) -> dict:
     """Insert ``n`` learners and ``n // 5`` mentors with skills, domains and availability.
 
