@@ -110,3 +110,21 @@ def test_block_button_macro_toggles(app, client, make_user, login_as):
         assert f'action="/block/{them.id}"' in html and 'value="/people/5?tab=x"' in html
         services.block(db.session.get(User, me.id), db.session.get(User, them.id))
         assert f'action="/unblock/{them.id}"' in render()
+
+
+def test_a_block_on_a_deleted_account_can_still_be_lifted(client, app, make_user, login_as):
+    """The blocked list keeps blocks on people who later deleted their account ("Former member");
+    its Unblock button used to answer 404."""
+    from support import PASSWORD
+
+    me, them = make_user(), make_user(display_name="Gone Soon")
+    login_as(me)
+    client.post(f"/block/{them.id}", follow_redirects=True)
+    other = login_as(them, app.test_client())
+    assert other.post("/account/delete", data={"password": PASSWORD}).status_code == 302
+    html = client.get("/account/blocked").get_data(as_text=True)
+    assert "Former member" in html and "Gone Soon" not in html
+    resp = client.post(f"/unblock/{them.id}", follow_redirects=True)
+    assert resp.status_code == 200 and "You unblocked Former member." in resp.get_data(as_text=True)
+    assert blocks(app) == 0
+    assert client.post(f"/block/{them.id}").status_code == 404  # but a deleted account cannot be blocked anew

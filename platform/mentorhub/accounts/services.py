@@ -73,9 +73,9 @@ def load_user(session_token: str) -> User | None:
     return user
 
 
-def get_user(user_id: int) -> User:
+def get_user(user_id: int, include_deleted: bool = False) -> User:
     user = db.session.get(User, user_id)
-    if user is None or user.is_deleted:
+    if user is None or (user.is_deleted and not include_deleted):
         raise NotFound("No such member.")
     return user
 

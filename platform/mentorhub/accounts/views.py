@@ -194,6 +194,12 @@ def has_blocked(user_id: int) -> bool:
     return current_user.is_authenticated and services.has_blocked(current_user, user_id)
 
 
+def _require_valid_form() -> None:
+    """The small block/unblock forms carry nothing but a CSRF token (and an optional next)."""
+    if not FlaskForm().validate_on_submit():
+        raise ValidationError("Your form expired. Please reload the page and try again.")
+
+
 @bp.get("/account/blocked")
 @login_required
 def blocked():
@@ -204,9 +210,7 @@ def blocked():
 @login_required
 def block(user_id: int):
     """Other pages link here with a small form (csrf_token, optional next)."""
-    form = FlaskForm()
-    if not form.validate_on_submit():
-        raise ValidationError("Your form expired. Please reload the page and try again.")
+    _require_valid_form()
     user = services.get_user(user_id)
     services.block(current_user, user)
     flash(f"You blocked {user.display_name}. Neither of you will be suggested to the other as a match.", "success")
@@ -216,10 +220,9 @@ def block(user_id: int):
 @bp.post("/unblock/<int:user_id>")
 @login_required
 def unblock(user_id: int):
-    form = FlaskForm()
-    if not form.validate_on_submit():
-        raise ValidationError("Your form expired. Please reload the page and try again.")
-    user = services.get_user(user_id)
+    _require_valid_form()
+    # A block on someone who has since deleted their account is still listed and can be lifted.
+    user = services.get_user(user_id, include_deleted=True)
     if services.unblock(current_user, user):
         flash(f"You unblocked {user.display_name}.", "success")
     return redirect(safe_next(request.form.get("next")) or url_for("accounts.blocked"))
