@@ -173,3 +173,20 @@ def test_the_list_page_runs_as_many_queries_for_many_meetups_as_for_few(app, cli
     many, page = queries()
     assert page.count("Meetup 5") == 1 and page.count(">MLOps X<") >= 6
     assert many == few
+
+
+def test_series_occurrences_on_dst_change_days():
+    """Weekly on Sundays at 02:30 Berlin: on 30 Mar 2031 02:30 does not exist (it becomes 03:30
+    summer time); on 26 Oct 2031 it occurs twice (the first, summer time, is used)."""
+    from datetime import timedelta
+
+    march = EventSeries(timezone="Europe/Berlin", frequency="weekly",
+                        first_starts_at=datetime(2031, 3, 23, 1, 30, tzinfo=UTC))  # 02:30 CET
+    assert services.occurrence_start(march, 0) == datetime(2031, 3, 23, 1, 30, tzinfo=UTC)
+    assert services.occurrence_start(march, 1) == datetime(2031, 3, 30, 1, 30, tzinfo=UTC)  # 03:30 CEST
+    assert services.occurrence_start(march, 2) == datetime(2031, 4, 6, 0, 30, tzinfo=UTC)  # 02:30 CEST
+    october = EventSeries(timezone="Europe/Berlin", frequency="weekly",
+                          first_starts_at=datetime(2031, 10, 19, 0, 30, tzinfo=UTC))  # 02:30 CEST
+    assert services.occurrence_start(october, 1) == datetime(2031, 10, 26, 0, 30, tzinfo=UTC)  # first 02:30
+    assert services.occurrence_start(october, 2) == datetime(2031, 11, 2, 1, 30, tzinfo=UTC)  # 02:30 CET
+    assert services.occurrence_start(october, 2) - services.occurrence_start(october, 1) == timedelta(days=7, hours=1)

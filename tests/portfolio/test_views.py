@@ -214,7 +214,11 @@ def test_profile_section_and_dashboard_render(app, client, make_user, make_item,
         html = render_template_string('{% include "portfolio/_profile_section.html" %}',
                                       owner=db.session.get(User, owner.id))
     assert "Visible work" in html and "Hidden draft" not in html
-    assert client.get("/dashboard").status_code == 200
+    # The viewer has posted nothing: the panel says so; the owner's panel counts both items.
+    panel = client.get("/dashboard").get_data(as_text=True)
+    assert 'data-testid="portfolio-panel"' in panel and "Nothing posted yet." in panel
+    panel = login_as(owner, app.test_client()).get("/dashboard").get_data(as_text=True)
+    assert "You have 2 items in your portfolio." in panel
 
 
 def test_export_includes_only_own_items(app, client, make_user, make_item, login_as):

@@ -487,7 +487,8 @@ def occurrence_start(series: EventSeries, index: int) -> datetime:
     first_local = series.first_starts_at.astimezone(zone)
     day = occurrence_date(first_local.date(), series.frequency, index)
     local = datetime.combine(day, time(first_local.hour, first_local.minute), tzinfo=zone)
-    # A time skipped by DST becomes the first valid time after it.
+    # A wall-clock time skipped by DST moves forward by the gap (02:30 → 03:30 in Berlin); one
+    # that occurs twice is the first of the two (summer time), as for a meetup created by hand.
     return local.astimezone(UTC).astimezone(zone).astimezone(UTC)
 
 
