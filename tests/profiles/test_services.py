@@ -64,7 +64,7 @@ LEARNER_BAD = [
     ("wanted", ["telepathy"], "Unknown skill: telepathy"),
     ("domains", ["astrology"], "Unknown domain: astrology"),
     ("timezone", "Mars/Olympus", "not a time zone"),
-    ("timezone", "", "not a time zone"),
+    ("timezone", "", "Choose your time zone"),
     ("windows", [(1, 1200, 1080)], "ends before it starts"),
     ("windows", [(1, 600, 720), (1, 700, 800)], "overlap"),
     ("github_url", "javascript:alert(1)", "full web address"),

@@ -68,16 +68,19 @@ def skill_levels_from(form_data) -> dict[str, int | str]:
     return {key[6:]: value for key, value in form_data.items() if key.startswith("level-") and value.strip()}
 
 
-def windows_from(form_data) -> list[tuple[int, int, int]]:
-    """Rows win-<i>-day / -start / -end; empty rows are skipped, half-filled rows are errors."""
+def window_rows_from(form_data) -> list[dict[str, str]]:
+    """The posted rows win-<i>-day / -start / -end in order, stripped, without empty rows."""
     indices = sorted({int(k.split("-")[1]) for k in form_data if k.startswith("win-") and k.split("-")[1].isdigit()})
+    rows = [{part: (form_data.get(f"win-{i}-{part}") or "").strip() for part in ("day", "start", "end")}
+            for i in indices]
+    return [r for r in rows if r["day"] or r["start"] or r["end"]]
+
+
+def windows_from(form_data) -> list[tuple[int, int, int]]:
+    """Windows from the posted rows; half-filled rows are errors."""
     windows = []
-    for i in indices:
-        day = (form_data.get(f"win-{i}-day") or "").strip()
-        start = (form_data.get(f"win-{i}-start") or "").strip()
-        end = (form_data.get(f"win-{i}-end") or "").strip()
-        if not (day or start or end):
-            continue
+    for row in window_rows_from(form_data):
+        day, start, end = row["day"], row["start"], row["end"]
         if not (day and start and end):
             raise ValidationError("Each availability window needs a day, a start time and an end time.", field="windows")
         windows.append((av.parse_weekday(day), av.parse_minute(start), av.parse_minute(end, is_end=True)))

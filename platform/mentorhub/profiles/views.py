@@ -10,7 +10,7 @@ from ..pagination import parse_page
 from ..timeutil import all_zones
 from . import availability as av
 from . import services, taxonomy
-from .forms import DeleteForm, LearnerForm, MentorForm, skill_levels_from, windows_from
+from .forms import DeleteForm, LearnerForm, MentorForm, skill_levels_from, window_rows_from, windows_from
 
 bp = Blueprint("profiles", __name__)
 
@@ -114,11 +114,8 @@ def _window_rows(windows) -> list[dict]:
 
 
 def _posted_window_rows() -> list[dict]:
-    indices = sorted({int(k.split("-")[1]) for k in request.form if k.startswith("win-") and k.split("-")[1].isdigit()})
-    rows = [{"day": request.form.get(f"win-{i}-day", ""), "start": request.form.get(f"win-{i}-start", ""),
-             "end": request.form.get(f"win-{i}-end", "")} for i in indices]
-    rows = [r for r in rows if r["day"] or r["start"] or r["end"]]
-    return rows + [{"day": "", "start": "", "end": ""}] * current_app.config["PROFILE_BLANK_WINDOW_ROWS"]
+    return window_rows_from(request.form) + [{"day": "", "start": "", "end": ""}] * current_app.config[
+        "PROFILE_BLANK_WINDOW_ROWS"]
 
 
 def _edit(kind: str, user_id: int | None):
