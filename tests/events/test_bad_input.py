@@ -190,3 +190,49 @@ def test_series_occurrences_on_dst_change_days():
     assert services.occurrence_start(october, 1) == datetime(2031, 10, 26, 0, 30, tzinfo=UTC)  # first 02:30
     assert services.occurrence_start(october, 2) == datetime(2031, 11, 2, 1, 30, tzinfo=UTC)  # 02:30 CET
     assert services.occurrence_start(october, 2) - services.occurrence_start(october, 1) == timedelta(days=7, hours=1)
+
+
+@pytest.mark.parametrize("path", ["/events/cohorts", "/events/cohorts/{cid}"])
+def test_cohort_pages_run_as_many_queries_for_many_members_as_for_few(app, client, make_user, login_as, path):
+    from sqlalchemy import event as sa_event
+
+    from mentorhub.events.models import Cohort, CohortMember
+
+    with app.app_context():
+        cohort = Cohort(name="Spring intake")
+        db.session.add(cohort)
+        db.session.commit()
+        cid = cohort.id
+
+    def add(n: int) -> None:
+        member = make_user(display_name=f"Member {n:02d}")
+        with app.app_context():
+            db.session.add(CohortMember(cohort_id=cid, user_id=member.id))
+            db.session.add(Cohort(name=f"Cohort {n:02d}"))
+            db.session.commit()
+
+    statements: list[str] = []
+
+    def count_statement(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    def queries() -> tuple[int, str]:
+        with app.app_context():
+            engine = db.engine
+        statements.clear()
+        sa_event.listen(engine, "before_cursor_execute", count_statement)
+        try:
+            body = client.get(path.format(cid=cid)).get_data(as_text=True)
+        finally:
+            sa_event.remove(engine, "before_cursor_execute", count_statement)
+        return len(statements), body
+
+    add(0)
+    login_as(make_user(is_organiser=True))
+    queries()
+    few, page = queries()
+    for n in range(1, 6):
+        add(n)
+    many, page = queries()
+    assert ("Member 05" in page) if "{cid}" in path else ("Cohort 05" in page and "(6)" in page)
+    assert many == few

@@ -195,7 +195,8 @@ def domains() -> list[Domain]:
 
 
 def cohorts() -> list[Cohort]:
-    return list(db.session.scalars(select(Cohort).order_by(Cohort.name)))
+    """All cohorts by name, with their members loaded (the list shows how many)."""
+    return list(db.session.scalars(select(Cohort).order_by(Cohort.name).options(selectinload(Cohort.members))))
 
 
 def projects_for(actor: User) -> list:
@@ -788,7 +789,8 @@ def create_cohort(actor: User, name: str) -> Cohort:
 
 def get_cohort(actor: User, cohort_id: int) -> Cohort:
     _require_organiser(actor)
-    cohort = db.session.get(Cohort, cohort_id)
+    cohort = db.session.get(Cohort, cohort_id,
+                            options=[selectinload(Cohort.members).selectinload(CohortMember.user)])
     if cohort is None:
         raise NotFound("No such cohort.")
     return cohort
