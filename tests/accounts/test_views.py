@@ -375,3 +375,30 @@ def test_demo_style_test_domain_logins_work_outside_production(client, app, make
     app.config["EMAIL_ALLOW_TEST_DOMAINS"] = False  # as in production
     resp = app.test_client().post("/register", data={**GOOD, "email": "someone@example.test"})
     assert resp.status_code == 400 and count(app, User) == 1
+
+
+# ---- races on the unique email ----------------------------------------------------------------
+
+
+@pytest.mark.postgres
+def test_an_email_taken_between_check_and_commit_is_a_clear_400_not_a_500(any_app, password_hash, monkeypatch):
+    """Two sign-ups (or a sign-up and an email change) for one address at once: the loser's
+    check saw no account, the unique index stops the insert; it gets the usual message."""
+    from conftest import user_factory
+    from mentorhub.errors import ValidationError
+
+    make = user_factory(any_app, password_hash)
+    taken, mover = make(email="taken@example.com"), make(email="mover@example.com")
+    monkeypatch.setattr(services, "find_by_email", lambda email: None)  # the check runs before the winner commits
+    with any_app.app_context():
+        with pytest.raises(ValidationError) as exc:
+            services.register("Late Comer", "taken@example.com", STRONG_PASSWORD)
+        assert exc.value.message == services.GENERIC_REGISTER_ERROR
+        user = db.session.get(User, mover.id)
+        with pytest.raises(ValidationError) as exc:
+            services.change_email(user, PASSWORD, "taken@example.com")
+        assert exc.value.field == "email"
+        assert db.session.get(User, mover.id).email == "mover@example.com"
+        assert db.session.scalar(select(func.count()).select_from(User)) == 2
+        assert db.session.scalar(select(func.count()).select_from(OutboxEmail)) == 0
+    assert taken.email == "taken@example.com"

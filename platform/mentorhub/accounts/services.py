@@ -110,7 +110,11 @@ def register(display_name: str, email: str, password: str, timezone: str = "UTC"
         raise ValidationError(GENERIC_REGISTER_ERROR)
     user = User(email=email, display_name=name, password_hash=hash_password(password), timezone=timezone)
     db.session.add(user)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # a concurrent registration took the address after our check
+        db.session.rollback()
+        raise ValidationError(GENERIC_REGISTER_ERROR) from None
     return user
 
 
@@ -182,6 +186,11 @@ def change_email(user: User, password: str, new_email: str) -> None:
         raise ValidationError("That email address cannot be used.", field="email")
     old = user.email
     user.email = email
+    try:
+        db.session.flush()  # before queue_email, whose savepoint would swallow the conflict
+    except IntegrityError:  # another account took the address after our check
+        db.session.rollback()
+        raise ValidationError("That email address cannot be used.", field="email") from None
     from ..notifications.services import queue_email
 
     queue_email(
