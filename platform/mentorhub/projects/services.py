@@ -226,6 +226,19 @@ def list_projects(f: ProjectFilters, page: int, scores: dict[int, float] | None 
     return paginate(db.session, stmt, page, per_page)
 
 
+def match_scores(viewer: User | None, f: ProjectFilters) -> dict[int, float] | None:
+    """Match scores for ``sort=match``; only learners can be matched, so for anyone else the
+    sort falls back to recent activity (``f.sort`` is changed) and this returns None."""
+    if f.sort != "match":
+        return None
+    if not has_learner_profile(viewer):
+        f.sort = "recent"
+        return None
+    from ..matching.services import project_scores_for  # the matching engine loads only when asked for
+
+    return project_scores_for(viewer)
+
+
 def filter_options() -> dict[str, list]:
     """Domains and skills that some project uses, for the filter menus."""
     domains = db.session.execute(
