@@ -316,6 +316,33 @@ def test_team_activity_is_shown_to_the_team_only(app, client, login_as, make_pro
         assert "declined the application of Dov" in page and "Only the team sees" not in page
 
 
+def test_owner_sets_member_roles(app, client, login_as, make_project, make_user):
+    owner, member, stranger = make_user(), make_user(display_name="Rui"), make_user()
+    project = make_project(owner=owner)
+    _member(app, owner, member, project)
+    url = f"/projects/{project.id}/members/{member.id}/role"
+
+    def role():
+        return get(app, ProjectMember, _member_id(app, project.id, member.id)).role
+
+    s = login_as(stranger, app.test_client())
+    assert s.post(url, data={"role": "maintainer"}).status_code == 403 and role() == "contributor"
+    login_as(owner)
+    resp = client.post(url, data={"role": "king"})
+    assert resp.status_code == 400 and "Choose a role from the list." in resp.get_data(as_text=True)
+    assert client.post(f"/projects/{project.id}/members/{stranger.id}/role",
+                       data={"role": "reviewer"}).status_code == 404
+    assert role() == "contributor"
+    resp = client.post(url, data={"role": "maintainer"}, follow_redirects=True)
+    assert "Rui is now a maintainer on the team." in resp.get_data(as_text=True) and role() == "maintainer"
+
+
+def _member_id(app, project_id, user_id):
+    with app.app_context():
+        return db.session.scalar(select(ProjectMember.id).where(ProjectMember.project_id == project_id,
+                                                                ProjectMember.user_id == user_id))
+
+
 def test_owner_adds_milestones_and_removes_members(app, client, login_as, make_project, make_user):
     owner, learner = make_user(), make_user(display_name="Kai")
     project = make_project(owner=owner)

@@ -267,7 +267,8 @@ def set_role(project_id: int, user_id: int):
     form = RoleForm()
     if not form.validate_on_submit():
         abort(400)
-    services.set_role(current_user, project_id, user_id, form.role.data)
+    member = services.set_role(current_user, project_id, user_id, form.role.data)
+    flash(f"{member.user.display_name} is now a {member.role} on the team.", "success")
     return redirect(url_for("projects.team", project_id=project_id))
 
 
