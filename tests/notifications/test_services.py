@@ -180,3 +180,19 @@ def test_line_breaks_in_titles_never_reach_mail_headers(app, make_user):
         db.session.commit()
         (mail,) = rows(OutboxEmail)
         assert mail.subject == "Project Bcc: victim@example.com"
+
+
+def test_a_callers_pending_conflict_is_not_taken_for_a_used_key(app, make_user):
+    """notify() flushes the caller's changes outside its savepoint: their IntegrityError surfaces
+    instead of notify() returning None as if the key had been used (and the session failing later)."""
+    from sqlalchemy.exc import IntegrityError
+
+    a, b = make_user(email="a@example.com"), make_user(email="b@example.com")
+    with app.app_context():
+        db.session.get(User, b.id).email = "a@example.com"  # breaks the unique index
+        with pytest.raises(IntegrityError):
+            services.notify(db.session.get(User, a.id), "system", "Hello", key="k-1")
+        db.session.rollback()
+        assert services.notify(db.session.get(User, a.id), "system", "Hello", key="k-1") is not None
+        db.session.commit()
+        assert db.session.get(User, b.id).email == "b@example.com"

@@ -34,6 +34,9 @@ DIGEST = "digest"
 def _add_once(obj) -> bool:
     """Insert a row guarded by a unique key; False when the key was already used."""
     model = type(obj)
+    # The caller's pending changes are flushed first, outside the try: a conflict of theirs
+    # must surface as their error, not be taken for "this key was used".
+    db.session.flush()
     if obj.key is not None:
         if db.session.scalar(select(model.id).where(model.key == obj.key)) is not None:
             return False
