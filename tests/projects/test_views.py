@@ -343,6 +343,33 @@ def _member_id(app, project_id, user_id):
                                                                 ProjectMember.user_id == user_id))
 
 
+def test_withdraw_step_down_and_reopen_over_http(app, client, login_as, make_project, make_mentor, make_user):
+    owner, learner, other = make_user(), make_user(), make_user()
+    champion = make_mentor()
+    project = make_project(owner=owner, champion=champion.user)
+    app_id = _apply(app, learner, project)
+    o = login_as(other, app.test_client())
+    assert o.post(f"/projects/applications/{app_id}/withdraw").status_code == 403
+    assert o.post(f"/projects/{project.id}/champion/step-down").status_code == 403
+    assert get(app, ProjectApplication, app_id).status == "pending"
+    assert get(app, Project, project.id).champion_id == champion.user_id
+    lc = login_as(learner, app.test_client())
+    assert lc.post(f"/projects/applications/{app_id}/withdraw").status_code == 302
+    assert get(app, ProjectApplication, app_id).status == "withdrawn"
+    assert lc.post(f"/projects/applications/{app_id}/withdraw").status_code == 409
+    with app.app_context():
+        ms = services.get_project(project.id).milestones[0].id
+    login_as(owner)
+    assert client.post(f"/projects/{project.id}/milestones/{ms}/tick").status_code == 302
+    assert o.post(f"/projects/{project.id}/milestones/{ms}/untick").status_code == 403
+    assert get(app, Milestone, ms).reached_at is not None
+    assert client.post(f"/projects/{project.id}/milestones/{ms}/untick").status_code == 302
+    assert get(app, Milestone, ms).reached_at is None
+    cc = login_as(champion.user, app.test_client())
+    assert cc.post(f"/projects/{project.id}/champion/step-down").status_code == 302
+    assert get(app, Project, project.id).champion_id is None
+
+
 def test_owner_adds_milestones_and_removes_members(app, client, login_as, make_project, make_user):
     owner, learner = make_user(), make_user(display_name="Kai")
     project = make_project(owner=owner)
