@@ -42,7 +42,12 @@ def test_editing_needs_login(client, taxonomy, path):
 def test_create_learner_profile_through_the_form(app, client, taxonomy, make_user, login_as):
     user = make_user(timezone="UTC")
     login_as(user)
-    assert client.get("/profile/learner").status_code == 200
+    page = client.get("/profile/learner").get_data(as_text=True)
+    assert re.search(r'name="hours_per_week"[^>]*value="5"|value="5"[^>]*name="hours_per_week"', page)
+    page = client.get("/profile/mentor").get_data(as_text=True)  # a new mentor starts from the defaults
+    assert re.search(r'name="capacity"[^>]*value="2"|value="2"[^>]*name="capacity"', page)
+    assert re.search(r'<input[^>]*checked[^>]*name="is_accepting"|<input[^>]*name="is_accepting"[^>]*checked', page)
+    assert re.search(r'<option selected value="60">|<option value="60" selected>', page)
     resp = client.post("/profile/learner", data=LEARNER_FORM)
     assert resp.status_code == 302 and resp.headers["Location"].endswith(f"/people/{user.id}")
     with app.app_context():

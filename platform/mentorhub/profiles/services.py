@@ -601,6 +601,15 @@ def mentor_as_dict(profile: MentorProfile) -> dict:
     }
 
 
+def profile_form_data(kind: str, profile: LearnerProfile | MentorProfile | None) -> dict:
+    """What the edit form starts from: the saved profile, or the model's defaults for a new one."""
+    if profile is not None:
+        return learner_as_dict(profile) if kind == "learner" else mentor_as_dict(profile)
+    model, names = ((LearnerProfile, ("hours_per_week",)) if kind == "learner" else
+                    (MentorProfile, ("is_accepting", "capacity", "session_minutes", "years_experience")))
+    return {name: model.__table__.c[name].default.arg for name in names}
+
+
 def search_mentors(viewer: User | None, q: str = "", skill: str = "", domain: str = "",
                    accepting: bool = False, min_overlap: float | None = None, page: int = 1,
                    per_page: int | None = None, week_start: date | None = None) -> Page:

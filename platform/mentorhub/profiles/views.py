@@ -124,10 +124,7 @@ def _edit(kind: str, user_id: int | None):
     profile = services.learner_profile_of(user) if is_learner else services.mentor_profile_of(user)
     form_cls = LearnerForm if is_learner else MentorForm
     if request.method == "GET":
-        data = (services.learner_as_dict(profile) if is_learner else services.mentor_as_dict(profile)) if profile else {}
-        if not profile:
-            data = {"hours_per_week": 5} if is_learner else {"is_accepting": True, "capacity": 2,
-                                                            "session_minutes": 60, "years_experience": 0}
+        data = services.profile_form_data(kind, profile)
         form = form_cls(formdata=None, data={**{k: v for k, v in data.items() if k not in ("skills", "wanted")},
                                              "timezone": user.timezone,
                                              "session_minutes": str(data.get("session_minutes", "")) or None})
