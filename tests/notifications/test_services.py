@@ -190,8 +190,12 @@ def test_a_callers_pending_conflict_is_not_taken_for_a_used_key(app, make_user):
     a, b = make_user(email="a@example.com"), make_user(email="b@example.com")
     with app.app_context():
         db.session.get(User, b.id).email = "a@example.com"  # breaks the unique index
+        with pytest.raises(IntegrityError):  # without a key no lookup autoflushes before the savepoint
+            services.notify(db.session.get(User, a.id), "system", "Hello")
+        db.session.rollback()
         with pytest.raises(IntegrityError):
-            services.notify(db.session.get(User, a.id), "system", "Hello", key="k-1")
+            db.session.get(User, b.id).email = "a@example.com"
+            services.queue_email("x@example.com", "Subject", "Body", key=None)
         db.session.rollback()
         assert services.notify(db.session.get(User, a.id), "system", "Hello", key="k-1") is not None
         db.session.commit()
