@@ -146,3 +146,35 @@ def test_the_list_page_runs_as_many_queries_for_many_items_as_for_few(app, clien
     many, page = queries()
     assert page.count("Work ") == 8 and page.count("Waiting for") == 4  # states of my own items only
     assert many == few
+
+
+@pytest.mark.parametrize("path", ["/portfolio", "/portfolio/queue", "/dashboard"])
+def test_list_pages_never_load_notebooks(app, client, make_user, make_item, login_as, opt_in, path):
+    """Notebooks weigh up to MBs: the list, the queue and the dashboard's queue count leave them out."""
+    from sqlalchemy import event
+
+    from mentorhub.accounts.models import User
+    from mentorhub.db import db
+    from mentorhub.portfolio import services
+
+    owner = make_user()
+    item_id = make_item(owner, notebook=make_notebook(*GOOD_NOTEBOOK_CELLS), title="Churn with notebook")
+    with app.app_context():
+        services.request_feedback(db.session.get(User, owner.id), item_id, "community")
+    reviewer = opt_in(make_user())
+    login_as(reviewer)
+    with app.app_context():
+        engine = db.engine
+    statements: list[str] = []
+
+    def count_statement(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count_statement)
+    try:
+        body = client.get(path).get_data(as_text=True)
+    finally:
+        event.remove(engine, "before_cursor_execute", count_statement)
+    assert ("Churn with notebook" in body) if path != "/dashboard" else ("1 item waiting" in body)
+    # (a count over the list's subquery names the column but reads no rows of it)
+    assert [s for s in statements if "notebook_json" in s and not s.startswith("SELECT count(")] == []

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import and_, delete, func, or_, select, update
-from sqlalchemy.orm import defer, selectinload
+from sqlalchemy.orm import defer, joinedload, selectinload
 
 from ..accounts.models import User
 from ..db import db, utcnow
@@ -576,8 +576,10 @@ def queue_for(actor: User, now: datetime | None = None) -> dict:
             stmt = stmt.where(or_(~PortfolioItem.skills.any(), PortfolioItem.skills.any(Skill.id.in_(mine))))
         community_total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
         rows = db.session.scalars(
-            stmt.options(selectinload(FeedbackRequest.item).selectinload(PortfolioItem.skills),
-                         selectinload(FeedbackRequest.item).joinedload(PortfolioItem.owner))
+            stmt.options(selectinload(FeedbackRequest.item).options(
+                # the queue (and the dashboard's count) never shows notebooks, which weigh up to MBs each
+                defer(PortfolioItem.notebook_json), defer(PortfolioItem.notebook_hints),
+                selectinload(PortfolioItem.skills), joinedload(PortfolioItem.owner)))
             .order_by(FeedbackRequest.created_at, FeedbackRequest.id)
             .limit(_cfg("PORTFOLIO_QUEUE_LIMIT"))
         )
