@@ -255,3 +255,12 @@ def test_directory_counts_taken_places_without_a_query_per_mentor(app, client, m
     many, _ = queries("/mentors")
     assert many == few
     assert queries("/mentors?min_overlap=1")[0] <= few + 2
+
+
+def test_person_ids_too_large_for_the_database_are_404(client, make_user, login_as):
+    user = make_user()
+    login_as(user)
+    huge = "99999999999999999999"
+    assert client.get(f"/people/{huge}").status_code == 404
+    assert client.post(f"/people/{huge}/mentor/edit").status_code == 404
+    assert client.post(f"/people/{huge}/learner/delete").status_code == 404

@@ -439,3 +439,15 @@ def test_deleting_an_account_frees_the_seat_and_exports_projects(app, client, lo
     assert client.post("/account/delete", data={"password": PASSWORD}).status_code == 302
     assert n(app, ProjectMember) == 0 and n(app, ProjectApplication) == 0
     assert get(app, Project, project.id).seats_taken == 0
+
+
+def test_ids_too_large_for_the_database_are_404(app, client, login_as, make_project, make_user):
+    project = make_project()
+    login_as(make_user())
+    huge = "99999999999999999999"
+    for method, url in [("get", f"/projects/{huge}"), ("get", f"/projects/{huge}/team"),
+                        ("post", f"/projects/{huge}/edit"), ("post", f"/projects/applications/{huge}/accept"),
+                        ("post", f"/projects/{project.id}/milestones/{huge}/tick"),
+                        ("get", f"/projects/{project.id}/members/{huge}/remove")]:
+        assert getattr(client, method)(url).status_code == 404, url
+    assert get(app, Project, project.id).title == project.title
