@@ -18,6 +18,11 @@ NAMING_CONVENTION = {
 }
 
 
+# The largest id our integer primary keys hold (PostgreSQL INTEGER; SQLite's is larger). An id
+# past it, from a URL or a form, names nothing: treat it as not found, never send it to the driver.
+MAX_DB_INT = 2**31 - 1
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 

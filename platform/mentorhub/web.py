@@ -11,6 +11,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
+from .db import MAX_DB_INT
 from .errors import ServiceError
 from .markdown import render_markdown
 from .timeutil import format_local, humanize_delta
@@ -22,10 +23,6 @@ CSP = (
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
-
-
-# The largest id a database integer column holds (PostgreSQL BIGINT, SQLite INTEGER).
-MAX_DB_INT = 2**63 - 1
 
 
 class DbIntConverter(IntegerConverter):

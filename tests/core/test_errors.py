@@ -103,7 +103,7 @@ def test_ids_past_the_database_range_are_404(any_client, method, path):
 
 def test_int_routes_still_take_the_largest_database_id(app):
     """The bound is exactly the BIGINT maximum: a real id at the edge still routes."""
-    from mentorhub.web import MAX_DB_INT
+    from mentorhub.db import MAX_DB_INT
 
     adapter = app.url_map.bind("localhost")
     assert adapter.match(f"/block/{MAX_DB_INT}", method="POST") == ("accounts.block", {"user_id": MAX_DB_INT})

@@ -11,7 +11,6 @@ from . import services
 from .forms import CohortForm, SwapForm
 
 # Ids above a 32-bit integer column's range answer 404 instead of a database error.
-ID = "int(max=2147483647)"
 
 bp = Blueprint("matching", __name__)
 
@@ -67,7 +66,7 @@ def matches():
     ), status
 
 
-@bp.get(f"/matches/projects/<{ID}:project_id>/contributors")
+@bp.get("/matches/projects/<int:project_id>/contributors")
 @login_required
 def contributors(project_id: int):
     project, found = services.suggested_contributors(current_user, project_id)
@@ -99,13 +98,13 @@ def _round_page(rnd, swap_form=None, status: int = 200):
                            people=services.round_people(rnd)), status
 
 
-@bp.get(f"/admin/cohorts/<{ID}:round_id>")
+@bp.get("/admin/cohorts/<int:round_id>")
 @login_required
 def cohort_round(round_id: int):
     return _round_page(services.get_round(current_user, round_id))
 
 
-@bp.post(f"/admin/cohorts/pairs/<{ID}:pair_id>/remove")
+@bp.post("/admin/cohorts/pairs/<int:pair_id>/remove")
 @login_required
 def cohort_remove(pair_id: int):
     pair = services.remove_pair(current_user, pair_id)
@@ -113,7 +112,7 @@ def cohort_remove(pair_id: int):
     return redirect(url_for("matching.cohort_round", round_id=pair.round_id))
 
 
-@bp.post(f"/admin/cohorts/pairs/<{ID}:pair_id>/swap")
+@bp.post("/admin/cohorts/pairs/<int:pair_id>/swap")
 @login_required
 def cohort_swap(pair_id: int):
     form = SwapForm()
@@ -129,7 +128,7 @@ def cohort_swap(pair_id: int):
     return _round_page(rnd, swap_form=form, status=400)
 
 
-@bp.post(f"/admin/cohorts/<{ID}:round_id>/approve")
+@bp.post("/admin/cohorts/<int:round_id>/approve")
 @login_required
 def cohort_approve(round_id: int):
     result = services.approve_round(current_user, round_id)
@@ -139,7 +138,7 @@ def cohort_approve(round_id: int):
     return redirect(url_for("matching.cohort_round", round_id=round_id))
 
 
-@bp.post(f"/admin/cohorts/<{ID}:round_id>/discard")
+@bp.post("/admin/cohorts/<int:round_id>/discard")
 @login_required
 def cohort_discard(round_id: int):
     services.discard_round(current_user, round_id)

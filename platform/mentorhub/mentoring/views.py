@@ -17,7 +17,6 @@ from . import forms, services
 from .models import CADENCES
 
 # Ids above a 32-bit integer column's range answer 404 instead of a database error.
-ID = "int(max=2147483647)"
 
 bp = Blueprint("mentoring", __name__)
 
@@ -68,7 +67,7 @@ def set_accepting():
 # ---- requests ---------------------------------------------------------------------------------
 
 
-@bp.route(f"/mentors/<{ID}:mentor_user_id>/request", methods=["GET", "POST"])
+@bp.route("/mentors/<int:mentor_user_id>/request", methods=["GET", "POST"])
 @login_required
 def new_request(mentor_user_id: int):
     mentor = get_user(mentor_user_id)
@@ -95,13 +94,13 @@ def _request_page(req, status: int = 200, **form_overrides):
     return render_template("mentoring/request_detail.html", req=req, **ctx), status
 
 
-@bp.get(f"/requests/<{ID}:request_id>")
+@bp.get("/requests/<int:request_id>")
 @login_required
 def request_detail(request_id: int):
     return _request_page(services.get_request(current_user, request_id))
 
 
-@bp.post(f"/requests/<{ID}:request_id>/accept")
+@bp.post("/requests/<int:request_id>/accept")
 @login_required
 def request_accept(request_id: int):
     req = services.get_request(current_user, request_id)
@@ -131,7 +130,7 @@ def _request_form_action(request_id: int, form_cls, form_name: str, action, done
     return _request_page(req, 400, **{form_name: form})
 
 
-@bp.post(f"/requests/<{ID}:request_id>/decline")
+@bp.post("/requests/<int:request_id>/decline")
 @login_required
 def request_decline(request_id: int):
     return _request_form_action(request_id, forms.ReasonForm, "decline_form",
@@ -139,7 +138,7 @@ def request_decline(request_id: int):
                                 "You declined the request. The learner has been told.")
 
 
-@bp.post(f"/requests/<{ID}:request_id>/ask")
+@bp.post("/requests/<int:request_id>/ask")
 @login_required
 def request_ask(request_id: int):
     return _request_form_action(request_id, forms.MessageForm, "ask_form",
@@ -147,7 +146,7 @@ def request_ask(request_id: int):
                                 "Your question was sent.")
 
 
-@bp.post(f"/requests/<{ID}:request_id>/reply")
+@bp.post("/requests/<int:request_id>/reply")
 @login_required
 def request_reply(request_id: int):
     return _request_form_action(request_id, forms.MessageForm, "reply_form",
@@ -155,7 +154,7 @@ def request_reply(request_id: int):
                                 "Your answer was sent.")
 
 
-@bp.post(f"/requests/<{ID}:request_id>/withdraw")
+@bp.post("/requests/<int:request_id>/withdraw")
 @login_required
 def request_withdraw(request_id: int):
     return _request_form_action(request_id, FlaskForm, "plain_form",
@@ -177,13 +176,13 @@ def _mentorship_page(m, status: int = 200, goal_form=None):
     ), status
 
 
-@bp.get(f"/mentorships/<{ID}:mentorship_id>")
+@bp.get("/mentorships/<int:mentorship_id>")
 @login_required
 def mentorship_detail(mentorship_id: int):
     return _mentorship_page(services.get_mentorship(current_user, mentorship_id))
 
 
-@bp.post(f"/mentorships/<{ID}:mentorship_id>/goals")
+@bp.post("/mentorships/<int:mentorship_id>/goals")
 @login_required
 def goal_add(mentorship_id: int):
     m = services.get_mentorship(current_user, mentorship_id)
@@ -198,7 +197,7 @@ def goal_add(mentorship_id: int):
     return _mentorship_page(m, 400, goal_form=form)
 
 
-@bp.post(f"/goals/<{ID}:goal_id>/toggle")
+@bp.post("/goals/<int:goal_id>/toggle")
 @login_required
 def goal_toggle(goal_id: int):
     if not FlaskForm().validate_on_submit():
@@ -207,7 +206,7 @@ def goal_toggle(goal_id: int):
     return redirect(url_for("mentoring.mentorship_detail", mentorship_id=goal.mentorship_id) + "#goals")
 
 
-@bp.route(f"/mentorships/<{ID}:mentorship_id>/end", methods=["GET", "POST"])
+@bp.route("/mentorships/<int:mentorship_id>/end", methods=["GET", "POST"])
 @login_required
 def mentorship_end(mentorship_id: int):
     m = services.get_mentorship(current_user, mentorship_id)
@@ -226,7 +225,7 @@ def mentorship_end(mentorship_id: int):
     return render_form("mentoring/end.html", form, m=m)
 
 
-@bp.route(f"/mentorships/<{ID}:mentorship_id>/rate", methods=["GET", "POST"])
+@bp.route("/mentorships/<int:mentorship_id>/rate", methods=["GET", "POST"])
 @login_required
 def mentorship_rate(mentorship_id: int):
     m = services.get_mentorship(current_user, mentorship_id)
@@ -269,7 +268,7 @@ def _book_page(form, m, session=None):
                        minutes=services.session_minutes(m.mentor_id))
 
 
-@bp.route(f"/mentorships/<{ID}:mentorship_id>/book", methods=["GET", "POST"])
+@bp.route("/mentorships/<int:mentorship_id>/book", methods=["GET", "POST"])
 @login_required
 def book(mentorship_id: int):
     m = services.get_mentorship(current_user, mentorship_id)
@@ -288,7 +287,7 @@ def book(mentorship_id: int):
     return _book_page(form, m)
 
 
-@bp.route(f"/sessions/<{ID}:session_id>/reschedule", methods=["GET", "POST"])
+@bp.route("/sessions/<int:session_id>/reschedule", methods=["GET", "POST"])
 @login_required
 def session_reschedule(session_id: int):
     s = services.get_session(current_user, session_id)
@@ -326,7 +325,7 @@ def _session_page(s, status: int = 200, **overrides):
                            is_upcoming=s.is_booked and s.starts_at > datetime.now().astimezone(), **ctx), status
 
 
-@bp.get(f"/sessions/<{ID}:session_id>")
+@bp.get("/sessions/<int:session_id>")
 @login_required
 def session_detail(session_id: int):
     return _session_page(services.get_session(current_user, session_id))
@@ -346,7 +345,7 @@ def _session_form_action(session_id: int, form_cls, form_name: str, action, done
     return _session_page(s, 400, **{form_name: form})
 
 
-@bp.post(f"/sessions/<{ID}:session_id>/details")
+@bp.post("/sessions/<int:session_id>/details")
 @login_required
 def session_details(session_id: int):
     return _session_form_action(
@@ -355,7 +354,7 @@ def session_details(session_id: int):
         "Agenda and meeting link saved.")
 
 
-@bp.post(f"/sessions/<{ID}:session_id>/note")
+@bp.post("/sessions/<int:session_id>/note")
 @login_required
 def session_note(session_id: int):
     return _session_form_action(session_id, forms.NoteForm, "note_form",
@@ -363,7 +362,7 @@ def session_note(session_id: int):
                                 "Your private note was saved.", "#notes")
 
 
-@bp.post(f"/sessions/<{ID}:session_id>/actions")
+@bp.post("/sessions/<int:session_id>/actions")
 @login_required
 def action_add(session_id: int):
     return _session_form_action(session_id, forms.ActionForm, "action_form",
@@ -371,7 +370,7 @@ def action_add(session_id: int):
                                 "Action item added.", "#actions")
 
 
-@bp.post(f"/actions/<{ID}:item_id>/toggle")
+@bp.post("/actions/<int:item_id>/toggle")
 @login_required
 def action_toggle(item_id: int):
     if not FlaskForm().validate_on_submit():
@@ -391,7 +390,7 @@ def safe_target(value):
     return safe_next(value)
 
 
-@bp.post(f"/sessions/<{ID}:session_id>/cancel")
+@bp.post("/sessions/<int:session_id>/cancel")
 @login_required
 def session_cancel(session_id: int):
     s = services.get_session(current_user, session_id)
@@ -407,7 +406,7 @@ def session_cancel(session_id: int):
     return _session_page(s, 400, cancel_form=form)
 
 
-@bp.get(f"/sessions/<{ID}:session_id>.ics")
+@bp.get("/sessions/<int:session_id>.ics")
 @login_required
 def session_ics(session_id: int):
     s = services.get_session(current_user, session_id)
@@ -419,7 +418,7 @@ def session_ics(session_id: int):
 # ---- check-ins --------------------------------------------------------------------------------
 
 
-@bp.route(f"/checkins/<{ID}:checkin_id>", methods=["GET", "POST"])
+@bp.route("/checkins/<int:checkin_id>", methods=["GET", "POST"])
 @login_required
 def checkin_detail(checkin_id: int):
     c = services.get_checkin(current_user, checkin_id)
