@@ -17,6 +17,7 @@ from .test_views import events_count, form
 
 UTC = timezone.utc
 HUGE = "99999999999999999999999"
+PG_HUGE = str(2**31)  # past PostgreSQL INTEGER, within SQLite's range
 
 
 def series_count(app):
@@ -236,3 +237,28 @@ def test_cohort_pages_run_as_many_queries_for_many_members_as_for_few(app, clien
     many, page = queries()
     assert ("Member 05" in page) if "{cid}" in path else ("Cohort 05" in page and "(6)" in page)
     assert many == few
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("value", [PG_HUGE, HUGE])
+def test_ids_past_the_database_integer_are_refused_on_both_engines(any_app, password_hash, value):
+    from conftest import user_factory
+
+    from mentorhub.accounts.models import User
+    from mentorhub.errors import ValidationError
+
+    organiser = user_factory(any_app, password_hash)(is_organiser=True)
+    base = dict(title="Team sync", starts_local=datetime(2031, 5, 6, 18), ends_local=datetime(2031, 5, 6, 19),
+                capacity=5, timezone="Europe/Berlin")
+    with any_app.app_context():
+        actor = db.session.get(User, organiser.id)
+        for kw, field in (({"audience": "project", "project_id": int(value)}, "project_id"),
+                          ({"audience": "cohort", "cohort_id": int(value)}, "cohort_id")):
+            with pytest.raises(ValidationError) as err:
+                services.create_event(actor, services.EventData(**base, **kw), now=datetime(2031, 1, 1, tzinfo=UTC))
+            assert err.value.field == field
+        with pytest.raises(ValidationError):
+            services.resolve_group(actor, "project", value)
+        with pytest.raises(ValidationError):
+            services.resolve_group(actor, "cohort", value)
+        assert db.session.scalar(select(func.count(Event.id))) == 0

@@ -77,6 +77,7 @@ def test_odd_uploads_answer_400_and_save_nothing(app, client, make_user, login_a
 
 
 HUGE = "99999999999999999999999"  # no database integer holds it
+PG_HUGE = str(2**31)  # past PostgreSQL INTEGER
 
 
 @pytest.mark.parametrize("kw, message", [
@@ -178,3 +179,25 @@ def test_list_pages_never_load_notebooks(app, client, make_user, make_item, logi
     assert ("Churn with notebook" in body) if path != "/dashboard" else ("1 item waiting" in body)
     # (a count over the list's subquery names the column but reads no rows of it)
     assert [s for s in statements if "notebook_json" in s and not s.startswith("SELECT count(")] == []
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("value", [PG_HUGE, HUGE])
+def test_item_ids_past_the_database_integer_are_refused_on_both_engines(any_app, password_hash, value):
+    from conftest import user_factory
+    from sqlalchemy import func, select
+
+    from mentorhub.accounts.models import User
+    from mentorhub.db import db
+    from mentorhub.portfolio import services
+
+    owner = user_factory(any_app, password_hash)()
+    with any_app.app_context():
+        actor = db.session.get(User, owner.id)
+        for kw, field in (({"skill_ids": [int(value)]}, "skills"), ({"domain_ids": [int(value)]}, "domains"),
+                          ({"project_id": int(value)}, "project_id")):
+            with pytest.raises(ValidationError) as err:
+                services.create_item(actor, {"title": "Churn", **kw})
+            assert err.value.field == field
+            db.session.rollback()
+        assert db.session.scalar(select(func.count(PortfolioItem.id))) == 0

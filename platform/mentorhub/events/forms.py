@@ -10,6 +10,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from ..db import MAX_DB_INT
 from ..forms import options
 from ..timeutil import all_zones
 
@@ -25,7 +26,7 @@ def _int_or_none(value):
         number = int(value) if value not in (None, "", "None") else None
     except (TypeError, ValueError):
         return None
-    return number if number is not None and 0 < number < 2**63 else None
+    return number if number is not None and 0 < number <= MAX_DB_INT else None
 
 
 class EventForm(FlaskForm):

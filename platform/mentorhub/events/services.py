@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..accounts.models import User
-from ..db import db, utcnow
+from ..db import MAX_DB_INT, db, utcnow
 from ..errors import NotFound, PermissionDenied, ValidationError
 from ..notifications.services import notify
 from ..pagination import Page, paginate
@@ -33,9 +33,6 @@ TAG_RE = re.compile(r"^[a-z0-9][a-z0-9 +#._-]{0,29}$")
 
 def _cfg(name: str):
     return current_app.config[name]
-
-
-MAX_DB_INT = 2**63 - 1  # the largest id an integer column holds (SQLite INTEGER, PostgreSQL BIGINT)
 
 
 def _db_id(value) -> int | None:

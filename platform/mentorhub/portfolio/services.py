@@ -18,7 +18,7 @@ from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.orm import defer, joinedload, selectinload
 
 from ..accounts.models import User
-from ..db import db, utcnow
+from ..db import MAX_DB_INT, db, utcnow
 from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
 from ..mentoring.services import active_mentor_user_ids
 from ..notifications.services import notify
@@ -169,9 +169,6 @@ def _clean_url(value: str | None, field: str) -> str | None:
     if parts.scheme not in ("http", "https") or not parts.netloc or len(value) > 300 or any(c in value for c in " \"'<>"):
         raise ValidationError("Give a full web address starting with https:// (at most 300 characters).", field=field)
     return value
-
-
-MAX_DB_INT = 2**63 - 1  # the largest id an integer column holds (SQLite INTEGER, PostgreSQL BIGINT)
 
 
 def _in_db_range(ids: list[int]) -> list[int]:
