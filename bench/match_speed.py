@@ -189,9 +189,13 @@ def peers() -> None:
 
 
 def main() -> None:
+    parts = ("peers", "cohort", "scale")
+    which = sys.argv[1:] or list(parts)
+    unknown = [w for w in which if w not in parts]
+    if unknown:
+        sys.exit(f"usage: match_speed.py [{' | '.join(parts)} ...]  (unknown: {', '.join(unknown)})")
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"numpy {np.__version__}, load average at start {os.getloadavg()[0]:.1f}")
-    which = sys.argv[1:] or ["peers", "cohort", "scale"]
     for part in which:
         print(f"\n[{part}]", flush=True)
         globals()[part]()
