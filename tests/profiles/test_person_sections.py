@@ -41,3 +41,24 @@ def test_own_page_has_no_request_or_block_button(app, login_as, make_mentor):
     page = c.get(f"/people/{mentor.id}").get_data(as_text=True)
     assert f"/mentors/{mentor.id}/request" not in page
     assert f"/block/{mentor.id}" not in page
+
+
+def test_edit_page_offers_links_and_removal_and_only_the_owner_removes(app, client, login_as, make_mentor,
+                                                                       make_user):
+    from mentorhub.profiles.models import MentorProfile
+
+    mentor = make_mentor().user
+    stranger = make_user()
+    c = login_as(mentor, app.test_client())
+    page = c.get(f"/people/{mentor.id}/mentor/edit").get_data(as_text=True)
+    assert 'name="github_url"' in page and 'name="website_url"' in page
+    assert f"/people/{mentor.id}/mentor/delete" in page and "Remove mentor profile" in page
+
+    other = login_as(stranger, app.test_client())
+    assert other.post(f"/people/{mentor.id}/mentor/delete").status_code == 403
+    with app.app_context():
+        assert db.session.scalar(select(MentorProfile).where(MentorProfile.user_id == mentor.id)) is not None
+
+    assert c.post(f"/people/{mentor.id}/mentor/delete").status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(MentorProfile).where(MentorProfile.user_id == mentor.id)) is None
