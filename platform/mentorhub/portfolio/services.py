@@ -111,7 +111,7 @@ def get_item(viewer, item_id: int) -> PortfolioItem:
     return item
 
 
-def _own_item(actor: User, item_id: int) -> PortfolioItem:
+def own_item(actor: User, item_id: int) -> PortfolioItem:
     item = db.session.get(PortfolioItem, item_id)
     if item is None or not can_view(actor, item):
         raise NotFound("No such portfolio item.")
@@ -293,7 +293,7 @@ def update_item(actor: User, item_id: int, data: dict, notebook: tuple[str, byte
                 remove_notebook: bool = False, note: str = "") -> PortfolioItem:
     """Edit an item. A change of content bumps its version and records a PortfolioUpdate
     (with the author's note and a diff of the write-up) that earlier reviewers are shown."""
-    item = _own_item(actor, item_id)
+    item = own_item(actor, item_id)
     fields = _clean_fields(data)
     note = _clean_text(note, "update_note", "note", _cfg("PORTFOLIO_COMMENT_MAX"))
     nb_text = nb_name = None
@@ -429,7 +429,7 @@ def active_request(item: PortfolioItem) -> FeedbackRequest | None:
 
 def request_feedback(actor: User, item_id: int, mode: str, mentor_id: int | None = None,
                      note: str = "") -> FeedbackRequest:
-    item = _own_item(actor, item_id)
+    item = own_item(actor, item_id)
     if mode not in REQUEST_MODES:
         raise ValidationError("Choose your mentor or the community queue.", field="mode")
     note = _clean_text(note, "note", "note", _cfg("PORTFOLIO_COMMENT_MAX"))
@@ -680,10 +680,16 @@ def get_review(viewer, review_id: int) -> Review:
     return review
 
 
-def edit_review(actor: User, review_id: int, scores: dict, summary: str, next_step: str) -> Review:
+def own_review(actor: User, review_id: int) -> Review:
+    """A review ``actor`` wrote, or NotFound/PermissionDenied: only the reviewer edits it."""
     review = get_review(actor, review_id)
     if review.reviewer_id != actor.id:
         raise PermissionDenied("Only the reviewer can edit this review.")
+    return review
+
+
+def edit_review(actor: User, review_id: int, scores: dict, summary: str, next_step: str) -> Review:
+    review = own_review(actor, review_id)
     rows = _clean_scores(scores)
     max_len = _cfg("PORTFOLIO_COMMENT_MAX")
     review.summary = _clean_text(summary, "summary", "summary", max_len, required=True)

@@ -112,9 +112,7 @@ def detail(item_id: int):
 @bp.route("/<int:item_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(item_id: int):
-    item = services.get_item(current_user, item_id)
-    if item.owner_id != current_user.id:
-        abort(403)
+    item = services.own_item(current_user, item_id)
     form = _item_form(obj=item)
     if form.validate_on_submit():
         try:
@@ -142,9 +140,7 @@ def delete(item_id: int):
 @bp.route("/<int:item_id>/feedback", methods=["GET", "POST"])
 @login_required
 def request_feedback(item_id: int):
-    item = services.get_item(current_user, item_id)
-    if item.owner_id != current_user.id:
-        abort(403)
+    item = services.own_item(current_user, item_id)
     mentors = services.mentor_choices(current_user)
     form = RequestForm()
     form.mentor_id.choices = options([(None, "— choose —")] + [(m.id, m.display_name) for m in mentors])
@@ -235,9 +231,7 @@ def review(request_id: int):
 @bp.route("/reviews/<int:review_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_review(review_id: int):
-    rv = services.get_review(current_user, review_id)
-    if rv.reviewer_id != current_user.id:
-        abort(403)
+    rv = services.own_review(current_user, review_id)
     form = _review_form(obj=rv)
     if form.validate_on_submit():
         try:
