@@ -490,10 +490,12 @@ def write_learner(user: User, data: dict) -> LearnerProfile:
     cleaned, problems = clean_learner(data, profile)
     problems.raise_first()
     if profile is None:
-        profile = LearnerProfile(user_id=user.id, headline="", background="other", goals="",
-                                 target_track=taxonomy.track_choices()[0][0] if taxonomy.tracks() else "ml_engineer",
-                                 stage=taxonomy.stage_choices()[0][0] if taxonomy.stages() else "foundations",
-                                 hours_per_week=5)
+        defaults = column_defaults(LearnerProfile)
+        if taxonomy.tracks():
+            defaults["target_track"] = taxonomy.track_choices()[0][0]
+        if taxonomy.stages():
+            defaults["stage"] = taxonomy.stage_choices()[0][0]
+        profile = LearnerProfile(user_id=user.id, **defaults)
         profile.skills, profile.wanted_skills, profile.domains = [], [], []
         db.session.add(profile)
     if "wanted" in cleaned:
@@ -514,8 +516,7 @@ def write_mentor(user: User, data: dict) -> MentorProfile:
     cleaned, problems = clean_mentor(data, profile)
     problems.raise_first()
     if profile is None:
-        profile = MentorProfile(user_id=user.id, headline="", bio="", years_experience=0, capacity=2,
-                                is_accepting=True, session_minutes=60)
+        profile = MentorProfile(user_id=user.id, **column_defaults(MentorProfile))
         profile.skills, profile.domains = [], []
         db.session.add(profile)
     _apply_common(user, profile, cleaned, MentorSkill,
@@ -607,7 +608,14 @@ def profile_form_data(kind: str, profile: LearnerProfile | MentorProfile | None)
         return learner_as_dict(profile) if kind == "learner" else mentor_as_dict(profile)
     model, names = ((LearnerProfile, ("hours_per_week",)) if kind == "learner" else
                     (MentorProfile, ("is_accepting", "capacity", "session_minutes", "years_experience")))
-    return {name: model.__table__.c[name].default.arg for name in names}
+    defaults = column_defaults(model)
+    return {name: defaults[name] for name in names}
+
+
+def column_defaults(model) -> dict:
+    """A model's plain column defaults. SQLAlchemy applies them only at flush; a new profile
+    needs them at once (validation and the edit form read them)."""
+    return {c.key: c.default.arg for c in model.__table__.c if c.default is not None and c.default.is_scalar}
 
 
 def search_mentors(viewer: User | None, q: str = "", skill: str = "", domain: str = "",
