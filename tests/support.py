@@ -5,6 +5,8 @@ import os
 import socket
 
 import pytest
+from flask import before_render_template, template_rendered
+from sqlalchemy import event
 
 PASSWORD = "orbit-lantern-meadow-42"  # every factory-made user's password
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -31,3 +33,55 @@ def browser_login(pg, user) -> None:
     pg.fill("input[name=password]", PASSWORD)
     pg.click("button[type=submit]")
     pg.wait_for_url("**/dashboard")
+
+
+class QueryLog:
+    """Every SQL statement an app's engine runs while active, and those run while a Jinja
+    template renders (a template must never query: views hand it plain data).
+
+        with QueryLog(app) as log:
+            client.get("/dashboard")
+        assert log.count <= 12 and not log.in_templates
+    """
+
+    def __init__(self, app):
+        self.app = app
+        self.statements: list[str] = []
+        self.in_templates: list[str] = []
+        self._rendering = 0
+        self._signals = (before_render_template, template_rendered)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+    def _on_statement(self, conn, cursor, statement, *args) -> None:
+        self.statements.append(statement)
+        if self._rendering:
+            self.in_templates.append(statement)
+
+    def _before(self, sender, **kw) -> None:
+        self._rendering += 1
+
+    def _after(self, sender, **kw) -> None:
+        self._rendering = max(0, self._rendering - 1)
+
+    def __enter__(self) -> "QueryLog":
+        self.engine = self.app.extensions["db_engine"]
+        event.listen(self.engine, "before_cursor_execute", self._on_statement)
+        self._signals[0].connect(self._before, self.app)
+        self._signals[1].connect(self._after, self.app)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        event.remove(self.engine, "before_cursor_execute", self._on_statement)
+        self._signals[0].disconnect(self._before, self.app)
+        self._signals[1].disconnect(self._after, self.app)
+
+
+def page_queries(app, client, url: str) -> "QueryLog":
+    """GET ``url`` with ``client`` and return the statements it ran (asserts a 200)."""
+    with QueryLog(app) as log:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return log
