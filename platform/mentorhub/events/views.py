@@ -7,12 +7,12 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
-from ..db import db, utcnow
+from ..db import db
 from ..errors import ValidationError
 from ..forms import render_form, show_service_error
 from ..pagination import parse_page
 from ..timeutil import to_zone
-from . import services
+from . import queries, services
 from .forms import BestTimeForm, CohortForm, CohortMemberForm, EventForm
 from .models import FORMATS, EventSeries
 
@@ -86,14 +86,11 @@ def create():
 @bp.get("/events/<int:event_id>")
 @login_required
 def detail(event_id: int):
-    event = services.get_event(current_user, event_id)
-    manage = services.may_manage(current_user, event)
+    data = queries.event_page(current_user, event_id)
     return render_template(
-        "events/detail.html", event=event, rsvp=services.rsvp_of(current_user, event), manage=manage,
-        people=services.attendees(current_user, event) if manage else None,
-        position=services.waitlist_position(current_user, event),
-        shows_link=services.shows_link(current_user, event), in_audience=services.in_audience(current_user, event),
-        now=utcnow(), form=FlaskForm(),
+        "events/detail.html", event=data.event, rsvp=data.rsvp, manage=data.manage, people=data.people,
+        position=data.position, shows_link=data.shows_link, in_audience=data.in_audience, now=data.now,
+        form=FlaskForm(),
     )
 
 

@@ -133,8 +133,8 @@ def list_items(viewer, page: int = 1, skill: str | None = None, owner_id: int | 
         # what list pages show, in a fixed number of queries; never the notebooks (up to MBs each)
         defer(PortfolioItem.notebook_json), defer(PortfolioItem.notebook_hints),
         selectinload(PortfolioItem.owner), selectinload(PortfolioItem.skills),
-        selectinload(PortfolioItem.requests).selectinload(FeedbackRequest.claimed_by),
-        selectinload(PortfolioItem.requests).selectinload(FeedbackRequest.mentor),
+        selectinload(PortfolioItem.requests).options(joinedload(FeedbackRequest.claimed_by),
+                                                     joinedload(FeedbackRequest.mentor)),
     )
     return paginate(db.session, stmt, page, _cfg("PORTFOLIO_PAGE_SIZE"))
 
@@ -214,12 +214,6 @@ def project_choices() -> list[tuple[int, str]]:
 
     return [(pid, t) for pid, t in db.session.execute(
         select(Project.id, Project.title).order_by(Project.title).limit(500))]
-
-
-def project_title(project_id: int | None) -> str | None:
-    if not project_id:
-        return None
-    return dict(project_choices()).get(project_id)
 
 
 def check_notebook(raw: bytes) -> str:

@@ -10,7 +10,7 @@ from ..errors import ServiceError, ValidationError
 from ..forms import options, render_form, show_service_error
 from ..pagination import parse_page
 from ..profiles.models import Domain, Skill
-from . import rubric, services
+from . import queries, rubric, services
 from .forms import ActionForm, ItemForm, ReplyForm, RequestForm, ReviewerForm, review_form_class, scores_from
 
 bp = Blueprint("portfolio", __name__, url_prefix="/portfolio")
@@ -67,8 +67,7 @@ def index():
                                skill=request.args.get("skill") or None,
                                owner_id=current_user.id if request.args.get("mine") and current_user.is_authenticated else None,
                                status=request.args.get("status") or None)
-    skills, _domains = _taxonomy()
-    return render_template("portfolio/index.html", page=page, skills=skills,
+    return render_template("portfolio/index.html", page=page, skills=queries.filter_skills(),
                            states={i.id: services.latest_request_state(i) for i in page.items
                                    if current_user.is_authenticated and i.owner_id == current_user.id})
 
@@ -91,20 +90,12 @@ def new():
 
 @bp.get("/<int:item_id>")
 def detail(item_id: int):
-    item = services.get_item(current_user, item_id)
-    viewer = current_user if current_user.is_authenticated else None
-    is_owner = viewer is not None and viewer.id == item.owner_id
-    my_reviews = [r for r in item.reviews if viewer is not None and r.reviewer_id == viewer.id]
-    changes = {}
-    for r in my_reviews:
-        changes[r.id] = services.updates_since(item, r.item_version)
-    active = services.active_request(item)
+    data = queries.item_page(current_user, item_id)
     return render_template(
-        "portfolio/detail.html", item=item, is_owner=is_owner, notebook=services.notebook_html(item),
-        state=services.latest_request_state(item), active=active,
-        may_review=active is not None and viewer is not None and services.may_review_request(viewer, active),
-        changes=changes, criteria=rubric.criteria(), names=rubric.criterion_names(), scale=rubric.scale(),
-        reply_form=ReplyForm(), action=ActionForm(), project_title=services.project_title(item.project_id),
+        "portfolio/detail.html", item=data.item, is_owner=data.is_owner, notebook=services.notebook_html(data.item),
+        state=data.state, active=data.active, may_review=data.may_review, changes=data.changes,
+        criteria=rubric.criteria(), names=rubric.criterion_names(), scale=rubric.scale(),
+        reply_form=ReplyForm(), action=ActionForm(), project_title=data.project_title,
         labels=services.VISIBILITY_LABELS, status_labels=services.STATUS_LABELS, field_labels=services.FIELD_LABELS,
     )
 

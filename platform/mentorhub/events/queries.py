@@ -1,0 +1,61 @@
+"""Read-only page data for meetups: everything a page shows, loaded in a fixed number of queries
+whatever the number of people or meetups, so templates never query."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
+
+from ..accounts.models import User
+from ..db import MAX_DB_INT, db, utcnow
+from ..errors import NotFound
+from . import services
+from .models import Event, Rsvp
+
+
+@dataclass
+class EventPage:
+    event: Event
+    rsvp: Rsvp | None
+    manage: bool
+    people: dict[str, list[Rsvp]] | None  # going and waitlist, for the organiser or an admin
+    position: int | None  # the viewer's place on the waitlist
+    shows_link: bool
+    in_audience: bool
+    now: datetime
+
+
+def _people(event: Event) -> dict[str, list[Rsvp]]:
+    going = db.session.scalars(
+        select(Rsvp).join(User, User.id == Rsvp.user_id).options(contains_eager(Rsvp.user))
+        .where(Rsvp.event_id == event.id, Rsvp.status == "going").order_by(User.display_name)
+    ).all()
+    waiting = db.session.scalars(
+        select(Rsvp).options(joinedload(Rsvp.user))
+        .where(Rsvp.event_id == event.id, Rsvp.status == "waitlisted").order_by(Rsvp.waitlisted_at, Rsvp.id)
+    ).all()
+    return {"going": list(going), "waitlist": list(waiting)}
+
+
+def event_page(actor: User, event_id: int) -> EventPage:
+    """The meetup page: the event with its organiser, series, cohort and domains, the viewer's answer
+    and, for whoever runs it, who is going and who waits (people loaded with their rows)."""
+    event = db.session.scalar(
+        select(Event).where(Event.id == event_id)
+        .options(joinedload(Event.organiser), joinedload(Event.series), joinedload(Event.cohort),
+                 selectinload(Event.domains))
+    ) if 0 < event_id <= MAX_DB_INT else None
+    if event is None or not services.can_view(actor, event):
+        raise NotFound("No such meetup.")
+    manage = services.may_manage(actor, event)
+    rsvp = services.rsvp_of(actor, event)
+    people = _people(event) if manage else None
+    position = None
+    if rsvp is not None and rsvp.status == "waitlisted":
+        waiting = people["waitlist"] if people is not None else services.waitlist(event)
+        position = next((i for i, r in enumerate(waiting, start=1) if r.user_id == actor.id), None)
+    return EventPage(event=event, rsvp=rsvp, manage=manage, people=people, position=position,
+                     shows_link=manage or (rsvp is not None and rsvp.status == "going"),
+                     in_audience=services.in_audience(actor, event), now=utcnow())
