@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from flask import current_app
 from sqlalchemy import and_, bindparam, delete, func, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.models import User
 from ..accounts.services import is_blocked_between
@@ -251,9 +251,21 @@ def create_match_offer(actor: User, learner_user: User, mentor_user: User, reaso
     return req
 
 
+def _pair_loads():
+    """What the pages of a request, mentorship or session show, loaded with the row (never from a template)."""
+    people = (joinedload(Mentorship.learner), joinedload(Mentorship.mentor))
+    return {
+        MentorshipRequest: (joinedload(MentorshipRequest.learner), joinedload(MentorshipRequest.mentor),
+                            selectinload(MentorshipRequest.messages).joinedload(RequestMessage.author)),
+        Mentorship: (*people, selectinload(Mentorship.goals)),
+        MentoringSession: (joinedload(MentoringSession.mentorship).options(*people),),
+        CheckIn: (joinedload(CheckIn.mentorship).options(*people),),
+    }
+
+
 def _get_for_pair(actor: User, model, row_id: int, missing: str):
     """A request, mentorship or session by id, visible to its learner, its mentor and admins."""
-    row = db.session.get(model, row_id)
+    row = db.session.get(model, row_id, options=_pair_loads()[model])
     if row is None:
         raise NotFound(missing)
     if actor.id not in (row.learner_id, row.mentor_id) and not actor.is_admin:
@@ -779,7 +791,7 @@ def sessions_of(m: Mentorship) -> list[MentoringSession]:
 
 
 def get_checkin(actor: User, checkin_id: int) -> CheckIn:
-    c = db.session.get(CheckIn, checkin_id)
+    c = db.session.get(CheckIn, checkin_id, options=_pair_loads()[CheckIn])
     if c is None:
         raise NotFound("No such check-in.")
     get_mentorship(actor, c.mentorship_id)
@@ -845,10 +857,10 @@ def checkin_streak(checkins: list[CheckIn]) -> int:
 
 def requests_for(actor: User) -> dict[str, list[MentorshipRequest]]:
     sent = db.session.scalars(select(MentorshipRequest).where(MentorshipRequest.learner_id == actor.id)
-                              .options(selectinload(MentorshipRequest.mentor))
+                              .options(joinedload(MentorshipRequest.mentor))
                               .order_by(MentorshipRequest.created_at.desc()).limit(50)).all()
     received = db.session.scalars(select(MentorshipRequest).where(MentorshipRequest.mentor_id == actor.id)
-                                  .options(selectinload(MentorshipRequest.learner))
+                                  .options(joinedload(MentorshipRequest.learner))
                                   .order_by(MentorshipRequest.status.in_(REQUEST_OPEN).desc(),
                                             MentorshipRequest.created_at.desc()).limit(50)).all()
     return {"sent": list(sent), "received": list(received)}
@@ -857,7 +869,7 @@ def requests_for(actor: User) -> dict[str, list[MentorshipRequest]]:
 def mentorships_for(actor: User) -> list[Mentorship]:
     return list(db.session.scalars(select(Mentorship).where(
         or_(Mentorship.learner_id == actor.id, Mentorship.mentor_id == actor.id))
-        .options(selectinload(Mentorship.learner), selectinload(Mentorship.mentor))
+        .options(joinedload(Mentorship.learner), joinedload(Mentorship.mentor))
         .order_by((Mentorship.status == "active").desc(), Mentorship.started_at.desc())))
 
 
@@ -866,7 +878,7 @@ def upcoming_sessions(actor: User, now: datetime | None = None, limit: int = 20)
     return list(db.session.scalars(select(MentoringSession).where(
         or_(MentoringSession.learner_id == actor.id, MentoringSession.mentor_id == actor.id),
         MentoringSession.status == "booked", MentoringSession.ends_at > now)
-        .options(selectinload(MentoringSession.learner), selectinload(MentoringSession.mentor))
+        .options(joinedload(MentoringSession.learner), joinedload(MentoringSession.mentor))
         .order_by(MentoringSession.starts_at).limit(limit)))
 
 
