@@ -8,20 +8,38 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from mentorhub.accounts.models import User
 from mentorhub.db import db
 from mentorhub.events import services as events
-from mentorhub.events.models import Cohort, CohortMember, Event
+from mentorhub.events.models import Cohort, CohortMember, Event, Rsvp
 from mentorhub.mentoring import services as mentoring
 from mentorhub.mentoring.models import CheckIn, Mentorship
 from mentorhub.notifications import services as notifications
 from mentorhub.portfolio import rubric
 from mentorhub.portfolio import services as portfolio
+from support import QueryLog, page_queries
 
 BUDGET = 12  # the most queries any page may issue (issue 11, item 2)
 SOON = datetime(2030, 3, 1, 18, 0, tzinfo=timezone.utc)
+PAST = datetime(2024, 3, 1, 18, 0, tzinfo=timezone.utc)
+
+
+def measure(app, client, url: str) -> QueryLog:
+    """The statements of a second GET of ``url``: the first absorbs once-per-login writes."""
+    client.get(url)
+    return page_queries(app, client, url)
+
+
+def assert_within_budget(small: dict, large: dict) -> None:
+    """``small``/``large``: {(role, url): QueryLog} before and after the data grew threefold."""
+    assert large.keys() == small.keys()
+    for key, log in large.items():
+        before = small[key]
+        assert log.count <= BUDGET, (key, log.count, log.statements)
+        assert log.count <= before.count, (key, "grew from", before.count, "to", log.count, log.statements)
+        assert not before.in_templates and not log.in_templates, (key, before.in_templates + log.in_templates)
 
 
 def _get(user) -> User:
@@ -29,8 +47,9 @@ def _get(user) -> User:
 
 
 def grow_events(app, make_user, organiser, members: list, event_ids: list[int], n: int) -> None:
-    """``n`` more members, each going to every meetup, and ``n`` more meetups (capacity 2, so most
-    members wait), plus one more cohort of them."""
+    """``n`` more members, each going to every meetup, ``n`` more meetups (capacity 2, so most
+    members wait), one more past meetup everyone went to, and one more cohort of them all (the
+    first cohort gains the new members too)."""
     new = [make_user(display_name=f"Member {len(members) + i}") for i in range(n)]
     members.extend(new)
     with app.app_context():
@@ -47,37 +66,60 @@ def grow_events(app, make_user, organiser, members: list, event_ids: list[int], 
         for event_id in event_ids:
             for member in new:
                 events.rsvp(_get(member), db.session.get(Event, event_id), True, now=SOON - timedelta(days=30))
+        past = Event(organiser_id=org.id, title=f"Past night {len(event_ids)}", timezone="UTC", format="in_person",
+                     address="Library, room 2", starts_at=PAST - timedelta(days=len(event_ids)),
+                     ends_at=PAST - timedelta(days=len(event_ids)) + timedelta(hours=1), capacity=100,
+                     going_count=len(members))
+        db.session.add(past)
+        db.session.flush()
+        db.session.add_all(Rsvp(event_id=past.id, user_id=m.id, status="going") for m in members)
         cohort = Cohort(name=f"Cohort {len(event_ids)}", created_by_id=org.id)
         db.session.add(cohort)
         db.session.flush()
+        first = db.session.scalar(select(Cohort.id).order_by(Cohort.id))
         db.session.add_all(CohortMember(cohort_id=cohort.id, user_id=m.id) for m in members)
+        if first != cohort.id:
+            db.session.add_all(CohortMember(cohort_id=first, user_id=m.id) for m in new)
         db.session.commit()
 
 
-def first_cohort_id(app) -> int:
+def first_id(app, column, *where) -> int:
+    """The smallest ``column`` (an id) of the rows matching ``where``."""
     with app.app_context():
-        return db.session.scalar(select(Cohort.id).order_by(Cohort.id))
+        return db.session.scalar(select(column).where(*where).order_by(column))
 
 
 def review_scores() -> dict:
     return {c.slug: (3, "Clear enough.") for c in rubric.criteria()}
 
 
+def _review_round(author, reviewer, item_id: int, note: str) -> int:
+    """Ask the community about ``item_id``, have ``reviewer`` claim and review it, and talk under it."""
+    req = portfolio.request_feedback(_get(author), item_id, "community")
+    portfolio.claim_request(_get(reviewer), req.id)
+    review = portfolio.submit_review(_get(reviewer), req.id, review_scores(), f"Solid baseline {note}.",
+                                     "Add a holdout set.")
+    portfolio.reply(_get(author), review.id, f"Thanks {note}!")
+    portfolio.reply(_get(reviewer), review.id, f"You are welcome {note}.")
+    portfolio.mark_helpful(_get(author), review.id)
+    return review.id
+
+
 def grow_portfolio(app, make_user, author, reviewer, item_ids: list[int], n: int) -> None:
-    """``n`` more items of ``author`` (public), each reviewed by ``reviewer`` with a reply, and ``n``
-    more open community requests from other members for the reviewer's queue."""
+    """``n`` more public items of ``author``, each reviewed by ``reviewer`` with replies; ``n`` more
+    reviews (and edits) of the first item; ``n`` more open community requests from other members."""
     with app.app_context():
         for i in range(n):
             item = portfolio.create_item(_get(author), {
                 "title": f"Churn model {len(item_ids) + 1}", "summary": "A first model.", "body": "Some *notes*.",
                 "visibility": "public", "status": "seeking"})
             item_ids.append(item.id)
-            req = portfolio.request_feedback(_get(author), item.id, "community")
-            portfolio.claim_request(_get(reviewer), req.id)
-            review = portfolio.submit_review(_get(reviewer), req.id, review_scores(), "Solid baseline.",
-                                             "Add a holdout set.")
-            portfolio.reply(_get(author), review.id, f"Thanks {i}!")
-            portfolio.mark_helpful(_get(author), review.id)
+            _review_round(author, reviewer, item.id, f"item {item.id}")
+        for i in range(n):
+            _review_round(author, reviewer, item_ids[0], f"round {len(item_ids)}-{i}")
+            portfolio.update_item(_get(author), item_ids[0], {
+                "title": "Churn model 1", "summary": "A first model.", "body": f"Notes, take {len(item_ids)}-{i}.",
+                "visibility": "public", "status": "seeking"}, note=f"Edit {len(item_ids)}-{i}")
         for i in range(n):
             other = make_user(display_name=f"Asker {len(item_ids)}-{i}")
             item = portfolio.create_item(_get(other), {
@@ -87,22 +129,24 @@ def grow_portfolio(app, make_user, author, reviewer, item_ids: list[int], n: int
 
 
 def grow_mentoring(app, make_mentorship, make_learner, learner, mentor, pairs: list, n: int) -> None:
-    """``n`` more mentorships of ``mentor`` (and ``n`` more of ``learner`` with other mentors), each with
-    goals, booked sessions with notes and action items, and check-ins."""
-    for i in range(n):
+    """``n`` more mentorships of ``mentor`` and ``n`` more of ``learner`` with other mentors, each with a
+    goal, a booked session (with a note and an action item) and a check-in; the first pair gets ``n``
+    more of each."""
+    for _ in range(n):
         pairs.append(make_mentorship(learner=make_learner().user, mentor=mentor))
         pairs.append(make_mentorship(learner=learner))
     with app.app_context():
-        for pair in pairs[-2 * n:] + pairs[:1]:
+        for pair in pairs[-2 * n:] + pairs[:1] * n:
             m = db.session.get(Mentorship, pair.mentorship_id)
             lu = _get(m.learner)
-            mentoring.add_goal(lu, m, f"Goal {len(pairs)}")
-            slots = mentoring.available_slots(m)
-            for start, _end in slots[:1]:
-                s = mentoring.book_session(lu, m, start, agenda="Talk about features")
-                mentoring.save_note(lu, s, "My notes.")
-                mentoring.add_action_item(lu, s, f"Read chapter {len(pairs)}")
-            db.session.add(CheckIn(mentorship_id=m.id, due_at=SOON + timedelta(days=len(pairs)), status="open"))
+            count = db.session.scalar(select(func.count()).select_from(CheckIn).where(CheckIn.mentorship_id == m.id))
+            mentoring.add_goal(lu, m, f"Goal {m.id}-{count}")
+            start = mentoring.available_slots(m)[0][0]
+            s = mentoring.book_session(lu, m, start, agenda="Talk about features")
+            mentoring.save_note(lu, s, "My notes.")
+            mentoring.add_action_item(lu, s, f"Read chapter {m.id}-{count}")
+            db.session.add(CheckIn(mentorship_id=m.id, due_at=PAST + timedelta(days=count),
+                                   status="missed" if count else "open"))
             db.session.commit()
 
 
