@@ -14,6 +14,7 @@ from mentorhub.accounts.models import User
 from mentorhub.db import db
 from mentorhub.events import services as events
 from mentorhub.events.models import Cohort, CohortMember, Event, Rsvp
+from mentorhub.matching.models import CohortPair, CohortRound
 from mentorhub.mentoring import services as mentoring
 from mentorhub.mentoring.models import CheckIn, Mentorship
 from mentorhub.notifications import services as notifications
@@ -155,4 +156,20 @@ def grow_notifications(app, user, n: int) -> None:
         u = _get(user)
         for i in range(n):
             notifications.notify(u, "review_queue", f"Notice {i}", "Something happened.", link="/portfolio/queue")
+        db.session.commit()
+
+
+def grow_admin(app, make_user, round_ids: list[int], n: int) -> None:
+    """``n`` more members (``n`` of them suspended organisers) and one more draft matching round of
+    ``n`` learner-mentor pairs; the first round gains ``n`` more pairs."""
+    new = [make_user(display_name=f"Person {len(round_ids)}-{i}", is_organiser=i % 2 == 0,
+                     is_suspended=i % 3 == 0) for i in range(2 * n)]
+    with app.app_context():
+        rnd = CohortRound(status="draft", learner_count=n, note=f"Round {len(round_ids) + 1}")
+        db.session.add(rnd)
+        db.session.flush()
+        round_ids.append(rnd.id)
+        for round_id in {round_ids[0], rnd.id}:
+            db.session.add_all(CohortPair(round_id=round_id, learner_id=new[2 * i].id, mentor_id=new[2 * i + 1].id,
+                                          score=0.5, reason="Shares NLP.", status="proposed") for i in range(n))
         db.session.commit()
