@@ -39,3 +39,8 @@ def test_portfolio_pages_stay_within_the_query_budget_as_the_community_grows(app
     assert "Churn model" in clients["anonymous"].get("/portfolio").get_data(as_text=True)
     queue = clients["reviewer"].get("/portfolio/queue").get_data(as_text=True)
     assert "Asker work" in queue
+    pages = {role: clients[role].get(f"/portfolio/{item_ids[0]}").get_data(as_text=True) for role in people}
+    assert "Edit your review" in pages["reviewer"] and "Send reply" in pages["reviewer"]
+    assert "Edit your review" not in pages["author"] and "Send reply" in pages["author"]
+    for role in ("member", "admin", "anonymous"):
+        assert "Edit your review" not in pages[role] and "Send reply" not in pages[role]

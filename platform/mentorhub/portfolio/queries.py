@@ -23,6 +23,8 @@ class ItemPage:
     state: services.RequestState | None
     may_review: bool
     changes: dict[int, list[PortfolioUpdate]] = field(default_factory=dict)  # my review id -> edits since
+    may_edit: set[int] = field(default_factory=set)  # ids of the reviews the viewer may edit
+    may_reply: set[int] = field(default_factory=set)  # ids of the reviews the viewer may reply under
     project_title: str | None = None
 
 
@@ -56,6 +58,8 @@ def item_page(viewer, item_id: int) -> ItemPage:
         state=services.latest_request_state(item),
         may_review=active is not None and viewer is not None and services.may_review_request(viewer, active),
         changes={r.id: services.updates_since(item, r.item_version) for r in mine},
+        may_edit={r.id for r in item.reviews if services.can_edit_review(viewer, r) is None},
+        may_reply={r.id for r in item.reviews if services.can_reply(viewer, item, r) is None},
         project_title=_project_title(item.project_id),
     )
 

@@ -674,11 +674,26 @@ def get_review(viewer, review_id: int) -> Review:
     return review
 
 
+def can_edit_review(actor, review: Review) -> str | None:
+    """None when ``actor`` may edit ``review``, else the reason: only the reviewer edits it."""
+    if not _authed(actor) or review.reviewer_id != actor.id:
+        return "Only the reviewer can edit this review."
+    return None
+
+
+def can_reply(actor, item: PortfolioItem, review: Review) -> str | None:
+    """None when ``actor`` may reply under ``review``, else the reason: the author and the reviewer talk there."""
+    if not _authed(actor) or actor.id not in (item.owner_id, review.reviewer_id):
+        return "Only the author and the reviewer can reply here."
+    return None
+
+
 def own_review(actor: User, review_id: int) -> Review:
     """A review ``actor`` wrote, or NotFound/PermissionDenied: only the reviewer edits it."""
     review = get_review(actor, review_id)
-    if review.reviewer_id != actor.id:
-        raise PermissionDenied("Only the reviewer can edit this review.")
+    reason = can_edit_review(actor, review)
+    if reason:
+        raise PermissionDenied(reason)
     return review
 
 
@@ -704,8 +719,9 @@ def reply(actor: User, review_id: int, body: str) -> ReviewReply:
     """The item's author and the reviewer talk in a thread under the review."""
     review = get_review(actor, review_id)
     item = review.item
-    if actor.id not in (item.owner_id, review.reviewer_id):
-        raise PermissionDenied("Only the author and the reviewer can reply here.")
+    reason = can_reply(actor, item, review)
+    if reason:
+        raise PermissionDenied(reason)
     body = _clean_text(body, "body", "reply", _cfg("PORTFOLIO_COMMENT_MAX"), required=True)
     row = ReviewReply(review_id=review.id, author_id=actor.id, body=body, created_at=utcnow())
     db.session.add(row)

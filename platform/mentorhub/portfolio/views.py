@@ -94,6 +94,7 @@ def detail(item_id: int):
     return render_template(
         "portfolio/detail.html", item=data.item, is_owner=data.is_owner, notebook=services.notebook_html(data.item),
         state=data.state, active=data.active, may_review=data.may_review, changes=data.changes,
+        may_edit=data.may_edit, may_reply=data.may_reply,
         criteria=rubric.criteria(), names=rubric.criterion_names(), scale=rubric.scale(),
         reply_form=ReplyForm(), action=ActionForm(), project_title=data.project_title,
         labels=services.VISIBILITY_LABELS, status_labels=services.STATUS_LABELS, field_labels=services.FIELD_LABELS,
