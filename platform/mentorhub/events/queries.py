@@ -25,6 +25,7 @@ class EventPage:
     shows_link: bool
     in_audience: bool
     now: datetime
+    cancel_block: str | None  # why the viewer may not cancel (nor edit) the meetup now; None: they may
 
 
 def _people(event: Event) -> dict[str, list[Rsvp]]:
@@ -56,6 +57,8 @@ def event_page(actor: User, event_id: int) -> EventPage:
     if rsvp is not None and rsvp.status == "waitlisted":
         waiting = people["waitlist"] if people is not None else services.waitlist(event)
         position = next((i for i, r in enumerate(waiting, start=1) if r.user_id == actor.id), None)
+    now = utcnow()
     return EventPage(event=event, rsvp=rsvp, manage=manage, people=people, position=position,
                      shows_link=manage or (rsvp is not None and rsvp.status == "going"),
-                     in_audience=services.in_audience(actor, event), now=utcnow())
+                     in_audience=services.in_audience(actor, event), now=now,
+                     cancel_block=services.can_cancel(actor, event, now))

@@ -415,14 +415,26 @@ def update_event(actor: User, event: Event, data: EventData, now: datetime | Non
     return event
 
 
+def can_cancel(actor: User, event: Event, now: datetime) -> str | None:
+    """None when ``actor`` may cancel ``event`` now (the page then offers edit and cancel), else the reason."""
+    if not may_manage(actor, event):
+        return "Only the organiser or an admin can do that."
+    if event.is_cancelled:
+        return "This meetup was cancelled."
+    if event.ends_at <= now:
+        return "This meetup is already over."
+    return None
+
+
 def cancel_event(actor: User, event: Event, now: datetime | None = None) -> Event:
     """Cancel one meetup (or one occurrence of a series); everyone going or waiting is told."""
     _require_manage(actor, event)
     now = now or utcnow()
     if event.is_cancelled:
         return event
-    if event.ends_at <= now:
-        raise ValidationError("This meetup is already over.")
+    reason = can_cancel(actor, event, now)
+    if reason:
+        raise ValidationError(reason)
     event.is_cancelled = True
     event.updated_at = now
     for r in _rsvps(event, ("going", "waitlisted")):

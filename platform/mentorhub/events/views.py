@@ -90,7 +90,7 @@ def detail(event_id: int):
     return render_template(
         "events/detail.html", event=data.event, rsvp=data.rsvp, manage=data.manage, people=data.people,
         position=data.position, shows_link=data.shows_link, in_audience=data.in_audience, now=data.now,
-        form=FlaskForm(),
+        cancel_block=data.cancel_block, form=FlaskForm(),
     )
 
 
