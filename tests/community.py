@@ -108,7 +108,8 @@ def _review_round(author, reviewer, item_id: int, note: str) -> int:
 
 def grow_portfolio(app, make_user, author, reviewer, item_ids: list[int], n: int) -> None:
     """``n`` more public items of ``author``, each reviewed by ``reviewer`` with replies; ``n`` more
-    reviews (and edits) of the first item; ``n`` more open community requests from other members."""
+    reviews (and edits) of the first item; ``n`` more community requests from other members, every
+    second one claimed by ``reviewer``."""
     with app.app_context():
         for i in range(n):
             item = portfolio.create_item(_get(author), {
@@ -126,7 +127,9 @@ def grow_portfolio(app, make_user, author, reviewer, item_ids: list[int], n: int
             item = portfolio.create_item(_get(other), {
                 "title": f"Asker work {len(item_ids)}-{i}", "summary": "Please look.", "body": "Body.",
                 "visibility": "members", "status": "seeking"})
-            portfolio.request_feedback(_get(other), item.id, "community")
+            req = portfolio.request_feedback(_get(other), item.id, "community")
+            if i % 2:
+                portfolio.claim_request(_get(reviewer), req.id)
 
 
 def grow_mentoring(app, make_mentorship, make_learner, learner, mentor, pairs: list, n: int) -> None:

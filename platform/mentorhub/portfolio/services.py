@@ -536,10 +536,19 @@ class QueueEntry:
     waited_seconds: float
 
 
+def _queue_loads():
+    """What a queue entry shows, loaded with the request; never the notebooks, which weigh up to MBs each."""
+    return (joinedload(FeedbackRequest.item).options(
+        defer(PortfolioItem.notebook_json), defer(PortfolioItem.notebook_hints),
+        joinedload(PortfolioItem.owner), selectinload(PortfolioItem.skills)),)
+
+
 def queue_for(actor: User, now: datetime | None = None) -> dict:
-    """The reviewer's queue: asked of me, community (oldest first, matching my skills), my claims."""
+    """The reviewer's queue: asked of me, community (oldest first, matching my skills), my claims;
+    in a fixed number of queries however long each list is."""
     now = now or utcnow()
-    setting = reviewer_setting(actor)
+    setting = db.session.scalars(select(ReviewerSetting).where(ReviewerSetting.user_id == actor.id)
+                                 .options(joinedload(ReviewerSetting.skills))).unique().one_or_none()
 
     def entry(req):
         return QueueEntry(req, req.item, (now - req.created_at).total_seconds())
@@ -549,10 +558,17 @@ def queue_for(actor: User, now: datetime | None = None) -> dict:
         or_(FeedbackRequest.status == "open",
             and_(FeedbackRequest.status == "claimed", FeedbackRequest.claim_expires_at < now)),
     )
-    asked = db.session.scalars(
-        select(FeedbackRequest).where(FeedbackRequest.mode == "mentor", FeedbackRequest.mentor_id == actor.id,
-                                      available).order_by(FeedbackRequest.created_at, FeedbackRequest.id)
-    )
+    is_asked = and_(FeedbackRequest.mode == "mentor", FeedbackRequest.mentor_id == actor.id, available)
+    is_claim = and_(FeedbackRequest.status == "claimed", FeedbackRequest.claimed_by_id == actor.id,
+                    FeedbackRequest.claim_expires_at >= now)
+    mine_rows = db.session.scalars(  # asked of me and my claims in one query, split below
+        select(FeedbackRequest).where(or_(is_asked, is_claim)).options(*_queue_loads())
+        .order_by(FeedbackRequest.created_at, FeedbackRequest.id)
+    ).all()
+    claimed = [r.status == "claimed" and r.claimed_by_id == actor.id and r.claim_expires_at >= now
+               for r in mine_rows]  # is_claim in Python: an asked request is never also a live claim
+    asked = [r for r, c in zip(mine_rows, claimed) if not c]
+    claims = sorted((r for r, c in zip(mine_rows, claimed) if c), key=lambda r: r.claim_expires_at)
     community: list[QueueEntry] = []
     community_total = 0
     if setting is not None and setting.is_opted_in:
@@ -567,19 +583,10 @@ def queue_for(actor: User, now: datetime | None = None) -> dict:
             stmt = stmt.where(or_(~PortfolioItem.skills.any(), PortfolioItem.skills.any(Skill.id.in_(mine))))
         community_total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
         rows = db.session.scalars(
-            stmt.options(selectinload(FeedbackRequest.item).options(
-                # the queue (and the dashboard's count) never shows notebooks, which weigh up to MBs each
-                defer(PortfolioItem.notebook_json), defer(PortfolioItem.notebook_hints),
-                selectinload(PortfolioItem.skills), joinedload(PortfolioItem.owner)))
-            .order_by(FeedbackRequest.created_at, FeedbackRequest.id)
+            stmt.options(*_queue_loads()).order_by(FeedbackRequest.created_at, FeedbackRequest.id)
             .limit(_cfg("PORTFOLIO_QUEUE_LIMIT"))
         )
         community = [entry(r) for r in rows]
-    claims = db.session.scalars(
-        select(FeedbackRequest).where(FeedbackRequest.status == "claimed", FeedbackRequest.claimed_by_id == actor.id,
-                                      FeedbackRequest.claim_expires_at >= now)
-        .order_by(FeedbackRequest.claim_expires_at)
-    )
     return {"asked": [entry(r) for r in asked], "community": community, "community_total": community_total,
             "claims": [entry(r) for r in claims], "setting": setting}
 
