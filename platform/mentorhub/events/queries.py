@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.models import User
 from ..db import MAX_DB_INT, db, utcnow
@@ -28,18 +28,6 @@ class EventPage:
     cancel_block: str | None  # why the viewer may not cancel (nor edit) the meetup now; None: they may
 
 
-def _people(event: Event) -> dict[str, list[Rsvp]]:
-    going = db.session.scalars(
-        select(Rsvp).join(User, User.id == Rsvp.user_id).options(contains_eager(Rsvp.user))
-        .where(Rsvp.event_id == event.id, Rsvp.status == "going").order_by(User.display_name)
-    ).all()
-    waiting = db.session.scalars(
-        select(Rsvp).options(joinedload(Rsvp.user))
-        .where(Rsvp.event_id == event.id, Rsvp.status == "waitlisted").order_by(Rsvp.waitlisted_at, Rsvp.id)
-    ).all()
-    return {"going": list(going), "waitlist": list(waiting)}
-
-
 def event_page(actor: User, event_id: int) -> EventPage:
     """The meetup page: the event with its organiser, series, cohort and domains, the viewer's answer
     and, for whoever runs it, who is going and who waits (people loaded with their rows)."""
@@ -52,11 +40,10 @@ def event_page(actor: User, event_id: int) -> EventPage:
         raise NotFound("No such meetup.")
     manage = services.may_manage(actor, event)
     rsvp = services.rsvp_of(actor, event)
-    people = _people(event) if manage else None
+    people = services.attendees(actor, event) if manage else None
     position = None
     if rsvp is not None and rsvp.status == "waitlisted":
-        waiting = people["waitlist"] if people is not None else services.waitlist(event)
-        position = next((i for i, r in enumerate(waiting, start=1) if r.user_id == actor.id), None)
+        position = services.waitlist_position(actor, event, people["waitlist"] if people is not None else None)
     now = utcnow()
     return EventPage(event=event, rsvp=rsvp, manage=manage, people=people, position=position,
                      shows_link=manage or (rsvp is not None and rsvp.status == "going"),

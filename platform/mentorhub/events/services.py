@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import and_, delete, exists, func, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from ..accounts.models import User
 from ..db import MAX_DB_INT, db, utcnow
@@ -146,24 +146,26 @@ def rsvp_of(user: User, event: Event) -> Rsvp | None:
 
 
 def attendees(actor: User, event: Event) -> dict[str, list[Rsvp]]:
-    """Going (by name) and the waitlist (in order): for the organiser or an admin only."""
+    """Going (by name) and the waitlist (in order), each row loaded with its person: for the
+    organiser or an admin only."""
     _require_manage(actor, event)
     going = db.session.scalars(
-        select(Rsvp).join(User, User.id == Rsvp.user_id)
+        select(Rsvp).join(User, User.id == Rsvp.user_id).options(contains_eager(Rsvp.user))
         .where(Rsvp.event_id == event.id, Rsvp.status == "going").order_by(User.display_name)
     ).all()
-    return {"going": list(going), "waitlist": waitlist(event)}
+    return {"going": list(going), "waitlist": waitlist(event, with_people=True)}
 
 
-def waitlist(event: Event) -> list[Rsvp]:
-    return list(db.session.scalars(
-        select(Rsvp).where(Rsvp.event_id == event.id, Rsvp.status == "waitlisted")
-        .order_by(Rsvp.waitlisted_at, Rsvp.id)
-    ))
+def waitlist(event: Event, with_people: bool = False) -> list[Rsvp]:
+    stmt = select(Rsvp).where(Rsvp.event_id == event.id, Rsvp.status == "waitlisted")
+    if with_people:
+        stmt = stmt.options(joinedload(Rsvp.user))
+    return list(db.session.scalars(stmt.order_by(Rsvp.waitlisted_at, Rsvp.id)))
 
 
-def waitlist_position(user: User, event: Event) -> int | None:
-    for i, r in enumerate(waitlist(event), start=1):
+def waitlist_position(user: User, event: Event, waiting: list[Rsvp] | None = None) -> int | None:
+    """``user``'s place on the waitlist; ``waiting``: the waitlist when the caller already has it."""
+    for i, r in enumerate(waitlist(event) if waiting is None else waiting, start=1):
         if r.user_id == user.id:
             return i
     return None
