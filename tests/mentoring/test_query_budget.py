@@ -44,3 +44,9 @@ def test_mentoring_pages_stay_within_the_query_budget_as_mentorships_grow(app, m
     index = clients["mentor"].get("/mentorships").get_data(as_text=True)
     assert "Lena Learner" in index
     assert "Max Mentor" in clients["learner"].get(f"/checkins/{checkin}").get_data(as_text=True)
+    pages = {role: clients[role].get(m).get_data(as_text=True) for role in people}
+    assert "Book a session" in pages["learner"]
+    assert "Book a session" not in pages["mentor"] and "Book a session" not in pages["admin"]
+    pages = {role: clients[role].get(f"/checkins/{checkin}").get_data(as_text=True) for role in people}
+    assert "Send check-in" in pages["learner"]
+    assert "Send check-in" not in pages["mentor"] and "Send check-in" not in pages["admin"]

@@ -140,6 +140,9 @@ def test_checkin_page_and_streak_chart(app, client, frozen, login_as, make_mento
     assert client.post(f"/checkins/{cid}", data={"progress": "Baseline done", "blockers": "",
                                                   "next_steps": "Deploy"}).status_code == 302
     mc = login_as(mentor, app.test_client())
+    assert "Send response" in mc.get(f"/checkins/{cid}").get_data(as_text=True)
+    page = client.get(f"/checkins/{cid}").get_data(as_text=True)
+    assert "Send response" not in page and "Send check-in" not in page  # filled in: nothing left for the learner
     assert mc.post(f"/checkins/{cid}", data={"response": "Nice work"}).status_code == 302
     page = client.get(f"/mentorships/{pair.mentorship_id}").get_data(as_text=True)
     assert "<svg" in page and "Streak: 1" in page and 'fill="#1b7a43"' in page

@@ -627,10 +627,23 @@ def _check_free(m: Mentorship, starts_at: datetime, ends_at: datetime, exclude_i
         raise Conflict("That slot overlaps another session. Choose a different slot.")
 
 
-def book_session(actor: User, m: Mentorship, starts_at: datetime, agenda: str = "") -> MentoringSession:
+def can_book(actor: User, m: Mentorship) -> str | None:
+    """None when ``actor`` may book a session in ``m``, else the reason: the learner books, while it is active."""
     if actor.id != m.learner_id:
-        raise PermissionDenied("Only the learner in this mentorship can book its sessions.")
-    _require_active(m)
+        return "Only the learner in this mentorship can book its sessions."
+    if not m.is_active:
+        return "This mentorship has ended."
+    return None
+
+
+def _refuse(reason: str | None, is_actor_wrong: bool, state_error=ValidationError) -> None:
+    """Raise a can_* reason: the wrong person is refused (403), the wrong moment with ``state_error``."""
+    if reason:
+        raise PermissionDenied(reason) if is_actor_wrong else state_error(reason)
+
+
+def book_session(actor: User, m: Mentorship, starts_at: datetime, agenda: str = "") -> MentoringSession:
+    _refuse(can_book(actor, m), actor.id != m.learner_id)
     agenda = _text(agenda, "agenda", "the agenda")
     now = utcnow()
     ends_at = _check_slot(m, starts_at, now)
@@ -798,15 +811,30 @@ def get_checkin(actor: User, checkin_id: int) -> CheckIn:
     return c
 
 
+def can_fill_checkin(actor: User, c: CheckIn) -> str | None:
+    """None when ``actor`` may fill in ``c``, else the reason: the learner, while it is open."""
+    if actor.id != c.mentorship.learner_id:
+        return "Only the learner fills in a check-in."
+    if c.status != "open":
+        return "This check-in is closed."
+    return None
+
+
+def can_respond_checkin(actor: User, c: CheckIn) -> str | None:
+    """None when ``actor`` may respond to ``c``, else the reason: the mentor, once the learner filled it in."""
+    if actor.id != c.mentorship.mentor_id:
+        return "Only the mentor responds to a check-in."
+    if c.status not in ("answered", "responded"):
+        return "The learner has not filled in this check-in yet."
+    return None
+
+
 def submit_checkin(actor: User, c: CheckIn, progress: str, blockers: str = "", next_steps: str = "") -> CheckIn:
     m = c.mentorship
-    if actor.id != m.learner_id:
-        raise PermissionDenied("Only the learner fills in a check-in.")
+    _refuse(can_fill_checkin(actor, c), actor.id != m.learner_id, Conflict)
     progress = _text(progress, "progress", "your progress", required=True)
     blockers = _text(blockers, "blockers", "your blockers")
     next_steps = _text(next_steps, "next_steps", "your next steps")
-    if c.status != "open":
-        raise Conflict("This check-in is closed.")
     c.progress, c.blockers, c.next_steps = progress, blockers, next_steps
     c.status, c.submitted_at = "answered", utcnow()
     notify(m.mentor, "checkin", f"{actor.display_name} filled in a check-in", body=progress[:300],
@@ -817,11 +845,8 @@ def submit_checkin(actor: User, c: CheckIn, progress: str, blockers: str = "", n
 
 def respond_checkin(actor: User, c: CheckIn, response: str) -> CheckIn:
     m = c.mentorship
-    if actor.id != m.mentor_id:
-        raise PermissionDenied("Only the mentor responds to a check-in.")
+    _refuse(can_respond_checkin(actor, c), actor.id != m.mentor_id, Conflict)
     response = _text(response, "response", "your response", required=True)
-    if c.status not in ("answered", "responded"):
-        raise Conflict("The learner has not filled in this check-in yet.")
     c.mentor_response, c.status, c.responded_at = response, "responded", utcnow()
     notify(m.learner, "checkin", f"{actor.display_name} responded to your check-in", body=response[:300],
            link=checkin_link(c.id), key=f"checkin:{c.id}:responded:{int(c.responded_at.timestamp())}")

@@ -172,6 +172,7 @@ def _mentorship_page(m, status: int = 200, goal_form=None):
         streak=services.checkin_streak(checkins), goal_form=goal_form or forms.GoalForm(formdata=None),
         plain_form=FlaskForm(formdata=None), open_items=services.action_items(m, open_only=True),
         my_rating=services.my_rating(current_user, m), is_member=current_user.id in (m.learner_id, m.mentor_id),
+        book_block=services.can_book(current_user, m),
         now=datetime.now().astimezone(),
     ), status
 
@@ -448,6 +449,8 @@ def checkin_detail(checkin_id: int):
             checkin_form = form
     return render_template("mentoring/checkin_detail.html", c=c, m=m, checkin_form=checkin_form,
                            response_form=response_form, carried=services.carried_items(c),
+                           fill_block=services.can_fill_checkin(current_user, c),
+                           respond_block=services.can_respond_checkin(current_user, c),
                            plain_form=FlaskForm(formdata=None)), status
 
 
