@@ -6,7 +6,7 @@ queries both times.
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -23,8 +23,8 @@ from mentorhub.portfolio import services as portfolio
 from support import QueryLog, page_queries
 
 BUDGET = 12  # the most queries any page may issue (issue 11, item 2)
-SOON = datetime(2030, 3, 1, 18, 0, tzinfo=timezone.utc)
-PAST = datetime(2024, 3, 1, 18, 0, tzinfo=timezone.utc)
+SOON = datetime(2030, 3, 1, 18, 0, tzinfo=UTC)
+PAST = datetime(2024, 3, 1, 18, 0, tzinfo=UTC)
 
 
 def measure(app, client, url: str) -> QueryLog:
