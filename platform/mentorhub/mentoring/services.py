@@ -36,6 +36,7 @@ from .models import (
     MentorshipGoal,
     MentorshipRating,
     MentorshipRequest,
+    PublishedMentorRating,
     RequestMessage,
     SessionNote,
 )
@@ -463,7 +464,33 @@ def _rate(actor: User, m: Mentorship, score, comment: str) -> MentorshipRating:
                               ratee_role="mentor" if is_learner else "learner", score=score, comment=comment,
                               created_at=utcnow())
     db.session.add(rating)
+    if rating.ratee_role == "mentor":
+        db.session.flush()
+        _publish_mentor_rating(rating.ratee_id)
     return rating
+
+
+def half_points(average: float) -> int:
+    """``average`` rounded to the nearest half point, in halves (4.24 -> 8, 4.25 -> 9)."""
+    return int(average * 2 + 0.5)
+
+
+def _publish_mentor_rating(mentor_id: int) -> None:
+    """Publish a new average only once MENTORING_RATING_PUBLISH_EVERY ratings have arrived since
+    the last publication (the first after MENTORING_RATING_MIN_COUNT), rounded to half points."""
+    avg, count = db.session.execute(
+        select(func.avg(MentorshipRating.score), func.count(MentorshipRating.id))
+        .where(MentorshipRating.ratee_id == mentor_id, MentorshipRating.ratee_role == "mentor")).one()
+    published = db.session.scalar(select(PublishedMentorRating).where(PublishedMentorRating.mentor_id == mentor_id))
+    if published is None:
+        if count < max(cfg("MENTORING_RATING_MIN_COUNT"), cfg("MENTORING_RATING_PUBLISH_EVERY")):
+            return
+        published = PublishedMentorRating(mentor_id=mentor_id)
+        db.session.add(published)
+    elif count - published.rating_count < cfg("MENTORING_RATING_PUBLISH_EVERY"):
+        return
+    published.average_halves, published.rating_count = half_points(float(avg)), int(count)
+    published.published_at = utcnow()
 
 
 def end_mentorship(actor: User, m: Mentorship, score, comment: str = "", rematch: bool = False) -> Mentorship:
@@ -512,12 +539,14 @@ def my_rating(actor: User, m: Mentorship) -> MentorshipRating | None:
 
 
 def mentor_rating_summary(mentor_user_id: int) -> dict | None:
-    """{"average": 4.3, "count": 5} once a mentor has enough ratings; None before (privacy)."""
-    avg, count = db.session.execute(select(func.avg(MentorshipRating.score), func.count(MentorshipRating.id)).where(
-        MentorshipRating.ratee_id == mentor_user_id, MentorshipRating.ratee_role == "mentor")).one()
-    if not count or count < cfg("MENTORING_RATING_MIN_COUNT"):
+    """{"average": 4.5, "count": 6}: the last published average (half points) and the number of
+    ratings it counts; None before the first publication (privacy, see _publish_mentor_rating)."""
+    row = db.session.execute(
+        select(PublishedMentorRating.average_halves, PublishedMentorRating.rating_count)
+        .where(PublishedMentorRating.mentor_id == mentor_user_id)).one_or_none()
+    if row is None:
         return None
-    return {"average": round(float(avg), 1), "count": int(count)}
+    return {"average": row.average_halves / 2, "count": row.rating_count}
 
 
 # ---- availability and sessions ---------------------------------------------------------------
