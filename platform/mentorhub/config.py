@@ -142,7 +142,7 @@ class Config:
     PORTFOLIO_NOTEBOOK_CELL_SOURCE_MAX = _int("PORTFOLIO_NOTEBOOK_CELL_SOURCE_MAX", 100_000)  # chars, one code cell
     PORTFOLIO_NOTEBOOK_SOURCE_MAX = _int("PORTFOLIO_NOTEBOOK_SOURCE_MAX", 1_000_000)  # chars, all code cells
     PORTFOLIO_NOTEBOOK_CELL_MARKDOWN_MAX = _int("PORTFOLIO_NOTEBOOK_CELL_MARKDOWN_MAX", 20_000)  # one markdown cell
-    PORTFOLIO_NOTEBOOK_MARKDOWN_MAX = _int("PORTFOLIO_NOTEBOOK_MARKDOWN_MAX", 200_000)  # all markdown cells
+    PORTFOLIO_NOTEBOOK_MARKDOWN_MAX = _int("PORTFOLIO_NOTEBOOK_MARKDOWN_MAX", 100_000)  # all markdown cells
     # The work one upload may cost (validation, hints, rendering): characters handed to linear passes,
     # and a wall-clock backstop in seconds; past either the upload is refused with a 400.
     PORTFOLIO_NOTEBOOK_WORK_STEPS = _int("PORTFOLIO_NOTEBOOK_WORK_STEPS", 40_000_000)
