@@ -49,6 +49,8 @@ class LearnerForm(_ProfileForm):
     stage = SelectField("Stage on the roadmap", choices=[], validate_choice=False)
     hours_per_week = StringField("Hours per week you can give")
     wanted = HiddenField("Skills you want to learn")
+    is_public = BooleanField("Show my learner profile to everyone",
+                             description="Off: only logged-in members see it. Your mentor profile is always public.")
 
 
 class MentorForm(_ProfileForm):
