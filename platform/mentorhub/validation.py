@@ -31,13 +31,19 @@ def date_window(today: date) -> tuple[date, date]:
             today + timedelta(days=cfg["DATE_WINDOW_FUTURE_DAYS"]))
 
 
+def is_in_window(value: date | datetime, *, today: date) -> bool:
+    """Whether ``value`` (a date, or a datetime whose calendar day is taken as given) lies in the
+    window around ``today``: for callers whose own message says more (a slot "from the list")."""
+    first, last = date_window(today)
+    return first <= (value.date() if isinstance(value, datetime) else value) <= last
+
+
 def date_in_window(value: date | datetime, *, today: date, field: str | None = None,
                    label: str = "The date") -> None:
-    """Raise ValidationError with a clear message when ``value`` (a date, or a datetime whose
-    calendar day is taken as given) is outside the sane window around ``today``."""
-    day = value.date() if isinstance(value, datetime) else value
-    first, last = date_window(today)
-    if not first <= day <= last:
+    """Raise ValidationError with a clear message when ``value`` is outside the window."""
+    if not is_in_window(value, today=today):
+        day = value.date() if isinstance(value, datetime) else value
+        first, last = date_window(today)
         raise ValidationError(
             f"{label} must be between {first.isoformat()} and {last.isoformat()} "
             f"(you gave {day.isoformat()}).", field=field)

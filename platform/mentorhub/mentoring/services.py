@@ -26,6 +26,7 @@ from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
 from ..notifications.services import notify
 from ..profiles.models import MentorProfile
 from ..timeutil import format_local, zone
+from ..validation import is_in_window
 from .models import (
     CADENCES,
     REQUEST_OPEN,
@@ -612,13 +613,12 @@ def available_slots(m: Mentorship, now: datetime | None = None, exclude_session_
 def _check_slot(m: Mentorship, starts_at: datetime, now: datetime) -> datetime:
     if starts_at.tzinfo is None:
         raise ValidationError("Choose a time slot from the list.", field="starts_at")
+    if not is_in_window(starts_at, today=now.date()):  # a tampered value, e.g. near year 1 or 9999
+        raise ValidationError("Choose a time slot from the list.", field="starts_at")
     minutes = session_minutes(m.mentor_id)
     length = timedelta(minutes=minutes)
-    try:
-        starts_at = starts_at.astimezone(UTC)
-        ends_at = starts_at + length
-    except OverflowError:  # a tampered value near year 1 or 9999
-        raise ValidationError("Choose a time slot from the list.", field="starts_at") from None
+    starts_at = starts_at.astimezone(UTC)
+    ends_at = starts_at + length
     if starts_at <= now:
         raise ValidationError("That time is in the past. Choose a slot from the list.", field="starts_at")
     notice = cfg("MENTORING_MIN_NOTICE_HOURS")
