@@ -7,10 +7,12 @@ import io
 import sqlite3
 
 import pytest
-from sqlalchemy import func, select
+from alembic import command
+from sqlalchemy import func, select, text
 
 from fixtures.portfolio import make_notebook
-from mentorhub.db import db
+from mentorhub.cli import alembic_config
+from mentorhub.db import db, make_engine, utcnow
 from mentorhub.portfolio import notebook as nbmod
 from mentorhub.portfolio.models import PortfolioItem
 
@@ -104,3 +106,27 @@ def test_item02_cpu_work_holds_no_write_lock(app, client, make_user, login_as, g
             other.close()
 
     assert _upload_and_edit(app, client, make_user, login_as, good_notebook, monkeypatch, no_write_lock) == 2
+
+
+def test_item02_migration_renders_notebooks_stored_before(tmp_path):
+    """Rows saved before the HTML was stored get it from the migration's data step."""
+    url = f"sqlite:///{tmp_path}/old.db"
+    cfg = alembic_config(url)
+    command.upgrade(cfg, "0001")
+    engine = make_engine(url)
+    now = utcnow().isoformat()
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO users (id, email, display_name, password_hash, timezone, is_admin, is_organiser, "
+            "is_suspended, is_deleted, session_token, created_at) "
+            "VALUES (1, 'a@example.com', 'A', 'x', 'UTC', 0, 0, 0, 0, 't', :now)"), {"now": now})
+        conn.execute(text(
+            "INSERT INTO portfolio_items (id, owner_id, title, summary, body, visibility, status, version, "
+            "notebook_json, created_at, updated_at) "
+            "VALUES (1, 1, 'Old', '', '', 'public', 'done', 1, :nb, :now, :now)"),
+            {"nb": make_notebook(("md", "**old** <script>x</script>")).decode(), "now": now})
+    command.upgrade(cfg, "securitya")
+    with engine.connect() as conn:
+        html = conn.execute(text("SELECT notebook_html FROM portfolio_items WHERE id = 1")).scalar_one()
+    engine.dispose()
+    assert "<strong>old</strong>" in html and "<script>" not in html

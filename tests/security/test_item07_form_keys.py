@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from mentorhub.db import db
 from mentorhub.profiles.models import AvailabilityWindow
+from mentorhub.validation import ascii_int
 
 FORM = {
     "headline": "Student", "background": "student", "goals": "Ship things", "target_track": "ml_engineer",
@@ -26,7 +27,5 @@ def test_item07_unicode_digit_window_key_is_ignored(app, client, taxonomy, make_
 
 
 def test_item07_ascii_int():
-    from mentorhub.validation import ascii_int
-
     assert ascii_int("12") == 12
     assert [ascii_int(v) for v in ("²", "٣", "1²", "", " 1", "-1", "1" * 10, None)] == [None] * 8
