@@ -482,16 +482,19 @@ def _publish_mentor_rating(mentor_id: int) -> None:
     avg, count = db.session.execute(
         select(func.avg(MentorshipRating.score), func.count(MentorshipRating.id))
         .where(MentorshipRating.ratee_id == mentor_id, MentorshipRating.ratee_role == "mentor")).one()
+    values = {"average_halves": half_points(float(avg or 0)), "rating_count": int(count), "published_at": utcnow()}
     published = db.session.scalar(select(PublishedMentorRating).where(PublishedMentorRating.mentor_id == mentor_id))
     if published is None:
         if count < max(cfg("MENTORING_RATING_MIN_COUNT"), cfg("MENTORING_RATING_PUBLISH_EVERY")):
             return
-        published = PublishedMentorRating(mentor_id=mentor_id)
-        db.session.add(published)
-    elif count - published.rating_count < cfg("MENTORING_RATING_PUBLISH_EVERY"):
-        return
-    published.average_halves, published.rating_count = half_points(float(avg)), int(count)
-    published.published_at = utcnow()
+        try:
+            with db.session.begin_nested():
+                db.session.add(PublishedMentorRating(mentor_id=mentor_id, **values))
+        except IntegrityError:  # a rating given at the same moment published first; that one stands
+            pass
+    elif count - published.rating_count >= cfg("MENTORING_RATING_PUBLISH_EVERY"):
+        for name, value in values.items():
+            setattr(published, name, value)
 
 
 def end_mentorship(actor: User, m: Mentorship, score, comment: str = "", rematch: bool = False) -> Mentorship:
