@@ -72,3 +72,13 @@ def test_item06_date_window_is_one_setting(app):
         date_in_window(date(2026, 12, 20), today=today)
         with pytest.raises(ValidationError, match="between 2026-11-20 and 2026-12-20 \\(you gave 2026-12-21\\)"):
             date_in_window(date(2026, 12, 21), today=today, label="The day")
+
+
+def test_item06_date_window_rows_saved_before_still_render(app, client, make_user, login_as, make_event):
+    """A meetup at the calendar's edge saved before the window existed: its page, the last page of
+    /events and an attendee's dashboard east of UTC answer 200 (shown in UTC), not 500."""
+    event = make_event(starts_at=datetime(9999, 12, 31, 22, 0, tzinfo=timezone.utc))
+    login_as(make_user(timezone="Asia/Tokyo"))
+    assert client.post(f"/events/{event.id}/rsvp", data={"going": "1"}).status_code == 302
+    for path in (f"/events/{event.id}", "/events?page=999", "/dashboard"):
+        assert client.get(path).status_code == 200, path
