@@ -7,6 +7,9 @@ text output, every tenth with a 20 KB PNG, markdown between) is validated (JSON 
 schema + output sizes), rendered to inert HTML and checked for hints. Then ``--queue`` open
 community requests sit in a SQLite database and one opted-in reviewer's queue is built
 (``services.queue_for``, visibility and skill matching included). Median and 95th percentile.
+``prepare`` is the whole accepted upload (validate, render, hints in one work budget) with the
+default caps, for that notebook and for an adversarial one at the 2 MiB limit whose code and
+markdown cells are full of ``a-`` (the pattern that was quadratic); its work steps are printed too.
 """
 from __future__ import annotations
 
@@ -48,6 +51,20 @@ def big_notebook(cells: int) -> bytes:
     return nbformat.writes(nb).encode()
 
 
+def dashes_notebook(limits) -> bytes:
+    """Code and markdown cells full to their caps with "a-", padded with outputs to the size limit."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+    nb = new_notebook()
+    nb.cells = [new_code_cell("a-" * (limits.cell_source // 2)) for _ in range(limits.source // limits.cell_source)]
+    nb.cells += [new_markdown_cell("a-" * (limits.cell_markdown // 2))
+                 for _ in range(limits.markdown // limits.cell_markdown)]
+    while len(nbformat.writes(nb).encode()) < limits.max_bytes - limits.max_output_bytes:
+        nb.cells[0].outputs.append(new_output("stream", name="stdout", text="a-" * (limits.max_output_bytes // 2 - 100)))
+    return nbformat.writes(nb).encode()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cells", type=int, default=400)
@@ -65,6 +82,19 @@ def main() -> None:
         ("render", timed(lambda: render_notebook(text), args.runs)),
         ("hints", timed(lambda: notebook_hints(text), args.runs)),
     ]
+
+    from mentorhub.config import Config
+    from mentorhub.portfolio.notebook import Limits, prepare_notebook
+
+    caps = Limits(max_bytes=Config.PORTFOLIO_NOTEBOOK_MAX_BYTES, max_output_bytes=Config.PORTFOLIO_NOTEBOOK_MAX_OUTPUT_BYTES,
+                  max_cells=Config.PORTFOLIO_NOTEBOOK_MAX_CELLS, cell_source=Config.PORTFOLIO_NOTEBOOK_CELL_SOURCE_MAX,
+                  source=Config.PORTFOLIO_NOTEBOOK_SOURCE_MAX, cell_markdown=Config.PORTFOLIO_NOTEBOOK_CELL_MARKDOWN_MAX,
+                  markdown=Config.PORTFOLIO_NOTEBOOK_MARKDOWN_MAX, work_steps=Config.PORTFOLIO_NOTEBOOK_WORK_STEPS,
+                  work_seconds=Config.PORTFOLIO_NOTEBOOK_WORK_SECONDS)
+    dashes = dashes_notebook(caps)
+    for name, upload in (("prepare", raw), ("prepare a- (limit)", dashes)):
+        rows.append((name, timed(lambda upload=upload: prepare_notebook(upload, caps), max(3, args.runs // 4))))
+        print(f"{name}: {len(upload) / 1e6:.2f} MB, {prepare_notebook(upload, caps).steps:,} work steps")
 
     from mentorhub.accounts.models import User
     from mentorhub.db import db, utcnow

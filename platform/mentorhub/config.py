@@ -110,6 +110,10 @@ class Config:
     EVENTS_BEST_TIME_SLOT_MINUTES = 30
     EVENTS_COHORT_MAX_MEMBERS = _int("EVENTS_COHORT_MAX_MEMBERS", 200)
 
+    # Dates people enter (meetups, series, best-time weeks, sessions, milestones, check-ins)
+    DATE_WINDOW_PAST_DAYS = _int("DATE_WINDOW_PAST_DAYS", 365)  # earliest: today minus this
+    DATE_WINDOW_FUTURE_DAYS = _int("DATE_WINDOW_FUTURE_DAYS", 5 * 365)  # latest: today plus this
+
     # Mentoring
     MENTORING_MAX_PENDING_REQUESTS = _int("MENTORING_MAX_PENDING_REQUESTS", 3)
     MENTORING_REQUEST_REMINDER_DAYS = _int("MENTORING_REQUEST_REMINDER_DAYS", 3)
@@ -121,6 +125,8 @@ class Config:
     MENTORING_CHECKIN_NUDGE_DAYS = _int("MENTORING_CHECKIN_NUDGE_DAYS", 3)
     MENTORING_CHECKIN_MISS_DAYS = _int("MENTORING_CHECKIN_MISS_DAYS", 7)
     MENTORING_RATING_MIN_COUNT = _int("MENTORING_RATING_MIN_COUNT", 3)
+    # A mentor's public average changes only after this many new ratings (then in half points).
+    MENTORING_RATING_PUBLISH_EVERY = _int("MENTORING_RATING_PUBLISH_EVERY", 3)
     MENTORING_TEXT_MAX = _int("MENTORING_TEXT_MAX", 4000)
     MENTORING_TITLE_MAX = _int("MENTORING_TITLE_MAX", 200)
     MENTORING_GOALS_MAX = _int("MENTORING_GOALS_MAX", 30)
@@ -133,6 +139,14 @@ class Config:
     PORTFOLIO_NOTEBOOK_MAX_BYTES = _int("PORTFOLIO_NOTEBOOK_MAX_BYTES", 2 * 1024 * 1024)
     PORTFOLIO_NOTEBOOK_MAX_OUTPUT_BYTES = _int("PORTFOLIO_NOTEBOOK_MAX_OUTPUT_BYTES", 512 * 1024)  # one output
     PORTFOLIO_NOTEBOOK_MAX_CELLS = _int("PORTFOLIO_NOTEBOOK_MAX_CELLS", 1000)
+    PORTFOLIO_NOTEBOOK_CELL_SOURCE_MAX = _int("PORTFOLIO_NOTEBOOK_CELL_SOURCE_MAX", 100_000)  # chars, one code cell
+    PORTFOLIO_NOTEBOOK_SOURCE_MAX = _int("PORTFOLIO_NOTEBOOK_SOURCE_MAX", 1_000_000)  # chars, all code cells
+    PORTFOLIO_NOTEBOOK_CELL_MARKDOWN_MAX = _int("PORTFOLIO_NOTEBOOK_CELL_MARKDOWN_MAX", 20_000)  # one markdown cell
+    PORTFOLIO_NOTEBOOK_MARKDOWN_MAX = _int("PORTFOLIO_NOTEBOOK_MARKDOWN_MAX", 100_000)  # all markdown cells
+    # The work one upload may cost (validation, hints, rendering): characters handed to linear passes,
+    # and a wall-clock backstop in seconds; past either the upload is refused with a 400.
+    PORTFOLIO_NOTEBOOK_WORK_STEPS = _int("PORTFOLIO_NOTEBOOK_WORK_STEPS", 40_000_000)
+    PORTFOLIO_NOTEBOOK_WORK_SECONDS = _int("PORTFOLIO_NOTEBOOK_WORK_SECONDS", 10)
     PORTFOLIO_BODY_MAX = _int("PORTFOLIO_BODY_MAX", 20000)  # characters of an item's body
     PORTFOLIO_COMMENT_MAX = _int("PORTFOLIO_COMMENT_MAX", 4000)  # a review text, comment or reply
     PORTFOLIO_CLAIM_HOURS = _int("PORTFOLIO_CLAIM_HOURS", 72)  # a reviewer's claim expires after this

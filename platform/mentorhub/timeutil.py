@@ -34,7 +34,10 @@ def zone(name: str | None) -> ZoneInfo:
 def to_zone(dt: datetime, tz_name: str | None) -> datetime:
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=UTC)
-    return dt.astimezone(zone(tz_name))
+    try:
+        return dt.astimezone(zone(tz_name))
+    except OverflowError:  # a row from before the date window, at the calendar's edge: shown in UTC
+        return dt.astimezone(UTC)
 
 
 def format_local(dt: datetime | None, tz_name: str | None, fmt: str = "%a %d %b %Y, %H:%M %Z") -> str:

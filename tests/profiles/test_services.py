@@ -41,7 +41,7 @@ def test_save_learner_stores_every_field(app, taxonomy, make_user):
         profile = services.learner_profile_of(user)
         assert services.learner_as_dict(profile) == {
             **{k: v for k, v in GOOD_LEARNER.items() if k not in ("timezone", "windows")},
-            "linkedin_url": None, "website_url": None}
+            "linkedin_url": None, "website_url": None, "is_public": False}
         assert db.session.get(User, u.id).timezone == "Asia/Kolkata"
         assert services.windows_of(user) == [(1, 1080, 1200)]
 

@@ -24,6 +24,7 @@ from ..notifications.services import notify
 from ..pagination import Page, paginate
 from ..profiles.models import Domain, MentorProfile
 from ..timeutil import is_valid_zone
+from ..validation import date_in_window
 from .models import AUDIENCES, FORMATS, FREQUENCIES, Cohort, CohortMember, Event, EventSeries, Rsvp
 
 UTC = timezone.utc
@@ -285,6 +286,7 @@ def _clean(actor: User, data: EventData, *, require_future: bool, now: datetime,
                               field="ends_local")
     if require_future and starts_at <= now:
         raise ValidationError("The start must be in the future.", field="starts_local")
+    date_in_window(data.starts_local, today=now.date(), field="starts_local", label="The start date")
     if data.capacity is None or not 1 <= int(data.capacity) <= _cfg("EVENTS_MAX_CAPACITY"):
         raise ValidationError(f"Capacity must be between 1 and {_cfg('EVENTS_MAX_CAPACITY')}.", field="capacity")
     if data.format not in FORMATS:
@@ -357,6 +359,8 @@ def create_event(actor: User, data: EventData, now: datetime | None = None) -> E
         if data.frequency not in FREQUENCIES:
             raise ValidationError("Choose how often the meetup repeats.", field="frequency")
         start_local_date = values["starts_at"].astimezone(ZoneInfo(values["timezone"])).date()
+        if data.until is not None:
+            date_in_window(data.until, today=now.date(), field="until", label="The last date of the series")
         if data.until is not None and data.until < start_local_date:
             raise ValidationError("The last date must be on or after the first meetup.", field="until")
         shared = {k: v for k, v in values.items() if k not in ("starts_at", "ends_at", "domains")}
@@ -989,6 +993,8 @@ def best_time(actor: User, group: Group, duration_minutes: int, week_start: date
     if len(group.members) > _cfg("EVENTS_BEST_TIME_MAX_MEMBERS"):
         raise ValidationError(f"Plan for at most {_cfg('EVENTS_BEST_TIME_MAX_MEMBERS')} members at once.",
                               field="group")
+    if week_start is not None:
+        date_in_window(week_start, today=now.date(), field="week", label="The week")
     week_start = monday_of(week_start or (now.astimezone(UTC).date() + timedelta(days=7)))
     members, without, rows = [], [], []
     by_user = _windows(group.members)
@@ -1021,10 +1027,11 @@ def create_from_proposal(actor: User, group: Group, starts_at: datetime, duratio
     _require_organiser(actor)
     now = now or utcnow()
     _check_duration(duration_minutes)
-    if starts_at.tzinfo is None or starts_at.year >= 9999:
+    if starts_at.tzinfo is None:
         raise ValidationError("That proposal is not valid any more; search again.")
     if starts_at <= now:  # the same weekday and time of the next week still to come
         starts_at += timedelta(weeks=(now - starts_at) // timedelta(weeks=1) + 1)
+    date_in_window(starts_at, today=now.date(), field="starts_at", label="The proposed time")
     tz_name = actor.timezone if is_valid_zone(actor.timezone) else "UTC"
     zone = ZoneInfo(tz_name)
     audience = {"project": "project", "cohort": "cohort"}.get(group.kind, "everyone")

@@ -148,6 +148,21 @@ class MentorshipRating(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class PublishedMentorRating(Base):
+    """The average of a mentor's ratings as shown to others. It changes only once enough new
+    ratings have arrived since the last publication (MENTORING_RATING_PUBLISH_EVERY), and in half
+    points, so nobody can work out one private rating from the change."""
+
+    __tablename__ = "published_mentor_ratings"
+    __table_args__ = (CheckConstraint("average_halves BETWEEN 2 AND 10", name="average_range"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    mentor_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    average_halves: Mapped[int] = mapped_column(SmallInteger)  # the published average times two: 9 is 4.5
+    rating_count: Mapped[int] = mapped_column(Integer)  # ratings counted at the publication
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class MentoringSession(Base):
     """A booked meeting. ``slot_starts_at`` equals ``starts_at`` while booked and is cleared on
     cancelling, so the unique (mentor, slot) pair refuses a second booking of a live slot."""

@@ -26,6 +26,7 @@ from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
 from ..notifications.services import notify
 from ..profiles.models import MentorProfile
 from ..timeutil import format_local, zone
+from ..validation import is_in_window
 from .models import (
     CADENCES,
     REQUEST_OPEN,
@@ -36,6 +37,7 @@ from .models import (
     MentorshipGoal,
     MentorshipRating,
     MentorshipRequest,
+    PublishedMentorRating,
     RequestMessage,
     SessionNote,
 )
@@ -475,7 +477,36 @@ def _rate(actor: User, m: Mentorship, score, comment: str) -> MentorshipRating:
                               ratee_role="mentor" if is_learner else "learner", score=score, comment=comment,
                               created_at=utcnow())
     db.session.add(rating)
+    if rating.ratee_role == "mentor":
+        db.session.flush()
+        _publish_mentor_rating(rating.ratee_id)
     return rating
+
+
+def half_points(average: float) -> int:
+    """``average`` rounded to the nearest half point, in halves (4.24 -> 8, 4.25 -> 9)."""
+    return int(average * 2 + 0.5)
+
+
+def _publish_mentor_rating(mentor_id: int) -> None:
+    """Publish a new average only once MENTORING_RATING_PUBLISH_EVERY ratings have arrived since
+    the last publication (the first after MENTORING_RATING_MIN_COUNT), rounded to half points."""
+    avg, count = db.session.execute(
+        select(func.avg(MentorshipRating.score), func.count(MentorshipRating.id))
+        .where(MentorshipRating.ratee_id == mentor_id, MentorshipRating.ratee_role == "mentor")).one()
+    values = {"average_halves": half_points(float(avg or 0)), "rating_count": int(count), "published_at": utcnow()}
+    published = db.session.scalar(select(PublishedMentorRating).where(PublishedMentorRating.mentor_id == mentor_id))
+    if published is None:
+        if count < max(cfg("MENTORING_RATING_MIN_COUNT"), cfg("MENTORING_RATING_PUBLISH_EVERY")):
+            return
+        try:
+            with db.session.begin_nested():
+                db.session.add(PublishedMentorRating(mentor_id=mentor_id, **values))
+        except IntegrityError:  # a rating given at the same moment published first; that one stands
+            pass
+    elif count - published.rating_count >= cfg("MENTORING_RATING_PUBLISH_EVERY"):
+        for name, value in values.items():
+            setattr(published, name, value)
 
 
 def end_mentorship(actor: User, m: Mentorship, score, comment: str = "", rematch: bool = False) -> Mentorship:
@@ -524,12 +555,14 @@ def my_rating(actor: User, m: Mentorship) -> MentorshipRating | None:
 
 
 def mentor_rating_summary(mentor_user_id: int) -> dict | None:
-    """{"average": 4.3, "count": 5} once a mentor has enough ratings; None before (privacy)."""
-    avg, count = db.session.execute(select(func.avg(MentorshipRating.score), func.count(MentorshipRating.id)).where(
-        MentorshipRating.ratee_id == mentor_user_id, MentorshipRating.ratee_role == "mentor")).one()
-    if not count or count < cfg("MENTORING_RATING_MIN_COUNT"):
+    """{"average": 4.5, "count": 6}: the last published average (half points) and the number of
+    ratings it counts; None before the first publication (privacy, see _publish_mentor_rating)."""
+    row = db.session.execute(
+        select(PublishedMentorRating.average_halves, PublishedMentorRating.rating_count)
+        .where(PublishedMentorRating.mentor_id == mentor_user_id)).one_or_none()
+    if row is None:
         return None
-    return {"average": round(float(avg), 1), "count": int(count)}
+    return {"average": row.average_halves / 2, "count": row.rating_count}
 
 
 # ---- availability and sessions ---------------------------------------------------------------
@@ -595,13 +628,12 @@ def available_slots(m: Mentorship, now: datetime | None = None, exclude_session_
 def _check_slot(m: Mentorship, starts_at: datetime, now: datetime) -> datetime:
     if starts_at.tzinfo is None:
         raise ValidationError("Choose a time slot from the list.", field="starts_at")
+    if not is_in_window(starts_at, today=now.date()):  # a tampered value, e.g. near year 1 or 9999
+        raise ValidationError("Choose a time slot from the list.", field="starts_at")
     minutes = session_minutes(m.mentor_id)
     length = timedelta(minutes=minutes)
-    try:
-        starts_at = starts_at.astimezone(UTC)
-        ends_at = starts_at + length
-    except OverflowError:  # a tampered value near year 1 or 9999
-        raise ValidationError("Choose a time slot from the list.", field="starts_at") from None
+    starts_at = starts_at.astimezone(UTC)
+    ends_at = starts_at + length
     if starts_at <= now:
         raise ValidationError("That time is in the past. Choose a slot from the list.", field="starts_at")
     notice = cfg("MENTORING_MIN_NOTICE_HOURS")

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import email.policy
 import logging
-import re
 import smtplib
 from collections import defaultdict
 from datetime import datetime, timedelta
@@ -11,7 +10,7 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 
 from flask import current_app
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadData, BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -337,17 +336,34 @@ def _message(row: OutboxEmail) -> EmailMessage:
     msg["To"] = row.to_addr
     msg["Subject"] = " ".join(row.subject.split())  # whoever wrote the row: no header line breaks
     msg["Message-ID"] = make_msgid(idstring=f"outbox-{row.id}", domain="mentorhub.local")
-    link = _UNSUBSCRIBE_LINE.search(row.body or "")
+    link = _list_unsubscribe(row)
     if link:  # RFC 2369 / RFC 8058: mail programs offer a one-click unsubscribe button
-        msg["List-Unsubscribe"] = f"<{link.group(1)}>"
+        msg["List-Unsubscribe"] = f"<{link}>"
         msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     msg.set_content(row.body)
     return msg
 
 
-# The footer line _footer writes (for notify, queue_email and bulk.notify_many); its link is
-# also sent as a header.
-_UNSUBSCRIBE_LINE = re.compile(rf"^{re.escape(_STOP_LINE)}(https?://\S+/unsubscribe/[A-Za-z0-9_.\-]+)$", re.M)
+def _list_unsubscribe(row: OutboxEmail) -> str | None:
+    """The List-Unsubscribe URL of a row, built here: this server's address and the recipient's
+    own signed token, taken from the footer line _footer wrote (notify, queue_email and
+    bulk.notify_many). Any other link in the body, such as one a member typed into a message,
+    never becomes a header: its token must verify and name the row's recipient."""
+    if row.user_id is None:
+        return None
+    serializer = _unsubscribe_serializer()
+    for line in reversed((row.body or "").splitlines()):
+        if not line.startswith(_STOP_LINE) or "/unsubscribe/" not in line:
+            continue
+        token = line.rsplit("/unsubscribe/", 1)[1]
+        try:
+            data = serializer.loads(token)
+        except BadData:
+            continue
+        if isinstance(data, dict) and data.get("u") == row.user_id and (data.get("k") in KINDS
+                                                                         or data.get("k") == DIGEST):
+            return _absolute(f"/unsubscribe/{token}")
+    return None
 
 
 def deliver_outbox(now: datetime | None = None) -> dict[str, int]:

@@ -65,6 +65,8 @@ class PortfolioItem(Base):
     notebook_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
     notebook_json: Mapped[str | None] = mapped_column(Text, nullable=True)
     notebook_hints: Mapped[list | None] = mapped_column(JSON, nullable=True)
+    # The sanitised HTML of the notebook, rendered once when the upload was accepted.
+    notebook_html: Mapped[str | None] = mapped_column(Text, nullable=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

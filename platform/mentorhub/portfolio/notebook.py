@@ -11,7 +11,8 @@ import base64
 import binascii
 import json
 import re
-from dataclasses import asdict, dataclass
+import time
+from dataclasses import asdict, dataclass, field
 
 import nbformat
 from markupsafe import Markup
@@ -37,14 +38,111 @@ def _no_constant(name: str):
     raise ValueError(f"{name} is not JSON")
 
 
-def validate_notebook(raw: bytes, *, max_bytes: int, max_output_bytes: int, max_cells: int) -> str:
+# ---- the work budget of one upload ---------------------------------------------------------
+
+TOO_MUCH_WORK = ("This notebook takes too much work to check and show. Split it into smaller notebooks, "
+                 "or clear long outputs and very long cells, then upload it again.")
+
+
+@dataclass
+class Budget:
+    """The work an upload may cost: ``steps`` counts the characters handed to each linear pass
+    (parsing, schema check, each pattern, rendering), and ``seconds`` is a wall-clock backstop.
+    Every pass is linear in its input, so the steps bound the time; running out is a 400."""
+
+    max_steps: int
+    seconds: float
+    steps: int = 0
+    deadline: float = field(default=0.0)
+
+    def __post_init__(self) -> None:
+        self.deadline = time.monotonic() + self.seconds
+
+    def spend(self, steps: int) -> None:
+        self.steps += steps
+        if self.steps > self.max_steps or time.monotonic() >= self.deadline:
+            raise ValidationError(TOO_MUCH_WORK, field="notebook")
+
+
+def _unlimited() -> Budget:
+    return Budget(max_steps=2**62, seconds=float("inf"))
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The caps of one upload (the PORTFOLIO_NOTEBOOK_* settings)."""
+
+    max_bytes: int
+    max_output_bytes: int
+    max_cells: int
+    cell_source: int  # characters of one code or raw cell
+    source: int  # characters of code and raw cells together
+    cell_markdown: int  # characters of one markdown cell
+    markdown: int  # characters of markdown cells together
+    work_steps: int
+    work_seconds: float
+
+
+@dataclass(frozen=True)
+class PreparedNotebook:
+    """What is stored for an accepted upload: its text, the sanitised HTML and the hints."""
+
+    text: str
+    html: str
+    hints: list[dict]
+    steps: int
+
+
+def prepare_notebook(raw: bytes, limits: Limits) -> PreparedNotebook:
+    """Validate, render and hint an upload within one work budget. Pure CPU, no database: call it
+    before the write transaction begins. Raises ValidationError with a message for people."""
+    budget = Budget(limits.work_steps, limits.work_seconds)
+    text = validate_notebook(raw, max_bytes=limits.max_bytes, max_output_bytes=limits.max_output_bytes,
+                             max_cells=limits.max_cells, budget=budget)
+    _check_sizes(json.loads(text), limits)
+    budget.spend(len(text))
+    html = str(render_notebook(text, budget))
+    hints = [h.to_dict() for h in notebook_hints(text, budget)]
+    return PreparedNotebook(text=text, html=html, hints=hints, steps=budget.steps)
+
+
+def _check_sizes(data: dict, limits: Limits) -> None:
+    markdown = source = 0
+    for index, cell in enumerate(data["cells"], start=1):
+        size = len(_text(cell.get("source")))
+        if cell.get("cell_type") == "markdown":
+            markdown += size
+            if size > limits.cell_markdown:
+                raise ValidationError(
+                    f"Markdown cell {index} has {size} characters; a markdown cell may have at most "
+                    f"{limits.cell_markdown}. Split it or shorten it.", field="notebook")
+        else:
+            source += size
+            if size > limits.cell_source:
+                raise ValidationError(
+                    f"Cell {index} has {size} characters of code; a cell may have at most "
+                    f"{limits.cell_source}. Split it or move data out of the notebook.", field="notebook")
+    if markdown > limits.markdown:
+        raise ValidationError(
+            f"The notebook's markdown cells have {markdown} characters together; the limit is "
+            f"{limits.markdown}.", field="notebook")
+    if source > limits.source:
+        raise ValidationError(
+            f"The notebook's code cells have {source} characters together; the limit is {limits.source}.",
+            field="notebook")
+
+
+def validate_notebook(raw: bytes, *, max_bytes: int, max_output_bytes: int, max_cells: int,
+                      budget: Budget | None = None) -> str:
     """Check an upload and return its text. Raises ValidationError with a message for people."""
+    budget = budget or _unlimited()
     if not raw:
         raise ValidationError("The notebook file is empty.", field="notebook")
     if len(raw) > max_bytes:
         raise ValidationError(
             f"The notebook is too large ({len(raw) // 1024} KB); the limit is {max_bytes // 1024} KB. "
             "Clear the outputs or save a smaller version.", field="notebook")
+    budget.spend(len(raw))
     try:
         text = raw.decode("utf-8-sig")  # a byte-order mark some editors add is dropped
         data = json.loads(text, parse_constant=_no_constant)  # NaN / Infinity are not JSON
@@ -66,6 +164,7 @@ def validate_notebook(raw: bytes, *, max_bytes: int, max_output_bytes: int, max_
         raise ValidationError(
             f"Only notebooks in format 4 can be uploaded (this one says {data.get('nbformat')!r}). "
             "Open and save it in a current Jupyter to convert it.", field="notebook")
+    budget.spend(2 * len(text))  # the Unicode check above and nbformat's parse below
     try:
         nb = nbformat.reads(text, as_version=nbformat.NO_CONVERT)
         nbformat.validate(nb)
@@ -82,9 +181,12 @@ def validate_notebook(raw: bytes, *, max_bytes: int, max_output_bytes: int, max_
     if len(data["cells"]) > max_cells:
         raise ValidationError(f"The notebook has {len(data['cells'])} cells; the limit is {max_cells}.",
                               field="notebook")
+    budget.spend(len(text))  # the schema check
     for index, cell in enumerate(data["cells"], start=1):
         for output in cell.get("outputs") or []:
-            if _output_size(output) > max_output_bytes:
+            size = _output_size(output)
+            budget.spend(size)
+            if size > max_output_bytes:
                 raise ValidationError(
                     f"Cell {index} has an output larger than {max_output_bytes // 1024} KB. "
                     "Clear that output (or all outputs) and upload again.", field="notebook")
@@ -130,14 +232,18 @@ def _render_output(output: dict) -> Markup:
     return Markup("")
 
 
-def render_notebook(text: str) -> Markup:
+def render_notebook(text: str, budget: Budget | None = None) -> Markup:
     """The notebook as inert HTML."""
+    budget = budget or _unlimited()
     data = json.loads(text)
+    budget.spend(len(text))
     language = ((data.get("metadata") or {}).get("language_info") or {}).get("name") or "python"
     parts: list[Markup] = []
     for index, cell in enumerate(data.get("cells") or [], start=1):
         kind = cell.get("cell_type")
         source = _text(cell.get("source"))
+        # markdown-it and nh3 each pass over the text once; outputs are escaped once
+        budget.spend(2 * len(source) + sum(_output_size(o) for o in cell.get("outputs") or []))
         if kind == "markdown":
             parts.append(Markup('<div class="nb-cell nb-markdown">{}</div>').format(render_markdown(source)))
         elif kind == "code":
@@ -212,7 +318,9 @@ METRIC = re.compile(
 DEPENDENCIES = re.compile(
     r"[%!]\s*pip\s+(install|freeze)|[%!]\s*conda\s+(install|list)|requirements\.txt|environment\.ya?ml"
     r"|pyproject\.toml|__version__|%watermark|\bwatermark\b|pip\s+freeze|importlib\.metadata|pkg_resources"
-    r"|\b[a-zA-Z][\w\-]*==\d+(\.\d+)*"
+    # A pin such as name==1.2: the name starts only where a run of [\w-] starts (the lookbehind), so
+    # each run is scanned once; "\b" there made "a-a-a-…" quadratic (every letter a new start).
+    r"|(?<![\w\-])[a-zA-Z][\w\-]*==\d"
 )
 
 
@@ -229,13 +337,19 @@ def _search(pattern: re.Pattern, text: str, words: tuple[str, ...] = ()):
     return pattern.search(text)
 
 
-def notebook_hints(text: str) -> list[Hint]:
-    """Four static checks over the code cells. Hints for the author, never a grade."""
+def notebook_hints(text: str, budget: Budget | None = None) -> list[Hint]:
+    """Four static checks over the code cells. Hints for the author, never a grade.
+
+    Every pattern is linear in the text (no nested or overlapping quantifiers), and each of the
+    passes below (comments, seed, split, fit, metric, dependencies) is charged to ``budget``."""
+    budget = budget or _unlimited()
     data = json.loads(text)
+    budget.spend(len(text))
     code = code_of(data)
     all_text = code + "\n" + "\n".join(
         _text(c.get("source")) for c in data.get("cells") or [] if c.get("cell_type") == "markdown"
     )
+    budget.spend(5 * len(code) + len(all_text))
     hints = []
 
     if _search(SEED, code, _WORDS["seed"]):

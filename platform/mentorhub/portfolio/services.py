@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from flask import current_app
+from markupsafe import Markup
 from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.orm import defer, joinedload, selectinload
 
@@ -131,7 +132,7 @@ def list_items(viewer, page: int = 1, skill: str | None = None, owner_id: int | 
         stmt = stmt.where(PortfolioItem.status == status)
     stmt = stmt.order_by(PortfolioItem.updated_at.desc(), PortfolioItem.id.desc()).options(
         # what list pages show, in a fixed number of queries; never the notebooks (up to MBs each)
-        defer(PortfolioItem.notebook_json), defer(PortfolioItem.notebook_hints),
+        defer(PortfolioItem.notebook_json), defer(PortfolioItem.notebook_hints), defer(PortfolioItem.notebook_html),
         selectinload(PortfolioItem.owner), selectinload(PortfolioItem.skills),
         selectinload(PortfolioItem.requests).options(joinedload(FeedbackRequest.claimed_by),
                                                      joinedload(FeedbackRequest.mentor)),
@@ -216,13 +217,34 @@ def project_choices() -> list[tuple[int, str]]:
         select(Project.id, Project.title).order_by(Project.title).limit(500))]
 
 
-def check_notebook(raw: bytes) -> str:
-    return nbmod.validate_notebook(
-        raw,
+def notebook_limits() -> nbmod.Limits:
+    return nbmod.Limits(
         max_bytes=_cfg("PORTFOLIO_NOTEBOOK_MAX_BYTES"),
         max_output_bytes=_cfg("PORTFOLIO_NOTEBOOK_MAX_OUTPUT_BYTES"),
         max_cells=_cfg("PORTFOLIO_NOTEBOOK_MAX_CELLS"),
+        cell_source=_cfg("PORTFOLIO_NOTEBOOK_CELL_SOURCE_MAX"),
+        source=_cfg("PORTFOLIO_NOTEBOOK_SOURCE_MAX"),
+        cell_markdown=_cfg("PORTFOLIO_NOTEBOOK_CELL_MARKDOWN_MAX"),
+        markdown=_cfg("PORTFOLIO_NOTEBOOK_MARKDOWN_MAX"),
+        work_steps=_cfg("PORTFOLIO_NOTEBOOK_WORK_STEPS"),
+        work_seconds=_cfg("PORTFOLIO_NOTEBOOK_WORK_SECONDS"),
     )
+
+
+def prepare_notebook(notebook: tuple[str, bytes] | None) -> tuple[str, nbmod.PreparedNotebook] | None:
+    """(file name, checked + rendered notebook) of an upload, or None. All the CPU work of an
+    upload happens here, before the caller writes anything: the one place to run it outside a
+    write transaction."""
+    if notebook is None:
+        return None
+    name = _notebook_name(notebook[0])
+    return name, nbmod.prepare_notebook(notebook[1], notebook_limits())
+
+
+def _store_notebook(item: PortfolioItem, prepared: tuple[str, nbmod.PreparedNotebook]) -> None:
+    name, nb = prepared
+    item.notebook_name, item.notebook_json = name, nb.text
+    item.notebook_html, item.notebook_hints = nb.html, nb.hints
 
 
 def _clean_fields(data: dict) -> dict:
@@ -257,15 +279,11 @@ def create_item(actor: User, data: dict, notebook: tuple[str, bytes] | None = No
     """``data``: title, summary, body, repo_url, demo_url, visibility, status, skill_ids,
     domain_ids, project_id. ``notebook``: (filename, bytes) or None."""
     fields = _clean_fields(data)
-    nb_name = nb_text = None
-    if notebook is not None:
-        nb_name = _notebook_name(notebook[0])
-        nb_text = check_notebook(notebook[1])
+    prepared = prepare_notebook(notebook)
     now = utcnow()
     item = PortfolioItem(owner_id=actor.id, created_at=now, updated_at=now, version=1, **fields)
-    if nb_text is not None:
-        item.notebook_name, item.notebook_json = nb_name, nb_text
-        item.notebook_hints = [h.to_dict() for h in nbmod.notebook_hints(nb_text)]
+    if prepared is not None:
+        _store_notebook(item, prepared)
     db.session.add(item)
     db.session.commit()
     return item
@@ -290,10 +308,8 @@ def update_item(actor: User, item_id: int, data: dict, notebook: tuple[str, byte
     item = own_item(actor, item_id)
     fields = _clean_fields(data)
     note = _clean_text(note, "update_note", "note", _cfg("PORTFOLIO_COMMENT_MAX"))
-    nb_text = nb_name = None
-    if notebook is not None:
-        nb_name = _notebook_name(notebook[0])
-        nb_text = check_notebook(notebook[1])
+    prepared = prepare_notebook(notebook)
+    nb_text = prepared[1].text if prepared is not None else None
 
     changed = []
     old_body = item.body
@@ -309,11 +325,10 @@ def update_item(actor: User, item_id: int, data: dict, notebook: tuple[str, byte
 
     for key, value in fields.items():
         setattr(item, key, value)
-    if nb_text is not None:
-        item.notebook_name, item.notebook_json = nb_name, nb_text
-        item.notebook_hints = [h.to_dict() for h in nbmod.notebook_hints(nb_text)]
+    if prepared is not None:
+        _store_notebook(item, prepared)
     elif remove_notebook:
-        item.notebook_name = item.notebook_json = item.notebook_hints = None
+        item.notebook_name = item.notebook_json = item.notebook_html = item.notebook_hints = None
     now = utcnow()
     item.updated_at = now
     if item.status == "draft":
@@ -345,8 +360,9 @@ def delete_item(actor: User, item_id: int) -> None:
     db.session.commit()
 
 
-def notebook_html(item: PortfolioItem):
-    return nbmod.render_notebook(item.notebook_json) if item.notebook_json else None
+def notebook_html(item: PortfolioItem) -> Markup | None:
+    """The HTML stored when the notebook was accepted (sanitised then; never rendered per view)."""
+    return Markup(item.notebook_html) if item.notebook_html else None
 
 
 def updates_since(item: PortfolioItem, version: int) -> list[PortfolioUpdate]:
@@ -539,7 +555,7 @@ class QueueEntry:
 def _queue_loads():
     """What a queue entry shows, loaded with the request; never the notebooks, which weigh up to MBs each."""
     return (joinedload(FeedbackRequest.item).options(
-        defer(PortfolioItem.notebook_json), defer(PortfolioItem.notebook_hints),
+        defer(PortfolioItem.notebook_json), defer(PortfolioItem.notebook_hints), defer(PortfolioItem.notebook_html),
         joinedload(PortfolioItem.owner), selectinload(PortfolioItem.skills)),)
 
 

@@ -18,6 +18,7 @@ from wtforms import (
 )
 
 from ..errors import ValidationError
+from ..validation import ascii_int
 from . import availability as av
 
 
@@ -48,6 +49,8 @@ class LearnerForm(_ProfileForm):
     stage = SelectField("Stage on the roadmap", choices=[], validate_choice=False)
     hours_per_week = StringField("Hours per week you can give")
     wanted = HiddenField("Skills you want to learn")
+    is_public = BooleanField("Show my learner profile to everyone",
+                             description="Off: only logged-in members see it. Your mentor profile is always public.")
 
 
 class MentorForm(_ProfileForm):
@@ -70,7 +73,8 @@ def skill_levels_from(form_data) -> dict[str, int | str]:
 
 def window_rows_from(form_data) -> list[dict[str, str]]:
     """The posted rows win-<i>-day / -start / -end in order, stripped, without empty rows."""
-    indices = sorted({int(k.split("-")[1]) for k in form_data if k.startswith("win-") and k.split("-")[1].isdigit()})
+    indices = sorted({i for i in (ascii_int(k.split("-")[1]) for k in form_data if k.startswith("win-"))
+                      if i is not None})
     rows = [{part: (form_data.get(f"win-{i}-{part}") or "").strip() for part in ("day", "start", "end")}
             for i in indices]
     return [r for r in rows if r["day"] or r["start"] or r["end"]]

@@ -68,6 +68,8 @@ class LearnerProfile(Base):
     github_url: Mapped[str | None] = mapped_column(String(300), nullable=True)
     linkedin_url: Mapped[str | None] = mapped_column(String(300), nullable=True)
     website_url: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    # Learner profiles are for members only unless the learner makes theirs public.
+    is_public: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -46,7 +46,7 @@ LEVEL_NAMES = dict(LEVELS)
 URL_FIELDS = ("github_url", "linkedin_url", "website_url")
 URL_LABELS = {"github_url": "GitHub", "linkedin_url": "LinkedIn", "website_url": "personal site"}
 
-LEARNER_FIELDS = ("headline", "background", "goals", "target_track", "stage", "hours_per_week",
+LEARNER_FIELDS = ("headline", "background", "goals", "target_track", "stage", "hours_per_week", "is_public",
                   "skills", "wanted", "domains", "timezone", "windows", *URL_FIELDS)
 MENTOR_FIELDS = ("headline", "bio", "years_experience", "current_role", "skills", "domains", "capacity",
                  "is_accepting", "timezone", "windows", "session_minutes", *URL_FIELDS)
@@ -405,6 +405,7 @@ def clean_learner(data: dict, profile: LearnerProfile | None = None) -> tuple[di
     _clean_choice(p, data, out, "stage", taxonomy.stage_choices(), "roadmap stage")
     _clean_int(p, data, out, "hours_per_week", 1, _cfg("PROFILE_HOURS_MAX"),
                f"Hours per week must be a whole number from 1 to {_cfg('PROFILE_HOURS_MAX')}.")
+    _clean_bool(p, data, out, "is_public")
     if "wanted" in data:
         slugs = list(dict.fromkeys(s.lower() for s in _split(data["wanted"])))
         try:
@@ -501,7 +502,7 @@ def write_learner(user: User, data: dict) -> LearnerProfile:
     if "wanted" in cleaned:
         profile.wanted_skills = skills_by_slugs(cleaned["wanted"], include_retired=True)
     _apply_common(user, profile, cleaned, LearnerSkill,
-                  ("background", "goals", "target_track", "stage", "hours_per_week"))
+                  ("background", "goals", "target_track", "stage", "hours_per_week", "is_public"))
     return profile
 
 
@@ -584,6 +585,7 @@ def learner_as_dict(profile: LearnerProfile) -> dict:
     return {
         "headline": profile.headline, "background": profile.background, "goals": profile.goals,
         "target_track": profile.target_track, "stage": profile.stage, "hours_per_week": profile.hours_per_week,
+        "is_public": profile.is_public,
         "skills": {ls.skill.slug: ls.level for ls in sorted(profile.skills, key=lambda s: s.skill.slug)},
         "wanted": sorted(s.slug for s in profile.wanted_skills),
         "domains": sorted(d.slug for d in profile.domains),
@@ -606,7 +608,7 @@ def profile_form_data(kind: str, profile: LearnerProfile | MentorProfile | None)
     """What the edit form starts from: the saved profile, or the model's defaults for a new one."""
     if profile is not None:
         return learner_as_dict(profile) if kind == "learner" else mentor_as_dict(profile)
-    model, names = ((LearnerProfile, ("hours_per_week",)) if kind == "learner" else
+    model, names = ((LearnerProfile, ("hours_per_week", "is_public")) if kind == "learner" else
                     (MentorProfile, ("is_accepting", "capacity", "session_minutes", "years_experience")))
     defaults = column_defaults(model)
     return {name: defaults[name] for name in names}
@@ -705,6 +707,20 @@ def person(user_id: int) -> User:
     if user is None or user.is_deleted or user.is_suspended:
         raise NotFound("No such member.")
     return user
+
+
+def visible_person(viewer, user_id: int) -> tuple[User, LearnerProfile | None, MentorProfile | None]:
+    """The person and the profiles ``viewer`` may see. Mentor profiles are public; a learner
+    profile is for members unless its owner made it public. A logged-out visitor gets the same
+    NotFound for someone with nothing public as for an id nobody has (no walking the ids)."""
+    user = person(user_id)
+    learner, mentor = learner_profile_of(user), mentor_profile_of(user)
+    if not getattr(viewer, "is_authenticated", False):
+        if learner is not None and not learner.is_public:
+            learner = None
+        if learner is None and mentor is None:
+            raise NotFound("No such member.")
+    return user, learner, mentor
 
 
 def dashboard_summary(user: User) -> dict:

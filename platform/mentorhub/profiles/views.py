@@ -62,9 +62,7 @@ def directory():
 
 @bp.get("/people/<int:user_id>")
 def person(user_id: int):
-    user = services.person(user_id)
-    learner = services.learner_profile_of(user)
-    mentor = services.mentor_profile_of(user)
+    user, learner, mentor = services.visible_person(current_user, user_id)
     viewer_tz = current_user.timezone if current_user.is_authenticated else "UTC"
     week = av.current_week_start()
     windows = services.windows_of(user)
@@ -148,7 +146,7 @@ def _edit(kind: str, user_id: int | None):
         data["domains"] = form.domains.data or []
         data["skills"] = levels
         if is_learner:
-            for name in ("background", "goals", "target_track", "stage", "hours_per_week"):
+            for name in ("background", "goals", "target_track", "stage", "hours_per_week", "is_public"):
                 data[name] = getattr(form, name).data
             data["wanted"] = sorted(wanted)
         else:
