@@ -16,7 +16,7 @@ from ..db import db, utcnow
 from ..errors import NotFound, PermissionDenied, ValidationError
 from ..pagination import Page, paginate
 from ..timeutil import is_valid_zone
-from .models import Block, User, new_token
+from .models import Block, LoginSession, User, new_token
 
 log = logging.getLogger(__name__)
 
@@ -66,11 +66,52 @@ def check_password_rules(password: str, user_inputs: list[str] | None = None) ->
         )
 
 
-def load_user(session_token: str) -> User | None:
-    user = db.session.scalar(select(User).where(User.session_token == session_token))
+def load_user(user_id: str) -> User | None:
+    """Flask-Login's loader: ``<session_token>.<device token>`` (see User.get_id), both still valid."""
+    session_token, _, device_token = (user_id or "").partition(".")
+    if not session_token or not device_token:
+        return None
+    user = db.session.scalar(
+        select(User).join(LoginSession, LoginSession.user_id == User.id)
+        .where(User.session_token == session_token, LoginSession.token == device_token)
+    )
     if user is None or not user.is_active:
         return None
+    user.device_token = device_token
     return user
+
+
+def start_device_session(user: User) -> None:
+    """A new login on one device: its own token, folded into ``user.get_id()``. Logins older
+    than the remember-me lifetime are pruned on the way."""
+    cutoff = utcnow() - timedelta(seconds=current_app.config["REMEMBER_COOKIE_DURATION"])
+    db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id,
+                                                  LoginSession.created_at < cutoff))
+    row = LoginSession(user_id=user.id, token=new_token(), created_at=utcnow())
+    db.session.add(row)
+    db.session.commit()
+    user.device_token = row.token
+
+
+def end_device_session(user: User) -> None:
+    """Logging out: this device's session and remember cookie stop working, others stay."""
+    if user.device_token:
+        db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id,
+                                                      LoginSession.token == user.device_token))
+        db.session.commit()
+    user.device_token = None
+
+
+def _end_all_sessions(user: User) -> None:
+    """Every device is logged out (the caller commits)."""
+    user.session_token = new_token()
+    db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
+    user.device_token = None
+
+
+def log_out_everywhere(user: User) -> None:
+    _end_all_sessions(user)
+    db.session.commit()
 
 
 def get_user(user_id: int, include_deleted: bool = False) -> User:
@@ -172,7 +213,7 @@ def change_password(user: User, current: str, new: str) -> None:
         raise ValidationError("Your current password is not right.", field="current_password")
     check_password_rules(new, [user.display_name, user.email])
     user.password_hash = hash_password(new)
-    user.session_token = new_token()
+    _end_all_sessions(user)
     db.session.commit()
 
 
@@ -277,7 +318,7 @@ def reset_password(token: str, new: str) -> User:
     user = user_for_reset_token(token)
     check_password_rules(new, [user.display_name, user.email])
     user.password_hash = hash_password(new)
-    user.session_token = new_token()
+    _end_all_sessions(user)
     db.session.commit()
     return user
 
@@ -311,7 +352,7 @@ def set_suspended(actor: User, user: User, suspended: bool) -> None:
         raise ValidationError("You cannot suspend yourself.")
     user.is_suspended = suspended
     if suspended:
-        user.session_token = new_token()
+        _end_all_sessions(user)
     db.session.commit()
 
 
@@ -494,5 +535,5 @@ def delete_account(user: User, password: str) -> None:
     user.is_organiser = False
     user.timezone = "UTC"
     user.last_seen_at = None
-    user.session_token = new_token()
+    _end_all_sessions(user)
     db.session.commit()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 
@@ -37,6 +37,15 @@ def _limit(name: str):
     return limiter.limit(lambda: current_app.config[name], methods=["POST"])
 
 
+def _log_in(user, remember: bool = False) -> None:
+    """A new device session, and a new CSRF secret: a token planted before login is worthless after."""
+    field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    session.pop(field, None)
+    g.pop(field, None)
+    services.start_device_session(user)
+    login_user(user, remember=remember)
+
+
 @bp.route("/register", methods=["GET", "POST"])
 @_limit("REGISTER_RATE_LIMIT")
 def register():
@@ -50,7 +59,7 @@ def register():
         except ValidationError as exc:
             show_service_error(form, exc)
         else:
-            login_user(user)
+            _log_in(user)
             flash("Welcome to mentorhub! Start by creating your profile.", "success")
             return redirect(url_for("core.dashboard"))
     return render_form("accounts/register.html", form)
@@ -67,7 +76,7 @@ def login():
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
-            login_user(user, remember=form.remember.data)
+            _log_in(user, remember=form.remember.data)
             return redirect(safe_next(form.next.data) or url_for("core.dashboard"))
         form.form_errors.append(services.GENERIC_LOGIN_ERROR)
     return render_form("accounts/login.html", form)
@@ -76,8 +85,20 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    services.end_device_session(current_user)
     logout_user()
     flash("You have logged out.", "info")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.post("/account/logout-everywhere")
+@login_required
+def logout_everywhere():
+    if not FlaskForm().validate_on_submit():
+        raise ValidationError("Your form expired. Please reload the page and try again.")
+    services.log_out_everywhere(current_user)
+    logout_user()
+    flash("You have logged out on every device, this one included.", "info")
     return redirect(url_for("accounts.login"))
 
 
@@ -109,7 +130,7 @@ def change_password():
             # The token rotated: log this session in again (other sessions are now invalid),
             # renewing the remember-me cookie if this device had one.
             remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
-            login_user(current_user._get_current_object(), remember=remembered)
+            _log_in(current_user._get_current_object(), remember=remembered)
             flash("Password changed. Other devices have been logged out.", "success")
             return redirect(url_for("accounts.settings"))
     return render_form("accounts/password.html", form)
