@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, Response, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 
@@ -35,6 +36,20 @@ def _touch_last_seen():
 
 def _limit(name: str):
     return limiter.limit(lambda: current_app.config[name], methods=["POST"])
+
+
+def _account_key() -> str:
+    """The rate-limit key of the logged-in account (the address when nobody is logged in)."""
+    return f"account:{current_user.id}" if current_user.is_authenticated else get_remote_address()
+
+
+# Re-entering one's password (change password, change email, delete account): one budget per
+# account and one per address, shared by the three pages, so a stolen session cannot guess it.
+_password_per_account = limiter.shared_limit(lambda: current_app.config["PASSWORD_CONFIRM_RATE_LIMIT"],
+                                             scope="password-confirm-account", key_func=_account_key,
+                                             methods=["POST"])
+_password_per_address = limiter.shared_limit(lambda: current_app.config["PASSWORD_CONFIRM_IP_RATE_LIMIT"],
+                                             scope="password-confirm-address", methods=["POST"])
 
 
 def _log_in(user, remember: bool = False) -> None:
@@ -118,6 +133,8 @@ def settings():
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
+@_password_per_address
+@_password_per_account
 @login_required
 def change_password():
     form = ChangePasswordForm()
@@ -137,6 +154,8 @@ def change_password():
 
 
 @bp.route("/account/email", methods=["GET", "POST"])
+@_password_per_address
+@_password_per_account
 @login_required
 def change_email():
     form = ChangeEmailForm()
@@ -146,9 +165,21 @@ def change_email():
         except ValidationError as exc:
             show_service_error(form, exc)
         else:
-            flash("Email address changed.", "success")
+            flash("We sent a message to the new address. Follow its link to finish the change.", "info")
             return redirect(url_for("accounts.settings"))
     return render_form("accounts/email.html", form)
+
+
+@bp.get("/account/email/confirm/<token>")
+def confirm_email(token: str):
+    """The link mailed to the new address: the change happens here."""
+    try:
+        services.confirm_email_change(token)
+    except ValidationError as exc:
+        flash(exc.message, "error")
+    else:
+        flash("Email address changed.", "success")
+    return redirect(url_for("accounts.settings") if current_user.is_authenticated else url_for("accounts.login"))
 
 
 @bp.get("/account/export.json")
@@ -160,6 +191,8 @@ def export():
 
 
 @bp.route("/account/delete", methods=["GET", "POST"])
+@_password_per_address
+@_password_per_account
 @login_required
 def delete():
     form = DeleteAccountForm()
