@@ -90,6 +90,9 @@ def test_item03_the_private_link_stays_with_the_cohort(any_app, people):
         db.session.add(Rsvp(event_id=past.id, user_id=outsider.id, status="going"))
         db.session.commit()
     out = people.client(outsider)
-    out.post(f"/events/cohorts/{cid}", data={"user_id": outsider.id})
+    out.post(f"/events/cohorts/{cid}", data={"user_id": outsider.id, "email": outsider.email})  # join it
+    out.post(f"/events/{event_id}/rsvp", data={"going": "1"})  # then take a seat
     assert out.get(f"/events/{event_id}").status_code == 404
     assert "secret-room" not in out.get(f"/events/{event_id}").get_data(as_text=True)
+    with any_app.app_context():
+        assert db.session.scalar(select(CohortMember.id).where(CohortMember.user_id == outsider.id)) is None
