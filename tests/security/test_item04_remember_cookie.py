@@ -76,3 +76,10 @@ def test_item04_the_loader_needs_both_halves_of_the_id(any_app, people):
         assert services.load_user(row.session_token) is None  # the old form of the id opens nothing
         services.end_device_session(row)
         assert services.load_user(full) is None
+
+
+def test_item04_a_session_restored_from_the_cookie_lasts_beyond_one_page(any_app, people):
+    """With "strong" session protection a restored session had no identifier and was wiped on
+    the next request: "remember me" lasted one page."""
+    browser = with_cookie(any_app, remember_cookie(people.client(people.user(), remember=True)))
+    assert [browser.get("/account").status_code for _ in range(3)] == [200, 200, 200]

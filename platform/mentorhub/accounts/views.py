@@ -5,11 +5,11 @@ import json
 
 from flask import Blueprint, Response, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_limiter.util import get_remote_address
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user, user_loaded_from_cookie
 from flask_wtf import FlaskForm
 
 from ..errors import NotFound, ValidationError
-from ..extensions import limiter
+from ..extensions import limiter, login_manager
 from ..forms import render_form, show_service_error
 from ..pagination import parse_page
 from ..web import safe_next
@@ -50,6 +50,13 @@ _password_per_account = limiter.shared_limit(lambda: current_app.config["PASSWOR
                                              methods=["POST"])
 _password_per_address = limiter.shared_limit(lambda: current_app.config["PASSWORD_CONFIRM_IP_RATE_LIMIT"],
                                              scope="password-confirm-address", methods=["POST"])
+
+
+@user_loaded_from_cookie.connect
+def _bind_restored_session(app, user) -> None:
+    """A session restored from the remember cookie gets the identifier a login gives it; without
+    one, "strong" session protection wiped it (and the cookie) on the very next request."""
+    session["_id"] = login_manager._session_identifier_generator()
 
 
 def _log_in(user, remember: bool = False) -> None:

@@ -140,12 +140,21 @@ def champion(project_id: int):
     return redirect(url_for("projects.detail", project_id=project_id))
 
 
-@bp.post("/projects/<int:project_id>/champion/<any(accept, decline):decision>")
+@bp.post("/projects/<int:project_id>/champion/accept")
 @login_required
-def decide_champion(project_id: int, decision: str):
+def accept_champion(project_id: int):
     _check_form()
-    services.decide_champion(current_user, project_id, decision == "accept")
-    flash("The idea has a champion now." if decision == "accept" else "The offer to champion is closed.", "info")
+    services.decide_champion(current_user, project_id, accept=True)
+    flash("The idea has a champion now.", "success")
+    return redirect(url_for("projects.detail", project_id=project_id))
+
+
+@bp.post("/projects/<int:project_id>/champion/decline")
+@login_required
+def decline_champion(project_id: int):
+    _check_form()
+    services.decide_champion(current_user, project_id, accept=False)
+    flash("The offer to champion is closed.", "info")
     return redirect(url_for("projects.detail", project_id=project_id))
 
 
