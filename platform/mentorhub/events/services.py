@@ -819,8 +819,8 @@ def create_cohort(actor: User, name: str) -> Cohort:
 
 
 def get_cohort(actor: User, cohort_id: int) -> Cohort:
-    cohort = db.session.get(Cohort, cohort_id,
-                            options=[selectinload(Cohort.members).selectinload(CohortMember.user)])
+    cohort = db.session.get(Cohort, cohort_id, options=[
+        selectinload(Cohort.members).selectinload(CohortMember.user), selectinload(Cohort.organisers)])
     if cohort is None or can_manage_cohort(actor, cohort):  # an outsider learns nothing, not even the name
         raise NotFound("No such cohort.")
     return cohort

@@ -29,11 +29,6 @@ def _my_upcoming(limit: int = 5):
     return services.upcoming_for(current_user, limit) if current_user.is_authenticated else []
 
 
-@bp.app_template_global("can_manage_cohort")
-def _can_manage_cohort(cohort) -> bool:
-    return services.can_manage_cohort(current_user, cohort) is None
-
-
 @bp.app_template_global("may_organise_events")
 def _may_organise():
     return services.may_organise(current_user) if current_user.is_authenticated else False

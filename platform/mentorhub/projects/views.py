@@ -84,6 +84,7 @@ def _render_detail(project, apply_form, status: int = 200):
         manager=manager, on_team=services.is_on_team(user, project),
         member=services.membership(user, project), application=services.application_of(user, project),
         can_champion=services.can_champion(user, project) is None,
+        champion_candidate=project.champion_candidate,  # loaded here, not while the template renders
         pending=services.pending_count(project) if manager else 0, stale=services.is_stale(project),
         status_form=StatusForm(status=project.status), form=FlaskForm(),
     ), status
