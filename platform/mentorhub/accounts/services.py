@@ -228,26 +228,31 @@ def change_email(user: User, password: str, new_email: str) -> None:
     if email == user.email:
         raise ValidationError("That is already your email address.", field="email")
     if find_by_email(email) is None:
-        token = _serializer("email-change").dumps({"u": user.id, "e": email, "h": _email_change_seal(user)})
+        seal = _email_change_seal(user)
+        token = _serializer("email-change").dumps({"u": user.id, "e": email, "h": seal})
         body = (f"Someone (hopefully you) asked to use this address for the mentorhub account of "
                 f"{user.display_name}. Confirm it with this link (valid for 3 days):\n\n"
-                f"{external_url('accounts.confirm_email', token=token)}\n\nIf it was not you, ignore this message.")
+                f"{external_url('accounts.confirm_email', token=token)}\n\n"
+                "If it was not you, ignore this message.")
     else:
-        body = ("Someone asked to move a mentorhub account to this address, but this address already has an "
-                "account, so nothing changed. If it was you, log in with this address or reset its password.")
+        body = ("Someone asked to move a mentorhub account to this address, but this address already "
+                "has an account, so nothing changed. If it was you, log in with this address or reset "
+                "its password.")
     queue_email(to=email, subject="Confirm your new mentorhub email address", body=body, key=None)
     db.session.commit()
 
 
 def _email_change_seal(user: User) -> str:
-    """Ties a confirmation link to the account as it is: used or outdated once the email or password changes."""
+    """Ties a confirmation link to the account as it is: used or outdated once the email or the
+    password changes."""
     return hashlib.sha256(f"{user.email}|{user.password_hash}".encode()).hexdigest()[:16]
 
 
 def confirm_email_change(token: str) -> User:
     """Applies a confirmed change and tells the old address."""
     try:
-        data = _serializer("email-change").loads(token, max_age=current_app.config["RESET_TOKEN_MAX_AGE"])
+        data = _serializer("email-change").loads(token,
+                                                 max_age=current_app.config["RESET_TOKEN_MAX_AGE"])
     except SignatureExpired:
         raise ValidationError("That link has expired. Ask for the change again.") from None
     except BadSignature:
@@ -256,7 +261,7 @@ def confirm_email_change(token: str) -> User:
     if user is None or not user.is_active or _email_change_seal(user) != data.get("h"):
         raise ValidationError("That link is not valid any more. Ask for the change again.")
     email = data.get("e") or ""
-    if find_by_email(email) is not None:  # taken since the link was sent; only the address's owner sees this
+    if find_by_email(email) is not None:  # taken since: only the address's owner sees this
         raise ValidationError("That email address cannot be used.", field="email")
     old = user.email
     user.email = email
@@ -297,7 +302,9 @@ def external_url(endpoint: str, **values) -> str:
 def make_reset_token(user: User | None) -> str:
     # The password hash's tail makes the token single-use: it changes once used. Without a user
     # (an address with no account) the same work makes a token that opens nothing.
-    return _serializer("reset").dumps({"u": user.id if user else 0, "h": (user.password_hash or "")[-12:] if user else ""})
+    if user is None:
+        return _serializer("reset").dumps({"u": 0, "h": ""})
+    return _serializer("reset").dumps({"u": user.id, "h": (user.password_hash or "")[-12:]})
 
 
 def request_password_reset(email: str) -> None:
@@ -315,8 +322,8 @@ def request_password_reset(email: str) -> None:
         body = (f"Use this link to choose a new password (valid for 3 days):\n\n{link}\n\n"
                 "If you did not ask for this, you can ignore this email.")
     else:
-        body = ("Someone asked to reset the mentorhub password of this address, but no active account uses it, "
-                "so nothing changed. If it was you, try the address you registered with.\n\n"
+        body = ("Someone asked to reset the mentorhub password of this address, but no active account "
+                "uses it, so nothing changed. If it was you, try the address you registered with.\n\n"
                 "If you did not ask for this, you can ignore this email.")
     # At most one such mail per address and minute, whichever it is.
     queue_email(to=email, subject="Reset your mentorhub password", body=body,

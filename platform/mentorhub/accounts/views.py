@@ -3,9 +3,26 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_limiter.util import get_remote_address
-from flask_login import current_user, login_required, login_user, logout_user, user_loaded_from_cookie
+from flask_login import (
+    current_user,
+    login_required,
+    login_user,
+    logout_user,
+    user_loaded_from_cookie,
+)
 from flask_wtf import FlaskForm
 
 from ..errors import NotFound, ValidationError
@@ -186,7 +203,7 @@ def confirm_email(token: str):
         flash(exc.message, "error")
     else:
         flash("Email address changed.", "success")
-    return redirect(url_for("accounts.settings") if current_user.is_authenticated else url_for("accounts.login"))
+    return redirect(url_for("accounts.settings" if current_user.is_authenticated else "accounts.login"))
 
 
 @bp.get("/account/export.json")

@@ -24,7 +24,17 @@ from ..notifications.services import notify
 from ..pagination import Page, paginate
 from ..profiles.models import Domain, MentorProfile
 from ..timeutil import is_valid_zone
-from .models import AUDIENCES, FORMATS, FREQUENCIES, Cohort, CohortMember, Event, EventSeries, Rsvp, cohort_organisers
+from .models import (
+    AUDIENCES,
+    FORMATS,
+    FREQUENCIES,
+    Cohort,
+    CohortMember,
+    Event,
+    EventSeries,
+    Rsvp,
+    cohort_organisers,
+)
 from .ties import tied_ids, tied_people
 
 UTC = timezone.utc
@@ -843,7 +853,8 @@ def add_cohort_member(actor: User, cohort: Cohort, user_id) -> CohortMember:
     if user.id in cohort_member_ids(cohort.id):
         raise ValidationError(f"{user.display_name} is already in this cohort.", field="user_id")
     if len(cohort.members) >= _cfg("EVENTS_COHORT_MAX_MEMBERS"):
-        raise ValidationError(f"A cohort has at most {_cfg('EVENTS_COHORT_MAX_MEMBERS')} members.", field="user_id")
+        raise ValidationError(f"A cohort has at most {_cfg('EVENTS_COHORT_MAX_MEMBERS')} members.",
+                              field="user_id")
     member = CohortMember(cohort_id=cohort.id, user_id=user.id)
     db.session.add(member)
     try:

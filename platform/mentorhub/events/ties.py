@@ -25,13 +25,14 @@ def tied_ids(user: User) -> set[int]:
         select(Rsvp.event_id).where(Rsvp.user_id == user.id),
         select(Event.id).where(Event.organiser_id == user.id),
     ).subquery()
+    cohorts, events = select(my_cohorts.c[0]), select(my_events.c[0])
     people = union(
-        select(CohortMember.user_id).where(CohortMember.cohort_id.in_(select(my_cohorts.c[0]))),
-        select(cohort_organisers.c.user_id).where(cohort_organisers.c.cohort_id.in_(select(my_cohorts.c[0]))),
+        select(CohortMember.user_id).where(CohortMember.cohort_id.in_(cohorts)),
+        select(cohort_organisers.c.user_id).where(cohort_organisers.c.cohort_id.in_(cohorts)),
         select(Mentorship.learner_id).where(Mentorship.mentor_id == user.id),
         select(Mentorship.mentor_id).where(Mentorship.learner_id == user.id),
-        select(Rsvp.user_id).where(Rsvp.event_id.in_(select(my_events.c[0]))),
-        select(Event.organiser_id).where(Event.id.in_(select(my_events.c[0]))),
+        select(Rsvp.user_id).where(Rsvp.event_id.in_(events)),
+        select(Event.organiser_id).where(Event.id.in_(events)),
     )
     ids = set(db.session.scalars(select(people.subquery().c[0])))
     ids.discard(user.id)
@@ -44,5 +45,6 @@ def tied_people(user: User) -> list[User]:
     if not ids:
         return []
     return list(db.session.scalars(
-        select(User).where(User.id.in_(ids), User.is_deleted.is_(False)).order_by(User.display_name, User.id)
+        select(User).where(User.id.in_(ids), User.is_deleted.is_(False))
+        .order_by(User.display_name, User.id)
     ))
