@@ -10,6 +10,7 @@ from mentorhub.db import db
 from mentorhub.events import services
 from mentorhub.events.models import Cohort, CohortMember, Event, Rsvp
 from mentorhub.notifications.models import Notification
+from support import PASSWORD
 
 UTC = timezone.utc
 
@@ -96,3 +97,12 @@ def test_item03_the_private_link_stays_with_the_cohort(any_app, people):
     assert "secret-room" not in out.get(f"/events/{event_id}").get_data(as_text=True)
     with any_app.app_context():
         assert db.session.scalar(select(CohortMember.id).where(CohortMember.user_id == outsider.id)) is None
+
+
+def test_item03_a_deleted_account_organises_nothing(any_app, people):
+    organiser = people.user(is_organiser=True)
+    org = people.client(organiser)
+    org.post("/events/cohorts", data={"name": "Short-lived"})
+    assert org.post("/account/delete", data={"password": PASSWORD}).status_code == 302
+    with any_app.app_context():
+        assert db.session.scalar(select(Cohort)).organisers == []

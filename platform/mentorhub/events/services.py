@@ -930,6 +930,7 @@ def erase_user_data(user: User) -> None:
                    f"“{event.title}” will not take place: its organiser left.", link=_event_link(event))
     db.session.execute(update(EventSeries).where(EventSeries.organiser_id == user.id).values(is_ended=True))
     db.session.execute(delete(CohortMember).where(CohortMember.user_id == user.id))
+    db.session.execute(delete(cohort_organisers).where(cohort_organisers.c.user_id == user.id))
     db.session.execute(update(Cohort).where(Cohort.created_by_id == user.id).values(created_by_id=None))
 
 
