@@ -8,6 +8,7 @@ from sqlalchemy import select
 from conftest import build_app
 from fixtures.accounts import STRONG_PASSWORD, csrf_token
 from mentorhub.accounts.models import User
+from mentorhub.profiles.transfer import check_rows, read_csv
 from mentorhub.db import db
 from support import PASSWORD
 
@@ -54,3 +55,12 @@ def test_item13_test_addresses_follow_the_setting_on_every_email_field(app, clie
     resp = c.post("/account/email", data={"email": "theo@mentorhub.test", "password": PASSWORD})
     assert resp.status_code == 400 and "Invalid email address." in resp.get_data(as_text=True)
     strict.extensions["db_engine"].dispose()
+
+
+@pytest.mark.parametrize("allowed", [True, False])
+def test_item13_the_import_follows_the_setting_too(app, taxonomy, allowed):
+    app.config["EMAIL_ALLOW_TEST_DOMAINS"] = allowed
+    rows, problems = read_csv("role,email,name\nlearner,lee@mentorhub.test,Lee\n")
+    with app.app_context():
+        email_errors = [p for p in problems + check_rows(rows) if p[1] == "email"]
+    assert bool(email_errors) is not allowed
