@@ -438,7 +438,7 @@ def search_users(actor: User, query: str, page: int) -> Page:
 ADMIN_ACTIONS = {
     "suspend": ("Suspend", "They are logged out at once and cannot log in until unsuspended."),
     "unsuspend": ("Unsuspend", "They can log in again."),
-    "grant-organiser": ("Make organiser", "They can create and run meetups."),
+    "grant-organiser": ("Make organiser", "They can create and run meetups, and create cohorts."),
     "revoke-organiser": ("Remove organiser rights", "They can no longer create meetups."),
     "make-admin": ("Make admin", "They can manage every account, including yours."),
 }
