@@ -60,6 +60,9 @@ class Config:
     LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
     REGISTER_RATE_LIMIT = _env("REGISTER_RATE_LIMIT", "5 per minute;20 per hour")
     RESET_RATE_LIMIT = _env("RESET_RATE_LIMIT", "5 per minute")
+    # Re-entering your password (change password or email, delete account), shared by the three pages
+    PASSWORD_CONFIRM_RATE_LIMIT = _env("PASSWORD_CONFIRM_RATE_LIMIT", "5 per minute;20 per hour")  # account
+    PASSWORD_CONFIRM_IP_RATE_LIMIT = _env("PASSWORD_CONFIRM_IP_RATE_LIMIT", "10 per minute;50 per hour")
     TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)  # reverse proxies in front (X-Forwarded-For/-Proto)
 
     # Accounts

@@ -9,11 +9,15 @@ import re
 import shutil
 
 import pytest
+from sqlalchemy import select
 from werkzeug.routing import IntegerConverter
 
 from conftest import build_app
 from mentorhub.db import db
-from mentorhub.demo import DEMO_PASSWORD, load
+from mentorhub.demo import DEMO_PASSWORD, demo_user, load
+from mentorhub.events.models import Cohort, CohortMember, cohort_organisers
+from mentorhub.profiles.models import MentorProfile
+from mentorhub.projects.models import Project
 
 SKIP = {"static", "accounts.logout", "accounts.delete"}  # logging out / deleting would end the run
 HOSTILE = ["", "   ", "-1", "0", "99999999999999999999", "abc", "<script>alert(1)</script>",
@@ -71,3 +75,93 @@ def test_no_route_answers_500(demo_app, email):
                     if resp.status_code >= 500:
                         failures.append(("POST", url, value[:20], resp.status_code))
     assert not failures, failures[:20]
+
+
+# ---- cohorts, champions and remember cookies (issue 12) -----------------------------------------
+
+
+def _outsider(app) -> str:
+    """A mentor with organiser rights who runs no cohort and owns no idea; returns the email."""
+    email = "outsider@mentorhub.test"
+    with app.app_context():
+        user = demo_user(email, "Otto Outsider", is_organiser=True)
+        if db.session.scalar(select(MentorProfile.id).where(MentorProfile.user_id == user.id)) is None:
+            db.session.add(MentorProfile(user_id=user.id))
+        db.session.commit()
+    return email
+
+
+def _snapshot(app) -> tuple:
+    with app.app_context():
+        members = sorted(db.session.execute(select(CohortMember.cohort_id, CohortMember.user_id)).all())
+        organisers = sorted(db.session.execute(select(cohort_organisers.c.cohort_id, cohort_organisers.c.user_id)))
+        champions = sorted(db.session.execute(select(Project.id, Project.champion_id)).all())
+        return members, organisers, champions
+
+
+def _walk(app, client, endpoints, ids) -> tuple[list, list]:
+    """GET and POST (hostile values) every route of ``endpoints``: (answers, failures)."""
+    answers, failures = [], []
+    for rule in [r for r in app.url_map.iter_rules() if r.endpoint in endpoints]:
+        for url in _urls(app, rule, ids):
+            if "GET" in rule.methods:
+                answers.append(("GET", url, client.get(url).status_code))
+            if "POST" in rule.methods:
+                for value in HOSTILE[:6]:
+                    data = {"user_id": value, "organiser": "1", "name": value, "email": value}
+                    answers.append(("POST", url, client.post(url, data=data).status_code))
+    failures = [a for a in answers if a[2] >= 500]
+    return answers, failures
+
+
+COHORT_ROUTES = {"events.cohorts", "events.cohort", "events.cohort_remove", "events.cohort_organiser"}
+CHAMPION_ROUTES = {"projects.champion", "projects.accept_champion", "projects.decline_champion",
+                   "projects.step_down"}
+
+
+@pytest.mark.slow
+def test_cohort_and_champion_routes_by_role(demo_app):
+    """Someone who runs no cohort and owns no idea changes nothing there, whatever they send;
+    the cohort's organiser and an admin reach its page; nobody gets a 500."""
+    outsider = _outsider(demo_app)
+    with demo_app.app_context():
+        cohort_ids = list(db.session.scalars(select(Cohort.id)))
+        project_ids = list(db.session.scalars(select(Project.id).limit(4)))
+    assert cohort_ids and project_ids
+    before = _snapshot(demo_app)
+    for email in ("learner@mentorhub.test", outsider):
+        client = _client(demo_app, email)
+        answers, failures = _walk(demo_app, client, COHORT_ROUTES | CHAMPION_ROUTES,
+                                  ids=tuple(cohort_ids + project_ids + [999999]))
+        assert not failures, failures[:20]
+        for cid in cohort_ids:
+            assert client.get(f"/events/cohorts/{cid}").status_code == 404
+        assert not [a for a in answers if a[0] == "POST" and "/champion/accept" in a[1] and a[2] < 400]
+    after = _snapshot(demo_app)
+    existing = [[row for row in rows if row[0] in cohort_ids] for rows in after[:2]]
+    assert existing == list(before[:2])  # no member or organiser of an existing cohort added or removed
+    assert after[2] == before[2]  # offers wait for the owner: no champion changed
+    for email in ("mentor@mentorhub.test", "admin@mentorhub.test"):  # the demo cohort's organiser; an admin
+        client = _client(demo_app, email)
+        assert all(client.get(f"/events/cohorts/{cid}").status_code == 200 for cid in cohort_ids)
+
+
+@pytest.mark.slow
+def test_a_copied_remember_cookie_walks_every_page_until_logout(demo_app):
+    origin = demo_app.test_client()
+    resp = origin.post("/login", data={"email": "mentor@mentorhub.test", "password": DEMO_PASSWORD, "remember": "y"})
+    assert resp.status_code == 302
+    copied = origin.get_cookie("remember_token").value
+    rules = [r for r in demo_app.url_map.iter_rules() if r.endpoint not in SKIP and "GET" in r.methods]
+
+    def walk() -> list:
+        other = demo_app.test_client()
+        other.set_cookie("remember_token", copied)
+        answers = [(url, other.get(url).status_code) for rule in rules for url in _urls(demo_app, rule, ids=(1,))]
+        assert not [a for a in answers if a[1] >= 500], answers
+        return answers
+
+    assert ("/account", 200) in walk()
+    origin.post("/logout")
+    answers = walk()
+    assert ("/account", 302) in answers and ("/dashboard", 302) in answers

@@ -57,6 +57,7 @@ def group(app, make_user, make_learner, taxonomy):
     organiser = make_user(is_organiser=True, timezone="Europe/London")
     with app.app_context():
         cohort = Cohort(name="Evening learners")
+        cohort.organisers.append(db.session.get(User, organiser.id))
         db.session.add(cohort)
         db.session.flush()
         for person in (berlin, new_york, nobody):
@@ -106,8 +107,8 @@ def test_best_time_rights_and_bad_input(app, group, make_user):
         with pytest.raises(ValidationError):
             services.resolve_group(organiser, "cohort", 9999)
         with pytest.raises(ValidationError) as err:
-            services.resolve_group(organiser, "picked", emails="nobody-here@example.com")
-        assert err.value.field == "emails"
+            services.resolve_group(organiser, "picked", member_ids=[learner.id])  # no tie to the organiser
+        assert err.value.field == "member_ids"
         g = services.resolve_group(organiser, "cohort", group["cohort_id"])
         with pytest.raises(ValidationError):
             services.best_time(organiser, g, 45)

@@ -193,10 +193,18 @@ def test_cohorts_and_best_time_flow(app, client, make_user, login_as, make_learn
         cohort_id = db.session.scalar(select(Cohort.id))
     a = make_learner(windows=[(2, 9 * 60, 11 * 60)], timezone="UTC").user
     b = make_learner(windows=[(2, 10 * 60, 12 * 60)], timezone="UTC").user
+    stranger = make_user()
+    with app.app_context():  # a and b came to a meetup of the organiser: they can be picked
+        past = Event(organiser_id=organiser.id, title="Kick-off", starts_at=datetime(2030, 1, 8, 10, tzinfo=UTC),
+                     ends_at=datetime(2030, 1, 8, 11, tzinfo=UTC), capacity=5)
+        db.session.add(past)
+        db.session.flush()
+        db.session.add_all([Rsvp(event_id=past.id, user_id=p.id, status="going") for p in (a, b)])
+        db.session.commit()
     for person in (a, b):
-        assert client.post(f"/events/cohorts/{cohort_id}", data={"email": person.email}).status_code == 302
-    resp = client.post(f"/events/cohorts/{cohort_id}", data={"email": "ghost@example.com"})
-    assert resp.status_code == 400 and "No member has that email address." in resp.get_data(as_text=True)
+        assert client.post(f"/events/cohorts/{cohort_id}", data={"user_id": person.id}).status_code == 302
+    resp = client.post(f"/events/cohorts/{cohort_id}", data={"user_id": stranger.id})
+    assert resp.status_code == 400 and "Choose someone from the list." in resp.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(func.count(CohortMember.id))) == 2
     page = client.get(f"/events/best-time?group=cohort&cohort_id={cohort_id}&duration=60")
@@ -209,7 +217,7 @@ def test_cohorts_and_best_time_flow(app, client, make_user, login_as, make_learn
         "repeat": ""})
     assert resp.status_code == 302 and resp.headers["Location"].endswith("/edit")
     with app.app_context():
-        event = db.session.scalar(select(Event))
+        event = db.session.scalar(select(Event).where(Event.cohort_id.is_not(None)))
         assert event.starts_at == datetime(2030, 2, 13, 10, tzinfo=UTC) and event.cohort_id == cohort_id
 
 

@@ -135,7 +135,9 @@ def test_only_mentors_champion_and_only_once(app, make_project, make_user, make_
     with app.app_context():
         with pytest.raises(PermissionDenied):
             services.champion_project(u(plain), project.id)
-        services.champion_project(u(m1), project.id)
+        services.champion_project(u(m1), project.id)  # an offer, which the owner accepts
+        assert services.get_project(project.id).champion_id is None
+        services.decide_champion(u(owner), project.id, accept=True)
         assert services.get_project(project.id).champion_id == m1.id
         assert notes(owner, "project_team")
         with pytest.raises(Conflict):

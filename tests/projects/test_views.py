@@ -396,9 +396,9 @@ def test_mentor_champions_from_the_page(app, client, login_as, make_project, mak
     assert plain.post(f"/projects/{project.id}/champion").status_code == 403
     mentor = make_mentor()
     login_as(mentor.user)
-    assert "Champion this idea" in client.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert "Offer to champion this idea" in client.get(f"/projects/{project.id}").get_data(as_text=True)
     assert client.post(f"/projects/{project.id}/champion").status_code == 302
-    assert get(app, Project, project.id).champion_id == mentor.user_id
+    assert get(app, Project, project.id).champion_candidate_id == mentor.user_id  # the owner decides
     assert client.post(f"/projects/{project.id}/champion").status_code == 409
 
 

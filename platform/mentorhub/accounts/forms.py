@@ -1,14 +1,26 @@
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms.validators import DataRequired, Length
+from wtforms.validators import ValidationError as FieldError
 
+from ..errors import ValidationError
 from ..forms import options
 from ..timeutil import all_zones
+from .services import normalize_email
+
+
+def account_email(form, field) -> None:
+    """The service's own address check, so every email field follows EMAIL_ALLOW_TEST_DOMAINS
+    (WTForms' Email() always refuses the reserved ``.test`` domain)."""
+    try:
+        normalize_email(field.data)
+    except ValidationError:
+        raise FieldError("Invalid email address.") from None
 
 
 class RegisterForm(FlaskForm):
     display_name = StringField("Display name", validators=[DataRequired(), Length(max=80)])
-    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField("Email", validators=[DataRequired(), Length(max=254), account_email])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=256)],
                              description="At least 12 characters; a few unrelated words work well.")
     timezone = HiddenField(default="UTC")
@@ -36,7 +48,7 @@ class ChangePasswordForm(FlaskForm):
 
 
 class ChangeEmailForm(FlaskForm):
-    email = EmailField("New email", validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField("New email", validators=[DataRequired(), Length(max=254), account_email])
     password = PasswordField("Your password", validators=[DataRequired(), Length(max=256)])
 
 

@@ -25,7 +25,8 @@ class User(Base):
     is_organiser: Mapped[bool] = mapped_column(Boolean, default=False)
     is_suspended: Mapped[bool] = mapped_column(Boolean, default=False)
     is_deleted: Mapped[bool] = mapped_column(Boolean, default=False)
-    # Flask-Login's id: rotating it (password change, deletion) ends every other session.
+    # Half of Flask-Login's id: rotating it (password change, suspension, deletion, "log out
+    # everywhere") ends every session; the other half names one device's LoginSession.
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
@@ -43,11 +44,26 @@ class User(Base):
     def is_anonymous(self) -> bool:
         return False
 
+    # The device this request (or this login) runs under; set by accounts.services, never stored.
+    device_token = None  # type: str | None
+
     def get_id(self) -> str:
-        return self.session_token
+        """``<session_token>.<device token>``: what the session and the remember cookie carry."""
+        return f"{self.session_token}.{self.device_token or ''}"
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"
+
+
+class LoginSession(Base):
+    """One device's login. Logging out deletes it, so a copied remember cookie stops working."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Block(Base):

@@ -1,6 +1,7 @@
 """Accounts: every write about users, and every check of who may do what to an account."""
 from __future__ import annotations
 
+import hashlib
 import logging
 from datetime import timedelta
 
@@ -14,9 +15,10 @@ from zxcvbn import zxcvbn
 
 from ..db import db, utcnow
 from ..errors import NotFound, PermissionDenied, ValidationError
+from ..notifications.services import queue_email
 from ..pagination import Page, paginate
 from ..timeutil import is_valid_zone
-from .models import Block, User, new_token
+from .models import Block, LoginSession, User, new_token
 
 log = logging.getLogger(__name__)
 
@@ -66,11 +68,52 @@ def check_password_rules(password: str, user_inputs: list[str] | None = None) ->
         )
 
 
-def load_user(session_token: str) -> User | None:
-    user = db.session.scalar(select(User).where(User.session_token == session_token))
+def load_user(user_id: str) -> User | None:
+    """Flask-Login's loader: ``<session_token>.<device token>`` (see User.get_id), both still valid."""
+    session_token, _, device_token = (user_id or "").partition(".")
+    if not session_token or not device_token:
+        return None
+    user = db.session.scalar(
+        select(User).join(LoginSession, LoginSession.user_id == User.id)
+        .where(User.session_token == session_token, LoginSession.token == device_token)
+    )
     if user is None or not user.is_active:
         return None
+    user.device_token = device_token
     return user
+
+
+def start_device_session(user: User) -> None:
+    """A new login on one device: its own token, folded into ``user.get_id()``. Logins older
+    than the remember-me lifetime are pruned on the way."""
+    cutoff = utcnow() - timedelta(seconds=current_app.config["REMEMBER_COOKIE_DURATION"])
+    db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id,
+                                                  LoginSession.created_at < cutoff))
+    row = LoginSession(user_id=user.id, token=new_token(), created_at=utcnow())
+    db.session.add(row)
+    db.session.commit()
+    user.device_token = row.token
+
+
+def end_device_session(user: User) -> None:
+    """Logging out: this device's session and remember cookie stop working, others stay."""
+    if user.device_token:
+        db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id,
+                                                      LoginSession.token == user.device_token))
+        db.session.commit()
+    user.device_token = None
+
+
+def _end_all_sessions(user: User) -> None:
+    """Every device is logged out (the caller commits)."""
+    user.session_token = new_token()
+    db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
+    user.device_token = None
+
+
+def log_out_everywhere(user: User) -> None:
+    _end_all_sessions(user)
+    db.session.commit()
 
 
 def get_user(user_id: int, include_deleted: bool = False) -> User:
@@ -172,17 +215,53 @@ def change_password(user: User, current: str, new: str) -> None:
         raise ValidationError("Your current password is not right.", field="current_password")
     check_password_rules(new, [user.display_name, user.email])
     user.password_hash = hash_password(new)
-    user.session_token = new_token()
+    _end_all_sessions(user)
     db.session.commit()
 
 
 def change_email(user: User, password: str, new_email: str) -> None:
+    """Asks for the change: the new address gets a link to confirm it, or, when another account
+    already uses it, a note saying so. The caller sees the same answer either way."""
     if not check_password_hash(user.password_hash or _DUMMY_HASH, password or ""):
         raise ValidationError("Your password is not right.", field="password")
     email = normalize_email(new_email)
     if email == user.email:
         raise ValidationError("That is already your email address.", field="email")
-    if find_by_email(email) is not None:
+    if find_by_email(email) is None:
+        seal = _email_change_seal(user)
+        token = _serializer("email-change").dumps({"u": user.id, "e": email, "h": seal})
+        body = (f"Someone (hopefully you) asked to use this address for the mentorhub account of "
+                f"{user.display_name}. Confirm it with this link (valid for 3 days):\n\n"
+                f"{external_url('accounts.confirm_email', token=token)}\n\n"
+                "If it was not you, ignore this message.")
+    else:
+        body = ("Someone asked to move a mentorhub account to this address, but this address already "
+                "has an account, so nothing changed. If it was you, log in with this address or reset "
+                "its password.")
+    queue_email(to=email, subject="Confirm your new mentorhub email address", body=body, key=None)
+    db.session.commit()
+
+
+def _email_change_seal(user: User) -> str:
+    """Ties a confirmation link to the account as it is: used or outdated once the email or the
+    password changes."""
+    return hashlib.sha256(f"{user.email}|{user.password_hash}".encode()).hexdigest()[:16]
+
+
+def confirm_email_change(token: str) -> User:
+    """Applies a confirmed change and tells the old address."""
+    try:
+        data = _serializer("email-change").loads(token,
+                                                 max_age=current_app.config["RESET_TOKEN_MAX_AGE"])
+    except SignatureExpired:
+        raise ValidationError("That link has expired. Ask for the change again.") from None
+    except BadSignature:
+        raise ValidationError("That link is not valid.") from None
+    user = db.session.get(User, data.get("u"))
+    if user is None or not user.is_active or _email_change_seal(user) != data.get("h"):
+        raise ValidationError("That link is not valid any more. Ask for the change again.")
+    email = data.get("e") or ""
+    if find_by_email(email) is not None:  # taken since: only the address's owner sees this
         raise ValidationError("That email address cannot be used.", field="email")
     old = user.email
     user.email = email
@@ -191,8 +270,6 @@ def change_email(user: User, password: str, new_email: str) -> None:
     except IntegrityError:  # another account took the address after our check
         db.session.rollback()
         raise ValidationError("That email address cannot be used.", field="email") from None
-    from ..notifications.services import queue_email
-
     queue_email(
         to=old,
         subject="Your mentorhub email address was changed",
@@ -201,6 +278,7 @@ def change_email(user: User, password: str, new_email: str) -> None:
         key=None,
     )
     db.session.commit()
+    return user
 
 
 def _require_self_or_admin(actor: User, user: User) -> None:
@@ -221,27 +299,35 @@ def external_url(endpoint: str, **values) -> str:
     return _external_url(endpoint, **values)
 
 
-def make_reset_token(user: User) -> str:
-    # The password hash's tail makes the token single-use: it changes once used.
+def make_reset_token(user: User | None) -> str:
+    # The password hash's tail makes the token single-use: it changes once used. Without a user
+    # (an address with no account) the same work makes a token that opens nothing.
+    if user is None:
+        return _serializer("reset").dumps({"u": 0, "h": ""})
     return _serializer("reset").dumps({"u": user.id, "h": (user.password_hash or "")[-12:]})
 
 
 def request_password_reset(email: str) -> None:
-    """Always looks the same to the caller; mails a link only when the account exists."""
-    user = find_by_email(email)
-    if user is None or not user.is_active:
+    """Looks the same to the caller and does the same work whatever the address (one token,
+    one queued mail, one commit), so the answer takes as long for an account as for none. An
+    active account's address gets a link; any other address a note that it has no account."""
+    try:
+        email = normalize_email(email)
+    except ValidationError:
         return
-    from ..notifications.services import queue_email
-
-    link = external_url("accounts.reset_password", token=make_reset_token(user))
-    queue_email(
-        to=user.email,
-        subject="Reset your mentorhub password",
-        body=f"Use this link to choose a new password (valid for 3 days):\n\n{link}\n\n"
-        "If you did not ask for this, you can ignore this email.",
-        key=None,
-        user=user,
-    )
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email))
+    active = user is not None and user.is_active
+    link = external_url("accounts.reset_password", token=make_reset_token(user if active else None))
+    if active:
+        body = (f"Use this link to choose a new password (valid for 3 days):\n\n{link}\n\n"
+                "If you did not ask for this, you can ignore this email.")
+    else:
+        body = ("Someone asked to reset the mentorhub password of this address, but no active account "
+                "uses it, so nothing changed. If it was you, try the address you registered with.\n\n"
+                "If you did not ask for this, you can ignore this email.")
+    # At most one such mail per address and minute, whichever it is.
+    queue_email(to=email, subject="Reset your mentorhub password", body=body,
+                key=f"reset:{email}:{utcnow():%Y-%m-%dT%H:%M}", user=user if active else None)
     db.session.commit()
 
 
@@ -277,7 +363,7 @@ def reset_password(token: str, new: str) -> User:
     user = user_for_reset_token(token)
     check_password_rules(new, [user.display_name, user.email])
     user.password_hash = hash_password(new)
-    user.session_token = new_token()
+    _end_all_sessions(user)
     db.session.commit()
     return user
 
@@ -311,7 +397,7 @@ def set_suspended(actor: User, user: User, suspended: bool) -> None:
         raise ValidationError("You cannot suspend yourself.")
     user.is_suspended = suspended
     if suspended:
-        user.session_token = new_token()
+        _end_all_sessions(user)
     db.session.commit()
 
 
@@ -352,7 +438,7 @@ def search_users(actor: User, query: str, page: int) -> Page:
 ADMIN_ACTIONS = {
     "suspend": ("Suspend", "They are logged out at once and cannot log in until unsuspended."),
     "unsuspend": ("Unsuspend", "They can log in again."),
-    "grant-organiser": ("Make organiser", "They can create and run meetups."),
+    "grant-organiser": ("Make organiser", "They can create and run meetups, and create cohorts."),
     "revoke-organiser": ("Remove organiser rights", "They can no longer create meetups."),
     "make-admin": ("Make admin", "They can manage every account, including yours."),
 }
@@ -494,5 +580,5 @@ def delete_account(user: User, password: str) -> None:
     user.is_organiser = False
     user.timezone = "UTC"
     user.last_seen_at = None
-    user.session_token = new_token()
+    _end_all_sessions(user)
     db.session.commit()

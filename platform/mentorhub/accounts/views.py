@@ -3,12 +3,30 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_limiter.util import get_remote_address
+from flask_login import (
+    current_user,
+    login_required,
+    login_user,
+    logout_user,
+    user_loaded_from_cookie,
+)
 from flask_wtf import FlaskForm
 
 from ..errors import NotFound, ValidationError
-from ..extensions import limiter
+from ..extensions import limiter, login_manager
 from ..forms import render_form, show_service_error
 from ..pagination import parse_page
 from ..web import safe_next
@@ -37,6 +55,36 @@ def _limit(name: str):
     return limiter.limit(lambda: current_app.config[name], methods=["POST"])
 
 
+def _account_key() -> str:
+    """The rate-limit key of the logged-in account (the address when nobody is logged in)."""
+    return f"account:{current_user.id}" if current_user.is_authenticated else get_remote_address()
+
+
+# Re-entering one's password (change password, change email, delete account): one budget per
+# account and one per address, shared by the three pages, so a stolen session cannot guess it.
+_password_per_account = limiter.shared_limit(lambda: current_app.config["PASSWORD_CONFIRM_RATE_LIMIT"],
+                                             scope="password-confirm-account", key_func=_account_key,
+                                             methods=["POST"])
+_password_per_address = limiter.shared_limit(lambda: current_app.config["PASSWORD_CONFIRM_IP_RATE_LIMIT"],
+                                             scope="password-confirm-address", methods=["POST"])
+
+
+@user_loaded_from_cookie.connect
+def _bind_restored_session(app, user) -> None:
+    """A session restored from the remember cookie gets the identifier a login gives it; without
+    one, "strong" session protection wiped it (and the cookie) on the very next request."""
+    session["_id"] = login_manager._session_identifier_generator()
+
+
+def _log_in(user, remember: bool = False) -> None:
+    """A new device session, and a new CSRF secret: a token planted before login is worthless after."""
+    field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    session.pop(field, None)
+    g.pop(field, None)
+    services.start_device_session(user)
+    login_user(user, remember=remember)
+
+
 @bp.route("/register", methods=["GET", "POST"])
 @_limit("REGISTER_RATE_LIMIT")
 def register():
@@ -50,7 +98,7 @@ def register():
         except ValidationError as exc:
             show_service_error(form, exc)
         else:
-            login_user(user)
+            _log_in(user)
             flash("Welcome to mentorhub! Start by creating your profile.", "success")
             return redirect(url_for("core.dashboard"))
     return render_form("accounts/register.html", form)
@@ -67,7 +115,7 @@ def login():
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
-            login_user(user, remember=form.remember.data)
+            _log_in(user, remember=form.remember.data)
             return redirect(safe_next(form.next.data) or url_for("core.dashboard"))
         form.form_errors.append(services.GENERIC_LOGIN_ERROR)
     return render_form("accounts/login.html", form)
@@ -76,8 +124,20 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    services.end_device_session(current_user)
     logout_user()
     flash("You have logged out.", "info")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.post("/account/logout-everywhere")
+@login_required
+def logout_everywhere():
+    if not FlaskForm().validate_on_submit():
+        raise ValidationError("Your form expired. Please reload the page and try again.")
+    services.log_out_everywhere(current_user)
+    logout_user()
+    flash("You have logged out on every device, this one included.", "info")
     return redirect(url_for("accounts.login"))
 
 
@@ -97,6 +157,8 @@ def settings():
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
+@_password_per_address
+@_password_per_account
 @login_required
 def change_password():
     form = ChangePasswordForm()
@@ -109,13 +171,15 @@ def change_password():
             # The token rotated: log this session in again (other sessions are now invalid),
             # renewing the remember-me cookie if this device had one.
             remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
-            login_user(current_user._get_current_object(), remember=remembered)
+            _log_in(current_user._get_current_object(), remember=remembered)
             flash("Password changed. Other devices have been logged out.", "success")
             return redirect(url_for("accounts.settings"))
     return render_form("accounts/password.html", form)
 
 
 @bp.route("/account/email", methods=["GET", "POST"])
+@_password_per_address
+@_password_per_account
 @login_required
 def change_email():
     form = ChangeEmailForm()
@@ -125,9 +189,21 @@ def change_email():
         except ValidationError as exc:
             show_service_error(form, exc)
         else:
-            flash("Email address changed.", "success")
+            flash("We sent a message to the new address. Follow its link to finish the change.", "info")
             return redirect(url_for("accounts.settings"))
     return render_form("accounts/email.html", form)
+
+
+@bp.get("/account/email/confirm/<token>")
+def confirm_email(token: str):
+    """The link mailed to the new address: the change happens here."""
+    try:
+        services.confirm_email_change(token)
+    except ValidationError as exc:
+        flash(exc.message, "error")
+    else:
+        flash("Email address changed.", "success")
+    return redirect(url_for("accounts.settings" if current_user.is_authenticated else "accounts.login"))
 
 
 @bp.get("/account/export.json")
@@ -139,6 +215,8 @@ def export():
 
 
 @bp.route("/account/delete", methods=["GET", "POST"])
+@_password_per_address
+@_password_per_account
 @login_required
 def delete():
     form = DeleteAccountForm()

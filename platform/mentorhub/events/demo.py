@@ -116,6 +116,7 @@ def load_demo() -> dict:
 
     if not db.session.scalar(select(Cohort.id).where(Cohort.name == COHORT)) and people:
         cohort = Cohort(name=COHORT, created_by_id=organisers[0].id)
+        cohort.organisers.append(organisers[0])
         db.session.add(cohort)
         db.session.flush()
         learner = db.session.scalar(select(User).where(User.email == "learner@mentorhub.test"))

@@ -68,7 +68,12 @@ class CohortForm(FlaskForm):
 
 
 class CohortMemberForm(FlaskForm):
-    email = StringField("Member's email", validators=[DataRequired(), Length(max=254)])
+    user_id = SelectField("Member", coerce=_int_or_none, validators=[DataRequired()], validate_choice=False,
+                          description="People you share a cohort, a mentorship or a meetup with.")
+
+    def __init__(self, *args, candidates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user_id.choices = options([("", "—")] + [(u.id, u.display_name) for u in candidates])
 
 
 class BestTimeForm(FlaskForm):
@@ -79,13 +84,16 @@ class BestTimeForm(FlaskForm):
                                                   ("picked", "Members I pick")]), default="cohort")
     project_id = SelectField("Project team", coerce=_int_or_none, validators=[Optional()], validate_choice=False)
     cohort_id = SelectField("Cohort", coerce=_int_or_none, validators=[Optional()], validate_choice=False)
-    emails = TextAreaField("Members' emails", validators=[Optional(), Length(max=20000)],
-                           description="One per line or separated by commas; you are included.")
+    member_ids = SelectMultipleField("Members I pick", coerce=_int_or_none, validators=[Optional()],
+                                     validate_choice=False,
+                                     description="People you share a cohort, a mentorship or a meetup with; "
+                                                 "you are included.")
     duration = SelectField("Length", coerce=int, default=60,
                            choices=options([(30, "30 minutes"), (60, "1 hour"), (90, "1 hour 30"), (120, "2 hours")]))
     week = DateField("Week of", validators=[Optional()], description="Any day of the week to plan; next week if empty.")
 
-    def __init__(self, *args, projects=(), cohorts=(), **kwargs):
+    def __init__(self, *args, projects=(), cohorts=(), people=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.project_id.choices = options([("", "—")] + [(p.id, p.title) for p in projects])
         self.cohort_id.choices = options([("", "—")] + [(c.id, c.name) for c in cohorts])
+        self.member_ids.choices = options((u.id, u.display_name) for u in people)

@@ -34,6 +34,8 @@ FREQUENCIES = ("weekly", "biweekly", "monthly")
 RSVP_STATUSES = ("going", "waitlisted", "declined")
 
 event_domains = link_table("event_domains", event_id="events.id", domain_id="domains.id")
+# Who may manage a cohort (besides admins): appointed by an admin, or its creator.
+cohort_organisers = link_table("cohort_organisers", cohort_id="cohorts.id", user_id="users.id")
 event_series_domains = link_table(
     "event_series_domains", series_id="event_series.id", domain_id="domains.id"
 )
@@ -50,6 +52,7 @@ class Cohort(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     members: Mapped[list[CohortMember]] = relationship(back_populates="cohort", cascade="all, delete-orphan")
+    organisers: Mapped[list[User]] = relationship(secondary=cohort_organisers, order_by=User.display_name)
 
 
 class CohortMember(Base):

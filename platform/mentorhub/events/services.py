@@ -25,7 +25,18 @@ from ..pagination import Page, paginate
 from ..profiles.models import Domain, MentorProfile
 from ..timeutil import is_valid_zone
 from ..validation import date_in_window
-from .models import AUDIENCES, FORMATS, FREQUENCIES, Cohort, CohortMember, Event, EventSeries, Rsvp
+from .models import (
+    AUDIENCES,
+    FORMATS,
+    FREQUENCIES,
+    Cohort,
+    CohortMember,
+    Event,
+    EventSeries,
+    Rsvp,
+    cohort_organisers,
+)
+from .ties import tied_ids, tied_people
 
 UTC = timezone.utc
 URL_RE = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
@@ -194,9 +205,13 @@ def domains() -> list[Domain]:
     return list(db.session.scalars(select(Domain).where(Domain.is_retired.is_(False)).order_by(Domain.name)))
 
 
-def cohorts() -> list[Cohort]:
-    """All cohorts by name, with their members loaded (the list shows how many)."""
-    return list(db.session.scalars(select(Cohort).order_by(Cohort.name).options(selectinload(Cohort.members))))
+def cohorts(actor: User) -> list[Cohort]:
+    """The cohorts ``actor`` manages (all, for an admin) by name, with their members loaded."""
+    stmt = select(Cohort).order_by(Cohort.name).options(selectinload(Cohort.members))
+    if not actor.is_admin:
+        stmt = stmt.where(Cohort.id.in_(select(cohort_organisers.c.cohort_id)
+                                        .where(cohort_organisers.c.user_id == actor.id)))
+    return list(db.session.scalars(stmt))
 
 
 def projects_for(actor: User) -> list:
@@ -332,8 +347,11 @@ def _clean(actor: User, data: EventData, *, require_future: bool, now: datetime,
             raise ValidationError("No such project.", field="project_id")
         project_id = data.project_id
     elif data.audience == "cohort":
-        if not _db_id(data.cohort_id) or db.session.get(Cohort, data.cohort_id) is None:
+        cohort = db.session.get(Cohort, data.cohort_id) if _db_id(data.cohort_id) else None
+        if cohort is None:
             raise ValidationError("Choose a cohort.", field="cohort_id")
+        if can_manage_cohort(actor, cohort):
+            raise ValidationError("Choose a cohort you organise.", field="cohort_id")
         cohort_id = data.cohort_id
     return dict(title=title, description=description, timezone=data.timezone, starts_at=starts_at,
                 ends_at=ends_at, capacity=int(data.capacity), format=data.format, online_url=online_url,
@@ -785,14 +803,40 @@ def _require_organiser(actor: User) -> None:
         raise PermissionDenied("Only mentors, organisers and admins can do that.")
 
 
+def may_create_cohort(actor: User | None) -> bool:
+    """Admins, and members an admin made organisers: a cohort's creator becomes its organiser."""
+    return bool(actor is not None and getattr(actor, "is_authenticated", False) and actor.is_active
+                and (actor.is_admin or actor.is_organiser))
+
+
+def can_manage_cohort(actor: User | None, cohort: Cohort) -> str | None:
+    """None when ``actor`` may see and run ``cohort`` (its members, its meetups, its best time),
+    else the reason why not. Only its organisers and admins may; an admin appoints organisers."""
+    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        return "Log in first."
+    if actor.is_admin:
+        return None
+    is_organiser = db.session.scalar(select(exists().where(
+        cohort_organisers.c.cohort_id == cohort.id, cohort_organisers.c.user_id == actor.id)))
+    return None if is_organiser else "Only this cohort's organisers and admins can do that."
+
+
+def _require_cohort(actor: User, cohort: Cohort) -> None:
+    reason = can_manage_cohort(actor, cohort)
+    if reason:
+        raise PermissionDenied(reason)
+
+
 def create_cohort(actor: User, name: str) -> Cohort:
-    _require_organiser(actor)
+    if not may_create_cohort(actor):
+        raise PermissionDenied("Only organisers and admins can create cohorts.")
     name = " ".join((name or "").split())
     if not name or len(name) > 120:
         raise ValidationError("Enter a name of at most 120 characters.", field="name")
     if db.session.scalar(select(Cohort.id).where(func.lower(Cohort.name) == name.lower())):
         raise ValidationError("A cohort with that name exists.", field="name")
     cohort = Cohort(name=name, created_by_id=actor.id)
+    cohort.organisers.append(actor)
     db.session.add(cohort)
     try:
         db.session.commit()
@@ -803,42 +847,65 @@ def create_cohort(actor: User, name: str) -> Cohort:
 
 
 def get_cohort(actor: User, cohort_id: int) -> Cohort:
-    _require_organiser(actor)
-    cohort = db.session.get(Cohort, cohort_id,
-                            options=[selectinload(Cohort.members).selectinload(CohortMember.user)])
-    if cohort is None:
+    cohort = db.session.get(Cohort, cohort_id, options=[
+        selectinload(Cohort.members).selectinload(CohortMember.user), selectinload(Cohort.organisers)])
+    if cohort is None or can_manage_cohort(actor, cohort):  # an outsider learns nothing, not even the name
         raise NotFound("No such cohort.")
     return cohort
 
 
-def add_cohort_member(actor: User, cohort: Cohort, email: str) -> CohortMember:
-    _require_organiser(actor)
-    from ..accounts.services import find_by_email
+def member_candidates(actor: User, cohort: Cohort) -> list[User]:
+    """Whom ``actor`` may add: people they share a cohort, a mentorship or a meetup with."""
+    present = cohort_member_ids(cohort.id)
+    return [u for u in tied_people(actor) if u.id not in present]
 
-    user = find_by_email(email or "")
-    if user is None or user.is_deleted:
-        raise ValidationError("No member has that email address.", field="email")
+
+def add_cohort_member(actor: User, cohort: Cohort, user_id) -> CohortMember:
+    """Adds one of ``member_candidates`` (any member, for an admin): picked, never typed, so
+    the answer says nothing about whether an email address has an account."""
+    _require_cohort(actor, cohort)
+    user_id = _db_id(user_id)
+    user = db.session.get(User, user_id) if user_id else None
+    if user is None or user.is_deleted or not (actor.is_admin or user.id in tied_ids(actor)):
+        raise ValidationError("Choose someone from the list.", field="user_id")
     if user.id in cohort_member_ids(cohort.id):
-        raise ValidationError(f"{user.display_name} is already in this cohort.", field="email")
+        raise ValidationError(f"{user.display_name} is already in this cohort.", field="user_id")
     if len(cohort.members) >= _cfg("EVENTS_COHORT_MAX_MEMBERS"):
-        raise ValidationError(f"A cohort has at most {_cfg('EVENTS_COHORT_MAX_MEMBERS')} members.", field="email")
+        raise ValidationError(f"A cohort has at most {_cfg('EVENTS_COHORT_MAX_MEMBERS')} members.",
+                              field="user_id")
     member = CohortMember(cohort_id=cohort.id, user_id=user.id)
     db.session.add(member)
     try:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        raise ValidationError(f"{user.display_name} is already in this cohort.", field="email") from None
+        raise ValidationError(f"{user.display_name} is already in this cohort.", field="user_id") from None
     return member
 
 
 def remove_cohort_member(actor: User, cohort: Cohort, user_id: int) -> None:
-    _require_organiser(actor)
+    _require_cohort(actor, cohort)
     done = db.session.execute(
         delete(CohortMember).where(CohortMember.cohort_id == cohort.id, CohortMember.user_id == user_id)
     ).rowcount
     if not done:
         raise NotFound("That person is not in this cohort.")
+    db.session.commit()
+
+
+def set_cohort_organiser(actor: User, cohort: Cohort, user_id, organiser: bool) -> None:
+    """An admin makes one of the cohort's members an organiser of it, or takes that away."""
+    if not (actor.is_authenticated and actor.is_admin):
+        raise PermissionDenied("Only admins can appoint cohort organisers.")
+    user_id = _db_id(user_id)
+    if organiser:
+        if user_id is None or user_id not in cohort_member_ids(cohort.id):
+            raise ValidationError("Choose a member of this cohort.", field="user_id")
+        user = db.session.get(User, user_id)
+        if user not in cohort.organisers:
+            cohort.organisers.append(user)
+    else:
+        cohort.organisers[:] = [u for u in cohort.organisers if u.id != user_id]
     db.session.commit()
 
 
@@ -881,6 +948,7 @@ def erase_user_data(user: User) -> None:
                    f"“{event.title}” will not take place: its organiser left.", link=_event_link(event))
     db.session.execute(update(EventSeries).where(EventSeries.organiser_id == user.id).values(is_ended=True))
     db.session.execute(delete(CohortMember).where(CohortMember.user_id == user.id))
+    db.session.execute(delete(cohort_organisers).where(cohort_organisers.c.user_id == user.id))
     db.session.execute(update(Cohort).where(Cohort.created_by_id == user.id).values(created_by_id=None))
 
 
@@ -915,8 +983,9 @@ class BestTime:
     without_availability: list[User]
 
 
-def resolve_group(actor: User, kind: str, ref: str | int | None = None, emails: str = "") -> Group:
-    """The members of a project team, a cohort, or a list of emails (one per line or comma)."""
+def resolve_group(actor: User, kind: str, ref: str | int | None = None, member_ids=()) -> Group:
+    """The members of a project team, of a cohort ``actor`` organises, or picked from the people
+    ``actor`` shares a cohort, a mentorship or a meetup with (``member_ids``)."""
     _require_organiser(actor)
     if kind == "project":
         from ..projects.models import Project
@@ -933,21 +1002,16 @@ def resolve_group(actor: User, kind: str, ref: str | int | None = None, emails: 
         cohort = db.session.get(Cohort, _db_id(ref)) if _db_id(ref) else None
         if cohort is None:
             raise ValidationError("Choose a cohort.", field="cohort_id")
+        if can_manage_cohort(actor, cohort):
+            raise ValidationError("Choose a cohort you organise.", field="cohort_id")
         return Group("cohort", cohort.name, _users(cohort_member_ids(cohort.id)), cohort_id=cohort.id)
     if kind == "picked":
-        from ..accounts.services import find_by_email
-
-        members, missing = [], []
-        for raw in re.split(r"[\s,;]+", emails or ""):
-            if not raw:
-                continue
-            user = find_by_email(raw)
-            if user is None or user.is_deleted:
-                missing.append(raw)
-            elif user not in members:
-                members.append(user)
-        if missing:
-            raise ValidationError("No member has these email addresses: " + ", ".join(missing[:5]), field="emails")
+        # Picked from the people ``actor`` is tied to, never typed: no address is looked up,
+        # and the meetup notice can reach only people who already know the organiser.
+        wanted = {_db_id(v) for v in (member_ids or ())}
+        if wanted and (None in wanted or not wanted <= tied_ids(actor)):
+            raise ValidationError("Choose the members from the list.", field="member_ids")
+        members = _users(wanted)
         if actor not in members:
             members.insert(0, actor)
         return Group("picked", "Hand-picked group", members)

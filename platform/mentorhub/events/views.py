@@ -36,7 +36,7 @@ def _may_organise():
 
 def _event_form(**kwargs) -> EventForm:
     return EventForm(domains=services.domains(), projects=services.projects_for(current_user),
-                     cohorts=services.cohorts(), **kwargs)
+                     cohorts=services.cohorts(current_user), **kwargs)
 
 
 def _data(form: EventForm) -> services.EventData:
@@ -202,17 +202,18 @@ def cohorts():
         else:
             flash("Cohort created. Add its members.", "success")
             return redirect(url_for("events.cohort", cohort_id=cohort.id))
-    return render_form("events/cohorts.html", form, cohorts=services.cohorts())
+    return render_form("events/cohorts.html", form, cohorts=services.cohorts(current_user),
+                       may_create=services.may_create_cohort(current_user))
 
 
 @bp.route("/events/cohorts/<int:cohort_id>", methods=["GET", "POST"])
 @login_required
 def cohort(cohort_id: int):
     cohort = services.get_cohort(current_user, cohort_id)
-    form = CohortMemberForm()
+    form = CohortMemberForm(candidates=services.member_candidates(current_user, cohort))
     if form.validate_on_submit():
         try:
-            services.add_cohort_member(current_user, cohort, form.email.data)
+            services.add_cohort_member(current_user, cohort, form.user_id.data)
         except ValidationError as exc:
             show_service_error(form, exc)
         else:
@@ -232,13 +233,25 @@ def cohort_remove(cohort_id: int, user_id: int):
     return redirect(url_for("events.cohort", cohort_id=cohort.id))
 
 
+@bp.post("/events/cohorts/<int:cohort_id>/organisers/<int:user_id>")
+@login_required
+def cohort_organiser(cohort_id: int, user_id: int):
+    """An admin makes a member an organiser of the cohort (``organiser=1``) or takes it away."""
+    cohort = services.get_cohort(current_user, cohort_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    services.set_cohort_organiser(current_user, cohort, user_id, request.form.get("organiser") == "1")
+    flash("Organisers saved.", "success")
+    return redirect(url_for("events.cohort", cohort_id=cohort.id))
+
+
 # ---- the best time for a group ------------------------------------------------------------------
 
 
 def _group_from(values) -> services.Group:
     kind = values.get("group", "")
     ref = values.get("project_id") if kind == "project" else values.get("cohort_id")
-    return services.resolve_group(current_user, kind, ref, values.get("emails", ""))
+    return services.resolve_group(current_user, kind, ref, values.getlist("member_ids"))
 
 
 @bp.get("/events/best-time")
@@ -246,7 +259,8 @@ def _group_from(values) -> services.Group:
 def best_time():
     if not services.may_organise(current_user):
         abort(403)
-    form = BestTimeForm(request.args, projects=services.projects_for(current_user), cohorts=services.cohorts())
+    form = BestTimeForm(request.args, projects=services.projects_for(current_user),
+                        cohorts=services.cohorts(current_user), people=services.tied_people(current_user))
     result = None
     status = 200
     if request.args.get("group"):

@@ -81,12 +81,16 @@ class Project(Base):
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     champion_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"),
                                                      nullable=True, index=True)
+    # A mentor who asked to champion the idea; the owner (or an admin) accepts or declines.
+    champion_candidate_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"),
+                                                               nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
     owner: Mapped[User] = relationship(foreign_keys=[owner_id])
     champion: Mapped[User | None] = relationship(foreign_keys=[champion_id])
+    champion_candidate: Mapped[User | None] = relationship(foreign_keys=[champion_candidate_id])
     domains: Mapped[list[Domain]] = relationship(secondary=project_domains, order_by=Domain.name)
     skills: Mapped[list[ProjectSkill]] = relationship(back_populates="project", cascade="all, delete-orphan")
     members: Mapped[list[ProjectMember]] = relationship(back_populates="project", cascade="all, delete-orphan",

@@ -19,7 +19,7 @@ from sqlalchemy.orm import selectinload
 from ..accounts.models import User
 from ..accounts.services import is_blocked_between
 from ..db import db, utcnow
-from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
+from ..errors import Conflict, NotFound, PermissionDenied, ServiceError, ValidationError
 from ..matching.generation import bump
 from ..notifications.services import notify
 from ..pagination import Page, paginate
@@ -525,7 +525,7 @@ def create_project(actor: User, data: dict, now: datetime | None = None) -> Proj
     db.session.add(project)
     _apply_fields(project, clean)
     db.session.flush()
-    if data.get("champion") and is_mentor(actor):
+    if data.get("champion") and is_mentor(actor):  # the owner championing their own idea
         project.champion_id = actor.id
     for position, (key, title) in enumerate(DEFAULT_MILESTONES):
         db.session.add(Milestone(project_id=project.id, key=key, title=title, position=position, created_at=now))
@@ -566,37 +566,104 @@ def set_status(actor: User, project_id: int, status: str) -> Project:
     return project
 
 
-def champion_project(actor: User, project_id: int) -> Project:
-    project = get_project(project_id)
+def can_champion(actor: User | None, project: Project) -> ServiceError | None:
+    """None when ``actor`` may offer to champion ``project`` (the page shows the button), else the
+    refusal the service raises. A champion manages the idea, so the owner (or an admin) must accept."""
     if not is_mentor(actor):
-        raise PermissionDenied("Only mentors can champion an idea. Create a mentor profile first.")
+        return PermissionDenied("Only mentors can champion an idea. Create a mentor profile first.")
     if project.status == "archived":
-        raise Conflict("This idea is archived.")
+        return Conflict("This idea is archived.")
+    if project.champion_id is not None:
+        return Conflict("This idea already has a champion.")
+    if project.champion_candidate_id is not None:
+        return Conflict("A mentor has already offered to champion this idea; the owner is deciding.")
     if is_blocked_between(actor.id, project.owner_id):
-        raise Conflict("You cannot champion this idea: you and its owner have blocked each other.")
+        return Conflict("You cannot champion this idea: you and its owner have blocked each other.")
+    return None
+
+
+def _require_owner(actor: User, project: Project) -> None:
+    if not (actor.is_authenticated and (actor.is_admin or actor.id == project.owner_id)):
+        raise PermissionDenied("Only the owner or an admin can do that.")
+
+
+def champion_project(actor: User, project_id: int) -> Project:
+    """A mentor offers to champion the idea; the owner (or an admin) accepts or declines. The
+    owner, when a mentor, champions their own idea at once."""
+    project = get_project(project_id)
+    refusal = can_champion(actor, project)
+    if refusal:
+        raise refusal
+    own = actor.id == project.owner_id
+    column = Project.champion_id if own else Project.champion_candidate_id
     result = db.session.execute(
-        update(Project).where(Project.id == project.id, Project.champion_id.is_(None)).values(champion_id=actor.id)
+        update(Project).where(Project.id == project.id, Project.champion_id.is_(None),
+                              Project.champion_candidate_id.is_(None)).values({column: actor.id})
     )
     if not result.rowcount:
         db.session.rollback()
-        raise Conflict("This idea already has a champion.")
+        raise Conflict("This idea already has a champion, or someone offered first.")
     db.session.refresh(project)
-    _log(project, actor, "became the champion")
-    if project.owner_id != actor.id:
-        notify(project.owner, "project_team", f"{actor.display_name} champions “{project.title}”",
-               "A mentor has offered to guide your project idea.", link=project_path(project.id))
+    if own:
+        _log(project, actor, "became the champion")
+    else:
+        _log(project, actor, "offered to champion the idea")
+        notify(project.owner, "project_team", f"{actor.display_name} offers to champion “{project.title}”",
+               "A mentor offers to guide your project idea. A champion can edit it and decide applications: "
+               "accept or decline on the idea's page.", link=project_path(project.id))
+    _commit()
+    return project
+
+
+def decide_champion(actor: User, project_id: int, accept: bool) -> Project:
+    """The owner or an admin accepts or declines the pending offer; the candidate may withdraw it."""
+    project = get_project(project_id)
+    candidate = project.champion_candidate
+    if candidate is None:
+        raise Conflict("Nobody is waiting to champion this idea.")
+    if not (accept is False and actor.id == candidate.id):
+        _require_owner(actor, project)
+    if accept:
+        if not is_mentor(candidate) or is_blocked_between(candidate.id, project.owner_id):
+            raise Conflict(f"{candidate.display_name} can no longer champion this idea.")
+        done = db.session.execute(
+            update(Project).where(Project.id == project.id, Project.champion_id.is_(None),
+                                  Project.champion_candidate_id == candidate.id)
+            .values(champion_id=candidate.id, champion_candidate_id=None)
+        ).rowcount
+        if not done:
+            db.session.rollback()
+            raise Conflict("The offer changed meanwhile; reload the page.")
+        db.session.refresh(project)
+        _log(project, actor, f"accepted {candidate.display_name} as champion")
+        notify(candidate, "project_team", f"You champion “{project.title}”",
+               "The owner accepted your offer to guide the idea.", link=project_path(project.id))
+    else:
+        project.champion_candidate_id = None
+        _log(project, actor, "withdrew the offer to champion" if actor.id == candidate.id
+             else f"declined {candidate.display_name}'s offer to champion")
+        if actor.id != candidate.id:
+            notify(candidate, "project_team", f"Your offer to champion “{project.title}”",
+                   "The owner declined your offer to champion the idea.", link=project_path(project.id))
     _commit()
     return project
 
 
 def step_down(actor: User, project_id: int) -> Project:
+    """The champion steps down, or the owner or an admin removes them; the activity log says which."""
     project = get_project(project_id)
     if project.champion_id is None:
         raise Conflict("This idea has no champion.")
-    if actor.id != project.champion_id and not actor.is_admin:
-        raise PermissionDenied("Only the champion or an admin can do that.")
+    champion = project.champion
+    if actor.id != project.champion_id:
+        _require_owner(actor, project)
     project.champion_id = None
-    _log(project, actor, "stepped down as champion" if not actor.is_admin else "removed the champion")
+    if actor.id == champion.id:
+        _log(project, actor, "stepped down as champion")
+    else:
+        _log(project, actor, f"removed {champion.display_name} as champion")
+        notify(champion, "project_team", f"You no longer champion “{project.title}”",
+               "The owner removed you as the idea's champion.", link=project_path(project.id))
     _commit()
     return project
 
@@ -910,5 +977,7 @@ def erase_user_data(user: User) -> None:
     db.session.execute(delete(MilestoneCredit).where(MilestoneCredit.user_id == user.id))
     db.session.execute(update(ProjectActivity).where(ProjectActivity.actor_id == user.id).values(actor_id=None))
     db.session.execute(update(Project).where(Project.champion_id == user.id).values(champion_id=None))
+    db.session.execute(update(Project).where(Project.champion_candidate_id == user.id)
+                       .values(champion_candidate_id=None))
     db.session.execute(update(Project).where(Project.owner_id == user.id).values(status="archived"))
     bump("projects")

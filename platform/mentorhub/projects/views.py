@@ -83,7 +83,8 @@ def _render_detail(project, apply_form, status: int = 200):
         "projects/detail.html", project=project, apply_form=apply_form, levels=services.LEVELS,
         manager=manager, on_team=services.is_on_team(user, project),
         member=services.membership(user, project), application=services.application_of(user, project),
-        can_champion=services.is_mentor(user) and project.champion_id is None and project.status != "archived",
+        can_champion=services.can_champion(user, project) is None,
+        champion_candidate=project.champion_candidate,  # loaded here, not while the template renders
         pending=services.pending_count(project) if manager else 0, stale=services.is_stale(project),
         status_form=StatusForm(status=project.status), form=FlaskForm(),
     ), status
@@ -134,8 +135,27 @@ def set_status(project_id: int):
 @login_required
 def champion(project_id: int):
     _check_form()
-    services.champion_project(current_user, project_id)
-    flash("You champion this idea now. The owner has been told.", "success")
+    project = services.champion_project(current_user, project_id)
+    flash("You champion this idea now." if project.champion_id == current_user.id
+          else "Your offer is sent: the owner decides whether you champion this idea.", "success")
+    return redirect(url_for("projects.detail", project_id=project_id))
+
+
+@bp.post("/projects/<int:project_id>/champion/accept")
+@login_required
+def accept_champion(project_id: int):
+    _check_form()
+    services.decide_champion(current_user, project_id, accept=True)
+    flash("The idea has a champion now.", "success")
+    return redirect(url_for("projects.detail", project_id=project_id))
+
+
+@bp.post("/projects/<int:project_id>/champion/decline")
+@login_required
+def decline_champion(project_id: int):
+    _check_form()
+    services.decide_champion(current_user, project_id, accept=False)
+    flash("The offer to champion is closed.", "info")
     return redirect(url_for("projects.detail", project_id=project_id))
 
 
