@@ -10,7 +10,7 @@ import mentorhub.db
 
 
 revision = 'secb'
-down_revision = '0001'
+down_revision = 'securitya'
 branch_labels = None
 depends_on = None
 
