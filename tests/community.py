@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from mentorhub.accounts.models import User
 from mentorhub.db import db
 from mentorhub.events import services as events
-from mentorhub.events.models import Cohort, CohortMember, Event, Rsvp
+from mentorhub.events.models import Cohort, CohortMember, Event, Rsvp, cohort_organisers
 from mentorhub.matching.models import CohortPair, CohortRound
 from mentorhub.mentoring import services as mentoring
 from mentorhub.mentoring.models import CheckIn, Mentorship
@@ -79,6 +79,7 @@ def grow_events(app, make_user, organiser, members: list, event_ids: list[int], 
         db.session.flush()
         first = db.session.scalar(select(Cohort.id).order_by(Cohort.id))
         db.session.add_all(CohortMember(cohort_id=cohort.id, user_id=m.id) for m in members)
+        db.session.execute(cohort_organisers.insert().values(cohort_id=cohort.id, user_id=org.id))
         if first != cohort.id:
             db.session.add_all(CohortMember(cohort_id=first, user_id=m.id) for m in new)
         db.session.commit()
