@@ -563,6 +563,11 @@ def skill_gap(profile: LearnerProfile) -> list[dict]:
     expected = taxonomy.track_skills(profile.target_track)
     have = {ls.skill.slug: ls.level for ls in profile.skills}
     names = {s.slug: s.name for s in db.session.scalars(select(Skill).where(Skill.slug.in_(list(expected))))}
+    return gap_rows(expected, names, have)
+
+
+def gap_rows(expected: dict[str, int], names: dict[str, str], have: dict[str, int]) -> list[dict]:
+    """The rows of ``skill_gap`` from what the track expects, the skills' names and the learner's levels."""
     rows = []
     for slug, need in expected.items():
         if slug not in names:
@@ -705,21 +710,6 @@ def person(user_id: int) -> User:
     if user is None or user.is_deleted or user.is_suspended:
         raise NotFound("No such member.")
     return user
-
-
-def dashboard_summary(user: User) -> dict:
-    learner, mentor = learner_profile_of(user), mentor_profile_of(user)
-    stage_names = dict(taxonomy.stage_choices())
-    stage_list = [s["slug"] for s in taxonomy.stages()]
-    return {
-        "learner": learner,
-        "mentor": mentor,
-        "stage_name": stage_names.get(learner.stage, learner.stage) if learner else None,
-        "stage_index": stage_list.index(learner.stage) + 1 if learner and learner.stage in stage_list else None,
-        "stage_count": len(stage_list),
-        "gap": skill_gap(learner)[:5] if learner else [],
-        "windows": len(windows_of(user)),
-    }
 
 
 # ---- personal data --------------------------------------------------------------------------

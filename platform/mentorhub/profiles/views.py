@@ -17,17 +17,7 @@ bp = Blueprint("profiles", __name__)
 
 @bp.app_context_processor
 def _profiles_context():
-    def profiles_dashboard():
-        if not current_user.is_authenticated:
-            return None
-        summary = services.dashboard_summary(current_user)
-        view = request.args.get("profile_view")
-        if view not in ("learner", "mentor"):
-            view = "mentor" if summary["mentor"] and not summary["learner"] else "learner"
-        summary["view"] = view
-        return summary
-
-    return {"profiles_dashboard": profiles_dashboard, "level_names": services.LEVEL_NAMES}
+    return {"level_names": services.LEVEL_NAMES}
 
 
 # ---- directory -----------------------------------------------------------------------------

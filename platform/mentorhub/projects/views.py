@@ -17,13 +17,10 @@ bp = Blueprint("projects", __name__)
 
 @bp.app_context_processor
 def _project_helpers():
-    def project_dashboard():
-        return services.my_projects(current_user) if current_user.is_authenticated else None
-
     def project_outcomes(user):
         return services.milestones_reached_by(user) if user is not None else []
 
-    return {"project_dashboard": project_dashboard, "project_outcomes": project_outcomes}
+    return {"project_outcomes": project_outcomes}
 
 
 def _check_form() -> None:
