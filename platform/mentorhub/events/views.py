@@ -19,11 +19,6 @@ from .models import FORMATS, EventSeries
 bp = Blueprint("events", __name__)
 
 
-@bp.app_template_global("event_participation")
-def _participation(user):
-    return services.participation_of(user)
-
-
 def _event_form(**kwargs) -> EventForm:
     return EventForm(domains=services.domains(), projects=services.projects_for(current_user),
                      cohorts=services.cohorts(), **kwargs)

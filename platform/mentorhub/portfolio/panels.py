@@ -12,8 +12,24 @@ from sqlalchemy.orm import joinedload
 from ..accounts.models import User
 from ..db import db, utcnow
 from ..profiles.models import Skill
+from ..profiles.sections import person_section
 from .models import FeedbackRequest, PortfolioItem, ReviewerSetting, reviewer_setting_skills
-from .services import _visible_filter, request_state
+from .services import (
+    _visible_filter,
+    helpful_count_for,
+    public_items_of,
+    request_state,
+    reviews_given_count,
+    score_chart,
+)
+
+
+@dataclass(frozen=True)
+class WorkLine:
+    id: int
+    title: str
+    status: str
+    summary: str
 
 
 @dataclass(frozen=True)
@@ -84,3 +100,12 @@ def dashboard_panel(user: User) -> dict:
     total, states = _item_states(user)
     queue_count, claims = _queue_counts(user)
     return {"total": total, "states": states, "queue_count": queue_count, "claims": claims}
+
+
+@person_section("portfolio")
+def person_portfolio(person: User, viewer: User | None) -> dict:
+    """For templates/portfolio/_profile_section.html: the items of ``person`` that ``viewer`` may
+    see, their rubric chart and the review counts."""
+    return {"works": [WorkLine(i.id, i.title, i.status, i.summary) for i in public_items_of(person, viewer)],
+            "chart": score_chart(person, viewer), "helpful": helpful_count_for(person),
+            "reviews_given": reviews_given_count(person)}

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from ..accounts.services import has_blocked
 from ..errors import ValidationError
 from ..forms import options, render_form, show_service_error
 from ..pagination import parse_page
@@ -11,6 +12,7 @@ from ..timeutil import all_zones
 from . import availability as av
 from . import services, taxonomy
 from .forms import DeleteForm, LearnerForm, MentorForm, skill_levels_from, window_rows_from, windows_from
+from .sections import load_sections
 
 bp = Blueprint("profiles", __name__)
 
@@ -71,6 +73,8 @@ def person(user_id: int):
         viewer_tz=viewer_tz, overlap=overlap, can_edit=can_edit, local_now=services.now_in_zone(user.timezone),
         backgrounds=dict(services.BACKGROUNDS), tracks=dict(taxonomy.track_choices()),
         stages=dict(taxonomy.stage_choices()), delete_form=DeleteForm(),
+        blocked=current_user.is_authenticated and has_blocked(current_user, user.id),
+        sections=load_sections(user, current_user),
     )
 
 

@@ -8,7 +8,9 @@ from sqlalchemy import func, or_, select
 
 from ..accounts.models import User
 from ..db import db
+from ..profiles.sections import person_section
 from .models import Project, ProjectApplication, ProjectMember
+from .services import Outcome, milestones_reached_by
 
 PANEL_TEAMS = 5  # teams listed on the dashboard
 
@@ -36,3 +38,9 @@ def dashboard_panel(user: User) -> dict:
         select(pending_mine.scalar_subquery(), to_decide.scalar_subquery())).one()
     return {"teams": [TeamLine(*row) for row in teams], "pending_applications": pending or 0,
             "pending_to_decide": pending_to_decide or 0}
+
+
+@person_section("outcomes")
+def person_outcomes(person: User, viewer: User | None) -> list[Outcome]:
+    """For templates/projects/_outcomes.html: milestones reached while ``person`` was on a team."""
+    return milestones_reached_by(person)

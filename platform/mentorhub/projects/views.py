@@ -15,14 +15,6 @@ from .models import COMPUTE_LABELS, DIFFICULTIES, STATUS_LABELS
 bp = Blueprint("projects", __name__)
 
 
-@bp.app_context_processor
-def _project_helpers():
-    def project_outcomes(user):
-        return services.milestones_reached_by(user) if user is not None else []
-
-    return {"project_outcomes": project_outcomes}
-
-
 def _check_form() -> None:
     """Button-only forms: a missing or bad CSRF token is already refused globally."""
     if not FlaskForm().validate_on_submit():
