@@ -758,7 +758,8 @@ def score_history(owner: User, viewer) -> list[dict]:
     if not items:
         return []
     reviews = db.session.scalars(
-        select(Review).where(Review.item_id.in_(list(items))).order_by(Review.created_at, Review.id)
+        select(Review).options(selectinload(Review.scores))  # one query for every review's scores
+        .where(Review.item_id.in_(list(items))).order_by(Review.created_at, Review.id)
     )
     points = []
     for r in reviews:

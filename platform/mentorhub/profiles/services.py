@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import delete, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.models import User
 from ..db import db, utcnow
@@ -127,7 +127,7 @@ def learner_profile_of(user: User | int) -> LearnerProfile | None:
     uid = user if isinstance(user, int) else user.id
     return db.session.scalar(
         select(LearnerProfile).where(LearnerProfile.user_id == uid)
-        .options(selectinload(LearnerProfile.skills).selectinload(LearnerSkill.skill),
+        .options(selectinload(LearnerProfile.skills).joinedload(LearnerSkill.skill),
                  selectinload(LearnerProfile.wanted_skills), selectinload(LearnerProfile.domains))
     )
 
@@ -136,7 +136,7 @@ def mentor_profile_of(user: User | int) -> MentorProfile | None:
     uid = user if isinstance(user, int) else user.id
     return db.session.scalar(
         select(MentorProfile).where(MentorProfile.user_id == uid)
-        .options(selectinload(MentorProfile.skills).selectinload(MentorSkill.skill),
+        .options(selectinload(MentorProfile.skills).joinedload(MentorSkill.skill),
                  selectinload(MentorProfile.domains))
     )
 

@@ -28,7 +28,7 @@ def _check_form() -> None:
 def index():
     f = services.ProjectFilters.from_args(request.args)
     can_match = services.has_learner_profile(current_user)
-    scores = services.match_scores(current_user, f)
+    scores = services.match_scores(current_user, f, can_match)
     page = services.list_projects(f, parse_page(request.args.get("page")), scores=scores)
     return render_template(
         "projects/index.html", page=page, f=f, options=services.filter_options(), can_match=can_match,
