@@ -106,6 +106,7 @@ def dashboard_panel(user: User) -> dict:
 def person_portfolio(person: User, viewer: User | None) -> dict:
     """For templates/portfolio/_profile_section.html: the items of ``person`` that ``viewer`` may
     see, their rubric chart and the review counts."""
-    return {"works": [WorkLine(i.id, i.title, i.status, i.summary) for i in public_items_of(person, viewer)],
-            "chart": score_chart(person, viewer), "helpful": helpful_count_for(person),
+    items = public_items_of(person, viewer)
+    return {"works": [WorkLine(i.id, i.title, i.status, i.summary) for i in items],
+            "chart": score_chart(person, viewer, visible=items), "helpful": helpful_count_for(person),
             "reviews_given": reviews_given_count(person)}

@@ -123,22 +123,26 @@ def skills_by_category() -> list[tuple[str, list[Skill]]]:
     return [(names.get(c, c), groups[c]) for c in order if c in groups]
 
 
+# A profile with its skills and fields joined in: one person's lists are short (PROFILE_MAX_SKILLS),
+# so the join costs less than a round trip each. A learner's wanted skills come in a second query
+# (joining them too would multiply the rows by up to PROFILE_MAX_SKILLS once more).
+
+
 def learner_profile_of(user: User | int) -> LearnerProfile | None:
     uid = user if isinstance(user, int) else user.id
-    return db.session.scalar(
+    return db.session.scalars(
         select(LearnerProfile).where(LearnerProfile.user_id == uid)
-        .options(selectinload(LearnerProfile.skills).joinedload(LearnerSkill.skill),
-                 selectinload(LearnerProfile.wanted_skills), selectinload(LearnerProfile.domains))
-    )
+        .options(joinedload(LearnerProfile.skills).joinedload(LearnerSkill.skill),
+                 selectinload(LearnerProfile.wanted_skills), joinedload(LearnerProfile.domains))
+    ).unique().first()
 
 
 def mentor_profile_of(user: User | int) -> MentorProfile | None:
     uid = user if isinstance(user, int) else user.id
-    return db.session.scalar(
+    return db.session.scalars(
         select(MentorProfile).where(MentorProfile.user_id == uid)
-        .options(selectinload(MentorProfile.skills).joinedload(MentorSkill.skill),
-                 selectinload(MentorProfile.domains))
-    )
+        .options(joinedload(MentorProfile.skills).joinedload(MentorSkill.skill), joinedload(MentorProfile.domains))
+    ).unique().first()
 
 
 # ---- availability -------------------------------------------------------------------------
