@@ -1,6 +1,8 @@
 """Sections that higher features add to a person's page (their project outcomes, meetups,
 portfolio). Profiles sit below those features, so they register here instead of being imported:
-each entry is ``load(person, viewer) -> plain data``, run by the view before the page renders."""
+each entry is ``load(person, viewer) -> plain data``, run by the view before the page renders.
+The entries are made when the features' panels modules are imported: core/views.py imports every
+one of them for the dashboard, so they are all in place once create_app has registered it."""
 from __future__ import annotations
 
 from typing import Callable
