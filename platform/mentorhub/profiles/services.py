@@ -176,6 +176,18 @@ def overlap_hours_between(user_a: User, user_b: User, week_start: date | None = 
                             user_b.timezone or "UTC", week_start)
 
 
+def windows_and_overlap(person: User, viewer: User | None, week_start: date) -> tuple[list[av.Window], float | None]:
+    """``person``'s windows (as windows_of) and, for another signed-in viewer, the hours both are
+    free that week (as overlap_hours_between), with one query for both people."""
+    other = viewer is not None and getattr(viewer, "is_authenticated", False) and viewer.id != person.id
+    found = windows_for_users([person.id, viewer.id] if other else [person.id])
+    windows = sorted(found.get(person.id, []))
+    if not other:
+        return windows, None
+    return windows, av.overlap_hours(sorted(found.get(viewer.id, [])), viewer.timezone or "UTC", windows,
+                                     person.timezone or "UTC", week_start)
+
+
 def free_windows_for_viewer(owner_user: User, viewer_tz: str | None, week_start: date | None = None):
     """The owner's windows of that week as aware datetimes in the viewer's zone."""
     return av.windows_in_zone(windows_of(owner_user), owner_user.timezone or "UTC", viewer_tz or "UTC",

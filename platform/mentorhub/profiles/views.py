@@ -59,13 +59,7 @@ def person(user_id: int):
     mentor = services.mentor_profile_of(user)
     viewer_tz = current_user.timezone if current_user.is_authenticated else "UTC"
     week = av.current_week_start()
-    other = current_user.is_authenticated and current_user.id != user.id
-    found = services.windows_for_users([user.id, current_user.id] if other else [user.id])  # one query for both
-    windows = sorted(found.get(user.id, []))
-    overlap = None
-    if other:
-        overlap = av.overlap_hours(sorted(found.get(current_user.id, [])), current_user.timezone or "UTC", windows,
-                                   user.timezone or "UTC", week)
+    windows, overlap = services.windows_and_overlap(user, current_user, week)
     can_edit = services.can_edit_profile(current_user, user)
     return render_template(
         "profiles/person.html", person=user, learner=learner, mentor=mentor,
