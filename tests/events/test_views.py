@@ -178,7 +178,8 @@ def test_attendance_is_marked_by_the_organiser(app, client, make_user, login_as,
     with app.app_context():
         assert services.participation_of(db.session.get(User, a.id))["attended"] == 1
         assert services.participation_of(db.session.get(User, b.id))["attended"] == 0
-        html = app.jinja_env.get_template("events/_participation.html").render(user=db.session.get(User, a.id))
+        html = app.jinja_env.get_template("events/_participation.html").render(
+            p=services.participation_of(db.session.get(User, a.id)))
         assert "<strong>1</strong> meetup attended" in html
 
 

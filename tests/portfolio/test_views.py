@@ -206,13 +206,8 @@ def test_profile_section_and_dashboard_render(app, client, make_user, make_item,
     make_item(owner, title="Hidden draft", status="draft")
     viewer = make_user()
     login_as(viewer)
-    with app.test_request_context():
-        from flask import render_template_string
-        from flask_login import login_user
-
-        login_user(db.session.get(User, viewer.id))
-        html = render_template_string('{% include "portfolio/_profile_section.html" %}',
-                                      owner=db.session.get(User, owner.id))
+    page = client.get(f"/people/{owner.id}").get_data(as_text=True)  # the section on the owner's person page
+    html = page[page.index('id="portfolio-profile-title"'):]
     assert "Visible work" in html and "Hidden draft" not in html
     # The viewer has posted nothing: the panel says so; the owner's panel counts both items.
     panel = client.get("/dashboard").get_data(as_text=True)

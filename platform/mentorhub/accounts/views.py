@@ -266,12 +266,6 @@ def reset_password(token: str):
 # ---- blocking ---------------------------------------------------------------------------------
 
 
-@bp.app_template_global()
-def has_blocked(user_id: int) -> bool:
-    """For templates/accounts/_block_button.html: did the viewer block this member?"""
-    return current_user.is_authenticated and services.has_blocked(current_user, user_id)
-
-
 def _require_valid_form() -> None:
     """The small block/unblock forms carry nothing but a CSRF token (and an optional next)."""
     if not FlaskForm().validate_on_submit():

@@ -691,20 +691,16 @@ def mark_attendance(actor: User, event: Event, attended_user_ids: set[int], now:
 def participation_of(user: User, now: datetime | None = None) -> dict:
     """Community participation for profiles: {'attended', 'upcoming', 'organised'} counts."""
     now = now or utcnow()
-    attended = db.session.scalar(
-        select(func.count(Rsvp.id)).join(Event, Event.id == Rsvp.event_id)
-        .where(Rsvp.user_id == user.id, Rsvp.is_attended.is_(True), Event.is_cancelled.is_(False))
-    ) or 0
-    upcoming = db.session.scalar(
-        select(func.count(Rsvp.id)).join(Event, Event.id == Rsvp.event_id)
-        .where(Rsvp.user_id == user.id, Rsvp.status == "going", Event.starts_at > now,
-               Event.is_cancelled.is_(False))
-    ) or 0
-    organised = db.session.scalar(
-        select(func.count(Event.id)).where(Event.organiser_id == user.id, Event.starts_at <= now,
-                                           Event.is_cancelled.is_(False))
-    ) or 0
-    return {"attended": attended, "upcoming": upcoming, "organised": organised}
+    attended = (select(func.count(Rsvp.id)).join(Event, Event.id == Rsvp.event_id)
+                .where(Rsvp.user_id == user.id, Rsvp.is_attended.is_(True), Event.is_cancelled.is_(False)))
+    upcoming = (select(func.count(Rsvp.id)).join(Event, Event.id == Rsvp.event_id)
+                .where(Rsvp.user_id == user.id, Rsvp.status == "going", Event.starts_at > now,
+                       Event.is_cancelled.is_(False)))
+    organised = select(func.count(Event.id)).where(Event.organiser_id == user.id, Event.starts_at <= now,
+                                                   Event.is_cancelled.is_(False))
+    counts = db.session.execute(select(attended.scalar_subquery(), upcoming.scalar_subquery(),
+                                       organised.scalar_subquery())).one()  # one round trip for the three
+    return dict(zip(("attended", "upcoming", "organised"), (c or 0 for c in counts)))
 
 
 # ---- reminders ------------------------------------------------------------------------------------------

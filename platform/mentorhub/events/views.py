@@ -19,21 +19,6 @@ from .models import FORMATS, EventSeries
 bp = Blueprint("events", __name__)
 
 
-@bp.app_template_global("event_participation")
-def _participation(user):
-    return services.participation_of(user)
-
-
-@bp.app_template_global("my_upcoming_events")
-def _my_upcoming(limit: int = 5):
-    return services.upcoming_for(current_user, limit) if current_user.is_authenticated else []
-
-
-@bp.app_template_global("may_organise_events")
-def _may_organise():
-    return services.may_organise(current_user) if current_user.is_authenticated else False
-
-
 def _event_form(**kwargs) -> EventForm:
     return EventForm(domains=services.domains(), projects=services.projects_for(current_user),
                      cohorts=services.cohorts(current_user), **kwargs)

@@ -26,16 +26,7 @@ COMPONENT_COLOURS = {
 
 @bp.app_context_processor
 def _matching_helpers():
-    def matching_dashboard():
-        if not current_user.is_authenticated:
-            return None
-        ready = services.is_ready(current_user)
-        return {"ready": ready, "admin": current_user.is_admin,
-                "mentors": services.mentor_matches(current_user, k=3) if ready else [],
-                "learners": services.suggested_learners(current_user, k=5)}
-
-    return {"match_component_labels": COMPONENT_LABELS, "match_component_colours": COMPONENT_COLOURS,
-            "matching_dashboard": matching_dashboard}
+    return {"match_component_labels": COMPONENT_LABELS, "match_component_colours": COMPONENT_COLOURS}
 
 
 def _domains():

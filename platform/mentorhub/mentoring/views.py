@@ -23,16 +23,7 @@ bp = Blueprint("mentoring", __name__)
 
 @bp.app_context_processor
 def _dashboard_data():
-    def mentoring_panel():
-        if not current_user.is_authenticated:
-            return {}
-        return {
-            "sessions": services.upcoming_sessions(current_user, limit=3),
-            "checkins": services.open_checkins_for(current_user)[:3],
-            "requests": [r for r in services.requests_for(current_user)["received"] if r.is_open][:3],
-        }
-
-    return {"mentoring_panel": mentoring_panel, "mentoring_cadences": CADENCES}
+    return {"mentoring_cadences": CADENCES}
 
 
 # ---- list -------------------------------------------------------------------------------------

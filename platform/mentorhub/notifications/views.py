@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
@@ -12,14 +12,6 @@ from . import services
 from .kinds import CHANNELS, KINDS
 
 bp = Blueprint("notifications", __name__)
-
-
-@bp.app_template_global()
-def notifications_dashboard() -> dict | None:
-    """Data for templates/notifications/_dashboard.html (queried only when the panel renders)."""
-    if not current_user.is_authenticated:
-        return None
-    return {"recent": services.recent_unread(current_user, current_app.config["DASHBOARD_NOTIFICATIONS"])}
 
 
 @bp.get("/notifications")

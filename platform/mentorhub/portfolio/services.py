@@ -146,6 +146,7 @@ def public_items_of(owner_user: User, viewer) -> list[PortfolioItem]:
         select(PortfolioItem)
         .where(PortfolioItem.owner_id == owner_user.id, _visible_filter(viewer))
         .order_by(PortfolioItem.updated_at.desc(), PortfolioItem.id.desc())
+        .options(defer(PortfolioItem.notebook_json), defer(PortfolioItem.notebook_hints))  # MBs each, never shown here
     )
     return list(db.session.scalars(stmt))
 
@@ -784,14 +785,16 @@ def reviews_given_count(reviewer_user: User) -> int:
 # ---- the rubric chart ----------------------------------------------------------------------
 
 
-def score_history(owner: User, viewer) -> list[dict]:
-    """One point per review on items of ``owner`` that ``viewer`` may see, oldest first:
+def score_history(owner: User, viewer, visible: list[PortfolioItem] | None = None) -> list[dict]:
+    """One point per review on items of ``owner`` that ``viewer`` may see (``visible``: those
+    items when the caller already has them), oldest first:
     {"at": datetime, "item": title, "scores": {slug: score}, "mean": float}."""
-    items = {i.id: i for i in public_items_of(owner, viewer)}
+    items = {i.id: i for i in (public_items_of(owner, viewer) if visible is None else visible)}
     if not items:
         return []
     reviews = db.session.scalars(
-        select(Review).where(Review.item_id.in_(list(items))).order_by(Review.created_at, Review.id)
+        select(Review).options(selectinload(Review.scores))  # one query for every review's scores
+        .where(Review.item_id.in_(list(items))).order_by(Review.created_at, Review.id)
     )
     points = []
     for r in reviews:
@@ -805,9 +808,10 @@ def score_history(owner: User, viewer) -> list[dict]:
 CHART_COLOURS = ("#1b6ca8", "#c0392b", "#2e8b57", "#8e44ad", "#d35400", "#555555")
 
 
-def score_chart(owner: User, viewer, width: int = 560, height: int = 220) -> dict | None:
+def score_chart(owner: User, viewer, width: int = 560, height: int = 220,
+                visible: list[PortfolioItem] | None = None) -> dict | None:
     """Geometry for an inline SVG line chart of rubric scores over time (one line a criterion)."""
-    points = score_history(owner, viewer)
+    points = score_history(owner, viewer, visible)
     if not points:
         return None
     left, right, top, bottom = 36, 12, 12, 28

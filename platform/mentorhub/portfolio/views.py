@@ -40,27 +40,6 @@ def _upload(form: ItemForm):
     return f.filename, f.read(limit + 1)
 
 
-@bp.app_template_global()
-def portfolio_dashboard():
-    """Data for templates/portfolio/_dashboard.html."""
-    if not current_user.is_authenticated:
-        return None
-    mine = services.list_items(current_user, 1, owner_id=current_user.id)
-    queue = services.queue_for(current_user)
-    states = [s for s in (services.latest_request_state(i) for i in mine.items) if s and s.state != "withdrawn"]
-    return {"recent": mine.items[:5], "total": mine.total, "states": states,
-            "queue_count": len(queue["asked"]) + len(queue["community"]), "claims": queue["claims"]}
-
-
-@bp.app_template_global()
-def portfolio_profile_section(owner, viewer=None):
-    """Data for templates/portfolio/_profile_section.html: items and rubric chart of ``owner``."""
-    viewer = viewer if viewer is not None else current_user
-    return {"works": services.public_items_of(owner, viewer), "chart": services.score_chart(owner, viewer),
-            "helpful": services.helpful_count_for(owner), "reviews_given": services.reviews_given_count(owner),
-            "criteria": rubric.criteria()}
-
-
 @bp.get("")
 def index():
     page = services.list_items(current_user, parse_page(request.args.get("page")),

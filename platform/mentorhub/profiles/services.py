@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import delete, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.models import User
 from ..db import db, utcnow
@@ -123,22 +123,26 @@ def skills_by_category() -> list[tuple[str, list[Skill]]]:
     return [(names.get(c, c), groups[c]) for c in order if c in groups]
 
 
+# A profile with its skills and fields joined in: one person's lists are short (PROFILE_MAX_SKILLS),
+# so the join costs less than a round trip each. A learner's wanted skills come in a second query
+# (joining them too would multiply the rows by up to PROFILE_MAX_SKILLS once more).
+
+
 def learner_profile_of(user: User | int) -> LearnerProfile | None:
     uid = user if isinstance(user, int) else user.id
-    return db.session.scalar(
+    return db.session.scalars(
         select(LearnerProfile).where(LearnerProfile.user_id == uid)
-        .options(selectinload(LearnerProfile.skills).selectinload(LearnerSkill.skill),
-                 selectinload(LearnerProfile.wanted_skills), selectinload(LearnerProfile.domains))
-    )
+        .options(joinedload(LearnerProfile.skills).joinedload(LearnerSkill.skill),
+                 selectinload(LearnerProfile.wanted_skills), joinedload(LearnerProfile.domains))
+    ).unique().first()
 
 
 def mentor_profile_of(user: User | int) -> MentorProfile | None:
     uid = user if isinstance(user, int) else user.id
-    return db.session.scalar(
+    return db.session.scalars(
         select(MentorProfile).where(MentorProfile.user_id == uid)
-        .options(selectinload(MentorProfile.skills).selectinload(MentorSkill.skill),
-                 selectinload(MentorProfile.domains))
-    )
+        .options(joinedload(MentorProfile.skills).joinedload(MentorSkill.skill), joinedload(MentorProfile.domains))
+    ).unique().first()
 
 
 # ---- availability -------------------------------------------------------------------------
@@ -170,6 +174,18 @@ def overlap_hours_between(user_a: User, user_b: User, week_start: date | None = 
     """Hours in the given UTC week (default: this week) when both people are available."""
     return av.overlap_hours(windows_of(user_a), user_a.timezone or "UTC", windows_of(user_b),
                             user_b.timezone or "UTC", week_start)
+
+
+def windows_and_overlap(person: User, viewer: User | None, week_start: date) -> tuple[list[av.Window], float | None]:
+    """``person``'s windows (as windows_of) and, for another signed-in viewer, the hours both are
+    free that week (as overlap_hours_between), with one query for both people."""
+    other = viewer is not None and getattr(viewer, "is_authenticated", False) and viewer.id != person.id
+    found = windows_for_users([person.id, viewer.id] if other else [person.id])
+    windows = sorted(found.get(person.id, []))
+    if not other:
+        return windows, None
+    return windows, av.overlap_hours(sorted(found.get(viewer.id, [])), viewer.timezone or "UTC", windows,
+                                     person.timezone or "UTC", week_start)
 
 
 def free_windows_for_viewer(owner_user: User, viewer_tz: str | None, week_start: date | None = None):
@@ -564,6 +580,11 @@ def skill_gap(profile: LearnerProfile) -> list[dict]:
     expected = taxonomy.track_skills(profile.target_track)
     have = {ls.skill.slug: ls.level for ls in profile.skills}
     names = {s.slug: s.name for s in db.session.scalars(select(Skill).where(Skill.slug.in_(list(expected))))}
+    return gap_rows(expected, names, have)
+
+
+def gap_rows(expected: dict[str, int], names: dict[str, str], have: dict[str, int]) -> list[dict]:
+    """The rows of ``skill_gap`` from what the track expects, the skills' names and the learner's levels."""
     rows = []
     for slug, need in expected.items():
         if slug not in names:
@@ -721,21 +742,6 @@ def visible_person(viewer, user_id: int) -> tuple[User, LearnerProfile | None, M
         if learner is None and mentor is None:
             raise NotFound("No such member.")
     return user, learner, mentor
-
-
-def dashboard_summary(user: User) -> dict:
-    learner, mentor = learner_profile_of(user), mentor_profile_of(user)
-    stage_names = dict(taxonomy.stage_choices())
-    stage_list = [s["slug"] for s in taxonomy.stages()]
-    return {
-        "learner": learner,
-        "mentor": mentor,
-        "stage_name": stage_names.get(learner.stage, learner.stage) if learner else None,
-        "stage_index": stage_list.index(learner.stage) + 1 if learner and learner.stage in stage_list else None,
-        "stage_count": len(stage_list),
-        "gap": skill_gap(learner)[:5] if learner else [],
-        "windows": len(windows_of(user)),
-    }
 
 
 # ---- personal data --------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from ..accounts.services import has_blocked
 from ..errors import ValidationError
 from ..forms import options, render_form, show_service_error
 from ..pagination import parse_page
@@ -11,23 +12,14 @@ from ..timeutil import all_zones
 from . import availability as av
 from . import services, taxonomy
 from .forms import DeleteForm, LearnerForm, MentorForm, skill_levels_from, window_rows_from, windows_from
+from .sections import load_sections
 
 bp = Blueprint("profiles", __name__)
 
 
 @bp.app_context_processor
 def _profiles_context():
-    def profiles_dashboard():
-        if not current_user.is_authenticated:
-            return None
-        summary = services.dashboard_summary(current_user)
-        view = request.args.get("profile_view")
-        if view not in ("learner", "mentor"):
-            view = "mentor" if summary["mentor"] and not summary["learner"] else "learner"
-        summary["view"] = view
-        return summary
-
-    return {"profiles_dashboard": profiles_dashboard, "level_names": services.LEVEL_NAMES}
+    return {"level_names": services.LEVEL_NAMES}
 
 
 # ---- directory -----------------------------------------------------------------------------
@@ -65,10 +57,7 @@ def person(user_id: int):
     user, learner, mentor = services.visible_person(current_user, user_id)
     viewer_tz = current_user.timezone if current_user.is_authenticated else "UTC"
     week = av.current_week_start()
-    windows = services.windows_of(user)
-    overlap = None
-    if current_user.is_authenticated and current_user.id != user.id:
-        overlap = services.overlap_hours_between(current_user, user, week)
+    windows, overlap = services.windows_and_overlap(user, current_user, week)
     can_edit = services.can_edit_profile(current_user, user)
     return render_template(
         "profiles/person.html", person=user, learner=learner, mentor=mentor,
@@ -79,6 +68,8 @@ def person(user_id: int):
         viewer_tz=viewer_tz, overlap=overlap, can_edit=can_edit, local_now=services.now_in_zone(user.timezone),
         backgrounds=dict(services.BACKGROUNDS), tracks=dict(taxonomy.track_choices()),
         stages=dict(taxonomy.stage_choices()), delete_form=DeleteForm(),
+        blocked=current_user.is_authenticated and has_blocked(current_user, user.id),
+        sections=load_sections(user, current_user),
     )
 
 

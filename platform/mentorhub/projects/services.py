@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from flask import current_app
 from sqlalchemy import delete, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.models import User
 from ..accounts.services import is_blocked_between
@@ -105,11 +105,13 @@ def is_on_team(user: User | None, project: Project) -> bool:
 
 
 def _project_query():
+    """Projects with what their pages show, in three queries however many are listed: owner and
+    champion joined in, domains and skills (with their names) one query each."""
     return select(Project).options(
         selectinload(Project.domains),
-        selectinload(Project.skills).selectinload(ProjectSkill.skill),
-        selectinload(Project.owner),
-        selectinload(Project.champion),
+        selectinload(Project.skills).joinedload(ProjectSkill.skill),
+        joinedload(Project.owner),
+        joinedload(Project.champion),
     )
 
 
@@ -226,12 +228,13 @@ def list_projects(f: ProjectFilters, page: int, scores: dict[int, float] | None 
     return paginate(db.session, stmt, page, per_page)
 
 
-def match_scores(viewer: User | None, f: ProjectFilters) -> dict[int, float] | None:
-    """Match scores for ``sort=match``; only learners can be matched, so for anyone else the
-    sort falls back to recent activity (``f.sort`` is changed) and this returns None."""
+def match_scores(viewer: User | None, f: ProjectFilters, is_learner: bool) -> dict[int, float] | None:
+    """Match scores for ``sort=match``; only learners (``is_learner``: has_learner_profile) can be
+    matched, so for anyone else the sort falls back to recent activity (``f.sort`` is changed)
+    and this returns None."""
     if f.sort != "match":
         return None
-    if not has_learner_profile(viewer):
+    if not is_learner:
         f.sort = "recent"
         return None
     from ..matching.services import project_scores_for  # the matching engine loads only when asked for

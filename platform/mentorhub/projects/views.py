@@ -15,17 +15,6 @@ from .models import COMPUTE_LABELS, DIFFICULTIES, STATUS_LABELS
 bp = Blueprint("projects", __name__)
 
 
-@bp.app_context_processor
-def _project_helpers():
-    def project_dashboard():
-        return services.my_projects(current_user) if current_user.is_authenticated else None
-
-    def project_outcomes(user):
-        return services.milestones_reached_by(user) if user is not None else []
-
-    return {"project_dashboard": project_dashboard, "project_outcomes": project_outcomes}
-
-
 def _check_form() -> None:
     """Button-only forms: a missing or bad CSRF token is already refused globally."""
     if not FlaskForm().validate_on_submit():
@@ -39,7 +28,7 @@ def _check_form() -> None:
 def index():
     f = services.ProjectFilters.from_args(request.args)
     can_match = services.has_learner_profile(current_user)
-    scores = services.match_scores(current_user, f)
+    scores = services.match_scores(current_user, f, can_match)
     page = services.list_projects(f, parse_page(request.args.get("page")), scores=scores)
     return render_template(
         "projects/index.html", page=page, f=f, options=services.filter_options(), can_match=can_match,

@@ -1,0 +1,22 @@
+"""The notifications panel of the dashboard: the latest unread titles, in one query."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+
+from ..accounts.models import User
+from .services import recent_unread
+
+
+@dataclass(frozen=True)
+class UnreadLine:
+    title: str
+    created_at: datetime
+
+
+def dashboard_panel(user: User) -> dict:
+    """Data for templates/notifications/_dashboard.html (DASHBOARD_NOTIFICATIONS newest unread)."""
+    return {"recent": [UnreadLine(n.title, n.created_at)
+                       for n in recent_unread(user, current_app.config["DASHBOARD_NOTIFICATIONS"])]}

@@ -1,0 +1,112 @@
+"""The portfolio panel of the dashboard: the viewer's items with their feedback state and the
+reviewer's queue counts, as plain data in a fixed number of queries (three, or five for an
+opted-in reviewer)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.orm import joinedload
+
+from ..accounts.models import User
+from ..db import db, utcnow
+from ..profiles.models import Skill
+from ..profiles.sections import person_section
+from .models import FeedbackRequest, PortfolioItem, ReviewerSetting, reviewer_setting_skills
+from .services import (
+    _visible_filter,
+    helpful_count_for,
+    public_items_of,
+    request_state,
+    reviews_given_count,
+    score_chart,
+)
+
+
+@dataclass(frozen=True)
+class WorkLine:
+    id: int
+    title: str
+    status: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class StateLine:
+    item_id: int
+    title: str
+    label: str
+
+
+def _item_states(user: User) -> tuple[int, list[StateLine]]:
+    """How many items the viewer has, and the feedback state of those on the first page of
+    their portfolio (services.list_items ordering), withdrawn requests left out."""
+    rows = db.session.execute(
+        select(PortfolioItem.id, PortfolioItem.title, func.count().over())
+        .where(PortfolioItem.owner_id == user.id)
+        .order_by(PortfolioItem.updated_at.desc(), PortfolioItem.id.desc())
+        .limit(current_app.config["PORTFOLIO_PAGE_SIZE"])
+    ).all()
+    if not rows:
+        return 0, []
+    latest: dict[int, FeedbackRequest] = {}
+    for req in db.session.scalars(
+            select(FeedbackRequest).options(joinedload(FeedbackRequest.claimed_by), joinedload(FeedbackRequest.mentor))
+            .where(FeedbackRequest.item_id.in_([r[0] for r in rows]), FeedbackRequest.status != "withdrawn")
+            .order_by(FeedbackRequest.id)):
+        latest[req.item_id] = req
+    now = utcnow()
+    states = [StateLine(item_id, title, request_state(latest[item_id], now).label)
+              for item_id, title, _ in rows if item_id in latest]
+    return rows[0][2], states
+
+
+def _queue_counts(user: User) -> tuple[int, int]:
+    """(requests waiting for this reviewer, claims this reviewer holds): the counts behind
+    services.queue_for, each community count capped at PORTFOLIO_QUEUE_LIMIT as that queue is."""
+    now = utcnow()
+    available = and_(
+        FeedbackRequest.active_item_id.is_not(None),
+        or_(FeedbackRequest.status == "open",
+            and_(FeedbackRequest.status == "claimed", FeedbackRequest.claim_expires_at < now)),
+    )
+    asked = select(func.count(FeedbackRequest.id)).where(
+        FeedbackRequest.mode == "mentor", FeedbackRequest.mentor_id == user.id, available)
+    claims = select(func.count(FeedbackRequest.id)).where(
+        FeedbackRequest.status == "claimed", FeedbackRequest.claimed_by_id == user.id,
+        FeedbackRequest.claim_expires_at >= now)
+    opted = select(ReviewerSetting.id).where(ReviewerSetting.user_id == user.id, ReviewerSetting.is_opted_in.is_(True))
+    asked_n, claims_n, setting_id = db.session.execute(
+        select(asked.scalar_subquery(), claims.scalar_subquery(), opted.scalar_subquery())).one()
+    community = 0
+    if setting_id is not None:
+        mine = select(reviewer_setting_skills.c.skill_id).where(reviewer_setting_skills.c.setting_id == setting_id)
+        stmt = (
+            select(FeedbackRequest.id)
+            .join(PortfolioItem, PortfolioItem.id == FeedbackRequest.item_id)
+            .where(FeedbackRequest.mode == "community", available, PortfolioItem.owner_id != user.id,
+                   PortfolioItem.status != "draft", _visible_filter(user),
+                   # items with no skills are offered to everyone, and so is everything to a reviewer with none
+                   or_(~exists(mine), ~PortfolioItem.skills.any(), PortfolioItem.skills.any(Skill.id.in_(mine))))
+            .limit(current_app.config["PORTFOLIO_QUEUE_LIMIT"])
+        )
+        community = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    return (asked_n or 0) + community, claims_n or 0
+
+
+def dashboard_panel(user: User) -> dict:
+    """Data for templates/portfolio/_dashboard.html."""
+    total, states = _item_states(user)
+    queue_count, claims = _queue_counts(user)
+    return {"total": total, "states": states, "queue_count": queue_count, "claims": claims}
+
+
+@person_section("portfolio")
+def person_portfolio(person: User, viewer: User | None) -> dict:
+    """For templates/portfolio/_profile_section.html: the items of ``person`` that ``viewer`` may
+    see, their rubric chart and the review counts."""
+    items = public_items_of(person, viewer)
+    return {"works": [WorkLine(i.id, i.title, i.status, i.summary) for i in items],
+            "chart": score_chart(person, viewer, visible=items), "helpful": helpful_count_for(person),
+            "reviews_given": reviews_given_count(person)}
