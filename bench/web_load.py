@@ -130,13 +130,15 @@ def wrk(url: str, clients: int, duration: int, script: Path, cookie: str | None 
 
 
 def flask_cli(env: dict, *args: str) -> None:
-    subprocess.run([str(BIN / "flask"), "--app", "wsgi", *args], cwd=ROOT, env=env, check=True,
-                   stdout=subprocess.DEVNULL)
+    done = subprocess.run([str(BIN / "flask"), "--app", "wsgi", *args], cwd=ROOT, env=env, capture_output=True,
+                          text=True)
+    if done.returncode:
+        raise SystemExit(f"flask {' '.join(args)} failed:\n{done.stderr[-3000:]}")
 
 
 def base_env(url: str, instance: Path) -> dict:
     return {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench-web-load", "MENTORHUB_ENV": "development",
-            "MENTORHUB_INSTANCE": str(instance), "RATELIMIT_ENABLED": "0", "TQDM_DISABLE": "1"}
+            "MENTORHUB_INSTANCE": str(instance), "RATELIMIT_ENABLED": "0"}
 
 
 def run_backend(name: str, url: str, args, tmp: Path, script: Path, hello_rps: float) -> dict:
@@ -152,7 +154,9 @@ def run_backend(name: str, url: str, args, tmp: Path, script: Path, hello_rps: f
         cookie = login_cookie(base)
         for path, logged_in in PAGES:
             jar = cookie if logged_in else None
-            status = status_of(base, path, jar)  # what one request answers (shown beside the figures)
+            # One request first: its status is shown, and it waits until the workers have drained
+            # the previous run's queued requests.
+            status = status_of(base, path, jar)
             if status != 200:
                 print(f"warning: {path} answers {status}, not 200", file=sys.stderr)
             r = wrk(base + path, args.clients, args.duration, script, jar)
@@ -161,7 +165,9 @@ def run_backend(name: str, url: str, args, tmp: Path, script: Path, hello_rps: f
             md_row(name, path, "learner" if logged_in else "anonymous", status, f"{r['rps']:,.0f}",
                    f"{r['rps'] / hello_rps:.3f}", f"{r['p50']:.1f}", f"{r['p95']:.1f}", r["bad"])
         if name == "SQLite":
+            status_of(base, "/projects", None)  # wait until the workers have drained the last run's queue
             one = wrk(base + "/projects", 1, args.duration, script)
+            status_of(base, "/projects", None)
             two = wrk(base + "/projects", 2, args.duration, script)
             results["projects-1-2"] = (one, two)
     return results
