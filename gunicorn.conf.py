@@ -12,7 +12,7 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 20
 
 RATE_LIMIT_WARNING = (
-    "WARNING: %d workers share no rate-limit storage (RATELIMIT_STORAGE_URI=%s): each worker "
+    "%d workers share no rate-limit storage (RATELIMIT_STORAGE_URI=%s): each worker "
     "counts login and registration attempts on its own, so the limits hold per worker, not in "
     "total. Set RATELIMIT_STORAGE_URI=redis://host:6379 to share them."
 )

@@ -10,10 +10,12 @@ Every session has a mode, READ or WRITE, and each transaction it begins follows 
   check-then-write rule (seats, bookings, claims, waitlists) sees no other writer between
   its check and its write. Keep such units short: the lock is held until commit.
 
-Which mode a session starts in (``db.session`` picks it when first used):
+Which mode a session starts in:
 
-* an HTTP request: GET, HEAD and OPTIONS are READ; POST, PUT, PATCH and DELETE are WRITE;
-* anything else (scheduler jobs, CLI commands, tests in an app context): WRITE, as before.
+* an HTTP request (a before_request hook creates its session): GET, HEAD and OPTIONS are
+  READ; POST, PUT, PATCH and DELETE are WRITE;
+* anything else (scheduler jobs, CLI commands, ``test_request_context``, tests in an app
+  context, including test-client requests made inside it): WRITE, as before.
   Work that only reads declares it: ``with db.read_only(): ...`` (or ``Job(read_only=True)``).
 
 Changing mode inside a unit of work:
@@ -40,7 +42,7 @@ from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime, timezone
 from typing import Iterator
 
-from flask import Flask, current_app, g, has_request_context, request
+from flask import Flask, current_app, g, request
 from sqlalchemy import Column, DateTime, ForeignKey, MetaData, Table, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -165,13 +167,6 @@ class ModalSession(Session):
         return bool(self.new or self.deleted or any(self.is_modified(obj) for obj in self.dirty))
 
 
-def request_mode() -> str:
-    """The mode a new session starts in: by HTTP method in a request, else WRITE."""
-    if has_request_context():
-        return READ if request.method in READ_METHODS else WRITE
-    return WRITE
-
-
 class Database:
     """``db.session`` is one Session per app context, removed when the context ends."""
 
@@ -181,7 +176,17 @@ class Database:
         binds = {mode: engine.execution_options(**{MODE_OPTION: mode}) for mode in (READ, WRITE)}
         app.extensions["db_sessionmaker"] = sessionmaker(class_=ModalSession, mode_binds=binds,
                                                          expire_on_commit=False)
+        app.before_request(self._request_session)
         app.teardown_appcontext(self._close)
+
+    @staticmethod
+    def _request_session() -> None:
+        """Give the request a session in the mode of its HTTP method. The first before_request
+        function, so before anything queries; an app context that already has a session (a
+        test's, around its requests) keeps it."""
+        if "db_session" not in g:
+            mode = READ if request.method in READ_METHODS else WRITE
+            g.db_session = current_app.extensions["db_sessionmaker"](mode=mode)
 
     @property
     def engine(self) -> Engine:
@@ -190,7 +195,7 @@ class Database:
     @property
     def session(self) -> ModalSession:
         if "db_session" not in g:
-            g.db_session = current_app.extensions["db_sessionmaker"](mode=request_mode())
+            g.db_session = current_app.extensions["db_sessionmaker"](mode=WRITE)
         return g.db_session
 
     def new_session(self, mode: str = WRITE) -> ModalSession:

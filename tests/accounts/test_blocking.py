@@ -96,8 +96,8 @@ def test_block_button_macro_toggles(app, client, make_user, login_as):
     login_as(me)
     tpl = '{% from "accounts/_block_button.html" import block_button with context %}{{ block_button(p) }}'
 
-    def render():  # in an app context of its own: a GET's session only reads
-        with app.app_context(), app.test_request_context("/people/5?tab=x"):
+    def render():
+        with app.test_request_context("/people/5?tab=x"):
             from flask_login import login_user
 
             login_user(db.session.get(User, me.id))

@@ -34,6 +34,14 @@ def begins(app):
 
 
 @contextmanager
+def in_request(app, method: str = "GET"):
+    """A request context whose before_request hooks have run (so its session has the method's mode)."""
+    with app.test_request_context("/", method=method):
+        assert app.preprocess_request() is None
+        yield
+
+
+@contextmanager
 def write_lock_held(app):
     """Another connection holds the write lock (BEGIN IMMEDIATE and an uncommitted write)."""
     path = app.config["DATABASE_URL"].removeprefix("sqlite:///")
@@ -93,13 +101,21 @@ def test_outside_requests_sessions_write_as_before(app):
 
 @pytest.mark.parametrize("method", ["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"])
 def test_the_request_method_picks_the_mode(app, method):
-    with app.test_request_context("/", method=method):
-        assert db.session.mode == (READ if method in ("GET", "HEAD", "OPTIONS") else WRITE)
+    seen = []
+    app.add_url_rule("/mode", "mode", lambda: seen.append(db.session.mode) or "", methods=[method])
+    assert app.test_client().open("/mode", method=method).status_code == 200
+    assert seen == [READ if method in ("GET", "HEAD", "OPTIONS") else WRITE]
+
+
+def test_a_request_context_alone_keeps_write_mode(app):
+    """test_request_context (as external_url uses in jobs) runs no before_request hook."""
+    with app.test_request_context("/"):
+        assert db.session.mode == WRITE
 
 
 def test_a_write_in_a_read_transaction_is_refused(app, make_user):
     user = make_user()
-    with app.test_request_context("/"):
+    with in_request(app):
         db.session.get(User, user.id).display_name = "Changed"
         with pytest.raises(ReadTransactionWrite, match="write_unit"):
             db.session.flush()
@@ -110,7 +126,7 @@ def test_a_write_in_a_read_transaction_is_refused(app, make_user):
 
 def test_write_unit_ends_the_read_transaction_and_commits(app, make_user):
     user = make_user()
-    with app.test_request_context("/"), begins(app) as seen:
+    with in_request(app), begins(app) as seen:
         me = db.session.get(User, user.id)
         with db.write_unit():
             assert db.session.mode == WRITE
@@ -122,7 +138,7 @@ def test_write_unit_ends_the_read_transaction_and_commits(app, make_user):
 
 def test_write_unit_rolls_back_on_an_error(app, make_user):
     user = make_user()
-    with app.test_request_context("/"):
+    with in_request(app):
         with pytest.raises(ZeroDivisionError), db.write_unit():
             db.session.get(User, user.id).display_name = "Lost"
             db.session.flush()
@@ -133,7 +149,7 @@ def test_write_unit_rolls_back_on_an_error(app, make_user):
 
 def test_unlocked_releases_the_write_lock_and_keeps_the_body_off_the_database(app, make_user):
     user = make_user()
-    with app.test_request_context("/", method="POST"), begins(app) as seen:
+    with in_request(app, "POST"), begins(app) as seen:
         me = db.session.get(User, user.id)
         assert not can_take_write_lock(app)  # a POST holds the lock from its first statement
         with db.unlocked():
@@ -148,7 +164,7 @@ def test_unlocked_releases_the_write_lock_and_keeps_the_body_off_the_database(ap
 
 def test_unlocked_refuses_unflushed_changes(app, make_user):
     user = make_user()
-    with app.test_request_context("/", method="POST"):
+    with in_request(app, "POST"):
         db.session.get(User, user.id).display_name = "Pending"
         with pytest.raises(RuntimeError, match="flushed or committed"):
             with db.unlocked():
