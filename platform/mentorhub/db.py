@@ -177,16 +177,24 @@ class Database:
         app.extensions["db_sessionmaker"] = sessionmaker(class_=ModalSession, mode_binds=binds,
                                                          expire_on_commit=False)
         app.before_request(self._request_session)
+        app.teardown_request(self._close_request_session)
         app.teardown_appcontext(self._close)
 
     @staticmethod
     def _request_session() -> None:
-        """Give the request a session in the mode of its HTTP method. The first before_request
-        function, so before anything queries; an app context that already has a session (a
-        test's, around its requests) keeps it."""
+        """Give the request a session of its own in the mode of its HTTP method (the first
+        before_request function, so before anything queries), closed when the request ends
+        even if its app context lives on (tests that wrap requests in ``app.app_context()``
+        or ``test_request_context()``). An app context that already has a session keeps it."""
         if "db_session" not in g:
             mode = READ if request.method in READ_METHODS else WRITE
             g.db_session = current_app.extensions["db_sessionmaker"](mode=mode)
+            g.db_session_of_request = True
+
+    @classmethod
+    def _close_request_session(cls, exc) -> None:
+        if g.pop("db_session_of_request", False):
+            cls._close(exc)
 
     @property
     def engine(self) -> Engine:
