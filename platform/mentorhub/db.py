@@ -12,10 +12,11 @@ Every session has a mode, READ or WRITE, and each transaction it begins follows 
 
 Which mode a session starts in:
 
-* an HTTP request (a before_request hook creates its session): GET, HEAD and OPTIONS are
-  READ; POST, PUT, PATCH and DELETE are WRITE;
+* an HTTP request (a before_request hook gives it a session of its own, closed when the
+  request ends): GET, HEAD and OPTIONS are READ; POST, PUT, PATCH and DELETE are WRITE;
 * anything else (scheduler jobs, CLI commands, ``test_request_context``, tests in an app
-  context, including test-client requests made inside it): WRITE, as before.
+  context): WRITE, as before. A test whose app context already has a session when it makes
+  a request shares that session (and its mode) with the request, as before.
   Work that only reads declares it: ``with db.read_only(): ...`` (or ``Job(read_only=True)``).
 
 Changing mode inside a unit of work:
@@ -168,7 +169,8 @@ class ModalSession(Session):
 
 
 class Database:
-    """``db.session`` is one Session per app context, removed when the context ends."""
+    """``db.session`` is one Session per app context (or per request, see the module doc),
+    closed when the context ends."""
 
     def init_app(self, app: Flask) -> None:
         engine = make_engine(app.config["DATABASE_URL"], strict_reads=app.testing)
