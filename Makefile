@@ -1,12 +1,14 @@
-# mentorhub: `make run` serves the app and the scheduler; `make test` runs every test.
+# mentorhub: `make run` serves the app and the scheduler; `make serve` runs gunicorn workers and
+# one scheduler; `make test` runs every test.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
+WORKERS ?= 4
 
-.PHONY: run test bench setup setup-test migrate seed clean
+.PHONY: run serve test bench setup setup-test migrate seed clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +37,15 @@ run: seed
 	@$(FLASK) scheduler & sched=$$!; \
 	trap 'kill -TERM $$sched 2>/dev/null; wait $$sched 2>/dev/null; exit 0' INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT) --no-reload; \
+	kill -TERM $$sched 2>/dev/null; wait $$sched 2>/dev/null
+
+# Production-style: WORKERS gunicorn workers (gunicorn.conf.py) plus exactly one scheduler, on
+# SQLite by default or DATABASE_URL; Ctrl-C stops both.
+serve: migrate
+	@echo "mentorhub on http://$(HOST):$(PORT) with $(WORKERS) workers  (Ctrl-C stops them and the scheduler)"
+	@$(FLASK) scheduler & sched=$$!; \
+	trap 'kill -TERM $$sched 2>/dev/null; wait $$sched 2>/dev/null; exit 0' INT TERM; \
+	$(BIN)/gunicorn --config gunicorn.conf.py --workers $(WORKERS) --bind $(HOST):$(PORT) wsgi:app; \
 	kill -TERM $$sched 2>/dev/null; wait $$sched 2>/dev/null
 
 test: setup-test

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import tempfile
 import threading
@@ -219,6 +220,35 @@ def any_app(request, tmp_path, sqlite_template, app_config):
     application = build_app(url, **app_config)
     yield application
     application.extensions["db_engine"].dispose()
+
+
+# ---- Redis (shared rate-limit storage) ----------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def redis_server():
+    """A throwaway redis-server on 127.0.0.1 (no persistence); yields its redis:// URL."""
+    binary = shutil.which("redis-server")
+    require(binary is not None, "redis-server not found (apt-get install redis-server)")
+    port = free_port()
+    proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                             "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1) as conn:
+                    conn.sendall(b"PING\r\n")
+                    if conn.recv(16).startswith(b"+PONG"):
+                        break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("redis-server did not start") from None
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
 
 
 # ---- SMTP on loopback ----------------------------------------------------------------------

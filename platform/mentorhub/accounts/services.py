@@ -195,8 +195,8 @@ def authenticate(email: str, password: str) -> User | None:
 def touch_last_seen(user: User) -> None:
     now = utcnow()
     if user.last_seen_at is None or now - user.last_seen_at > LAST_SEEN_EVERY:
-        user.last_seen_at = now
-        db.session.commit()
+        with db.write_unit():  # a GET's read transaction never writes
+            user.last_seen_at = now
 
 
 def update_settings(actor: User, user: User, display_name: str, timezone: str) -> User:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import click
 from flask import Blueprint
 
+from ..db import db
 from ..errors import ValidationError
 
 bp = Blueprint("profiles_cli", __name__, cli_group=None)
@@ -58,7 +59,8 @@ def export_people(path: str, fmt: str | None) -> None:
     from .transfer import export_file
 
     try:
-        count = export_file(path, fmt)
+        with db.read_only():  # a long read: it never holds SQLite's write lock
+            count = export_file(path, fmt)
     except ValidationError as exc:
         raise click.ClickException(exc.message) from None
     click.echo(f"exported {count} people to {path}")

@@ -13,6 +13,7 @@ class Job:
     func: Callable[[], object]
     trigger: str  # "interval" or "cron"
     args: dict = field(default_factory=dict)
+    read_only: bool = False  # runs in READ transactions (db.read_only()): no SQLite write lock
 
 
 def jobs(app: Flask) -> list[Job]:

@@ -14,6 +14,7 @@ from apscheduler.schedulers import SchedulerNotRunningError
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
+from ..db import db
 from .registry import Job, jobs
 
 log = logging.getLogger("mentorhub.scheduler")
@@ -22,15 +23,18 @@ log = logging.getLogger("mentorhub.scheduler")
 def run_job(app: Flask, job: Job | Callable) -> object:
     func = job.func if isinstance(job, Job) else job
     name = job.id if isinstance(job, Job) else getattr(func, "__name__", "job")
+    read_only = isinstance(job, Job) and job.read_only
     with app.app_context():
         try:
-            result = func()
+            if read_only:
+                with db.read_only():
+                    result = func()
+            else:
+                result = func()
             log.info("job %s done: %s", name, result)
             return result
         except Exception:  # noqa: BLE001 - one failing job must not stop the others
             log.exception("job %s failed", name)
-            from ..db import db
-
             db.session.rollback()
             return None
 
