@@ -21,7 +21,8 @@ def upgrade() -> None:
     sa.Column('kind', sa.String(length=10), nullable=False),
     sa.Column('entity_id', sa.Integer(), nullable=False),
     sa.Column('created_at', mentorhub.db.UTCDateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('seq', name=op.f('pk_match_changes'))
+    sa.PrimaryKeyConstraint('seq', name=op.f('pk_match_changes')),
+    sqlite_autoincrement=True
     )
     op.drop_table('index_generations')
 

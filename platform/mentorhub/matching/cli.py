@@ -7,6 +7,7 @@ import sys
 
 import click
 from flask import Blueprint
+from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from ..errors import ServiceError
@@ -14,7 +15,7 @@ from . import changes, store
 from .reader import index_root
 
 bp = Blueprint("matching_cli", __name__, cli_group=None)
-index_cli = click.Group("match-index", help="Build and inspect the shared match index.")
+index_cli = AppGroup("match-index", help="Build and inspect the shared match index.")
 bp.cli.add_command(index_cli)
 
 

@@ -16,6 +16,7 @@ class MatchChange(Base):
     apply the rows after the published build's ``seq`` as deltas (matching/overlay.py)."""
 
     __tablename__ = "match_changes"
+    __table_args__ = {"sqlite_autoincrement": True}  # never reuse a position, even after pruning
 
     seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
                                      autoincrement=True)

@@ -58,6 +58,16 @@ class Combined:
         L, li = self.learner(i)
         return bool(L.want.indptr[li + 1] > L.want.indptr[li])
 
+    def learner_facts(self, i: int) -> dict[str, bool]:
+        """What learner i's profile has: wanted skills, skills, free time, fields."""
+        L, li = self.learner(i)
+
+        def has(m) -> bool:
+            return bool(m.indptr[li + 1] > m.indptr[li])
+
+        return {"wanted": has(L.want), "skills": has(L.have), "free_time": bool(L.l_avail[li].any()),
+                "domains": has(L.l_dom)}
+
     def learners_wanting(self) -> np.ndarray:
         return np.concatenate([np.diff(p.want.indptr) > 0 for p in self.parts])
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from flask import current_app
+from flask import current_app, g, has_request_context
 from sqlalchemy import select, update
 
 from ..accounts.models import User
@@ -76,16 +76,26 @@ def _require_admin(actor: User | None) -> None:
         raise PermissionDenied("Only administrators run matching rounds.")
 
 
+def _per_request(name: str, load):
+    """``load()`` once per request (a page asks for mentors, projects and learners at once)."""
+    if not has_request_context():
+        return load()
+    cache = g.setdefault("matching_cache", {})
+    if name not in cache:
+        cache[name] = load()
+    return cache[name]
+
+
 def _blocked() -> set[tuple[int, int]]:
     from ..accounts.services import blocked_pairs
 
-    return blocked_pairs()
+    return _per_request("blocked", blocked_pairs)
 
 
 def _exclusions() -> set[tuple[int, int]]:
     from ..mentoring.services import matching_exclusions
 
-    return matching_exclusions()
+    return _per_request("exclusions", matching_exclusions)
 
 
 def _excluded_mentor_rows(index: MatchIndex, learner_user_id: int, exclusions=None, blocked=None) -> set[int]:
@@ -157,12 +167,12 @@ def index_ready() -> bool:
 
 
 def mentor_empty_reason(user: User, domain: str | None = None, min_overlap=None) -> str:
-    """Why a learner sees no mentor: "preparing" (no build yet), "profile" (it lacks what
-    matching needs), "filters" (a filter is set) or "no_mentor" (nobody with free places fits)."""
-    if not index_ready():
-        return "preparing"
+    """Why a learner sees no mentor: "profile" (it lacks what matching needs), "preparing" (no
+    build published yet), "filters" (a filter is set) or "no_mentor" (nobody with free places fits)."""
     if not is_ready(user):
         return "profile"
+    if not index_ready():
+        return "preparing"
     if domain or min_overlap not in (None, ""):
         return "filters"
     return "no_mentor"
@@ -185,31 +195,43 @@ def _top_k(k: int | None) -> int:
 # ---- what a learner sees -------------------------------------------------------------------------
 
 
-def profile_gaps(user: User) -> list[str]:
-    """What the person should fill in before matches make sense (empty list: ready)."""
+def _learner_facts(user: User) -> dict[str, bool] | None:
+    """Whether the learner profile has wanted skills, skills, free time and fields; None without
+    a profile. From the index (current up to this request: no query) once one is published."""
+    index = _fresh_index()
+    if index is not None:
+        i = index.learner_row.get(user.id)
+        return None if i is None else index.scorer.learner_facts(i)
     from ..profiles.services import learner_profile_of, windows_of
 
     profile = learner_profile_of(user)
     if profile is None:
+        return None
+    return {"wanted": bool(profile.wanted_skills), "skills": bool(profile.skills), "free_time": bool(windows_of(user)),
+            "domains": bool(profile.domains)}
+
+
+def profile_gaps(user: User) -> list[str]:
+    """What the person should fill in before matches make sense (empty list: ready)."""
+    facts = _learner_facts(user)
+    if facts is None:
         return ["Create your learner profile: the skills you have and the ones you want to learn."]
     gaps = []
-    if not profile.wanted_skills:
+    if not facts["wanted"]:
         gaps.append("Add at least one skill you want to learn; matching is built around it.")
-    if not profile.skills:
+    if not facts["skills"]:
         gaps.append("Add the skills you already have, with your level, so suggestions start where you are.")
-    if not windows_of(user):
+    if not facts["free_time"]:
         gaps.append("Add your weekly free time, so we can find mentors awake when you are.")
-    if not profile.domains:
+    if not facts["domains"]:
         gaps.append("Pick the fields you care about (for example NLP or computer vision).")
     return gaps
 
 
 def is_ready(user: User) -> bool:
     """A learner needs a profile with wanted skills before matches are shown."""
-    from ..profiles.services import learner_profile_of
-
-    profile = learner_profile_of(user)
-    return profile is not None and bool(profile.wanted_skills)
+    facts = _learner_facts(user)
+    return facts is not None and facts["wanted"]
 
 
 def _parse_filters(domain: str | None, min_overlap) -> tuple[int | None, float]:
@@ -258,15 +280,19 @@ def mentor_matches(actor: User, user: User | None = None, k: int | None = None, 
             for j in ranked.index if int(index.mentor_users[j]) in users]
 
 
-def _project_exclusions(user: User) -> set[int]:
-    """Projects not to suggest: owned, joined, or already applied to (pending or accepted)."""
-    from ..projects.models import Project, ProjectApplication, ProjectMember
+def _owned_ids(index: MatchIndex, user: User) -> set[int]:
+    return {int(p) for p in index.project_ids[index.project_owner == user.id]}
 
-    owned = set(db.session.scalars(select(Project.id).where(Project.owner_id == user.id)))
-    member = set(db.session.scalars(select(ProjectMember.project_id).where(ProjectMember.user_id == user.id)))
-    applied = set(db.session.scalars(select(ProjectApplication.project_id).where(
-        ProjectApplication.user_id == user.id, ProjectApplication.status.in_(("pending", "accepted")))))
-    return owned | member | applied
+
+def _project_exclusions(index: MatchIndex, user: User) -> set[int]:
+    """Projects not to suggest: owned (from the index), joined, or already applied to (pending
+    or accepted): one query."""
+    from ..projects.models import ProjectApplication, ProjectMember
+
+    taken = select(ProjectMember.project_id).where(ProjectMember.user_id == user.id).union(
+        select(ProjectApplication.project_id).where(ProjectApplication.user_id == user.id,
+                                                    ProjectApplication.status.in_(("pending", "accepted"))))
+    return _owned_ids(index, user) | set(db.session.scalars(taken))
 
 
 def _project_suggestion(index: MatchIndex, i: int, p: int, project) -> Suggestion:
@@ -296,7 +322,7 @@ def project_matches(actor: User, user: User | None = None, k: int | None = None,
     if domain_id is not None:
         col = index.domain_column(domain_id)
         mask &= s.projects_in_domain(col) if col is not None else False
-    exclude = {index.project_row[p] for p in _project_exclusions(user) if p in index.project_row}
+    exclude = {index.project_row[p] for p in _project_exclusions(index, user) if p in index.project_row}
     ranked = s.top_projects(i, k, exclude=exclude, min_score=cfg("MATCH_MIN_SCORE"), mask=mask)
     from ..projects.models import Project
 
@@ -507,6 +533,9 @@ def round_of_pair(actor: User, pair_id: int) -> CohortRound:
 def owned_projects(user: User) -> list:
     from ..projects.models import Project
 
+    index = _fresh_index()
+    if index is not None and not _owned_ids(index, user):
+        return []  # the index is current up to this request: no query for the many who own none
     return list(db.session.scalars(select(Project).where(Project.owner_id == user.id).order_by(Project.title)))
 
 
