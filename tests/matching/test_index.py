@@ -44,7 +44,7 @@ def ids(viewer_id) -> list[int]:
     return [s.user.id for s in services.mentor_matches(user(viewer_id))]
 
 
-@pytest.mark.parametrize("dims,extra", [(64, 0), (4, 0), (8, 200), (64, 3)])
+@pytest.mark.parametrize("dims,extra", [(64, 0), (8, 0), (4, 0), (8, 200), (64, 3)])  # tf-idf, exact basis, svd
 def test_the_published_text_model_maps_text_exactly_as_scikit_learn(dims, extra):
     docs = ["I want to learn PyTorch and deep learning for NLP", "Computer vision with CNNs, C++ and CUDA",
             "the and of", "", "Data engineering: SQL, Spark; MLOps & k8s. pytorch pytorch"]

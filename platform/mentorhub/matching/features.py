@@ -257,17 +257,19 @@ class TextProjection:
         out = np.zeros((n, self.dims), dtype=np.float32)
         if not terms:
             return out
-        x = np.zeros((n, terms), dtype=np.float64)
+        rows, cols = [], []
         for r, doc in enumerate(docs):
             for tok in self._token.findall((doc or "").lower()):
                 col = self.vocabulary.get(tok)
                 if col is not None and tok not in self.stop_words:
-                    x[r, col] += 1.0
-        nz = x > 0
-        x[nz] = 1.0 + np.log(x[nz])  # sublinear tf
-        x *= self.idf
-        x /= np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-300)
-        y = x if self.basis is None else x @ self.basis.T
+                    rows.append(r)
+                    cols.append(col)
+        x = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, terms), dtype=np.float64)
+        x.sum_duplicates()
+        x.data = (1.0 + np.log(x.data)) * self.idf[x.indices]  # sublinear tf, then idf
+        norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+        x = (sp.diags(np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)) @ x).tocsr()
+        y = x.toarray() if self.basis is None else np.asarray(x @ self.basis.T)
         out[:, : y.shape[1]] = y
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         np.divide(out, norms, out=out, where=norms > 0)
