@@ -7,6 +7,7 @@ import pytest
 from support import page_queries
 
 BUDGET = 12
+DELTA_QUERIES = 10  # learner and mentor rows, their skills, fields, free time, load, answers; projects
 
 
 @pytest.fixture
@@ -60,3 +61,30 @@ def test_matches_pages_stay_within_the_query_budget_as_the_community_grows(app, 
     large = _counts(app, login_as, community, admin)
     assert large == small, (small, large)
     assert max(large.values()) <= BUDGET, large
+
+
+def test_the_read_after_saves_adds_a_bounded_number_of_queries(app, login_as, community):
+    """The first read after writes applies them: a fixed handful of extra statements, however many
+    people changed (their rows are read with IN lists)."""
+    made = community["grow"](3)
+    learner = made["learners"][0]
+    client = login_as(learner.user, app.test_client())
+    client.get("/matches")
+    steady = page_queries(app, client, "/matches").count
+
+    def after_saves(people) -> int:
+        with app.app_context():
+            from mentorhub.accounts.models import User
+            from mentorhub.db import db
+            from mentorhub.profiles import services as profiles
+
+            for p in people:
+                u = db.session.get(User, p.user_id)
+                profiles.set_windows(u, u, [(2, 9 * 60, 11 * 60)])
+        log = page_queries(app, client, "/matches")
+        assert not log.in_templates
+        return log.count
+
+    one = after_saves([made["mentors"][0], made["learners"][1]])  # one mentor, one learner
+    many = after_saves(made["mentors"] + made["learners"][1:])
+    assert one == many and one - steady <= DELTA_QUERIES, (steady, one, many)
