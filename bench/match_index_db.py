@@ -109,9 +109,15 @@ def main() -> None:
           f"{w['query_median_ms']:.1f} / {w['query_p95_ms']:.1f} ms | |")
     print(f"| worker: delta for one changed person (save, then the next read), median / max of {w['deltas']} | "
           f"{w['delta_median_ms']:.1f} / {w['delta_max_ms']:.1f} ms | target <= 50 ms |")
-    print(f"| worker after serving: VmRSS / PSS | {w['rss_mib']:.0f} / {w['pss_mib']:.0f} MiB | target RSS <= 300 MB |")
+    print(f"| worker VmRSS: app loaded / index mapped / after serving | {w['rss_app_mib']:.0f} / "
+          f"{w['rss_mapped_mib']:.0f} / {w['rss_mib']:.0f} MiB | target <= 300 MB |")
+    print(f"| worker after serving: PSS; RSS anonymous / file-backed (shared) | {w['pss_mib']:.0f}; "
+          f"{w['rss_anon_mib']:.0f} / {w['rss_file_mib']:.0f} MiB | |")
     print(f"| worker imported scikit-learn | {w['sklearn']} | |")
-    shutil.rmtree(tmp, ignore_errors=True)
+    if os.environ.get("MH_BENCH_KEEP"):
+        print(f"kept {tmp}: .venv/bin/python bench/match_index_worker.py {url} {index_dir}")
+    else:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

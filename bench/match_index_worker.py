@@ -18,9 +18,13 @@ from mentorhub import create_app  # noqa: E402
 from mentorhub.config import Config  # noqa: E402
 
 
-def memory_mib() -> tuple[float, float]:
+def status_mib(field: str) -> float:
     status = Path("/proc/self/status").read_text()
-    rss = int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:")))
+    return int(next(line.split()[1] for line in status.splitlines() if line.startswith(field + ":"))) / 1024
+
+
+def memory_mib() -> tuple[float, float]:
+    rss = status_mib("VmRSS") * 1024
     rollup = Path("/proc/self/smaps_rollup").read_text()
     pss = int(next(line.split()[1] for line in rollup.splitlines() if line.startswith("Pss:")))
     return rss / 1024, pss / 1024
@@ -39,11 +43,12 @@ def main() -> None:
     from mentorhub.profiles import services as profiles
     from mentorhub.profiles.models import LearnerProfile
 
-    out = {}
+    out = {"rss_app_mib": status_mib("VmRSS")}
     with app.app_context():
         t = time.perf_counter()
         index = get_index()
         out["first_read_ms"] = (time.perf_counter() - t) * 1e3
+        out["rss_mapped_mib"] = status_mib("VmRSS")
         n = len(index.learner_users)
         uids = [int(u) for u in index.learner_users[:: max(1, n // 300)][:300]]
         users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(uids)))}
@@ -75,6 +80,7 @@ def main() -> None:
         delta_ms = (np.array(deltas) - np.median(full)) * 1e3
         out.update(deltas=len(deltas), delta_median_ms=float(np.median(delta_ms)), delta_max_ms=float(delta_ms.max()))
     out["rss_mib"], out["pss_mib"] = memory_mib()
+    out["rss_anon_mib"], out["rss_file_mib"] = status_mib("RssAnon"), status_mib("RssFile")
     out["sklearn"] = "sklearn" in sys.modules
     print(json.dumps(out))
 

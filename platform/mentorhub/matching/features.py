@@ -179,14 +179,15 @@ def learner_features(learners: Learners, w: Weights, l_text: np.ndarray) -> dict
 
 
 def mentor_features(mentors: Mentors, w: Weights, m_text: np.ndarray, slot_hours: float) -> dict:
-    """Mentor columns (features x mentors), with the activity factor folded in as ``mTf``."""
+    """Mentor columns (features x mentors) with the activity factor folded in (``mTf``), and the
+    same features one row per mentor (``m_rows``) for single-mentor reads."""
     teach = _csr(mentors.teach)
     m = teach.shape[0]
     m_dom = _csr(mentors.domains)
     m_skill = _threshold_blocks(teach, lambda v, k: v >= k)
     m_text = np.asarray(m_text, dtype=np.float32).reshape(m, w.text_dims)
     m_feat = sp.hstack([m_skill, m_dom, sp.csr_matrix(m_text)], format="csr")
-    mT = np.ascontiguousarray(m_feat.T.toarray(), dtype=np.float32)  # (F, m)
+    m_rows = np.ascontiguousarray(m_feat.toarray(), dtype=np.float32)  # (m, F): one mentor is one row
     avail = np.asarray(mentors.avail, dtype=bool)
     m_availT = np.ascontiguousarray(avail.astype(np.float32).T)  # (T, m)
     act = mentors.activity if mentors.activity is not None else np.ones(m)
@@ -194,10 +195,10 @@ def mentor_features(mentors: Mentors, w: Weights, m_text: np.ndarray, slot_hours
     m_factor = (1 - w.activity * (1 - m_activity)).astype(np.float32)
     elig = mentors.eligible if mentors.eligible is not None else np.ones(m, bool)
     return {
-        "teach": teach, "m_dom": m_dom, "m_text": m_text, "mT": mT, "m_availT": m_availT,
+        "teach": teach, "m_dom": m_dom, "m_text": m_text, "m_rows": m_rows, "m_availT": m_availT,
         "m_activity": m_activity, "m_factor": m_factor, "m_eligible": np.asarray(elig, dtype=bool),
         # one product gives the linear part times the activity factor
-        "mTf": np.ascontiguousarray(mT * m_factor[None, :]),
+        "mTf": np.ascontiguousarray(m_rows.T * m_factor[None, :]),  # (F, m)
         "m_avail_w": (w.availability * m_factor).astype(np.float32),  # availability weight per mentor
         "m_packed": np.packbits(avail, axis=1),
         "m_cap": np.minimum(1.0, m_availT.sum(axis=0) * slot_hours / w.overlap_target_hours).astype(np.float32),
@@ -224,7 +225,7 @@ def project_features(projects: Projects, w: Weights) -> dict:
     ], format="csr")
     elig = projects.eligible if projects.eligible is not None else np.ones(len(difficulty), bool)
     return {"p_required": req, "p_teaches": teaches, "p_dom": p_dom, "p_seat_score": seats,
-            "pT": np.ascontiguousarray(p_feat.T.toarray(), dtype=np.float32),
+            "pT": p_feat.T.tocsr().astype(np.float32),  # (features, projects), sparse: few per project
             "p_eligible": np.asarray(elig, dtype=bool) & (free > 0), "p_difficulty": difficulty}
 
 

@@ -21,7 +21,7 @@ from .features import Weights
 # The arrays a model consists of; matching/store.py writes and maps exactly these.
 LEARNER_ARRAYS = ("have", "want", "l_dom", "l_skill", "l_dom_norm", "l_text", "l_feat", "l_avail", "l_packed",
                   "l_stage", "lp_feat")
-MENTOR_ARRAYS = ("teach", "m_dom", "m_text", "mT", "m_availT", "m_activity", "m_factor", "m_eligible", "mTf",
+MENTOR_ARRAYS = ("teach", "m_dom", "m_text", "m_rows", "m_availT", "m_activity", "m_factor", "m_eligible", "mTf",
                  "m_avail_w", "m_packed", "m_cap")
 PROJECT_ARRAYS = ("p_required", "p_teaches", "p_dom", "p_seat_score", "pT", "p_eligible", "p_difficulty")
 ARRAYS = LEARNER_ARRAYS + MENTOR_ARRAYS + PROJECT_ARRAYS
@@ -64,9 +64,9 @@ class MatchModel:
         """Learner i of ``L`` against every mentor of this model (filters not applied)."""
         row = L.l_feat.getrow(i)
         total = _vecmat(row.data, self.mTf[row.indices]) if row.nnz else np.zeros(self.n_mentors, np.float32)
-        slots = np.flatnonzero(L.l_avail[i])
-        if len(slots):
-            hours = self.m_availT[slots].sum(axis=0)
+        packed = L.l_packed[i]
+        if packed.any():  # shared slots from the bit-packed grids: reads m/8 bytes per slot byte
+            hours = _POPCOUNT[self.m_packed & packed].sum(axis=1, dtype=np.float32)
             hours *= self.slot_hours / self.w.overlap_target_hours
             np.minimum(hours, 1.0, out=hours)
             total = total + self.m_avail_w * hours
@@ -74,10 +74,10 @@ class MatchModel:
 
     def overlap_hours_of(self, L: MatchModel, i: int) -> np.ndarray:
         """Weekly overlap hours of learner i of ``L`` with every mentor of this model."""
-        slots = np.flatnonzero(L.l_avail[i])
-        if not len(slots):
+        packed = L.l_packed[i]
+        if not packed.any():
             return np.zeros(self.n_mentors, np.float32)
-        return self.m_availT[slots].sum(axis=0) * self.slot_hours
+        return _POPCOUNT[self.m_packed & packed].sum(axis=1, dtype=np.float32) * self.slot_hours
 
     def mentor_scores_dense(self, feat: np.ndarray, avail: np.ndarray, out: np.ndarray,
                             tmp: np.ndarray) -> np.ndarray:
@@ -92,7 +92,7 @@ class MatchModel:
 
     def learner_scores_against(self, M: MatchModel, j: int) -> np.ndarray:
         """Every learner of this model against mentor j of ``M``."""
-        lin = self.l_feat @ M.mT[:, j]
+        lin = self.l_feat @ M.m_rows[j]
         hours = _POPCOUNT[self.l_packed & M.m_packed[j]].sum(axis=1, dtype=np.float32)
         lin = lin + self.w.availability * np.minimum(1.0, hours * self.slot_hours / self.w.overlap_target_hours)
         return (np.asarray(lin).ravel() * M.m_factor[j]).astype(np.float32)
@@ -102,11 +102,11 @@ class MatchModel:
         row = L.lp_feat.getrow(i)
         if not row.nnz:
             return np.zeros(self.n_projects, np.float32)
-        return _vecmat(row.data, self.pT[row.indices]).astype(np.float32)
+        return np.asarray(self.pT[row.indices].T @ row.data, dtype=np.float32).ravel()
 
     def learner_scores_for_column(self, P: MatchModel, p: int) -> np.ndarray:
         """Every learner of this model against project p of ``P``."""
-        return np.asarray(self.lp_feat @ P.pT[:, p]).ravel().astype(np.float32)
+        return np.asarray((self.lp_feat @ P.pT[:, [p]]).toarray(), dtype=np.float32).ravel()
 
     # ---- learner -> mentors ------------------------------------------------------------------
 
