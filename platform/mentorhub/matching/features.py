@@ -81,6 +81,18 @@ class Projects:
 # ---- helpers ---------------------------------------------------------------------------------
 
 
+def sparse_row(m: sp.csr_matrix, i: int) -> tuple[np.ndarray, np.ndarray]:
+    """(values, columns) of row i read straight from the CSR arrays: no scipy indexing, which
+    would scan (and page in) a whole memory-mapped matrix the first time."""
+    start, end = int(m.indptr[i]), int(m.indptr[i + 1])
+    return m.data[start:end], m.indices[start:end]
+
+
+def slot_row(packed: np.ndarray, i: int, n_slots: int) -> np.ndarray:
+    """Row i of a bit-packed slot grid as booleans."""
+    return np.unpackbits(packed[i], count=n_slots).astype(bool)
+
+
 def _csr(x, shape=None) -> sp.csr_matrix:
     m = sp.csr_matrix(x, dtype=np.float32) if not sp.issparse(x) else x.tocsr().astype(np.float32)
     if shape is not None and m.shape != shape:

@@ -16,7 +16,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import reasons
-from .features import Weights
+from .features import Weights, sparse_row
 
 # The arrays a model consists of; matching/store.py writes and maps exactly these.
 LEARNER_ARRAYS = ("have", "want", "l_dom", "l_skill", "l_dom_norm", "l_text", "l_feat", "l_avail", "l_packed",
@@ -62,8 +62,8 @@ class MatchModel:
 
     def mentor_scores_of(self, L: MatchModel, i: int) -> np.ndarray:
         """Learner i of ``L`` against every mentor of this model (filters not applied)."""
-        row = L.l_feat.getrow(i)
-        total = _vecmat(row.data, self.mTf[row.indices]) if row.nnz else np.zeros(self.n_mentors, np.float32)
+        data, cols = sparse_row(L.l_feat, i)
+        total = _vecmat(data, self.mTf[cols]) if len(data) else np.zeros(self.n_mentors, np.float32)
         packed = L.l_packed[i]
         if packed.any():  # shared slots from the bit-packed grids: reads m/8 bytes per slot byte
             hours = _POPCOUNT[self.m_packed & packed].sum(axis=1, dtype=np.float32)
@@ -99,10 +99,10 @@ class MatchModel:
 
     def project_scores_of(self, L: MatchModel, i: int) -> np.ndarray:
         """Learner i of ``L`` against every project of this model."""
-        row = L.lp_feat.getrow(i)
-        if not row.nnz:
+        data, cols = sparse_row(L.lp_feat, i)
+        if not len(data):
             return np.zeros(self.n_projects, np.float32)
-        return np.asarray(self.pT[row.indices].T @ row.data, dtype=np.float32).ravel()
+        return np.asarray(self.pT[cols].T @ data, dtype=np.float32).ravel()
 
     def learner_scores_for_column(self, P: MatchModel, p: int) -> np.ndarray:
         """Every learner of this model against project p of ``P``."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import reasons
+from .features import slot_row, sparse_row
 from .model import MatchModel, Ranked, _top, _top_masked, _top_rows
 
 
@@ -65,7 +66,7 @@ class Combined:
         def has(m) -> bool:
             return bool(m.indptr[li + 1] > m.indptr[li])
 
-        return {"wanted": has(L.want), "skills": has(L.have), "free_time": bool(L.l_avail[li].any()),
+        return {"wanted": has(L.want), "skills": has(L.have), "free_time": bool(L.l_packed[li].any()),
                 "domains": has(L.l_dom)}
 
     def learners_wanting(self) -> np.ndarray:
@@ -125,8 +126,9 @@ class Combined:
         avail = np.zeros((len(rows), self.base.l_avail.shape[1]), np.float32)
         for r, i in enumerate(rows):
             L, li = self.learner(i)
-            feat[r] = L.l_feat.getrow(li).toarray().ravel()
-            avail[r] = L.l_avail[li]
+            data, cols = sparse_row(L.l_feat, li)
+            feat[r, cols] = data
+            avail[r] = slot_row(L.l_packed, li, avail.shape[1])
         return feat, avail
 
     def explain_mentor(self, i: int, j: int) -> reasons.Explanation:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 
-from .features import DIFFICULTY_FIT, MENTOR_COMPONENTS
+from .features import DIFFICULTY_FIT, MENTOR_COMPONENTS, slot_row, sparse_row
 
 
 @dataclass
@@ -34,23 +34,19 @@ def row_dict(m: sp.csr_matrix, i: int) -> dict[int, float]:
     return {int(c): float(v) for c, v in zip(m.indices[start:end], m.data[start:end]) if v}
 
 
-def _grid(M, j: int, n_slots: int) -> np.ndarray:
-    """Mentor j's slot grid, from the bit-packed row (one small read)."""
-    return np.unpackbits(M.m_packed[j], count=n_slots).astype(bool)
-
-
 def mentor_components(L, i: int, M, j: int) -> dict[str, float]:
     """Learner row i of model L against mentor column j of model M."""
     w = L.w
-    l_skill = L.l_skill.getrow(i)
     m_row = M.m_rows[j]
-    skills = float(l_skill.data @ m_row[l_skill.indices]) if l_skill.nnz else 0.0
-    dom = L.l_dom_norm.getrow(i)
+    data, cols = sparse_row(L.l_skill, i)
+    skills = float(data @ m_row[cols]) if len(data) else 0.0
+    data, cols = sparse_row(L.l_dom_norm, i)
     off = L.l_skill.shape[1]
-    domains = float(dom.data @ m_row[off + dom.indices]) if dom.nnz else 0.0
+    domains = float(data @ m_row[off + cols]) if len(data) else 0.0
     off += L.l_dom_norm.shape[1]
     text = float(L.l_text[i] @ m_row[off:off + L.l_text.shape[1]])
-    hours = float((L.l_avail[i] & _grid(M, j, L.l_avail.shape[1])).sum() * L.slot_hours)
+    n_slots = L.l_avail.shape[1]
+    hours = float((slot_row(L.l_packed, i, n_slots) & slot_row(M.m_packed, j, n_slots)).sum() * L.slot_hours)
     avail = min(1.0, hours / w.overlap_target_hours)
     return {"skills": skills, "domains": domains, "text": max(0.0, text), "availability": avail,
             "overlap_hours": hours}
@@ -74,7 +70,8 @@ def explain_mentor(L, i: int, M, j: int) -> Explanation:
     teachable = sorted((s, int(have.get(s, 0)), int(teach[s])) for s in want if teach.get(s, 0) > have.get(s, 0))
     l_dom = set(row_dict(L.l_dom, i))
     m_dom = set(row_dict(M.m_dom, j))
-    slots = np.flatnonzero(L.l_avail[i] & _grid(M, j, L.l_avail.shape[1])).tolist()
+    n_slots = L.l_avail.shape[1]
+    slots = np.flatnonzero(slot_row(L.l_packed, i, n_slots) & slot_row(M.m_packed, j, n_slots)).tolist()
     return Explanation(
         total=float(sum(weighted.values())), components=comps, weighted=weighted,
         shared_skills=shared, teachable_skills=teachable, wanted_skills=sorted(want),

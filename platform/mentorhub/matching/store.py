@@ -15,6 +15,7 @@ so a reader that still maps an older build keeps working. numpy and scipy only.
 from __future__ import annotations
 
 import json
+import mmap
 import os
 import shutil
 import time
@@ -94,6 +95,16 @@ def published_meta(root: Path) -> dict | None:
     return json.loads((root / build_id / "meta.json").read_text())
 
 
+def _map(path: Path) -> np.ndarray:
+    """Map an array read-only, without read-ahead: a query reads a few scattered rows, and
+    read-ahead would pull whole neighbourhoods of pages into every worker's resident set."""
+    array = np.load(path, mmap_mode="r")
+    handle = getattr(array, "_mmap", None)
+    if handle is not None and hasattr(handle, "madvise"):
+        handle.madvise(mmap.MADV_RANDOM)
+    return array
+
+
 class Build:
     """One published build, memory-mapped read-only."""
 
@@ -108,9 +119,9 @@ class Build:
 
     def _load(self, name: str, kind: list):
         if kind[0] == "csr":
-            parts = [np.load(self.folder / f"{name}.{p}.npy", mmap_mode="r") for p in ("data", "indices", "indptr")]
+            parts = [_map(self.folder / f"{name}.{p}.npy") for p in ("data", "indices", "indptr")]
             return sp.csr_matrix(tuple(parts), shape=tuple(kind[1]), copy=False)
-        return np.load(self.folder / f"{name}.npy", mmap_mode="r")
+        return _map(self.folder / f"{name}.npy")
 
     @property
     def text(self) -> TextProjection:
