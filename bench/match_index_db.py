@@ -28,11 +28,10 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-
 from _common import bench_app, peak_gib
 
 WORKER = Path(__file__).with_name("match_index_worker.py")
+
 
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000

@@ -12,7 +12,6 @@ Run: .venv/bin/python bench/match_scale_1m.py [N_LEARNERS] [N_MENTORS]   (defaul
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys

@@ -61,7 +61,6 @@ class MatchIndex:
     build_id: str
     seq: int  # change-log position applied
     week_start: date
-    built_at: datetime
     learner_users: np.ndarray
     learner_active: np.ndarray
     mentor_users: np.ndarray
@@ -225,7 +224,6 @@ def _combine(loaded: Loaded, delta: Delta) -> MatchIndex:
     n_l, n_m, n_p = base.n_learners, base.n_mentors, base.n_projects
     return MatchIndex(
         scorer=scorer, build_id=meta["build_id"], seq=delta.seq, week_start=loaded.week_start,
-        built_at=datetime.fromisoformat(meta["built_at"]),
         learner_users=cat("learner_users", l_users, np.int64),
         learner_active=np.concatenate([np.asarray(ids["learner_active"]) & ~gone_l,
                                        np.array([delta.learners[u][6] for u in l_users], bool)]),
