@@ -38,6 +38,8 @@ class RowMap:
         self.base, self.delta, self.changed = base, delta, changed
 
     def get(self, key, default=None):
+        if key is None:
+            return default
         key = int(key)
         if key in self.delta:
             return self.delta[key]
