@@ -170,3 +170,22 @@ def test_matches_command_without_a_build_says_so(app, runner, make_learner, taxo
     result = runner.invoke(args=["matches", learner.user.email])
     assert result.exit_code == 0 and "being prepared" in result.output
     assert runner.invoke(args=["match-index", "status"]).exit_code != 0
+
+
+def test_service_writes_reach_the_next_read_without_a_rebuild(app, people, make_project, make_user):
+    """A project created through the service, a suspension and a full mentor: each is logged
+    with its write and shows at once."""
+    learner, good, weak = people
+    admin = make_user(is_admin=True)
+    project = make_project(title="Fine-tune for NLP", domains=["nlp"], learn_skills=["pytorch"],
+                           required_skills=[{"skill": "python", "level": 2}], difficulty="beginner")
+    with app.app_context():
+        from mentorhub.accounts import services as accounts
+
+        me = user(learner.user_id)
+        assert project.id in [s.project.id for s in services.project_matches(me)]
+        accounts.set_suspended(user(admin.id), user(good.user_id), True)
+        assert good.user_id not in ids(learner.user_id)
+        accounts.set_suspended(user(admin.id), user(good.user_id), False)
+        assert good.user_id in ids(learner.user_id)
+        assert get_index().build_id == store.current_build(index_root())  # no rebuild happened
