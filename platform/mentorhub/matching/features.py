@@ -88,6 +88,15 @@ def sparse_row(m: sp.csr_matrix, i: int) -> tuple[np.ndarray, np.ndarray]:
     return m.data[start:end], m.indices[start:end]
 
 
+def words(packed: np.ndarray) -> np.ndarray:
+    """Bit-packed grid rows (n, bytes) as 64-bit words (n, ceil(bytes / 8)), zero-padded, so a
+    row's shared slots with every other row are one AND and one bit count per word."""
+    packed = np.atleast_2d(packed)
+    out = np.zeros((packed.shape[0], -(-packed.shape[1] // 8) * 8), np.uint8)
+    out[:, : packed.shape[1]] = packed
+    return out.view("<u8")
+
+
 def slot_row(packed: np.ndarray, i: int, n_slots: int) -> np.ndarray:
     """Row i of a bit-packed slot grid as booleans."""
     return np.unpackbits(packed[i], count=n_slots).astype(bool)
@@ -213,6 +222,7 @@ def mentor_features(mentors: Mentors, w: Weights, m_text: np.ndarray, slot_hours
         "mTf": np.ascontiguousarray(m_rows.T * m_factor[None, :]),  # (F, m)
         "m_avail_w": (w.availability * m_factor).astype(np.float32),  # availability weight per mentor
         "m_packed": np.packbits(avail, axis=1),
+        "m_words": words(np.packbits(avail, axis=1)),
         "m_cap": np.minimum(1.0, m_availT.sum(axis=0) * slot_hours / w.overlap_target_hours).astype(np.float32),
     }
 

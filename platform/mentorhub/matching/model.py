@@ -16,13 +16,13 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import reasons
-from .features import Weights, sparse_row
+from .features import Weights, sparse_row, words
 
 # The arrays a model consists of; matching/store.py writes and maps exactly these.
 LEARNER_ARRAYS = ("have", "want", "l_dom", "l_skill", "l_dom_norm", "l_text", "l_feat", "l_avail", "l_packed",
                   "l_stage", "lp_feat")
 MENTOR_ARRAYS = ("teach", "m_dom", "m_text", "m_rows", "m_availT", "m_activity", "m_factor", "m_eligible", "mTf",
-                 "m_avail_w", "m_packed", "m_cap")
+                 "m_avail_w", "m_packed", "m_words", "m_cap")
 PROJECT_ARRAYS = ("p_required", "p_teaches", "p_dom", "p_seat_score", "pT", "p_eligible", "p_difficulty")
 ARRAYS = LEARNER_ARRAYS + MENTOR_ARRAYS + PROJECT_ARRAYS
 
@@ -65,8 +65,8 @@ class MatchModel:
         data, cols = sparse_row(L.l_feat, i)
         total = _vecmat(data, self.mTf[cols]) if len(data) else np.zeros(self.n_mentors, np.float32)
         packed = L.l_packed[i]
-        if packed.any():  # shared slots from the bit-packed grids: reads m/8 bytes per slot byte
-            hours = _POPCOUNT[self.m_packed & packed].sum(axis=1, dtype=np.float32)
+        if packed.any():  # shared slots from the bit-packed grids (exact counts)
+            hours = self.shared_slots(packed)
             hours *= self.slot_hours / self.w.overlap_target_hours
             np.minimum(hours, 1.0, out=hours)
             total = total + self.m_avail_w * hours
@@ -77,7 +77,11 @@ class MatchModel:
         packed = L.l_packed[i]
         if not packed.any():
             return np.zeros(self.n_mentors, np.float32)
-        return _POPCOUNT[self.m_packed & packed].sum(axis=1, dtype=np.float32) * self.slot_hours
+        return self.shared_slots(packed) * self.slot_hours
+
+    def shared_slots(self, packed: np.ndarray) -> np.ndarray:
+        """Slots one bit-packed grid row shares with every mentor of this model."""
+        return np.bitwise_count(self.m_words & words(packed)[0]).sum(axis=1, dtype=np.float32)
 
     def mentor_scores_dense(self, feat: np.ndarray, avail: np.ndarray, out: np.ndarray,
                             tmp: np.ndarray) -> np.ndarray:
