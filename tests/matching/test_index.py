@@ -189,3 +189,23 @@ def test_service_writes_reach_the_next_read_without_a_rebuild(app, people, make_
         accounts.set_suspended(user(admin.id), user(good.user_id), False)
         assert good.user_id in ids(learner.user_id)
         assert get_index().build_id == store.current_build(index_root())  # no rebuild happened
+
+
+def test_a_change_committed_after_a_later_one_is_still_applied(app, people):
+    """Positions are taken at write time; on PostgreSQL a transaction can commit after one that
+    took a later position. Readers look back MATCH_INDEX_LATE_ROWS rows and skip those seen."""
+    from mentorhub.matching.models import MatchChange
+    from mentorhub.profiles import services as profiles
+
+    learner, good, weak = people
+    with app.app_context():
+        base = changes.last_seq()
+        profiles.set_accepting(user(weak.user_id), user(weak.user_id), True)  # position base + 1
+        db.session.execute(MatchChange.__table__.update().where(MatchChange.seq == base + 1).values(seq=base + 5))
+        db.session.commit()
+        assert get_index().seq == base + 5
+        profiles.set_accepting(user(good.user_id), user(good.user_id), False)  # took base + 6 ...
+        db.session.execute(MatchChange.__table__.update().where(MatchChange.seq == base + 6).values(seq=base + 3))
+        db.session.commit()  # ... but shows up as base + 3, below what was applied
+        assert good.user_id not in ids(learner.user_id)
+        assert get_index().seq == base + 5

@@ -89,7 +89,8 @@ class MatchIndex:
 class Delta:
     """The current rows of every person and project changed since the build (per process)."""
 
-    seq: int
+    seq: int  # highest position applied
+    seen: set[int] = field(default_factory=set)  # positions applied within the late-commit window
     users: set[int] = field(default_factory=set)
     projects: set[int] = field(default_factory=set)
     learners: dict[int, tuple] = field(default_factory=dict)  # user id -> one learner row
@@ -134,25 +135,30 @@ def get_index() -> MatchIndex | None:
             loaded = state["loaded"]
             if loaded is None or loaded.meta["build_id"] != build_id:
                 loaded = Loaded(store.Build(root / build_id))
-                state.update(loaded=loaded, delta=Delta(seq=loaded.meta["seq"]), index=None)
+                delta = Delta(seq=loaded.meta["seq"], seen=set(loaded.meta["seen"]))
+                state.update(loaded=loaded, delta=delta, index=None)
             state["stamp"] = stamp
         loaded, delta = state["loaded"], state["delta"]
-        rows = changes.since(delta.seq)
+        # Positions are handed out when a transaction writes, not when it commits, so a row may
+        # become visible after a higher one (PostgreSQL): re-read the last few and skip those seen.
+        window = current_app.config["MATCH_INDEX_LATE_ROWS"]
+        rows = [r for r in changes.since(max(0, delta.seq - window)) if r[0] not in delta.seen]
         if rows or state["index"] is None:
-            _apply(loaded, delta, rows)
+            _apply(loaded, delta, rows, window)
             state["index"] = _combine(loaded, delta)
         if cache:
             g.match_index = state["index"]
         return state["index"]
 
 
-def _apply(loaded: Loaded, delta: Delta, rows: list[tuple[int, str, int]]) -> None:
+def _apply(loaded: Loaded, delta: Delta, rows: list[tuple[int, str, int]], window: int) -> None:
     """Read the current rows of the people and projects in ``rows`` (queries grow with them,
     not with the community)."""
     users = sorted({e for _, kind, e in rows if kind == changes.USER})
     projects = sorted({e for _, kind, e in rows if kind == changes.PROJECT})
     if rows:
-        delta.seq = max(s for s, _, _ in rows)
+        delta.seq = max(delta.seq, max(s for s, _, _ in rows))
+        delta.seen = {s for s in delta.seen | {s for s, _, _ in rows} if s > delta.seq - window}
     if users:
         people = read_people(loaded.cols, loaded.week_start, utcnow(), users)
         for u in users:

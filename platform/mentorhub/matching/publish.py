@@ -25,7 +25,10 @@ def build_and_publish(now: datetime | None = None) -> dict:
     cfg = current_app.config
     now = now or utcnow()
     week = av.current_week_start(now)
-    seq = changes.last_seq()  # first: every change up to it is in what follows
+    seq = changes.last_seq()  # first: every change up to it is in what follows...
+    # ...except a write that took its position before another's but commits after this read:
+    # readers re-read the last rows and skip the ones this build already contains.
+    seen = [r[0] for r in changes.since(max(0, seq - cfg["MATCH_INDEX_LATE_ROWS"])) if r[0] <= seq]
     cols = read_columns()
     people = read_people(cols, week, now)
     prj = read_projects(cols)
@@ -36,7 +39,7 @@ def build_and_publish(now: datetime | None = None) -> dict:
     ids = {"learner_users": people.learner_users, "learner_active": people.learner_active,
            "mentor_users": people.mentor_users, "mentor_capacity": people.mentor_capacity,
            "mentor_load": people.mentor_load, "project_ids": prj.project_ids, "project_owner": prj.project_owner}
-    meta = {"seq": seq, "week_start": week.isoformat(), "built_at": now.isoformat(),
+    meta = {"seq": seq, "seen": seen, "week_start": week.isoformat(), "built_at": now.isoformat(),
             "skill_ids": cols.skill_ids, "skill_names": cols.skill_names,
             "domain_ids": cols.domain_ids, "domain_names": cols.domain_names,
             "read_seconds": round(read_seconds, 3)}
