@@ -30,6 +30,7 @@ migrate: setup
 
 seed: migrate
 	$(FLASK) seed --demo
+	$(FLASK) match-index build
 
 # Serves the app and runs the scheduler beside it; Ctrl-C stops both.
 run: seed

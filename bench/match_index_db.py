@@ -1,26 +1,37 @@
-"""Index build from a real database: N learners, N/5 mentors, N/2 projects (recorded: N = 100,000).
+"""The shared match index on a real database: N learners, N/5 mentors, N/2 projects
+(recorded: N = 100,000).
 
 Seeds a throwaway SQLite file (profiles' ``seed --scale`` loader plus bulk-inserted
-projects), then times ``matching.index.build_index`` (all queries, availability grids,
-TF-IDF/SVD and the matrices), the peak RSS of the process, and the median of one
-learner's explained top-10 mentors and projects through the services (DB lookups included).
+projects), then
+1. publishes a build (``matching.publish.build_and_publish``: every query, availability grids,
+   TF-IDF/SVD, the matrices, the files, the pointer swap) and reports its time and size;
+2. starts a separate "web worker" process that maps the published files, serves 300
+   learners' explained top-10 mentors and projects through the services, and reports its
+   VmRSS and PSS (/proc/self/status, /proc/self/smaps_rollup) and whether it imported
+   scikit-learn;
+3. in that worker, times the delta for one changed person: a profile save logged in the
+   change log, then the next read (one change-log query, that person's rows, their features).
 
 Run: .venv/bin/python bench/match_index_db.py [N_LEARNERS]   (default 20000 to keep ``make bench``
 short; the recorded figures use 100000)
 """
 from __future__ import annotations
 
+import json
 import os
 import platform
 import random
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
-
-import numpy as np
+from pathlib import Path
 
 from _common import bench_app, peak_gib
+
+WORKER = Path(__file__).with_name("match_index_worker.py")
+
 
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
@@ -31,12 +42,14 @@ def main() -> None:
     from mentorhub.db import db, utcnow
 
     tmp = tempfile.mkdtemp(prefix="mh-bench-")
-    app = bench_app(f"sqlite:///{tmp}/bench.db", base=Config, TESTING=True)
+    url = f"sqlite:///{tmp}/bench.db"
+    index_dir = f"{tmp}/match-index"
+    app = bench_app(url, base=Config, TESTING=True, MATCH_INDEX_DIR=index_dir)
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
           f"SQLite file in {tmp}")
     with app.app_context():
         from mentorhub.accounts.models import User
-        from mentorhub.matching.generation import PROJECTS, bump
+        from mentorhub.matching.publish import build_and_publish
         from mentorhub.profiles.demo import load_scale
         from mentorhub.profiles.models import Domain, Skill
         from mentorhub.projects.models import Project, ProjectSkill, project_domains
@@ -74,64 +87,36 @@ def main() -> None:
             conn.execute(insert(Project.__table__), prows)
             conn.execute(insert(ProjectSkill.__table__), srows)
             conn.execute(insert(project_domains), drows)
-        bump(PROJECTS)
         db.session.commit()
         print(f"seeded {n} learners, {n // 5} mentors, {n_projects} projects in {time.perf_counter() - t:.0f} s",
               flush=True)
         before = peak_gib()
-
-        from mentorhub.matching import services
-        from mentorhub.matching.index import get_index
-
         t = time.perf_counter()
-        if os.environ.get("MH_PROFILE"):
-            import cProfile
-            import pstats
-
-            prof = cProfile.Profile()
-            index = prof.runcall(get_index, force=True)
-            pstats.Stats(prof).sort_stats("cumulative").print_stats(25)
-        else:
-            index = get_index(force=True)
-        build = time.perf_counter() - t
-        print(f"| index build from the database ({n} / {n // 5} / {n_projects}) | {build:.1f} s | target <= 60 s |")
-        print(f"| peak RSS (process, after build) | {peak_gib():.2f} GiB (before build {before:.2f}) | target <= 2 GiB |")
-
-        if os.environ.get("MH_PROFILE"):
-            s = index.scorer
-            rows = [index.learner_row[int(u)] for u in index.learner_users[:200]]
-            T = time.perf_counter
-            acc = dict.fromkeys(("lin", "avail", "topm", "proj", "topp"), 0.0)
-            for i in rows:
-                t0 = T(); row = s.l_feat.getrow(i); _ = row.data @ s.mT[row.indices]; t1 = T()
-                sl = np.flatnonzero(s.l_avail[i]); _ = s.m_availT[sl].sum(axis=0); t2 = T()
-                s.top_mentors(i, 10); t3 = T()
-                s.project_scores(i); t4 = T()
-                s.top_projects(i, 10); t5 = T()
-                for k, v in zip(acc, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4)):
-                    acc[k] += v / len(rows) * 1e3
-            print("profile ms:", {k: round(v, 2) for k, v in acc.items()}, "nnz l_feat", s.l_feat.getrow(rows[0]).nnz,
-                  "slots", int(s.l_avail[rows[0]].sum()), "lp nnz", s.lp_feat.getrow(rows[0]).nnz, s.mT.shape, s.pT.shape)
-        users = {u.id: u for u in db.session.scalars(select(User).where(
-            User.id.in_([int(x) for x in index.learner_users[:: max(1, n // 300)][:300]])))}
-        times_raw, times_svc = [], []
-        for uid, user in users.items():
-            i = index.learner_row[uid]
-            t0 = time.perf_counter()
-            index.scorer.top_mentors(i, 10)
-            index.scorer.top_projects(i, 10)
-            t1 = time.perf_counter()
-            services.mentor_matches(user)
-            services.project_matches(user)
-            t2 = time.perf_counter()
-            times_raw.append(t1 - t0)
-            times_svc.append(t2 - t1)
-        print(f"| one learner: top-10 mentors + top-10 projects, index only, median | "
-              f"{np.median(times_raw) * 1e3:.2f} ms | target <= 10 ms |")
-        print(f"| one learner: explained top-10 mentors + projects via services (DB, filters), median | "
-              f"{np.median(times_svc) * 1e3:.1f} ms | |")
+        meta = build_and_publish()
+        total = time.perf_counter() - t
+        size = sum(f.stat().st_size for f in (Path(index_dir) / meta["build_id"]).iterdir()) / 2**20
+        print(f"| publish a build ({n} / {n // 5} / {n_projects}): read / total | {meta['read_seconds']:.1f} s / "
+              f"{total:.1f} s | target <= 60 s |")
+        print(f"| published files | {size:.0f} MiB | |")
+        print(f"| peak RSS of the building process | {peak_gib():.2f} GiB (before build {before:.2f}) | |")
     app.extensions["db_engine"].dispose()
-    shutil.rmtree(tmp, ignore_errors=True)
+    out = subprocess.run([sys.executable, str(WORKER), url, index_dir], capture_output=True, text=True, check=True)
+    sys.stderr.write(out.stderr[-2000:])
+    w = json.loads(out.stdout.strip().splitlines()[-1])
+    print(f"| worker: map the build and answer the first read | {w['first_read_ms']:.0f} ms | no build in the worker |")
+    print(f"| worker: explained top-10 mentors + projects via services, median / p95 | "
+          f"{w['query_median_ms']:.1f} / {w['query_p95_ms']:.1f} ms | |")
+    print(f"| worker: delta for one changed person (save, then the next read), median / max of {w['deltas']} | "
+          f"{w['delta_median_ms']:.1f} / {w['delta_max_ms']:.1f} ms | target <= 50 ms |")
+    print(f"| worker VmRSS: app loaded / index mapped / after serving | {w['rss_app_mib']:.0f} / "
+          f"{w['rss_mapped_mib']:.0f} / {w['rss_mib']:.0f} MiB | target <= 300 MB |")
+    print(f"| worker after serving: PSS; RSS anonymous / file-backed (shared) | {w['pss_mib']:.0f}; "
+          f"{w['rss_anon_mib']:.0f} / {w['rss_file_mib']:.0f} MiB | |")
+    print(f"| worker imported scikit-learn | {w['sklearn']} | |")
+    if os.environ.get("MH_BENCH_KEEP"):
+        print(f"kept {tmp}: .venv/bin/python bench/match_index_worker.py {url} {index_dir}")
+    else:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

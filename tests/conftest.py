@@ -60,6 +60,7 @@ def build_app(url: str, **overrides):
     class Config(TestConfig):
         DATABASE_URL = url
 
+    overrides.setdefault("MATCH_INDEX_DIR", tempfile.mkdtemp(prefix="match-index-"))  # one index per app
     for key, value in overrides.items():
         setattr(Config, key, value)
     return create_app(Config)

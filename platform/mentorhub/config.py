@@ -214,8 +214,12 @@ class Config:
     MATCH_ACTIVE_DAYS = _int("MATCH_ACTIVE_DAYS", 14)  # seen within this: fully active
     MATCH_INACTIVE_DAYS = _int("MATCH_INACTIVE_DAYS", 56)  # not seen for this long: lowest activity
     MATCH_INACTIVE_FLOOR = float(_env("MATCH_INACTIVE_FLOOR", "0.2"))
-    MATCH_INDEX_CHECK_SECONDS = _int("MATCH_INDEX_CHECK_SECONDS", 5)  # how often a process checks the generation
-    MATCH_INDEX_SYNC_MAX_ROWS = _int("MATCH_INDEX_SYNC_MAX_ROWS", 20_000)  # larger indexes rebuild in the background
+    MATCH_INDEX_DIR = _env("MATCH_INDEX_DIR", "match-index")  # published builds, under the instance folder
+    MATCH_INDEX_JOB_SECONDS = _int("MATCH_INDEX_JOB_SECONDS", 30)  # how often the scheduler checks for a due rebuild
+    MATCH_INDEX_REBUILD_SECONDS = _int("MATCH_INDEX_REBUILD_SECONDS", 6 * 3600)  # rebuild at least this often
+    MATCH_INDEX_REBUILD_CHANGES = _int("MATCH_INDEX_REBUILD_CHANGES", 2000)  # pending changes that trigger a rebuild
+    MATCH_INDEX_KEEP_SECONDS = _int("MATCH_INDEX_KEEP_SECONDS", 600)  # old builds kept this long after a swap
+    MATCH_INDEX_LATE_ROWS = _int("MATCH_INDEX_LATE_ROWS", 200)  # change-log rows re-read for late commits
     MATCH_TOP_K = _int("MATCH_TOP_K", 10)
     MATCH_TOP_K_MAX = _int("MATCH_TOP_K_MAX", 50)
     MATCH_MIN_SCORE = float(_env("MATCH_MIN_SCORE", "0.05"))  # below this a suggestion is not shown

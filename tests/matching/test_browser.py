@@ -7,7 +7,7 @@ from support import browser_login
 
 
 @pytest.mark.browser
-def test_learner_sees_mentor_with_reason(page, make_live_learner, make_live_mentor):
+def test_learner_sees_mentor_with_reason(page, live_index, make_live_learner, make_live_mentor):
     learner = make_live_learner(skills={"python": 3}, wanted=["pytorch", "docker"], domains=["nlp"],
                                 windows=[(1, 18 * 60, 21 * 60)], goals="Fine-tune transformers for NLP")
     mentor = make_live_mentor(skills={"pytorch": 4, "docker": 3}, domains=["nlp"],

@@ -70,13 +70,13 @@ def test_hard_filters(app, people, make_mentor, make_user):
         # suspended
         u = user(app, good.user_id)
         u.is_suspended = True
-        from mentorhub.matching.generation import bump
+        from mentorhub.matching.changes import user_changed
 
-        bump("people")
+        user_changed(good.user_id)  # what accounts.set_suspended logs
         db.session.commit()
         assert good.user_id not in ids()
         u.is_suspended = False
-        bump("people")
+        user_changed(good.user_id)
         db.session.commit()
         assert good.user_id in ids()
 
@@ -110,9 +110,9 @@ def test_full_mentor_is_filtered(app, people):
             db.session.flush()
             kw = {"learner_id": other.id, "mentor_id": good.user_id, "status": "active"}
             db.session.add(Mentorship(**{k: v for k, v in kw.items() if k in cols}))
-        from mentorhub.matching.generation import bump
+        from mentorhub.matching.changes import user_changed
 
-        bump("people")
+        user_changed(good.user_id)  # what accepting a request logs
         db.session.commit()
         assert good.user_id not in [s.user.id for s in services.mentor_matches(user(app, learner.user_id))]
 
@@ -125,9 +125,9 @@ def test_inactive_mentor_sinks(app, people, make_mentor):
         u = user(app, good.user_id)
         u.last_seen_at = utcnow() - timedelta(days=80)
         user(app, twin.user_id).last_seen_at = utcnow()
-        from mentorhub.matching.generation import bump
+        from mentorhub.matching.changes import user_changed
 
-        bump("people")
+        user_changed(good.user_id, twin.user_id)
         db.session.commit()
         ids = [s.user.id for s in services.mentor_matches(user(app, learner.user_id))]
         assert ids.index(twin.user_id) < ids.index(good.user_id)
@@ -179,17 +179,17 @@ def test_index_picks_up_a_profile_edit(app, people):
         assert weak.user_id in ids[:2]
 
 
-def test_index_waits_for_the_check_interval(app, people):
+def test_a_newly_published_build_replaces_the_deltas(app, people, publish_index):
     learner, good, weak = people
-    app.config["MATCH_INDEX_CHECK_SECONDS"] = 3600
     with app.app_context():
-        from mentorhub.matching.generation import bump
-
         first = get_index()
-        bump("people")
-        db.session.commit()
-        assert get_index() is first
-        assert get_index(force=True) is not first
+        assert first.changed == 3  # the people fixture wrote after the fixture's build
+    meta = publish_index()
+    with app.app_context():
+        second = get_index()
+        assert second.build_id == meta["build_id"] != first.build_id
+        assert second.changed == 0 and second.seq == meta["seq"]
+        assert services.mentor_matches(user(app, learner.user_id))[0].user.id == good.user_id
 
 
 def test_empty_state_lists_what_to_fill_in(app, fresh_index, make_user, taxonomy):
@@ -260,7 +260,7 @@ def test_project_matches_and_scores(app, people, make_user, taxonomy):
     with app.app_context():
         from mentorhub.projects.models import Project, ProjectSkill
         from mentorhub.profiles.models import Skill
-        from mentorhub.matching.generation import bump
+        from mentorhub.matching.changes import projects_changed
 
         sk = {s.slug: s.id for s in db.session.scalars(select(Skill))}
         teach = Project(title="Fine-tune a model", summary="s", difficulty="beginner", hours_per_week=5,
@@ -272,7 +272,7 @@ def test_project_matches_and_scores(app, people, make_user, taxonomy):
         db.session.add_all([ProjectSkill(project_id=teach.id, skill_id=sk["pytorch"], kind="learn"),
                             ProjectSkill(project_id=teach.id, skill_id=sk["python"], kind="required", min_level=2),
                             ProjectSkill(project_id=plain.id, skill_id=sk["python"], kind="required", min_level=2)])
-        bump("projects")
+        projects_changed([teach.id, plain.id])
         db.session.commit()
         viewer = user(app, learner.user_id)
         out = services.project_matches(viewer)
@@ -324,7 +324,7 @@ def test_recent_decline_hides_the_mentor_until_the_cool_down_ends(app, people):
 def test_index_grids_equal_week_grid_across_zones_and_dst():
     from datetime import date
 
-    from mentorhub.matching.index import GridBuilder
+    from mentorhub.matching.reader import GridBuilder
     from mentorhub.profiles import availability as av
 
     cases = [("Europe/Berlin", [(0, 23 * 60, 24 * 60), (1, 0, 90)]), ("America/New_York", [(6, 22 * 60, 24 * 60)]),
@@ -354,7 +354,7 @@ def test_mentor_who_leaves_requests_unanswered_sinks(app, people, make_mentor, m
                        bio="I fine-tune transformers for NLP at work")
     askers = [make_user() for _ in range(3)]
     with app.app_context():
-        from mentorhub.matching.generation import bump
+        from mentorhub.matching.changes import user_changed
         from mentorhub.mentoring.models import MentorshipRequest
 
         old = utcnow() - timedelta(days=30)
@@ -363,31 +363,9 @@ def test_mentor_who_leaves_requests_unanswered_sinks(app, people, make_mentor, m
                                              created_at=old, closed_at=old))
         for uid in (good.user_id, twin.user_id):
             user(app, uid).last_seen_at = utcnow()
-        bump("people")
+        user_changed(good.user_id, twin.user_id)
         db.session.commit()
         out = services.mentor_matches(user(app, learner.user_id))
         ids = [s.user.id for s in out]
         assert ids.index(twin.user_id) < ids.index(good.user_id)
         assert out[ids.index(good.user_id)].activity < 0.5
-
-
-def test_large_index_rebuilds_in_the_background(app, people):
-    import time as _time
-
-    learner, good, weak = people
-    app.config["MATCH_INDEX_SYNC_MAX_ROWS"] = 0  # every index counts as large
-    with app.app_context():
-        from mentorhub.matching.generation import bump
-
-        first = get_index()
-        bump("people")
-        db.session.commit()
-        assert get_index() is first  # served at once, the rebuild runs beside it
-        db.session.rollback()  # end this session's read transaction so the rebuild can read
-        deadline = _time.monotonic() + 20
-        while get_index() is first and _time.monotonic() < deadline:
-            db.session.rollback()
-            _time.sleep(0.05)
-        second = get_index()
-        assert second is not first
-        assert second.generations[0] == first.generations[0] + 1

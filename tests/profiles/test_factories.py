@@ -7,7 +7,7 @@ import pytest
 
 from mentorhub.db import db
 from mentorhub.errors import NotFound, ValidationError
-from mentorhub.matching.generation import current
+from mentorhub.matching import changes
 from mentorhub.profiles import services
 
 
@@ -47,12 +47,12 @@ def test_overlap_services(app, make_learner, make_mentor):
         assert [(s.strftime("%a %H:%M"), e.strftime("%H:%M")) for s, e in shown] == [("Tue 13:00", "15:00")]
 
 
-def test_every_profile_write_bumps_the_people_generation(app, make_learner):
+def test_every_profile_write_logs_a_match_index_change(app, make_learner):
     learner = make_learner()
     with app.app_context():
-        before = current("people")
+        before = changes.last_seq()
         user = db.session.get(type(learner.user), learner.user.id)
         services.save_learner(user, user, {"headline": "New headline"})
-        assert current("people") == before + 1
+        assert changes.since(before) == [(before + 1, changes.USER, user.id)]
         services.set_windows(user, user, [(2, 60, 120)])
-        assert current("people") == before + 2
+        assert changes.since(before + 1) == [(before + 2, changes.USER, user.id)]

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 
-def test_sort_by_match_uses_the_matching_engine(app, login_as, make_project, make_learner, make_user):
+def test_sort_by_match_uses_the_matching_engine(app, fresh_index, login_as, make_project, make_learner, make_user):
     owner = make_user()
     make_project(owner=owner, title="Audio idea", domains=["speech"],
                  required_skills=[{"skill": "tensorflow", "level": 3}], learn_skills=["edge-deployment"],

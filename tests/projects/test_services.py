@@ -10,7 +10,7 @@ from fixtures.projects import project_data
 from mentorhub.accounts.models import User
 from mentorhub.db import db
 from mentorhub.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from mentorhub.matching.generation import current
+from mentorhub.matching import changes
 from mentorhub.notifications.models import Notification
 from mentorhub.projects import services
 from mentorhub.projects.models import (
@@ -46,7 +46,7 @@ def notes(user, kind=None) -> list[Notification]:
 def test_create_project_stores_every_field_and_default_milestones(app, taxonomy, make_user):
     owner = make_user()
     with app.app_context():
-        before = current("projects")
+        before = changes.last_seq()
         project = services.create_project(u(owner), project_data())
         project = services.get_project(project.id)
         assert project.owner_id == owner.id and project.status == "open" and project.seats_taken == 0
@@ -56,7 +56,7 @@ def test_create_project_stores_every_field_and_default_milestones(app, taxonomy,
         assert all(s.min_level is None for s in project.learn_skills)
         assert project.dataset_licence == "CC BY 4.0" and project.compute == "laptop_cpu"
         assert [m.key for m in project.milestones] == ["first_pr", "baseline", "evaluation", "demo", "writeup"]
-        assert current("projects") == before + 1
+        assert changes.since(before) == [(before + 1, changes.PROJECT, project.id)]  # logged with the write
 
 
 BAD_IDEAS = [

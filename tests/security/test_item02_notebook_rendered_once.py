@@ -91,8 +91,6 @@ def test_item02_cpu_work_runs_before_any_write(app, client, make_user, login_as,
     assert _upload_and_edit(app, client, make_user, login_as, good_notebook, monkeypatch, nothing_pending) == 2
 
 
-@pytest.mark.xfail(strict=True, reason="until the merge wraps services.prepare_notebook's CPU call in "
-                                       "`with db.unlocked():` (db.py, serving branch); then drop this marker")
 def test_item02_cpu_work_holds_no_write_lock(app, client, make_user, login_as, good_notebook, monkeypatch):
     """While the notebook is checked and rendered, another connection can take SQLite's write lock."""
     path = app.config["DATABASE_URL"].removeprefix("sqlite:///")

@@ -206,6 +206,7 @@ def update_settings(actor: User, user: User, display_name: str, timezone: str) -
         raise ValidationError("Choose a time zone from the list, such as Europe/Berlin.", field="timezone")
     user.display_name = name
     user.timezone = timezone
+    _bump_people_index(user.id)
     db.session.commit()
     return user
 
@@ -398,6 +399,7 @@ def set_suspended(actor: User, user: User, suspended: bool) -> None:
     user.is_suspended = suspended
     if suspended:
         _end_all_sessions(user)
+    _bump_people_index(user.id)
     db.session.commit()
 
 
@@ -481,7 +483,7 @@ def block(actor: User, user: User) -> Block | None:
             db.session.add(row)
     except IntegrityError:  # a concurrent request blocked first
         return None
-    _bump_people_index()
+    _bump_people_index(actor.id)
     db.session.commit()
     return row
 
@@ -491,16 +493,16 @@ def unblock(actor: User, user: User) -> bool:
         delete(Block).where(Block.blocker_id == actor.id, Block.blocked_id == user.id)
     )
     if result.rowcount:
-        _bump_people_index()
+        _bump_people_index(actor.id)
     db.session.commit()
     return bool(result.rowcount)
 
 
-def _bump_people_index() -> None:
-    """Matching caches candidate lists; a block changes who may be matched."""
-    from ..matching.generation import PEOPLE, bump
+def _bump_people_index(user_id: int) -> None:
+    """Matching caches candidate lists; a block, a suspension or a time zone changes them."""
+    from ..matching.changes import user_changed
 
-    bump(PEOPLE)
+    user_changed(user_id)
 
 
 def has_blocked(actor: User, user_id: int) -> bool:

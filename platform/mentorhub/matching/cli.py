@@ -1,4 +1,5 @@
-"""Commands: ``matches EMAIL`` prints someone's matches; ``cohort-match`` runs a matching round."""
+"""Commands: ``matches EMAIL`` prints someone's matches; ``cohort-match`` runs a matching round;
+``match-index build`` publishes a new match index and ``match-index status`` describes it."""
 from __future__ import annotations
 
 import json
@@ -6,11 +7,16 @@ import sys
 
 import click
 from flask import Blueprint
+from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from ..errors import ServiceError
+from . import changes, store
+from .reader import index_root
 
 bp = Blueprint("matching_cli", __name__, cli_group=None)
+index_cli = AppGroup("match-index", help="Build and inspect the shared match index.")
+bp.cli.add_command(index_cli)
 
 
 def _user_by_email(email: str):
@@ -64,6 +70,9 @@ def matches(email: str, show_projects: bool, top: int | None, as_json: bool) -> 
                                "matches": [s.as_dict() for s in found]}, indent=2))
         return
     if not found:
+        if not services.index_ready():
+            click.echo("Matches are being prepared: no match index is published yet (run `flask match-index build`).")
+            return
         gaps = services.profile_gaps(user)
         click.echo("No matches yet." + ("".join(f"\n  - {g}" for g in gaps)))
         return
@@ -125,3 +134,27 @@ def cohort_match(dry_run: bool, as_json: bool, min_score: float | None, admin_em
     click.echo(f"{len(matched)} of {len(rows)} learners matched, total score {total:.3f}.")
     if round_id:
         click.echo(f"Saved as draft round {round_id}; review and approve it on the cohort page.")
+
+
+@index_cli.command("build")
+def index_build() -> None:
+    """Build the match index from the database and publish it (what the scheduler does)."""
+    # Imported here, not at the top: the build needs scikit-learn, which takes one to two
+    # seconds to import, and no other command (``flask matches`` above all) should pay for it.
+    from . import publish
+
+    meta = publish.build_and_publish()
+    publish.prune()
+    click.echo(f"Published match index {meta['build_id']}: change-log position {meta['seq']}, "
+               f"read {meta['read_seconds']:.2f} s, published in {meta['publish_seconds']:.2f} s.")
+
+
+@index_cli.command("status")
+def index_status() -> None:
+    """Show the published build and how many changes wait to be folded into the next one."""
+    meta = store.published_meta(index_root())
+    if meta is None:
+        raise click.ClickException("No match index is published yet; run `flask match-index build`.")
+    count, taxonomy = changes.pending(meta["seq"])
+    click.echo(f"build {meta['build_id']} (week of {meta['week_start']}, built {meta['built_at']}), "
+               f"{count} changes since{' including skills or domains' if taxonomy else ''}")

@@ -1,5 +1,5 @@
-"""Matching: the generation counter that tells every process its cached index is stale, and
-the admin's cohort matching rounds."""
+"""Matching: the change log the shared match index applies as deltas, and the admin's cohort
+matching rounds."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -10,14 +10,19 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..db import Base, UTCDateTime, utcnow
 
 
-class IndexGeneration(Base):
-    """One row per index ("people", "projects"); every relevant write bumps ``value``."""
+class MatchChange(Base):
+    """The change log of the match index: one row per write that changes what a person or a
+    project looks like to matching, appended in the same transaction as the write. Readers
+    apply the rows after the published build's ``seq`` as deltas (matching/overlay.py)."""
 
-    __tablename__ = "index_generations"
+    __tablename__ = "match_changes"
+    __table_args__ = {"sqlite_autoincrement": True}  # never reuse a position, even after pruning
 
-    name: Mapped[str] = mapped_column(String(40), primary_key=True)
-    value: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), default=0)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+                                     autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(10))  # user, project, taxonomy
+    entity_id: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class CohortRound(Base):

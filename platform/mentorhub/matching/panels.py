@@ -24,6 +24,7 @@ def dashboard_panel(user: User) -> dict:
     return {
         "ready": ready,
         "admin": user.is_admin,
+        "preparing": not services.index_ready(),
         "mentors": [MentorLine(s.user.id, s.user.display_name, s.score) for s in mentors],
         "learner_count": len(services.suggested_learners(user, k=PANEL_LEARNERS)),
     }

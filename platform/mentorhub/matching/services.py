@@ -1,22 +1,24 @@
 """Matching services: suggestions with explanations, filters and permissions, and the admin's
-cohort rounds. Reads go through the cached index (matching/index.py); every write and
-every permission check is here.
+cohort rounds. Reads go through the published index plus its deltas (matching/index.py);
+every write and every permission check is here. No request builds an index: before the
+first build is published the reads return nothing and ``index_ready`` is False.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 import numpy as np
-from flask import current_app
+from flask import current_app, g, has_request_context
 from sqlalchemy import select, update
 
 from ..accounts.models import User
 from ..db import db, utcnow
 from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
 from ..timeutil import to_zone
-from . import scoring
+from . import reasons
 from .assignment import assign
 from .index import MatchIndex, get_index, slot_intervals
+from .model import candidate_edges
 from .models import CohortPair, CohortRound
 
 
@@ -74,16 +76,26 @@ def _require_admin(actor: User | None) -> None:
         raise PermissionDenied("Only administrators run matching rounds.")
 
 
+def _per_request(name: str, load):
+    """``load()`` once per request (a page asks for mentors, projects and learners at once)."""
+    if not has_request_context():
+        return load()
+    cache = g.setdefault("matching_cache", {})
+    if name not in cache:
+        cache[name] = load()
+    return cache[name]
+
+
 def _blocked() -> set[tuple[int, int]]:
     from ..accounts.services import blocked_pairs
 
-    return blocked_pairs()
+    return _per_request("blocked", blocked_pairs)
 
 
 def _exclusions() -> set[tuple[int, int]]:
     from ..mentoring.services import matching_exclusions
 
-    return matching_exclusions()
+    return _per_request("exclusions", matching_exclusions)
 
 
 def _excluded_mentor_rows(index: MatchIndex, learner_user_id: int, exclusions=None, blocked=None) -> set[int]:
@@ -127,7 +139,7 @@ def _names(index: MatchIndex, cols, kind: str = "skill") -> list[str]:
 def _mentor_suggestion(index: MatchIndex, i: int, j: int, viewer_tz: str, user: User | None,
                        for_mentor: bool = False) -> Suggestion:
     e = index.scorer.explain_mentor(i, j)
-    reason_fn = scoring.learner_reason if for_mentor else scoring.mentor_reason
+    reason_fn = reasons.learner_reason if for_mentor else reasons.mentor_reason
     return Suggestion(
         score=e.total, components=e.components, weighted=e.weighted,
         reason=reason_fn(e, index.skill_names, index.domain_names), user=user,
@@ -145,8 +157,32 @@ def _learner_row(index: MatchIndex, user: User) -> int | None:
     return row
 
 
-def _fresh_index() -> MatchIndex:
+def _fresh_index() -> MatchIndex | None:
     return get_index()
+
+
+def index_ready() -> bool:
+    """Whether a build is published (before the scheduler's first build matches are being prepared)."""
+    return get_index() is not None
+
+
+def mentor_empty_reason(user: User, domain: str | None = None, min_overlap=None) -> str:
+    """Why a learner sees no mentor: "profile" (it lacks what matching needs), "preparing" (no
+    build published yet), "filters" (a filter is set) or "no_mentor" (nobody with free places fits)."""
+    if not is_ready(user):
+        return "profile"
+    if not index_ready():
+        return "preparing"
+    if domain or min_overlap not in (None, ""):
+        return "filters"
+    return "no_mentor"
+
+
+def _require_index() -> MatchIndex:
+    index = get_index()
+    if index is None:
+        raise Conflict("Matches are being prepared: the first match index is not published yet. Try again in a minute.")
+    return index
 
 
 def _top_k(k: int | None) -> int:
@@ -159,31 +195,43 @@ def _top_k(k: int | None) -> int:
 # ---- what a learner sees -------------------------------------------------------------------------
 
 
-def profile_gaps(user: User) -> list[str]:
-    """What the person should fill in before matches make sense (empty list: ready)."""
+def _learner_facts(user: User) -> dict[str, bool] | None:
+    """Whether the learner profile has wanted skills, skills, free time and fields; None without
+    a profile. From the index (current up to this request: no query) once one is published."""
+    index = _fresh_index()
+    if index is not None:
+        i = index.learner_row.get(user.id)
+        return None if i is None else index.scorer.learner_facts(i)
     from ..profiles.services import learner_profile_of, windows_of
 
     profile = learner_profile_of(user)
     if profile is None:
+        return None
+    return {"wanted": bool(profile.wanted_skills), "skills": bool(profile.skills), "free_time": bool(windows_of(user)),
+            "domains": bool(profile.domains)}
+
+
+def profile_gaps(user: User) -> list[str]:
+    """What the person should fill in before matches make sense (empty list: ready)."""
+    facts = _learner_facts(user)
+    if facts is None:
         return ["Create your learner profile: the skills you have and the ones you want to learn."]
     gaps = []
-    if not profile.wanted_skills:
+    if not facts["wanted"]:
         gaps.append("Add at least one skill you want to learn; matching is built around it.")
-    if not profile.skills:
+    if not facts["skills"]:
         gaps.append("Add the skills you already have, with your level, so suggestions start where you are.")
-    if not windows_of(user):
+    if not facts["free_time"]:
         gaps.append("Add your weekly free time, so we can find mentors awake when you are.")
-    if not profile.domains:
+    if not facts["domains"]:
         gaps.append("Pick the fields you care about (for example NLP or computer vision).")
     return gaps
 
 
 def is_ready(user: User) -> bool:
     """A learner needs a profile with wanted skills before matches are shown."""
-    from ..profiles.services import learner_profile_of
-
-    profile = learner_profile_of(user)
-    return profile is not None and bool(profile.wanted_skills)
+    facts = _learner_facts(user)
+    return facts is not None and facts["wanted"]
 
 
 def _parse_filters(domain: str | None, min_overlap) -> tuple[int | None, float]:
@@ -214,14 +262,14 @@ def mentor_matches(actor: User, user: User | None = None, k: int | None = None, 
     k = _top_k(k)
     domain_id, hours = _parse_filters(domain, min_overlap)
     index = _fresh_index()
-    i = _learner_row(index, user)
-    if i is None or not index.scorer.want.getrow(i).nnz:
+    i = _learner_row(index, user) if index is not None else None
+    if i is None or not index.scorer.has_wanted(i):
         return []
     s = index.scorer
     mask = np.ones(s.n_mentors, bool)
     if domain_id is not None:
         col = index.domain_column(domain_id)
-        mask &= (s.m_dom[:, col].toarray().ravel() > 0) if col is not None else False
+        mask &= s.mentors_in_domain(col) if col is not None else False
     if hours > 0:
         mask &= s.overlap_hours(i) >= hours
     ranked = s.top_mentors(i, k, exclude=_excluded_mentor_rows(index, user.id), min_score=cfg("MATCH_MIN_SCORE"),
@@ -232,22 +280,26 @@ def mentor_matches(actor: User, user: User | None = None, k: int | None = None, 
             for j in ranked.index if int(index.mentor_users[j]) in users]
 
 
-def _project_exclusions(user: User) -> set[int]:
-    """Projects not to suggest: owned, joined, or already applied to (pending or accepted)."""
-    from ..projects.models import Project, ProjectApplication, ProjectMember
+def _owned_ids(index: MatchIndex, user: User) -> set[int]:
+    return {int(p) for p in index.project_ids[index.project_owner == user.id]}
 
-    owned = set(db.session.scalars(select(Project.id).where(Project.owner_id == user.id)))
-    member = set(db.session.scalars(select(ProjectMember.project_id).where(ProjectMember.user_id == user.id)))
-    applied = set(db.session.scalars(select(ProjectApplication.project_id).where(
-        ProjectApplication.user_id == user.id, ProjectApplication.status.in_(("pending", "accepted")))))
-    return owned | member | applied
+
+def _project_exclusions(index: MatchIndex, user: User) -> set[int]:
+    """Projects not to suggest: owned (from the index), joined, or already applied to (pending
+    or accepted): one query."""
+    from ..projects.models import ProjectApplication, ProjectMember
+
+    taken = select(ProjectMember.project_id).where(ProjectMember.user_id == user.id).union(
+        select(ProjectApplication.project_id).where(ProjectApplication.user_id == user.id,
+                                                    ProjectApplication.status.in_(("pending", "accepted"))))
+    return _owned_ids(index, user) | set(db.session.scalars(taken))
 
 
 def _project_suggestion(index: MatchIndex, i: int, p: int, project) -> Suggestion:
     e = index.scorer.explain_project(i, p)
     return Suggestion(
         score=e.total, components=e.components, weighted=e.weighted,
-        reason=scoring.project_reason(e, index.skill_names, index.domain_names), project=project,
+        reason=reasons.project_reason(e, index.skill_names, index.domain_names), project=project,
         teach_skills=_names(index, [s for s, _, _ in e.teachable_skills]),
         shared_skills=_names(index, e.shared_skills),
         missing_skills=_names(index, [s for s, _, _ in e.missing_skills]),
@@ -262,15 +314,15 @@ def project_matches(actor: User, user: User | None = None, k: int | None = None,
     k = _top_k(k)
     domain_id, _ = _parse_filters(domain, None)
     index = _fresh_index()
-    i = _learner_row(index, user)
+    i = _learner_row(index, user) if index is not None else None
     if i is None or index.scorer.n_projects == 0:
         return []
     s = index.scorer
     mask = np.ones(s.n_projects, bool)
     if domain_id is not None:
         col = index.domain_column(domain_id)
-        mask &= (s.p_dom[:, col].toarray().ravel() > 0) if col is not None else False
-    exclude = {index.project_row[p] for p in _project_exclusions(user) if p in index.project_row}
+        mask &= s.projects_in_domain(col) if col is not None else False
+    exclude = {index.project_row[p] for p in _project_exclusions(index, user) if p in index.project_row}
     ranked = s.top_projects(i, k, exclude=exclude, min_score=cfg("MATCH_MIN_SCORE"), mask=mask)
     from ..projects.models import Project
 
@@ -286,7 +338,7 @@ def project_scores_for(user: User) -> dict[int, float]:
     if user is None or not getattr(user, "is_authenticated", True):
         return {}
     index = _fresh_index()
-    i = _learner_row(index, user)
+    i = _learner_row(index, user) if index is not None else None
     if i is None or index.scorer.n_projects == 0:
         return {}
     scores = index.scorer.project_scores(i)
@@ -300,11 +352,11 @@ def suggested_learners(actor: User, k: int | None = None) -> list[Suggestion]:
     """Learners a mentor could help most; empty when the actor has no mentor profile."""
     k = _top_k(k)
     index = _fresh_index()
-    j = index.mentor_row.get(actor.id)
+    j = index.mentor_row.get(actor.id) if index is not None else None
     if j is None:
         return []
     s = index.scorer
-    eligible = index.learner_active & (np.diff(s.want.indptr) > 0)
+    eligible = index.learner_active & s.learners_wanting()
     exclude = set()
     if actor.id in index.learner_row:
         exclude.add(index.learner_row[actor.id])
@@ -329,7 +381,7 @@ def suggested_contributors(actor: User, project_id: int, k: int | None = None) -
     if actor.id != project.owner_id and not actor.is_admin:
         raise PermissionDenied("Only the project's owner sees suggested contributors.")
     index = _fresh_index()
-    p = index.project_row.get(project.id)
+    p = index.project_row.get(project.id) if index is not None else None
     if p is None:
         return project, []
     s = index.scorer
@@ -356,14 +408,14 @@ def suggested_contributors(actor: User, project_id: int, k: int | None = None) -
 def _contributor_reason(s: Suggestion) -> str:
     parts = []
     if s.teach_skills:
-        parts.append(f"wants to learn {scoring._join(s.teach_skills[:3])}, which this project practises")
+        parts.append(f"wants to learn {reasons._join(s.teach_skills[:3])}, which this project practises")
     if s.components.get("readiness", 0) >= 1:
         parts.append("already meets every requirement")
     elif s.missing_skills:
-        parts.append(f"would need to build up {scoring._join(s.missing_skills[:2])}")
+        parts.append(f"would need to build up {reasons._join(s.missing_skills[:2])}")
     if not parts:
         return "Could join, though the project does not teach what they listed."
-    return scoring._sentence(parts)
+    return reasons._sentence(parts)
 
 
 # ---- cohort rounds --------------------------------------------------------------------------------
@@ -379,14 +431,13 @@ class PlannedPair:
 
 def unmatched_learner_ids() -> list[int]:
     """Active learners with a wanted skill and no active mentorship and no open request."""
-    index = _fresh_index()
+    index = _require_index()
     exclusions = _exclusions()
     from ..mentoring.models import Mentorship
 
     busy = set(db.session.scalars(select(Mentorship.learner_id).where(Mentorship.status == "active")))
     busy |= {a for a, _ in exclusions}
-    s = index.scorer
-    has_want = np.diff(s.want.indptr) > 0
+    has_want = index.scorer.learners_wanting()
     return [int(u) for k, u in enumerate(index.learner_users)
             if index.learner_active[k] and has_want[k] and int(u) not in busy]
 
@@ -398,7 +449,7 @@ def plan_cohort(learner_ids: list[int] | None = None, min_score: float | None = 
     Exact on the candidate graph of each learner's top MATCH_COHORT_CANDIDATES mentors;
     a learner stays unmatched when no mentor clears ``min_score``.
     """
-    index = _fresh_index()
+    index = _require_index()
     min_score = cfg("MATCH_COHORT_MIN_SCORE") if min_score is None else float(min_score)
     if learner_ids is None:
         learner_ids = unmatched_learner_ids()
@@ -413,7 +464,7 @@ def plan_cohort(learner_ids: list[int] | None = None, min_score: float | None = 
     k = cfg("MATCH_COHORT_CANDIDATES")
     idx, sc = index.scorer.top_mentors_all(k, chunk=cfg("MATCH_BATCH_CHUNK"), rows=rows, exclude=exclude,
                                            progress=progress)
-    r, c, v = scoring.candidate_edges(idx, sc, min_score)
+    r, c, v = candidate_edges(idx, sc, min_score)
     free = np.where(index.scorer.m_eligible, np.maximum(0, index.mentor_capacity - index.mentor_load), 0)
     result = assign(len(rows), free, r, c, v, min_score=min_score)
     users = _users(set(learner_ids) | {int(index.mentor_users[j]) for j in result.mentor if j >= 0})
@@ -423,7 +474,7 @@ def plan_cohort(learner_ids: list[int] | None = None, min_score: float | None = 
         reason = ""
         if mentor is not None:
             e = index.scorer.explain_mentor(int(rows[n]), int(j))
-            reason = scoring.mentor_reason(e, index.skill_names, index.domain_names)
+            reason = reasons.mentor_reason(e, index.skill_names, index.domain_names)
         out.append(PlannedPair(learner=users[u], mentor=mentor, score=float(score), reason=reason))
     return out
 
@@ -482,6 +533,9 @@ def round_of_pair(actor: User, pair_id: int) -> CohortRound:
 def owned_projects(user: User) -> list:
     from ..projects.models import Project
 
+    index = _fresh_index()
+    if index is not None and not _owned_ids(index, user):
+        return []  # the index is current up to this request: no query for the many who own none
     return list(db.session.scalars(select(Project).where(Project.owner_id == user.id).order_by(Project.title)))
 
 
@@ -525,7 +579,7 @@ def swap_pairs(actor: User, pair_id: int, other_id: int) -> tuple[CohortPair, Co
         raise ValidationError("Choose two different pairs of this round.", field="other")
     if a.status != "proposed" or b.status != "proposed":
         raise ValidationError("Only proposed pairs can be swapped.", field="other")
-    index = _fresh_index()
+    index = _require_index()
     exclusions, blocked = _exclusions(), _blocked()
     for learner, mentor in ((a.learner_id, b.mentor_id), (b.learner_id, a.mentor_id)):
         if learner == mentor or (learner, mentor) in exclusions or (learner, mentor) in blocked:
@@ -536,7 +590,7 @@ def swap_pairs(actor: User, pair_id: int, other_id: int) -> tuple[CohortPair, Co
         if i is not None and j is not None:
             e = index.scorer.explain_mentor(i, j)
             pair.score = round(e.total, 4)
-            pair.reason = scoring.mentor_reason(e, index.skill_names, index.domain_names)[:300]
+            pair.reason = reasons.mentor_reason(e, index.skill_names, index.domain_names)[:300]
     db.session.commit()
     return a, b
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from .scoring import Learners, Mentors, Projects
+from .features import Learners, Mentors, Projects
 
 SLOTS = 336  # half-hour slots in a week
 

@@ -49,8 +49,10 @@ def matches():
     except ValidationError as exc:
         error, status = exc, 400
     learners = services.suggested_learners(current_user)
+    empty = None if mentors or error else services.mentor_empty_reason(current_user, domain, min_overlap)
     return render_template(
-        "matching/matches.html", mentors=mentors, projects=projects, learners=learners,
+        "matching/matches.html", mentors=mentors, projects=projects, learners=learners, empty=empty,
+        preparing=not services.index_ready(),
         gaps=services.profile_gaps(current_user), ready=services.is_ready(current_user),
         domains=_domains(), f={"domain": domain or "", "min_overlap": min_overlap or ""}, error=error,
         owned_projects=services.owned_projects(current_user),
@@ -61,7 +63,8 @@ def matches():
 @login_required
 def contributors(project_id: int):
     project, found = services.suggested_contributors(current_user, project_id)
-    return render_template("matching/contributors.html", project=project, found=found)
+    return render_template("matching/contributors.html", project=project, found=found,
+                           preparing=not services.index_ready())
 
 
 # ---- admin: cohort rounds ---------------------------------------------------------------------

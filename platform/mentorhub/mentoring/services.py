@@ -112,10 +112,10 @@ def _lock_user(user_id: int) -> None:
         db.session.execute(select(User.id).where(User.id == user_id).with_for_update())
 
 
-def _bump_matching() -> None:
-    from ..matching.generation import PEOPLE, bump
+def _bump_matching(*user_ids: int) -> None:
+    from ..matching.changes import user_changed
 
-    bump(PEOPLE)
+    user_changed(*user_ids)
 
 
 def _when(dt: datetime, user: User) -> str:
@@ -349,7 +349,7 @@ def accept_request(actor: User, req: MentorshipRequest) -> Mentorship:
     notify(learner, "mentorship_update", f"{actor.display_name} accepted your request",
            body="Your mentorship has started. Book your first session from the mentorship page.",
            link=mentorship_link(mentorship.id), key=f"request:{req.id}:accepted")
-    _bump_matching()
+    _bump_matching(req.mentor_id)
     db.session.commit()
     return mentorship
 
@@ -535,7 +535,7 @@ def end_mentorship(actor: User, m: Mentorship, score, comment: str = "", rematch
         body = "They asked to be matched with a different mentor. " + body
     notify(other, "mentorship_update", f"{actor.display_name} ended your mentorship", body=body,
            link=mentorship_link(m.id), key=f"mentorship:{m.id}:ended")
-    _bump_matching()
+    _bump_matching(m.mentor_id)
     db.session.commit()
     return m
 
@@ -974,23 +974,29 @@ def _pair_excluded(learner_id: int, mentor_id: int) -> bool:
             and_(MentorshipRequest.status == "declined", MentorshipRequest.closed_at >= cutoff)))) is not None
 
 
-def mentor_load() -> dict[int, int]:
-    """Mentor user id -> number of active mentees."""
-    rows = db.session.execute(select(Mentorship.mentor_id, func.count(Mentorship.id))
-                              .where(Mentorship.status == "active").group_by(Mentorship.mentor_id))
-    return {mentor_id: count for mentor_id, count in rows}
+def mentor_load(mentor_ids=None) -> dict[int, int]:
+    """Mentor user id -> number of active mentees (of ``mentor_ids`` only, when given)."""
+    query = (select(Mentorship.mentor_id, func.count(Mentorship.id))
+             .where(Mentorship.status == "active").group_by(Mentorship.mentor_id))
+    if mentor_ids is not None:
+        query = query.where(Mentorship.mentor_id.in_(list(mentor_ids)))
+    return {mentor_id: count for mentor_id, count in db.session.execute(query)}
 
 
-def mentor_responsiveness(now: datetime | None = None) -> dict[int, float]:
+def mentor_responsiveness(now: datetime | None = None, mentor_ids=None) -> dict[int, float]:
     """Mentor user id -> share (0..1) of requests answered within MENTORING_REQUEST_REMINDER_DAYS.
     Expired requests and open ones already past that time count as not answered in time.
-    Mentors without any such request are absent (callers default them, e.g. ``.get(id, 1.0)``)."""
+    Mentors without any such request are absent (callers default them, e.g. ``.get(id, 1.0)``).
+    ``mentor_ids`` limits the answer to those mentors."""
     now = now or utcnow()
     in_time = timedelta(days=cfg("MENTORING_REQUEST_REMINDER_DAYS"))
     answered: dict[int, int] = defaultdict(int)
     total: dict[int, int] = defaultdict(int)
-    rows = db.session.execute(select(MentorshipRequest.mentor_id, MentorshipRequest.status,
-                                     MentorshipRequest.created_at, MentorshipRequest.responded_at))
+    query = select(MentorshipRequest.mentor_id, MentorshipRequest.status,
+                   MentorshipRequest.created_at, MentorshipRequest.responded_at)
+    if mentor_ids is not None:
+        query = query.where(MentorshipRequest.mentor_id.in_(list(mentor_ids)))
+    rows = db.session.execute(query)
     for mentor_id, status, created_at, responded_at in rows:
         if responded_at is not None:
             total[mentor_id] += 1
@@ -1299,8 +1305,10 @@ def erase_user_data(user: User) -> None:
         or_(MentoringSession.learner_id == user.id, MentoringSession.mentor_id == user.id),
         MentoringSession.status == "booked", MentoringSession.starts_at > now).values(
         status="cancelled", slot_starts_at=None, cancelled_at=now, cancel_reason="Account deleted."))
+    freed = db.session.scalars(select(Mentorship.mentor_id).where(Mentorship.learner_id == user.id,
+                                                                  Mentorship.status == "active")).all()
     db.session.execute(update(Mentorship).where(
         or_(Mentorship.learner_id == user.id, Mentorship.mentor_id == user.id), Mentorship.status == "active")
         .values(status="ended", ended_at=now, next_checkin_at=None))
-    _bump_matching()
+    _bump_matching(user.id, *freed)
 

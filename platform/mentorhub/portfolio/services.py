@@ -239,7 +239,9 @@ def prepare_notebook(notebook: tuple[str, bytes] | None) -> tuple[str, nbmod.Pre
     if notebook is None:
         return None
     name = _notebook_name(notebook[0])
-    return name, nbmod.prepare_notebook(notebook[1], notebook_limits())
+    limits = notebook_limits()
+    with db.unlocked():  # checks, rendering and hints hold no transaction (no write lock)
+        return name, nbmod.prepare_notebook(notebook[1], limits)
 
 
 def _store_notebook(item: PortfolioItem, prepared: tuple[str, nbmod.PreparedNotebook]) -> None:

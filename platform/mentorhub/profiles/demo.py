@@ -227,7 +227,7 @@ def load_scale(n: int, seed: int = SEED, progress: bool = True) -> dict:
 
     from ..demo import DEMO_PASSWORD
     from ..accounts.services import hash_password
-    from ..matching.generation import bump
+    from ..matching.changes import taxonomy_changed
 
     if n <= 0:
         raise click.ClickException("--scale needs a positive number of learners")
@@ -329,6 +329,6 @@ def load_scale(n: int, seed: int = SEED, progress: bool = True) -> dict:
         for table in ("users", "learner_profiles", "mentor_profiles"):
             session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                  f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"))
-    bump("people")
+    taxonomy_changed()  # bulk seed: ask the scheduler for a rebuild rather than log every row
     session.commit()
     return counts

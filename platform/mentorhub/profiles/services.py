@@ -3,8 +3,8 @@ availability windows and the taxonomy lookups other features use.
 
 Profile data travels as plain dicts (from forms, JSON and CSV imports alike); the
 ``clean_*`` functions check every field and collect every problem, and the ``save_*``
-services write only when nothing is wrong. Every write bumps the "people" index
-generation inside the same transaction (the matching index depends on it).
+services write only when nothing is wrong. Every write records a match index change
+(matching/changes.py) inside the same transaction (the matching index depends on it).
 """
 from __future__ import annotations
 
@@ -56,10 +56,10 @@ def _cfg(name: str):
     return current_app.config[name]
 
 
-def _bump() -> None:
-    from ..matching.generation import bump
+def _bump(user: User) -> None:
+    from ..matching.changes import user_changed
 
-    bump("people")
+    user_changed(user.id)
 
 
 def can_edit_profile(actor: User | None, user: User) -> bool:
@@ -198,7 +198,7 @@ def set_windows(actor: User, user: User, windows) -> list[av.Window]:
     require_self_or_admin(actor, user)
     cleaned = _clean_windows(windows)
     _replace_windows(user, cleaned)
-    _bump()
+    _bump(user)
     db.session.commit()
     return cleaned
 
@@ -485,7 +485,7 @@ def _apply_common(user: User, profile, cleaned: dict, skill_model, fields: tuple
             keep.append(row)
         profile.skills = keep
     profile.updated_at = utcnow()
-    _bump()
+    _bump(user)
     db.session.flush()
 
 
@@ -547,7 +547,7 @@ def set_accepting(actor: User, user: User, accepting: bool) -> MentorProfile:
     if profile is None:
         raise NotFound("There is no mentor profile to change.")
     profile.is_accepting = bool(accepting)
-    _bump()
+    _bump(user)
     db.session.commit()
     return profile
 
@@ -558,7 +558,7 @@ def delete_learner_profile(actor: User, user: User) -> None:
     if profile is None:
         raise NotFound("There is no learner profile to remove.")
     db.session.delete(profile)
-    _bump()
+    _bump(user)
     db.session.commit()
 
 
@@ -568,7 +568,7 @@ def delete_mentor_profile(actor: User, user: User) -> None:
     if profile is None:
         raise NotFound("There is no mentor profile to remove.")
     db.session.delete(profile)
-    _bump()
+    _bump(user)
     db.session.commit()
 
 
@@ -763,7 +763,7 @@ def erase_user_data(user: User) -> None:
     db.session.execute(delete(LearnerProfile).where(LearnerProfile.user_id == user.id))
     db.session.execute(delete(MentorProfile).where(MentorProfile.user_id == user.id))
     db.session.execute(delete(AvailabilityWindow).where(AvailabilityWindow.user_id == user.id))
-    _bump()
+    _bump(user)
 
 
 def now_in_zone(tz_name: str) -> datetime:

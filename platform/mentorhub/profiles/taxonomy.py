@@ -112,14 +112,14 @@ def _sync(model, items: list[dict], extra: callable, report: TaxonomyReport, lab
 
 def load_taxonomy(path: Path | str | None = None) -> TaxonomyReport:
     """Bring the skills and domains tables in line with the file; commits. Safe to re-run."""
-    from ..matching.generation import bump
+    from ..matching.changes import taxonomy_changed
 
     data = read_taxonomy(path)
     report = TaxonomyReport()
     _sync(Skill, data["skills"], lambda i: {"category": str(i["category"])}, report, "skill")
     _sync(Domain, data["domains"], lambda i: {}, report, "domain")
     if report.added or report.updated or report.retired or report.deleted or report.restored:
-        bump("people")
+        taxonomy_changed()
     db.session.commit()
     categories.cache_clear()
     return report

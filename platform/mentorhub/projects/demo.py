@@ -17,7 +17,7 @@ from ..accounts.models import User
 from ..config import ROOT
 from ..db import db, utcnow
 from ..errors import ServiceError
-from ..matching.generation import bump
+from ..matching.changes import projects_changed
 from ..profiles.models import LearnerProfile, MentorProfile, Skill
 from . import services
 from .models import Project
@@ -87,7 +87,7 @@ def load_demo() -> int:
         champion = mentors[(i + 1) % len(mentors)] if i % 3 != 2 else None
         if champion is not None and services.is_mentor(champion) and project.champion_id is None:
             project.champion_id = champion.id
-            bump("projects")
+            projects_changed([project.id])
             db.session.commit()
         added += 1
     _demo_teams(mentors, learners, rng)

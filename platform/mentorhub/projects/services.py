@@ -20,7 +20,7 @@ from ..accounts.models import User
 from ..accounts.services import is_blocked_between
 from ..db import db, utcnow
 from ..errors import Conflict, NotFound, PermissionDenied, ServiceError, ValidationError
-from ..matching.generation import bump
+from ..matching.changes import projects_changed
 from ..notifications.services import notify
 from ..pagination import Page, paginate
 from ..profiles.models import Domain, LearnerProfile, MentorProfile, Skill
@@ -494,7 +494,9 @@ def _log(project: Project, actor: User | None, message: str, now: datetime | Non
 
 
 def _commit() -> None:
-    bump("projects")
+    touched = [o for o in (*db.session.new, *db.session.dirty) if isinstance(o, Project)]
+    db.session.flush()
+    projects_changed(p.id for p in touched)
     db.session.commit()
 
 
@@ -973,8 +975,10 @@ def export_user_data(user: User) -> dict:
 
 def erase_user_data(user: User) -> None:
     """Applications, memberships and credits go; owned ideas are archived; activity is anonymised."""
+    changed = []
     for member in db.session.scalars(select(ProjectMember).where(ProjectMember.user_id == user.id)).all():
         _release_seat(member.project)
+        changed.append(member.project_id)
         db.session.delete(member)
     db.session.execute(delete(ProjectApplication).where(ProjectApplication.user_id == user.id))
     db.session.execute(delete(MilestoneCredit).where(MilestoneCredit.user_id == user.id))
@@ -982,5 +986,6 @@ def erase_user_data(user: User) -> None:
     db.session.execute(update(Project).where(Project.champion_id == user.id).values(champion_id=None))
     db.session.execute(update(Project).where(Project.champion_candidate_id == user.id)
                        .values(champion_candidate_id=None))
+    changed += db.session.scalars(select(Project.id).where(Project.owner_id == user.id)).all()
     db.session.execute(update(Project).where(Project.owner_id == user.id).values(status="archived"))
-    bump("projects")
+    projects_changed(changed)

@@ -18,6 +18,7 @@ class Job:
 
 def jobs(app: Flask) -> list[Job]:
     from ..events import jobs as events
+    from ..matching import publish as matching
     from ..mentoring import jobs as mentoring
     from ..notifications import jobs as notifications
     from ..portfolio import jobs as portfolio
@@ -45,4 +46,5 @@ def jobs(app: Flask) -> list[Job]:
         Job("portfolio-reminders", portfolio.remind_unclaimed, "interval", {"seconds": cfg["SCHEDULER_SWEEP_SECONDS"]}),
         Job("projects-mark-stale", projects.mark_stale_projects, "interval",
             {"seconds": cfg["SCHEDULER_SWEEP_SECONDS"]}),
+        Job("match-index", matching.rebuild_if_due, "interval", {"seconds": cfg["MATCH_INDEX_JOB_SECONDS"]}),
     ]

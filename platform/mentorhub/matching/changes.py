@@ -1,0 +1,57 @@
+"""The match index change log. Services call these inside their own transaction (no commit
+here), so a change row lands exactly when the write does; readers apply every row after the
+published build's position as a delta."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import case, delete, func, insert, select
+
+from ..db import db, utcnow
+from .models import MatchChange
+
+USER = "user"  # a person's learner or mentor features (profile, windows, zone, load, status)
+PROJECT = "project"
+TAXONOMY = "taxonomy"  # skills or domains changed: only a rebuild adds their columns
+
+
+def record(kind: str, ids: Iterable[int]) -> None:
+    rows = [{"kind": kind, "entity_id": int(i), "created_at": utcnow()} for i in dict.fromkeys(ids) if i is not None]
+    if rows:
+        db.session.execute(insert(MatchChange), rows)
+
+
+def user_changed(*user_ids: int) -> None:
+    record(USER, user_ids)
+
+
+def projects_changed(project_ids: Iterable[int]) -> None:
+    record(PROJECT, project_ids)
+
+
+def taxonomy_changed() -> None:
+    record(TAXONOMY, [0])
+
+
+def last_seq() -> int:
+    return db.session.scalar(select(func.max(MatchChange.seq))) or 0
+
+
+def since(seq: int) -> list[tuple[int, str, int]]:
+    """(seq, kind, entity id) after ``seq``: one query on the primary key."""
+    return [tuple(r) for r in db.session.execute(
+        select(MatchChange.seq, MatchChange.kind, MatchChange.entity_id).where(MatchChange.seq > seq)
+        .order_by(MatchChange.seq))]
+
+
+def prune(upto: int) -> None:
+    """Forget rows every retained build already includes (no commit)."""
+    db.session.execute(delete(MatchChange).where(MatchChange.seq <= upto))
+
+
+def pending(seq: int) -> tuple[int, bool]:
+    """(rows after ``seq``, whether one of them is a taxonomy change)."""
+    count, taxonomy = db.session.execute(
+        select(func.count(), func.max(case((MatchChange.kind == TAXONOMY, 1), else_=0)))
+        .where(MatchChange.seq > seq)).one()
+    return count or 0, bool(taxonomy)

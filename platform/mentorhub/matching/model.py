@@ -1,0 +1,335 @@
+"""The match model: feature arrays of learners, mentors and projects, and the queries over them.
+
+Learner features are sparse rows (n x F), so batches are matrix products; mentor and project
+features are stored transposed (F x m), so a single learner's query only touches the rows of
+the features it actually has. A model is built from features (matching/scoring.py fits one,
+matching/overlay.py computes one for changed people) or loaded from published files
+(matching/store.py, memory-mapped). Every query is written as "rows of one model against
+columns of another" so a changed person scores against the published rest unchanged.
+numpy and scipy only.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from . import reasons
+from .features import Weights, sparse_row, words
+
+# The arrays a model consists of; matching/store.py writes and maps exactly these.
+LEARNER_ARRAYS = ("have", "want", "l_dom", "l_skill", "l_dom_norm", "l_text", "l_feat", "l_avail", "l_packed",
+                  "l_stage", "lp_feat")
+MENTOR_ARRAYS = ("teach", "m_dom", "m_text", "m_rows", "m_availT", "m_activity", "m_factor", "m_eligible", "mTf",
+                 "m_avail_w", "m_packed", "m_words", "m_cap")
+PROJECT_ARRAYS = ("p_required", "p_teaches", "p_dom", "p_seat_score", "pT", "p_eligible", "p_difficulty")
+ARRAYS = LEARNER_ARRAYS + MENTOR_ARRAYS + PROJECT_ARRAYS
+
+
+@dataclass
+class Ranked:
+    index: np.ndarray
+    score: np.ndarray
+
+
+class MatchModel:
+    """Arrays named in ARRAYS plus the weights; see the module docstring."""
+
+    w: Weights
+    slot_hours: float
+
+    @classmethod
+    def from_arrays(cls, arrays: dict, weights: Weights, slot_hours: float) -> MatchModel:
+        model = cls.__new__(cls)
+        model._set(arrays, weights, slot_hours)
+        return model
+
+    def _set(self, arrays: dict, weights: Weights, slot_hours: float) -> None:
+        self.w = weights
+        self.slot_hours = slot_hours
+        for name in ARRAYS:
+            setattr(self, name, arrays[name])
+        self.n_learners = self.have.shape[0]
+        self.n_mentors = self.teach.shape[0]
+        self.n_projects = self.p_required.shape[0]
+        self.n_skills = self.have.shape[1]
+
+    def arrays(self) -> dict:
+        return {name: getattr(self, name) for name in ARRAYS}
+
+    # ---- rows of one model against columns of another --------------------------------------
+
+    def mentor_scores_of(self, L: MatchModel, i: int) -> np.ndarray:
+        """Learner i of ``L`` against every mentor of this model (filters not applied)."""
+        data, cols = sparse_row(L.l_feat, i)
+        total = _vecmat(data, self.mTf[cols]) if len(data) else np.zeros(self.n_mentors, np.float32)
+        packed = L.l_packed[i]
+        if packed.any():  # shared slots from the bit-packed grids (exact counts)
+            hours = self.shared_slots(packed)
+            hours *= self.slot_hours / self.w.overlap_target_hours
+            np.minimum(hours, 1.0, out=hours)
+            total = total + self.m_avail_w * hours
+        return np.asarray(total, dtype=np.float32)
+
+    def overlap_hours_of(self, L: MatchModel, i: int) -> np.ndarray:
+        """Weekly overlap hours of learner i of ``L`` with every mentor of this model."""
+        packed = L.l_packed[i]
+        if not packed.any():
+            return np.zeros(self.n_mentors, np.float32)
+        return self.shared_slots(packed) * self.slot_hours
+
+    def shared_slots(self, packed: np.ndarray) -> np.ndarray:
+        """Slots one bit-packed grid row shares with every mentor of this model."""
+        return np.bitwise_count(self.m_words & words(packed)[0]).sum(axis=1, dtype=np.float32)
+
+    def mentor_scores_dense(self, feat: np.ndarray, avail: np.ndarray, out: np.ndarray,
+                            tmp: np.ndarray) -> np.ndarray:
+        """(n, m) scores of dense learner feature rows and float32 slot rows; ``out``/``tmp`` reused."""
+        np.matmul(feat, self.mTf, out=out)
+        np.matmul(avail, self.m_availT, out=tmp)
+        tmp *= self.slot_hours / self.w.overlap_target_hours
+        np.minimum(tmp, 1.0, out=tmp)
+        tmp *= self.m_avail_w
+        out += tmp
+        return out
+
+    def learner_scores_against(self, M: MatchModel, j: int) -> np.ndarray:
+        """Every learner of this model against mentor j of ``M``."""
+        lin = self.l_feat @ M.m_rows[j]
+        hours = _POPCOUNT[self.l_packed & M.m_packed[j]].sum(axis=1, dtype=np.float32)
+        lin = lin + self.w.availability * np.minimum(1.0, hours * self.slot_hours / self.w.overlap_target_hours)
+        return (np.asarray(lin).ravel() * M.m_factor[j]).astype(np.float32)
+
+    def project_scores_of(self, L: MatchModel, i: int) -> np.ndarray:
+        """Learner i of ``L`` against every project of this model."""
+        data, cols = sparse_row(L.lp_feat, i)
+        if not len(data):
+            return np.zeros(self.n_projects, np.float32)
+        return np.asarray(self.pT[cols].T @ data, dtype=np.float32).ravel()
+
+    def learner_scores_for_column(self, P: MatchModel, p: int) -> np.ndarray:
+        """Every learner of this model against project p of ``P``."""
+        return np.asarray((self.lp_feat @ P.pT[:, [p]]).toarray(), dtype=np.float32).ravel()
+
+    # ---- learner -> mentors ------------------------------------------------------------------
+
+    def mentor_scores(self, i: int) -> np.ndarray:
+        """Total score of learner i against every mentor (filters not applied)."""
+        return self.mentor_scores_of(self, i)
+
+    def mentor_scores_batch(self, rows: np.ndarray, out: np.ndarray | None = None,
+                            tmp: np.ndarray | None = None) -> np.ndarray:
+        """(len(rows), m) total scores for a chunk of learners (filters not applied).
+
+        ``out`` and ``tmp`` are optional float32 buffers of that shape, reused across
+        chunks so a long batch does not keep allocating (and page-faulting) fresh memory.
+        """
+        shape = (len(rows), self.n_mentors)
+        out = np.empty(shape, np.float32) if out is None else out[: len(rows)]
+        tmp = np.empty(shape, np.float32) if tmp is None else tmp[: len(rows)]
+        return self.mentor_scores_dense(self.l_feat[rows].toarray(), self.l_avail[rows].astype(np.float32),
+                                        out, tmp)
+
+    def overlap_hours(self, i: int) -> np.ndarray:
+        """Weekly overlap hours of learner i with every mentor."""
+        return self.overlap_hours_of(self, i)
+
+    def top_mentors(self, i: int, k: int = 10, exclude=(), min_score: float = 0.0,
+                    mask: np.ndarray | None = None) -> Ranked:
+        """Top-k eligible mentors; ``mask`` (bool per mentor) narrows further (filters)."""
+        scores = self.mentor_scores(i)
+        mask = self.m_eligible.copy() if mask is None else (self.m_eligible & mask)
+        if exclude:
+            mask[np.fromiter(exclude, dtype=int)] = False
+        return _top(scores, mask, k, min_score)
+
+    def top_mentors_all(self, k: int = 10, chunk: int = 1000, rows: np.ndarray | None = None,
+                        exclude: dict[int, set[int]] | None = None, progress=None,
+                        candidates: int = 300) -> tuple[np.ndarray, np.ndarray]:
+        """Top-k eligible mentors for many learners, in chunks so memory stays bounded.
+
+        Returns (index, score) arrays of shape (len(rows), k); index -1 where fewer exist.
+
+        Exact, with pruning: the availability term adds at most ``w.availability``, so per
+        learner the ``candidates`` mentors with the best upper bound (linear part + full
+        availability) are scored exactly from bit-packed grids. A row is accepted when its
+        k-th exact score is at least the best upper bound left out; other rows are scored
+        in full. Same result as scoring every pair (up to ties).
+        """
+        rows = np.arange(self.n_learners) if rows is None else np.asarray(rows)
+        k = min(k, self.n_mentors)
+        idx_out = np.full((len(rows), k), -1, dtype=np.int64)
+        sc_out = np.full((len(rows), k), -np.inf, dtype=np.float32)
+        if k == 0 or len(rows) == 0:
+            return idx_out, sc_out
+        inelig = ~self.m_eligible
+        size = min(chunk, len(rows))
+        out = np.empty((size, self.n_mentors), np.float32)
+        tmp = np.empty((size, self.n_mentors), np.float32)
+        m = self.n_mentors
+        c = min(candidates, m - 1)
+        if c < k:  # too few mentors to prune: score everything
+            c = 0
+        scale = self.slot_hours / self.w.overlap_target_hours
+        bound_w = self.m_avail_w * self.m_cap  # the most availability can add, per mentor
+        for start in range(0, len(rows), chunk):
+            part = rows[start:start + chunk]
+            n = len(part)
+            if not c:
+                s = self.mentor_scores_batch(part, out, tmp)
+                self._mask(s, part, inelig, exclude)
+                ix, sc = _top_rows(s, k)
+            else:
+                ub = out[:n]
+                np.matmul(self.l_feat[part].toarray(), self.mTf, out=ub)  # linear part, factor included
+                ub += bound_w
+                cap_l = np.minimum(1.0, self.l_avail[part].sum(axis=1) * scale).astype(np.float32)
+                small = np.flatnonzero(cap_l < 1.0)
+                if len(small):  # a learner with little free time cannot overlap more than that
+                    ub[small] -= self.m_avail_w * (self.m_cap - np.minimum(cap_l[small, None], self.m_cap))
+                self._mask(ub, part, inelig, exclude)
+                part_buf = tmp[:n]
+                part_buf[...] = ub
+                part_buf.partition(m - c - 1, axis=1)
+                t = part_buf[:, m - c - 1].copy()  # the best bound left out
+                r, cols = np.nonzero(ub > t[:, None])
+                lp = np.packbits(self.l_avail[part], axis=1)
+                hours = _POPCOUNT[lp[r] & self.m_packed[cols]].sum(axis=1, dtype=np.float32)
+                lin = ub[r, cols] - bound_w[cols]
+                if len(small):
+                    in_small = np.isin(r, small)
+                    fix = self.m_avail_w[cols] * (self.m_cap[cols] - np.minimum(cap_l[r], self.m_cap[cols]))
+                    lin[in_small] += fix[in_small]
+                exact = lin + self.m_avail_w[cols] * np.minimum(1.0, hours * scale)
+                # at most c candidates per row, in column order: rank them in a padded block
+                pos = np.arange(len(r)) - np.searchsorted(r, np.arange(n))[r]
+                block = np.full((n, c), -np.inf, dtype=np.float32)
+                block_ix = np.full((n, c), -1, dtype=np.int64)
+                block[r, pos] = exact
+                block_ix[r, pos] = cols
+                order = np.argsort(-block, axis=1, kind="stable")[:, :k]
+                sc = np.take_along_axis(block, order, axis=1)
+                ix = np.take_along_axis(block_ix, order, axis=1)
+                ix[~np.isfinite(sc)] = -1
+                bad = np.flatnonzero(~(sc[:, k - 1] >= t) & np.isfinite(t))
+                if len(bad):
+                    s = self.mentor_scores_batch(part[bad])
+                    self._mask(s, part[bad], inelig, exclude)
+                    ix[bad], sc[bad] = _top_rows(s, k)
+            idx_out[start:start + n] = ix
+            sc_out[start:start + n] = sc
+            if progress:
+                progress(n)
+        return idx_out, sc_out
+
+    @staticmethod
+    @staticmethod
+    def _mask(s: np.ndarray, part: np.ndarray, inelig: np.ndarray, exclude) -> None:
+        s[:, inelig] = -np.inf
+        if exclude:
+            for r, i in enumerate(part):
+                ex = exclude.get(int(i))
+                if ex:
+                    s[r, list(ex)] = -np.inf
+
+    def mentor_components(self, i: int, j: int) -> dict[str, float]:
+        return reasons.mentor_components(self, i, self, j)
+
+    def explain_mentor(self, i: int, j: int) -> reasons.Explanation:
+        return reasons.explain_mentor(self, i, self, j)
+
+    # ---- mentor -> learners ------------------------------------------------------------------
+
+    def learner_scores_for_mentor(self, j: int) -> np.ndarray:
+        return self.learner_scores_against(self, j)
+
+    def top_learners_for_mentor(self, j: int, k: int = 10, eligible: np.ndarray | None = None,
+                                exclude=(), min_score: float = 0.0) -> Ranked:
+        return _top_masked(self.learner_scores_for_mentor(j), self.n_learners, eligible, exclude, k, min_score)
+
+    # ---- learner -> projects -----------------------------------------------------------------
+
+    def project_scores(self, i: int) -> np.ndarray:
+        return self.project_scores_of(self, i)
+
+    def top_projects(self, i: int, k: int = 10, exclude=(), min_score: float = 0.0,
+                     mask: np.ndarray | None = None) -> Ranked:
+        scores = self.project_scores(i)
+        mask = self.p_eligible.copy() if mask is None else (self.p_eligible & mask)
+        if exclude:
+            mask[np.fromiter(exclude, dtype=int)] = False
+        return _top(scores, mask, k, min_score)
+
+    def learner_scores_for_project(self, p: int) -> np.ndarray:
+        return self.learner_scores_for_column(self, p)
+
+    def top_learners_for_project(self, p: int, k: int = 10, eligible: np.ndarray | None = None,
+                                 exclude=(), min_score: float = 0.0) -> Ranked:
+        return _top_masked(self.learner_scores_for_project(p), self.n_learners, eligible, exclude, k, min_score)
+
+    def project_components(self, i: int, p: int) -> dict[str, float]:
+        return reasons.project_components(self, i, self, p)
+
+    def explain_project(self, i: int, p: int) -> reasons.Explanation:
+        return reasons.explain_project(self, i, self, p)
+
+
+def _top_masked(scores: np.ndarray, n: int, eligible, exclude, k: int, min_score: float) -> Ranked:
+    mask = np.ones(n, bool) if eligible is None else np.asarray(eligible, bool).copy()
+    if exclude:
+        mask[np.fromiter(exclude, dtype=int)] = False
+    return _top(scores, mask, k, min_score)
+
+
+def _vecmat(v: np.ndarray, m: np.ndarray) -> np.ndarray:
+    """v @ m without BLAS: a single learner's query is tiny, and a multi-threaded BLAS call
+    on a busy machine costs far more in thread hand-offs than the arithmetic."""
+    return np.einsum("i,ij->j", v, m)
+
+
+_POPCOUNT = np.array([bin(v).count("1") for v in range(256)], dtype=np.uint8)
+
+
+def _top(scores: np.ndarray, mask: np.ndarray, k: int, min_score: float) -> Ranked:
+    """Top-k of scores where mask, at least min_score; ties broken by lower index."""
+    cand = np.flatnonzero(mask & (scores >= min_score))
+    if len(cand) > k:
+        part = np.argpartition(-scores[cand], k - 1)[:k]
+        kth = scores[cand[part]].min()
+        cand = cand[scores[cand] >= kth]
+    order = np.lexsort((cand, -scores[cand]))[:k]
+    cand = cand[order]
+    return Ranked(index=cand, score=scores[cand])
+
+
+def _top_rows(s: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per-row top-k (descending, ties by lower column); -1 / -inf where fewer are finite."""
+    n, m = s.shape
+    if m > k:
+        thr = np.partition(s, m - k, axis=1)[:, m - k]
+        r, c = np.nonzero(s >= thr[:, None])
+    else:
+        r, c = np.nonzero(np.ones_like(s, dtype=bool))
+    v = s[r, c]
+    order = np.lexsort((c, -v, r))
+    r, c, v = r[order], c[order], v[order]
+    starts = np.searchsorted(r, np.arange(n))
+    pos = np.arange(len(r)) - starts[r]
+    keep = pos < k
+    idx = np.full((n, k), -1, dtype=np.int64)
+    sc = np.full((n, k), -np.inf, dtype=np.float32)
+    idx[r[keep], pos[keep]] = c[keep]
+    sc[r[keep], pos[keep]] = v[keep]
+    idx[~np.isfinite(sc)] = -1
+    return idx, sc
+
+
+def candidate_edges(idx: np.ndarray, score: np.ndarray, min_score: float,
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(row, mentor, score) of the top-k candidates that clear min_score."""
+    n, k = idx.shape
+    keep = (idx >= 0) & np.isfinite(score) & (score >= min_score)
+    rows = np.repeat(np.arange(n), k)[keep.ravel()]
+    return rows, idx.ravel()[keep.ravel()], score.ravel()[keep.ravel()]
+
