@@ -34,8 +34,9 @@ def _pages(c) -> dict[str, list[str]]:
     pid = c.project_ids[0]
     public = ["/mentors", "/mentors?q=Number&accepting=1&skill=pytorch&domain=nlp", "/projects",
               "/projects?sort=seats&free_seats=1&domain=nlp&skill=python", f"/projects/{pid}",
-              f"/people/{c.learner.id}", f"/people/{c.mentor.id}", f"/people/{c.both.id}"]
-    member = ["/dashboard", "/dashboard?profile_view=mentor", "/projects?sort=match", *public]
+              f"/people/{c.mentor.id}", f"/people/{c.both.id}"]  # a learner's page is for members
+    member = ["/dashboard", "/dashboard?profile_view=mentor", "/projects?sort=match", *public,
+              f"/people/{c.learner.id}"]
     return {"anonymous": ["/", *public], "learner": member, "mentor": member, "admin": member, "both": member,
             "champion": ["/dashboard", f"/projects/{pid}"], "outsider": ["/dashboard", f"/projects/{pid}"]}
 
