@@ -258,27 +258,28 @@ def confirm_email_change(token: str) -> User:
         raise ValidationError("That link has expired. Ask for the change again.") from None
     except BadSignature:
         raise ValidationError("That link is not valid.") from None
-    user = db.session.get(User, data.get("u"))
-    if user is None or not user.is_active or _email_change_seal(user) != data.get("h"):
-        raise ValidationError("That link is not valid any more. Ask for the change again.")
-    email = data.get("e") or ""
-    if find_by_email(email) is not None:  # taken since: only the address's owner sees this
-        raise ValidationError("That email address cannot be used.", field="email")
-    old = user.email
-    user.email = email
-    try:
-        db.session.flush()  # before queue_email, whose savepoint would swallow the conflict
-    except IntegrityError:  # another account took the address after our check
-        db.session.rollback()
-        raise ValidationError("That email address cannot be used.", field="email") from None
-    queue_email(
-        to=old,
-        subject="Your mentorhub email address was changed",
-        body=f"The email address of your mentorhub account was changed to {email}. "
-        "If you did not do this, reset your password now.",
-        key=None,
-    )
-    db.session.commit()
+    # A GET (the mailed link): the check and the change run in one short write unit.
+    with db.write_unit():
+        user = db.session.get(User, data.get("u"))
+        if user is None or not user.is_active or _email_change_seal(user) != data.get("h"):
+            raise ValidationError("That link is not valid any more. Ask for the change again.")
+        email = data.get("e") or ""
+        if find_by_email(email) is not None:  # taken since: only the address's owner sees this
+            raise ValidationError("That email address cannot be used.", field="email")
+        old = user.email
+        user.email = email
+        try:
+            db.session.flush()  # before queue_email, whose savepoint would swallow the conflict
+        except IntegrityError:  # another account took the address after our check
+            db.session.rollback()
+            raise ValidationError("That email address cannot be used.", field="email") from None
+        queue_email(
+            to=old,
+            subject="Your mentorhub email address was changed",
+            body=f"The email address of your mentorhub account was changed to {email}. "
+            "If you did not do this, reset your password now.",
+            key=None,
+        )
     return user
 
 
