@@ -25,6 +25,7 @@ from ..notifications.services import notify
 from ..pagination import Page, paginate
 from ..profiles.models import Domain, LearnerProfile, MentorProfile, Skill
 from ..profiles.services import LEVEL_NAMES as LEVELS  # one wording for skill levels
+from .cards import card_columns, cards_from_rows
 from .models import (
     ACTIVE_STATUSES,
     COMPUTE,
@@ -170,7 +171,7 @@ def _escape_like(text: str) -> str:
 
 def filtered_query(f: ProjectFilters, now: datetime | None = None):
     now = now or utcnow()
-    stmt = _project_query()
+    stmt = select(Project)
     if f.status == "any":
         pass
     elif f.status:
@@ -207,7 +208,8 @@ def filtered_query(f: ProjectFilters, now: datetime | None = None):
 
 def list_projects(f: ProjectFilters, page: int, scores: dict[int, float] | None = None,
                   now: datetime | None = None) -> Page:
-    """A page of ideas. With ``scores`` (project id -> match score) they come best first."""
+    """A page of ideas as ProjectCard rows (cards.py). With ``scores`` (project id -> match
+    score) they come best first."""
     stmt = filtered_query(f, now)
     per_page = cfg("PAGE_SIZE")
     if scores is not None:
@@ -216,7 +218,8 @@ def list_projects(f: ProjectFilters, page: int, scores: dict[int, float] | None 
         total = len(ids)
         page = min(page, max(1, -(-total // per_page)))
         chosen = ids[(page - 1) * per_page: page * per_page]
-        by_id = {p.id: p for p in db.session.scalars(_project_query().where(Project.id.in_(chosen)))}
+        rows = db.session.execute(card_columns(select(Project).where(Project.id.in_(chosen))))
+        by_id = {card.id: card for card in cards_from_rows(rows)}
         return Page(items=[by_id[i] for i in chosen if i in by_id], page=page, per_page=per_page, total=total)
     if f.sort == "new":
         stmt = stmt.order_by(Project.created_at.desc(), Project.id.desc())
@@ -225,7 +228,9 @@ def list_projects(f: ProjectFilters, page: int, scores: dict[int, float] | None 
                              Project.id.desc())
     else:
         stmt = stmt.order_by(Project.last_activity_at.desc(), Project.id.desc())
-    return paginate(db.session, stmt, page, per_page)
+    found = paginate(db.session, card_columns(stmt), page, per_page, scalars=False)
+    found.items = cards_from_rows(found.items)
+    return found
 
 
 def match_scores(viewer: User | None, f: ProjectFilters, is_learner: bool) -> dict[int, float] | None:
