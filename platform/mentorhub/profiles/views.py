@@ -44,7 +44,7 @@ def directory():
                                    min_overlap=min_overlap, page=parse_page(request.args.get("page")))
     return render_template(
         "profiles/directory.html", page=page, q=q, skill=skill, domain=domain, accepting=accepting,
-        min_overlap=min_overlap, skills=services.skills_by_category(), domains=services.all_domains(),
+        min_overlap=min_overlap, skills=services.skills_by_category(), domains=services.domain_rows(),
         local_now=services.now_in_zone,
     )
 
