@@ -22,7 +22,7 @@ from ..db import db, utcnow
 from ..errors import Conflict, NotFound, PermissionDenied, ServiceError, ValidationError
 from ..matching.changes import projects_changed
 from ..notifications.services import notify
-from ..pagination import Page, paginate
+from ..pagination import Page, paginate_rows
 from ..profiles.models import Domain, LearnerProfile, MentorProfile, Skill
 from ..profiles.services import LEVEL_NAMES as LEVELS  # one wording for skill levels
 from .cards import card_columns, cards_from_rows
@@ -228,7 +228,7 @@ def list_projects(f: ProjectFilters, page: int, scores: dict[int, float] | None 
                              Project.id.desc())
     else:
         stmt = stmt.order_by(Project.last_activity_at.desc(), Project.id.desc())
-    found = paginate(db.session, card_columns(stmt), page, per_page, scalars=False)
+    found = paginate_rows(db.session, card_columns(stmt), page, per_page)
     found.items = cards_from_rows(found.items)
     return found
 
