@@ -13,7 +13,7 @@ from datetime import date, datetime
 from urllib.parse import urlsplit
 
 from flask import current_app
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, false, func, literal_column, null, or_, select, true, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.models import User
@@ -114,21 +114,33 @@ def all_domains(include_retired: bool = False) -> list[Domain]:
     return list(db.session.scalars(stmt))
 
 
-def domain_rows() -> list:
-    """Current domains as (slug, name) rows, for menus (no Domain objects to load)."""
-    return db.session.execute(select(Domain.slug, Domain.name).where(Domain.is_retired.is_(False))
-                              .order_by(Domain.name)).all()
+def _current_skills():
+    return select(Skill.slug, Skill.name, Skill.category).where(Skill.is_retired.is_(False))
+
+
+def _grouped(skills) -> list[tuple[str, list]]:
+    """(category name, skills) in the taxonomy's category order; ``skills`` come ordered by name."""
+    names = taxonomy.categories()
+    groups: dict[str, list] = {}
+    for skill in skills:
+        groups.setdefault(skill.category, []).append(skill)
+    order = list(names) + sorted(set(groups) - set(names))
+    return [(names.get(c, c), groups[c]) for c in order if c in groups]
 
 
 def skills_by_category() -> list[tuple[str, list]]:
     """Current skills as (slug, name, category) rows grouped by category, for menus and pickers."""
-    names = taxonomy.categories()
-    groups: dict[str, list] = {}
-    for skill in db.session.execute(select(Skill.slug, Skill.name, Skill.category)
-                                    .where(Skill.is_retired.is_(False)).order_by(Skill.category, Skill.name)):
-        groups.setdefault(skill.category, []).append(skill)
-    order = list(names) + sorted(set(groups) - set(names))
-    return [(names.get(c, c), groups[c]) for c in order if c in groups]
+    return _grouped(db.session.execute(_current_skills().order_by(Skill.category, Skill.name)))
+
+
+def directory_menus() -> tuple[list[tuple[str, list]], list]:
+    """The directory's filter menus in one query: ``skills_by_category()`` and the current
+    domains as (slug, name) rows ordered by name."""
+    skills = _current_skills().add_columns(false().label("is_domain"))
+    domains = select(Domain.slug, Domain.name, null(), true()).where(Domain.is_retired.is_(False))
+    rows = db.session.execute(union_all(skills, domains).order_by(
+        literal_column("is_domain"), literal_column("category"), literal_column("name"))).all()
+    return _grouped(row for row in rows if not row.is_domain), [row for row in rows if row.is_domain]
 
 
 # A profile with its skills and fields joined in: one person's lists are short (PROFILE_MAX_SKILLS),
