@@ -9,6 +9,7 @@ from alembic.config import Config as AlembicConfig
 from flask import Blueprint, Flask, current_app
 
 from .config import ROOT
+from .db import db
 
 core_cli = Blueprint("core_cli", __name__, cli_group=None)
 
@@ -41,8 +42,9 @@ def seed(demo: bool, scale: int | None) -> None:
 
     if scale:
         demo_data.load_scale(scale)
-        return
-    demo_data.load(with_demo=demo)
+    else:
+        demo_data.load(with_demo=demo)
+    db.refresh_planner_stats()
 
 
 def register_commands(app: Flask) -> None:

@@ -44,7 +44,7 @@ from datetime import datetime, timezone
 from typing import Iterator
 
 from flask import Flask, current_app, g, request
-from sqlalchemy import Column, DateTime, ForeignKey, MetaData, Table, create_engine, event
+from sqlalchemy import Column, DateTime, ForeignKey, MetaData, Table, create_engine, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -254,6 +254,12 @@ class Database:
             yield
         finally:
             session.info.pop("unlocked", None)
+
+    def refresh_planner_stats(self) -> None:
+        """``ANALYZE``: the query planner's table statistics, after a bulk load. Without them SQLite
+        guesses join orders (the mentor directory scanned every user to find a page of mentors)."""
+        self.session.execute(text("ANALYZE"))
+        self.session.commit()
 
     @staticmethod
     def _close(_exc) -> None:

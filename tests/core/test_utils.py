@@ -10,7 +10,7 @@ from sqlalchemy import select
 from mentorhub.accounts.models import User
 from mentorhub.db import UTCDateTime, db
 from mentorhub.markdown import render_markdown
-from mentorhub.pagination import paginate, parse_page
+from mentorhub.pagination import paginate, paginate_rows, parse_page
 from mentorhub.timeutil import format_local, humanize_delta, is_valid_zone
 from mentorhub.web import external_url, safe_next
 
@@ -75,6 +75,18 @@ def test_pagination(app, make_user):
         last = paginate(db.session, select(User).order_by(User.id), page=99, per_page=2)
         assert last.page == 3 and len(last.items) == 1 and not last.has_next
     assert parse_page("x") == 1 and parse_page("-3") == 1 and parse_page("4") == 4
+
+
+def test_pagination_of_rows_counts_in_the_same_query(app, make_user):
+    ids = [make_user().id for _ in range(5)]
+    with app.app_context():
+        stmt = select(User.id).where(User.id.in_(ids)).order_by(User.id)
+        page = paginate_rows(db.session, stmt, page=2, per_page=2)
+        assert (page.page, page.total, page.items) == (2, 5, [(ids[2],), (ids[3],)])
+        last = paginate_rows(db.session, stmt, page=99, per_page=2)  # past the end: the last page
+        assert (last.page, last.total, [tuple(r) for r in last.items]) == (3, 5, [(ids[4],)])
+        empty = paginate_rows(db.session, stmt.where(User.id < 0), page=4, per_page=2)
+        assert (empty.page, empty.total, empty.items) == (1, 0, [])
 
 
 @pytest.mark.parametrize("target, ok", [

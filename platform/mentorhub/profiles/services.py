@@ -13,17 +13,17 @@ from datetime import date, datetime
 from urllib.parse import urlsplit
 
 from flask import current_app
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, false, func, literal_column, null, or_, select, true, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.models import User
 from ..db import db, utcnow
 from ..errors import NotFound, PermissionDenied, ValidationError
-from ..mentoring.models import Mentorship
 from ..pagination import Page, paginate
 from ..timeutil import is_valid_zone
 from . import availability as av
 from . import taxonomy
+from .cards import MentorCard, card_columns, cards_from_rows
 from .models import (
     AvailabilityWindow,
     Domain,
@@ -114,13 +114,33 @@ def all_domains(include_retired: bool = False) -> list[Domain]:
     return list(db.session.scalars(stmt))
 
 
-def skills_by_category() -> list[tuple[str, list[Skill]]]:
+def _current_skills():
+    return select(Skill.slug, Skill.name, Skill.category).where(Skill.is_retired.is_(False))
+
+
+def _grouped(skills) -> list[tuple[str, list]]:
+    """(category name, skills) in the taxonomy's category order; ``skills`` come ordered by name."""
     names = taxonomy.categories()
-    groups: dict[str, list[Skill]] = {}
-    for skill in all_skills():
+    groups: dict[str, list] = {}
+    for skill in skills:
         groups.setdefault(skill.category, []).append(skill)
     order = list(names) + sorted(set(groups) - set(names))
     return [(names.get(c, c), groups[c]) for c in order if c in groups]
+
+
+def skills_by_category() -> list[tuple[str, list]]:
+    """Current skills as (slug, name, category) rows grouped by category, for menus and pickers."""
+    return _grouped(db.session.execute(_current_skills().order_by(Skill.category, Skill.name)))
+
+
+def directory_menus() -> tuple[list[tuple[str, list]], list]:
+    """The directory's filter menus in one query: ``skills_by_category()`` and the current
+    domains as (slug, name) rows ordered by name."""
+    skills = _current_skills().add_columns(false().label("is_domain"))
+    domains = select(Domain.slug, Domain.name, null(), true()).where(Domain.is_retired.is_(False))
+    rows = db.session.execute(union_all(skills, domains).order_by(
+        literal_column("is_domain"), literal_column("category"), literal_column("name"))).all()
+    return _grouped(row for row in rows if not row.is_domain), [row for row in rows if row.is_domain]
 
 
 # A profile with its skills and fields joined in: one person's lists are short (PROFILE_MAX_SKILLS),
@@ -644,7 +664,7 @@ def column_defaults(model) -> dict:
 def search_mentors(viewer: User | None, q: str = "", skill: str = "", domain: str = "",
                    accepting: bool = False, min_overlap: float | None = None, page: int = 1,
                    per_page: int | None = None, week_start: date | None = None) -> Page:
-    """The mentor directory. Items are MentorProfile objects with ``overlap_hours`` set
+    """The mentor directory. Items are MentorCard rows (cards.py) with ``overlap_hours`` set
     (None for anonymous viewers)."""
     per_page = per_page or _cfg("DIRECTORY_PAGE_SIZE")
     stmt = (select(MentorProfile).join(User, User.id == MentorProfile.user_id)
@@ -665,8 +685,7 @@ def search_mentors(viewer: User | None, q: str = "", skill: str = "", domain: st
             .where(Domain.slug == domain)))
     if accepting:
         stmt = stmt.where(MentorProfile.is_accepting.is_(True), MentorProfile.capacity > 0)
-    stmt = stmt.order_by(MentorProfile.is_accepting.desc(), User.display_name, MentorProfile.id).options(
-        *_DIRECTORY_LOADS)
+    stmt = stmt.order_by(MentorProfile.is_accepting.desc(), User.display_name, MentorProfile.id)
     week_start = week_start or av.current_week_start()
     logged_in = viewer is not None and getattr(viewer, "is_authenticated", False)
     if logged_in and min_overlap:
@@ -688,39 +707,22 @@ def search_mentors(viewer: User | None, q: str = "", skill: str = "", domain: st
         total = len(ids)
         page = min(max(1, page), max(1, -(-total // per_page)))
         chosen = ids[(page - 1) * per_page: page * per_page]
-        by_id = {m.id: m for m in db.session.scalars(select(MentorProfile).where(MentorProfile.id.in_(chosen))
-                                                     .options(*_DIRECTORY_LOADS))}
+        rows = db.session.execute(card_columns(stmt.where(MentorProfile.id.in_(chosen)).order_by(None)))
+        by_id = {card.id: card for card in cards_from_rows(rows)}
         result = Page(items=[by_id[i] for i in chosen], page=page, per_page=per_page, total=total)
     else:
-        result = paginate(db.session, stmt, page, per_page)
-    _decorate(result.items, viewer if logged_in else None, week_start)
+        result = paginate(db.session, card_columns(stmt), page, per_page, scalars=False)
+        result.items = cards_from_rows(result.items)
+    if logged_in:
+        _add_overlap(result.items, viewer, week_start)
     return result
 
 
-# What a directory card reads, loaded with the page instead of once per mentor.
-_DIRECTORY_LOADS = (selectinload(MentorProfile.user),
-                    selectinload(MentorProfile.skills).selectinload(MentorSkill.skill))
-
-
-def _active_mentee_counts(mentor_user_ids: list[int]) -> dict[int, int]:
-    if not mentor_user_ids:
-        return {}
-    rows = db.session.execute(select(Mentorship.mentor_id, func.count(Mentorship.id))
-                              .where(Mentorship.mentor_id.in_(mentor_user_ids), Mentorship.status == "active")
-                              .group_by(Mentorship.mentor_id))
-    return {mentor_id: count for mentor_id, count in rows}
-
-
-def _decorate(mentors: list[MentorProfile], viewer: User | None, week_start: date) -> None:
-    windows = windows_for_users([m.user_id for m in mentors] + ([viewer.id] if viewer else []))
-    taken = _active_mentee_counts([m.user_id for m in mentors])
-    for m in mentors:
-        m.overlap_hours = None
-        if viewer is not None:
-            m.overlap_hours = av.overlap_hours(windows.get(viewer.id, []), viewer.timezone or "UTC",
-                                               windows.get(m.user_id, []), m.user.timezone or "UTC", week_start)
-        m.top_skills = sorted(m.skills, key=lambda s: (-s.level, s.skill.name))[:5]
-        m.free_seats = max(0, m.capacity - taken.get(m.user_id, 0))
+def _add_overlap(cards: list[MentorCard], viewer: User, week_start: date) -> None:
+    windows = windows_for_users([card.user_id for card in cards] + [viewer.id])
+    for card in cards:
+        card.overlap_hours = av.overlap_hours(windows.get(viewer.id, []), viewer.timezone or "UTC",
+                                              windows.get(card.user_id, []), card.timezone or "UTC", week_start)
 
 
 def person(user_id: int) -> User:

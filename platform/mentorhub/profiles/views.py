@@ -42,10 +42,10 @@ def directory():
     min_overlap = _float_arg("min_overlap") if current_user.is_authenticated else None
     page = services.search_mentors(current_user, q=q, skill=skill, domain=domain, accepting=accepting,
                                    min_overlap=min_overlap, page=parse_page(request.args.get("page")))
+    skills, domains = services.directory_menus()
     return render_template(
         "profiles/directory.html", page=page, q=q, skill=skill, domain=domain, accepting=accepting,
-        min_overlap=min_overlap, skills=services.skills_by_category(), domains=services.all_domains(),
-        local_now=services.now_in_zone,
+        min_overlap=min_overlap, skills=skills, domains=domains, local_now=services.now_in_zone,
     )
 
 

@@ -12,7 +12,7 @@ from typing import Any, Iterable
 from urllib.parse import urlsplit
 
 from flask import current_app
-from sqlalchemy import delete, exists, func, or_, select, update
+from sqlalchemy import delete, exists, false, func, literal_column, or_, select, true, union_all, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -22,9 +22,10 @@ from ..db import db, utcnow
 from ..errors import Conflict, NotFound, PermissionDenied, ServiceError, ValidationError
 from ..matching.changes import projects_changed
 from ..notifications.services import notify
-from ..pagination import Page, paginate
+from ..pagination import Page, paginate_rows
 from ..profiles.models import Domain, LearnerProfile, MentorProfile, Skill
 from ..profiles.services import LEVEL_NAMES as LEVELS  # one wording for skill levels
+from .cards import card_columns, cards_from_rows
 from .models import (
     ACTIVE_STATUSES,
     COMPUTE,
@@ -170,7 +171,7 @@ def _escape_like(text: str) -> str:
 
 def filtered_query(f: ProjectFilters, now: datetime | None = None):
     now = now or utcnow()
-    stmt = _project_query()
+    stmt = select(Project)
     if f.status == "any":
         pass
     elif f.status:
@@ -207,7 +208,8 @@ def filtered_query(f: ProjectFilters, now: datetime | None = None):
 
 def list_projects(f: ProjectFilters, page: int, scores: dict[int, float] | None = None,
                   now: datetime | None = None) -> Page:
-    """A page of ideas. With ``scores`` (project id -> match score) they come best first."""
+    """A page of ideas as ProjectCard rows (cards.py). With ``scores`` (project id -> match
+    score) they come best first."""
     stmt = filtered_query(f, now)
     per_page = cfg("PAGE_SIZE")
     if scores is not None:
@@ -216,7 +218,8 @@ def list_projects(f: ProjectFilters, page: int, scores: dict[int, float] | None 
         total = len(ids)
         page = min(page, max(1, -(-total // per_page)))
         chosen = ids[(page - 1) * per_page: page * per_page]
-        by_id = {p.id: p for p in db.session.scalars(_project_query().where(Project.id.in_(chosen)))}
+        rows = db.session.execute(card_columns(select(Project).where(Project.id.in_(chosen))))
+        by_id = {card.id: card for card in cards_from_rows(rows)}
         return Page(items=[by_id[i] for i in chosen if i in by_id], page=page, per_page=per_page, total=total)
     if f.sort == "new":
         stmt = stmt.order_by(Project.created_at.desc(), Project.id.desc())
@@ -225,7 +228,9 @@ def list_projects(f: ProjectFilters, page: int, scores: dict[int, float] | None 
                              Project.id.desc())
     else:
         stmt = stmt.order_by(Project.last_activity_at.desc(), Project.id.desc())
-    return paginate(db.session, stmt, page, per_page)
+    found = paginate_rows(db.session, card_columns(stmt), page, per_page)
+    found.items = cards_from_rows(found.items)
+    return found
 
 
 def match_scores(viewer: User | None, f: ProjectFilters, is_learner: bool) -> dict[int, float] | None:
@@ -244,15 +249,14 @@ def match_scores(viewer: User | None, f: ProjectFilters, is_learner: bool) -> di
 
 def filter_options() -> dict[str, list]:
     """Domains and skills that some project uses, for the filter menus."""
-    domains = db.session.execute(
-        select(Domain.slug, Domain.name).where(exists().where(project_domains.c.domain_id == Domain.id))
-        .order_by(Domain.name)
-    ).all()
-    skills = db.session.execute(
-        select(Skill.slug, Skill.name).where(exists().where(ProjectSkill.skill_id == Skill.id))
-        .order_by(Skill.name)
-    ).all()
-    return {"domains": domains, "skills": skills}
+    domains = (select(true().label("is_domain"), Domain.slug, Domain.name.label("name"))
+               .where(exists().where(project_domains.c.domain_id == Domain.id)))
+    skills = select(false(), Skill.slug, Skill.name).where(exists().where(ProjectSkill.skill_id == Skill.id))
+    options: dict[str, list] = {"domains": [], "skills": []}
+    for is_domain, slug, name in db.session.execute(  # one query for both menus, each ordered by name
+            union_all(domains, skills).order_by(literal_column("name"))):
+        options["domains" if is_domain else "skills"].append((slug, name))
+    return options
 
 
 def all_skills() -> list[Skill]:
