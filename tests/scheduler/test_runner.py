@@ -6,7 +6,7 @@ import shutil
 from datetime import datetime, timezone
 
 from flask import has_app_context
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from conftest import build_app
 from mentorhub.accounts.models import User
@@ -107,3 +107,17 @@ def test_heartbeat_prunes_processes_gone_for_long(app, frozen):
         names = set(db.session.scalars(select(SchedulerHeartbeat.name)))
     assert "old-host:1" not in names and "recent-host:2" in names and len(names) == 2
     assert timedelta(days=app.config["SCHEDULER_HEARTBEAT_KEEP_DAYS"]) < timedelta(days=300)
+
+
+def test_planner_statistics_are_refreshed_daily(app, make_user):
+    """The daily planner-stats job runs ANALYZE, so a community that grows without `seed`
+    still gets table statistics (without them SQLite scanned every user on /mentors)."""
+    job = next(j for j in registry.jobs(app) if j.id == "planner-stats")
+    assert job.trigger == "cron" and job.args["hour"] == app.config["PLANNER_STATS_HOUR_UTC"]
+    make_user()
+    with app.app_context():
+        db.session.execute(text("DROP TABLE IF EXISTS sqlite_stat1"))
+        db.session.commit()
+    run_job(app, job)
+    with app.app_context():
+        assert db.session.scalar(text("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'users'")) >= 1

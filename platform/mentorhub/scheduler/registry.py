@@ -6,6 +6,8 @@ from typing import Callable
 
 from flask import Flask
 
+from ..db import db
+
 
 @dataclass(frozen=True)
 class Job:
@@ -47,4 +49,6 @@ def jobs(app: Flask) -> list[Job]:
         Job("projects-mark-stale", projects.mark_stale_projects, "interval",
             {"seconds": cfg["SCHEDULER_SWEEP_SECONDS"]}),
         Job("match-index", matching.rebuild_if_due, "interval", {"seconds": cfg["MATCH_INDEX_JOB_SECONDS"]}),
+        Job("planner-stats", db.refresh_planner_stats, "cron",
+            {"hour": cfg["PLANNER_STATS_HOUR_UTC"], "minute": 30, "timezone": "UTC"}),
     ]
