@@ -89,10 +89,11 @@ def test_self_blocked_and_exclusions(app, people, make_mentor, monkeypatch):
     with app.app_context():
         viewer = user(app, learner.user_id)
         assert viewer.id not in [s.user.id for s in services.mentor_matches(viewer)]
-        monkeypatch.setattr(services, "_blocked", lambda: {(good.user_id, viewer.id), (viewer.id, good.user_id)})
+        # _involving(user id) -> (exclusions, blocked) with that person on either side
+        monkeypatch.setattr(services, "_involving",
+                            lambda uid: (set(), {(good.user_id, viewer.id), (viewer.id, good.user_id)}))
         assert good.user_id not in [s.user.id for s in services.mentor_matches(viewer)]
-        monkeypatch.setattr(services, "_blocked", lambda: set())
-        monkeypatch.setattr(services, "_exclusions", lambda: {(viewer.id, good.user_id)})
+        monkeypatch.setattr(services, "_involving", lambda uid: ({(viewer.id, good.user_id)}, set()))
         assert good.user_id not in [s.user.id for s in services.mentor_matches(viewer)]
 
 

@@ -98,10 +98,13 @@ def _visible_filter(viewer):
         return and_(PortfolioItem.status != "draft", PortfolioItem.visibility == "public", owner_ok)
     if viewer.is_admin:
         return PortfolioItem.id.is_not(None)
-    allowed = ["public", "members"] + (["mentors"] if is_mentor(viewer) else [])
+    # "mentors" items when the viewer is one (is_mentor), checked inside the statement: no query of its own
+    mentor = select(MentorProfile.id).where(MentorProfile.user_id == viewer.id).exists()
+    allowed = or_(PortfolioItem.visibility.in_(["public", "members"]),
+                  and_(PortfolioItem.visibility == "mentors", mentor))
     return or_(
         PortfolioItem.owner_id == viewer.id,
-        and_(PortfolioItem.status != "draft", PortfolioItem.visibility.in_(allowed), owner_ok),
+        and_(PortfolioItem.status != "draft", allowed, owner_ok),
     )
 
 
