@@ -16,10 +16,9 @@ from ..profiles.sections import person_section
 from .models import FeedbackRequest, PortfolioItem, ReviewerSetting, reviewer_setting_skills
 from .services import (
     _visible_filter,
-    helpful_count_for,
     public_items_of,
     request_state,
-    reviews_given_count,
+    review_counts_for,
     score_chart,
 )
 
@@ -107,6 +106,6 @@ def person_portfolio(person: User, viewer: User | None) -> dict:
     """For templates/portfolio/_profile_section.html: the items of ``person`` that ``viewer`` may
     see, their rubric chart and the review counts."""
     items = public_items_of(person, viewer)
+    helpful, given = review_counts_for(person)
     return {"works": [WorkLine(i.id, i.title, i.status, i.summary) for i in items],
-            "chart": score_chart(person, viewer, visible=items), "helpful": helpful_count_for(person),
-            "reviews_given": reviews_given_count(person)}
+            "chart": score_chart(person, viewer, visible=items), "helpful": helpful, "reviews_given": given}

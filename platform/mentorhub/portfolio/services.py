@@ -777,14 +777,17 @@ def mark_helpful(actor: User, review_id: int, helpful: bool = True) -> Review:
     return review
 
 
+def review_counts_for(reviewer_user: User) -> tuple[int, int]:
+    """(reviews found helpful, reviews given) of a reviewer, in one query."""
+    helpful, given = db.session.execute(
+        select(func.count(Review.id).filter(Review.is_helpful.is_(True)), func.count(Review.id))
+        .where(Review.reviewer_id == reviewer_user.id)
+    ).one()
+    return helpful or 0, given or 0
+
+
 def helpful_count_for(reviewer_user: User) -> int:
-    return db.session.scalar(
-        select(func.count(Review.id)).where(Review.reviewer_id == reviewer_user.id, Review.is_helpful.is_(True))
-    ) or 0
-
-
-def reviews_given_count(reviewer_user: User) -> int:
-    return db.session.scalar(select(func.count(Review.id)).where(Review.reviewer_id == reviewer_user.id)) or 0
+    return review_counts_for(reviewer_user)[0]
 
 
 # ---- the rubric chart ----------------------------------------------------------------------
