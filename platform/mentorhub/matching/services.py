@@ -157,7 +157,7 @@ def _names(index: MatchIndex, cols, kind: str = "skill") -> list[str]:
 
 def _mentor_suggestion(index: MatchIndex, i: int, j: int, viewer_tz: str, user: User | None,
                        for_mentor: bool = False) -> Suggestion:
-    e = index.scorer.explain_mentor(i, j)
+    e = index.remember(("mentor", i, j), lambda: index.scorer.explain_mentor(i, j))
     reason_fn = reasons.learner_reason if for_mentor else reasons.mentor_reason
     return Suggestion(
         score=e.total, components=e.components, weighted=e.weighted,
@@ -315,7 +315,7 @@ def _project_exclusions(index: MatchIndex, user: User) -> set[int]:
 
 
 def _project_suggestion(index: MatchIndex, i: int, p: int, project) -> Suggestion:
-    e = index.scorer.explain_project(i, p)
+    e = index.remember(("project", i, p), lambda: index.scorer.explain_project(i, p))
     return Suggestion(
         score=e.total, components=e.components, weighted=e.weighted,
         reason=reasons.project_reason(e, index.skill_names, index.domain_names), project=project,
