@@ -24,16 +24,19 @@ COMPONENT_COLOURS = {
     "readiness": "#2f6f9f", "growth": "#5a9f4a", "difficulty": "#b07a2a", "seats": "#8a4f9e",
 }
 
+_LABELS_HTML = {name: escape(label) for name, label in COMPONENT_LABELS.items()}
+_COLOURS_HTML = {name: escape(colour) for name, colour in COMPONENT_COLOURS.items()}
+
 
 def score_bar_html(s, width: int = 240) -> Markup:
     """A score bar: one segment per weighted component, as inline SVG, with the figures as text
     too. Built here rather than in a Jinja macro: a page shows up to 30 and it is the page's
     biggest rendering cost. Only numbers and the fixed labels above go in."""
     def colour(name):
-        return escape(COMPONENT_COLOURS.get(name, "#777"))
+        return _COLOURS_HTML.get(name) or escape("#777")
 
     def label(name):
-        return escape(COMPONENT_LABELS.get(name, name))
+        return _LABELS_HTML.get(name) or escape(name)
 
     score = "%.0f" % (s.score * 100)
     rects, x = [], 0
