@@ -12,22 +12,12 @@ import pytest
 from core.community import build_community
 from support import page_queries
 
-# The dashboard's budget today: the fixed part of every logged-in page (BEGIN, the user, the unread
-# count), the profiles, mentoring, projects, events, portfolio and notifications panels (one to
-# three queries each), and the matching panel, which calls the matching services as they are:
-# their profile load, exclusions, blocks and users cost six to ten queries, and each index check
-# two more (checked on every request here, see fresh_index). Issue 11 asks for 12: see the xfail
-# test at the end.
-DASHBOARD_BUDGET = 29
-ISSUE_DASHBOARD_BUDGET = 12
-PAGE_BUDGET = 12  # issue 11: every other main page
-# Not there yet (unfinished, see the xfail test): a person page seen by a member runs 13 to 17
-# queries (both profiles, the block check, the projects, meetups and portfolio sections).
-
-
-def _unfinished(key: tuple[str, str]) -> bool:
-    role, url = key
-    return url.startswith("/people/") and role != "anonymous"
+# Issue 11: every main page, the dashboard included, in at most 12 queries: the fixed part of every
+# logged-in page (BEGIN, the user, the unread count), one query per dashboard panel (the matching
+# panel: the index check, the viewer's exclusions and blocks, the suggested mentors' names), and on
+# a person page the person with their learner profile, the mentor profile and one query per section.
+DASHBOARD_BUDGET = 12
+PAGE_BUDGET = 12
 
 
 def _pages(c) -> dict[str, list[str]]:
@@ -85,15 +75,14 @@ def test_pages_answer_in_a_fixed_number_of_queries_and_never_from_templates(grow
     assert not grew, f"query counts grew with the community (small, large): {grew}"
     leaks = {key: statements for key, (_, statements) in large.items() if statements}
     assert not leaks, f"templates issued queries: {leaks}"
-    over = _over(large, lambda key: (DASHBOARD_BUDGET if key[1].startswith("/dashboard")
-                                     else 10_000 if _unfinished(key) else PAGE_BUDGET))
+    over = _over(large, lambda key: DASHBOARD_BUDGET if key[1].startswith("/dashboard") else PAGE_BUDGET)
     assert not over, f"pages over their query budget: {over}"
 
 
-@pytest.mark.xfail(strict=True, reason="unfinished: the dashboard runs 16-29 queries (about half in the matching "
-                                       "services), a person page seen by a member 13-17")
 def test_dashboard_and_person_pages_within_the_issues_budget(grown):
-    assert not _over(grown[1], lambda key: ISSUE_DASHBOARD_BUDGET if key[1].startswith("/dashboard") else PAGE_BUDGET)
+    """Both sizes of the community: every viewer's dashboard and person pages within issue 11's 12."""
+    for counts in grown:
+        assert not _over(counts, lambda key: DASHBOARD_BUDGET if key[1].startswith("/dashboard") else PAGE_BUDGET)
 
 
 def test_dashboard_still_shows_each_panels_data(app, login_as, make_user, make_learner, make_mentor, make_mentorship,

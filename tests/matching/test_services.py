@@ -9,8 +9,10 @@ from sqlalchemy import func, select
 from mentorhub.db import db, utcnow
 from mentorhub.errors import PermissionDenied, ValidationError
 from mentorhub.matching import services
+from mentorhub.matching.changes import user_changed
 from mentorhub.matching.index import get_index
 from mentorhub.matching.models import CohortRound
+from mentorhub.profiles.models import MentorSkill, Skill
 
 
 @pytest.fixture
@@ -89,10 +91,11 @@ def test_self_blocked_and_exclusions(app, people, make_mentor, monkeypatch):
     with app.app_context():
         viewer = user(app, learner.user_id)
         assert viewer.id not in [s.user.id for s in services.mentor_matches(viewer)]
-        monkeypatch.setattr(services, "_blocked", lambda: {(good.user_id, viewer.id), (viewer.id, good.user_id)})
+        # _involving(user id) -> (exclusions, blocked) with that person on either side
+        monkeypatch.setattr(services, "_involving",
+                            lambda uid: (set(), {(good.user_id, viewer.id), (viewer.id, good.user_id)}))
         assert good.user_id not in [s.user.id for s in services.mentor_matches(viewer)]
-        monkeypatch.setattr(services, "_blocked", lambda: set())
-        monkeypatch.setattr(services, "_exclusions", lambda: {(viewer.id, good.user_id)})
+        monkeypatch.setattr(services, "_involving", lambda uid: ({(viewer.id, good.user_id)}, set()))
         assert good.user_id not in [s.user.id for s in services.mentor_matches(viewer)]
 
 
@@ -369,3 +372,22 @@ def test_mentor_who_leaves_requests_unanswered_sinks(app, people, make_mentor, m
         ids = [s.user.id for s in out]
         assert ids.index(twin.user_id) < ids.index(good.user_id)
         assert out[ids.index(good.user_id)].activity < 0.5
+
+
+def test_remembered_explanations_follow_a_change(app, people):
+    """Explanations are remembered per index in a worker; a write makes a new index, so the next
+    read explains the pair as it now is."""
+    learner, good, _ = people
+    with app.app_context():
+        viewer = user(app, learner.user_id)
+        user_changed(good.user_id)  # the mentor is a delta row now, and keeps its row number at the next change
+        db.session.commit()
+        assert set(services.mentor_matches(viewer)[0].teach_skills) == {"PyTorch", "Docker"}
+        assert set(services.mentor_matches(viewer)[0].teach_skills) == {"PyTorch", "Docker"}  # remembered
+        docker = db.session.scalar(select(Skill.id).where(Skill.slug == "docker"))
+        db.session.execute(MentorSkill.__table__.delete().where(MentorSkill.mentor_id == good.id,
+                                                                MentorSkill.skill_id == docker))
+        user_changed(good.user_id)
+        db.session.commit()
+        top = services.mentor_matches(viewer)[0]
+        assert top.user.id == good.user_id and top.teach_skills == ["PyTorch"]

@@ -522,6 +522,12 @@ def is_blocked_between(a_id: int, b_id: int) -> bool:
     ) is not None
 
 
+def blocks_of_select(user_id: int):
+    """(blocker, blocked) of the blocks with ``user_id`` on either side, as a statement."""
+    return select(Block.blocker_id, Block.blocked_id).where(or_(Block.blocker_id == user_id,
+                                                                Block.blocked_id == user_id))
+
+
 def blocked_pairs() -> set[tuple[int, int]]:
     """Every blocked pair in both directions: (a, b) in the set means a and b must not meet."""
     pairs: set[tuple[int, int]] = set()

@@ -59,12 +59,15 @@ def _db_id(value) -> int | None:
 # ---- rights ------------------------------------------------------------------------------------
 
 
-def may_organise(user: User | None) -> bool:
-    """Admins, members an admin made organisers, and mentors (anyone with a mentor profile)."""
+def may_organise(user: User | None, has_mentor_profile: bool | None = None) -> bool:
+    """Admins, members an admin made organisers, and mentors (anyone with a mentor profile;
+    ``has_mentor_profile`` when the caller already knows, saving the query)."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     if user.is_admin or user.is_organiser:
         return True
+    if has_mentor_profile is not None:
+        return has_mentor_profile
     return db.session.scalar(select(exists().where(MentorProfile.user_id == user.id))) or False
 
 

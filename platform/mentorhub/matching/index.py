@@ -77,6 +77,18 @@ class MatchIndex:
     domain_ids: list[int]
     domain_names: dict[int, str]  # column -> name
     changed: int = 0  # people and projects applied as deltas
+    # Results computed from this index alone (explanations), shared by the requests of this
+    # process: a new build or a new change-log row makes a new MatchIndex, so they never go stale.
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def remember(self, key, compute):
+        """``compute()`` once per key for this index (at most MATCH_INDEX_MEMO_ENTRIES kept)."""
+        found = self.memo.get(key)
+        if found is None:
+            if len(self.memo) >= current_app.config["MATCH_INDEX_MEMO_ENTRIES"]:
+                self.memo.clear()
+            found = self.memo[key] = compute()
+        return found
 
     def domain_column(self, domain_id: int) -> int | None:
         try:

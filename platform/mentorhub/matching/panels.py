@@ -26,5 +26,5 @@ def dashboard_panel(user: User) -> dict:
         "admin": user.is_admin,
         "preparing": not services.index_ready(),
         "mentors": [MentorLine(s.user.id, s.user.display_name, s.score) for s in mentors],
-        "learner_count": len(services.suggested_learners(user, k=PANEL_LEARNERS)),
+        "learner_count": services.suggested_learner_count(user, k=PANEL_LEARNERS),
     }

@@ -9,11 +9,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from flask import current_app, g, has_request_context
-from sqlalchemy import select, update
+from sqlalchemy import literal_column, select, union_all, update
 
 from ..accounts.models import User
+from ..accounts.services import blocks_of_select
 from ..db import db, utcnow
 from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
+from ..mentoring.services import exclusion_selects
 from ..timeutil import to_zone
 from . import reasons
 from .assignment import assign
@@ -98,6 +100,23 @@ def _exclusions() -> set[tuple[int, int]]:
     return _per_request("exclusions", matching_exclusions)
 
 
+def _involving(user_id: int) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
+    """(exclusions, blocked) as ``_exclusions()`` and ``_blocked()``, but only the pairs with
+    ``user_id`` on either side (all a single person's suggestions need): one query per request."""
+    def load():
+        parts = [q.add_columns(literal_column("0")) for q in exclusion_selects(user_id)]
+        parts.append(blocks_of_select(user_id).add_columns(literal_column("1")))
+        exclusions, blocked = set(), set()
+        for a, b, is_block in db.session.execute(union_all(*parts)):
+            if is_block:
+                blocked |= {(a, b), (b, a)}
+            else:
+                exclusions.add((a, b))
+        return exclusions, blocked
+
+    return _per_request(f"involving:{user_id}", load)
+
+
 def _excluded_mentor_rows(index: MatchIndex, learner_user_id: int, exclusions=None, blocked=None) -> set[int]:
     """Mentor rows a learner must not be offered: self, already paired or recently declined, blocked."""
     exclusions = _exclusions() if exclusions is None else exclusions
@@ -138,7 +157,7 @@ def _names(index: MatchIndex, cols, kind: str = "skill") -> list[str]:
 
 def _mentor_suggestion(index: MatchIndex, i: int, j: int, viewer_tz: str, user: User | None,
                        for_mentor: bool = False) -> Suggestion:
-    e = index.scorer.explain_mentor(i, j)
+    e = index.remember(("mentor", i, j), lambda: index.scorer.explain_mentor(i, j))
     reason_fn = reasons.learner_reason if for_mentor else reasons.mentor_reason
     return Suggestion(
         score=e.total, components=e.components, weighted=e.weighted,
@@ -272,8 +291,8 @@ def mentor_matches(actor: User, user: User | None = None, k: int | None = None, 
         mask &= s.mentors_in_domain(col) if col is not None else False
     if hours > 0:
         mask &= s.overlap_hours(i) >= hours
-    ranked = s.top_mentors(i, k, exclude=_excluded_mentor_rows(index, user.id), min_score=cfg("MATCH_MIN_SCORE"),
-                           mask=mask)
+    ranked = s.top_mentors(i, k, exclude=_excluded_mentor_rows(index, user.id, *_involving(user.id)),
+                           min_score=cfg("MATCH_MIN_SCORE"), mask=mask)
     users = _users(index.mentor_users[ranked.index])
     tz = actor.timezone or "UTC"
     return [_mentor_suggestion(index, i, int(j), tz, users.get(int(index.mentor_users[j])))
@@ -296,7 +315,7 @@ def _project_exclusions(index: MatchIndex, user: User) -> set[int]:
 
 
 def _project_suggestion(index: MatchIndex, i: int, p: int, project) -> Suggestion:
-    e = index.scorer.explain_project(i, p)
+    e = index.remember(("project", i, p), lambda: index.scorer.explain_project(i, p))
     return Suggestion(
         score=e.total, components=e.components, weighted=e.weighted,
         reason=reasons.project_reason(e, index.skill_names, index.domain_names), project=project,
@@ -348,22 +367,39 @@ def project_scores_for(user: User) -> dict[int, float]:
 # ---- what a mentor and a project owner see --------------------------------------------------------
 
 
-def suggested_learners(actor: User, k: int | None = None) -> list[Suggestion]:
-    """Learners a mentor could help most; empty when the actor has no mentor profile."""
+def _ranked_learners(actor: User, k: int | None):
+    """(index, mentor row, ranked learner rows) for suggested_learners; None without a mentor profile."""
     k = _top_k(k)
     index = _fresh_index()
     j = index.mentor_row.get(actor.id) if index is not None else None
     if j is None:
-        return []
+        return None
     s = index.scorer
     eligible = index.learner_active & s.learners_wanting()
     exclude = set()
     if actor.id in index.learner_row:
         exclude.add(index.learner_row[actor.id])
-    for a, b in _exclusions() | _blocked():
+    exclusions, blocked = _involving(actor.id)
+    for a, b in exclusions | blocked:
         if b == actor.id and a in index.learner_row:
             exclude.add(index.learner_row[a])
-    ranked = s.top_learners_for_mentor(j, k, eligible=eligible, exclude=exclude, min_score=cfg("MATCH_MIN_SCORE"))
+    return index, j, s.top_learners_for_mentor(j, k, eligible=eligible, exclude=exclude,
+                                               min_score=cfg("MATCH_MIN_SCORE"))
+
+
+def suggested_learner_count(actor: User, k: int | None = None) -> int:
+    """How many learners ``suggested_learners`` lists, without loading them (the index is
+    current up to this request, so every ranked row is a person who exists)."""
+    found = _ranked_learners(actor, k)
+    return 0 if found is None else len(found[2].index)
+
+
+def suggested_learners(actor: User, k: int | None = None) -> list[Suggestion]:
+    """Learners a mentor could help most; empty when the actor has no mentor profile."""
+    found = _ranked_learners(actor, k)
+    if found is None:
+        return []
+    index, j, ranked = found
     users = _users(index.learner_users[ranked.index])
     tz = actor.timezone or "UTC"
     return [_mentor_suggestion(index, int(i), j, tz, users.get(int(index.learner_users[i])), for_mentor=True)

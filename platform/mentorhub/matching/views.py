@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from markupsafe import Markup, escape
 
 from ..errors import ValidationError
 from ..forms import render_form, show_service_error
@@ -23,10 +24,43 @@ COMPONENT_COLOURS = {
     "readiness": "#2f6f9f", "growth": "#5a9f4a", "difficulty": "#b07a2a", "seats": "#8a4f9e",
 }
 
+_LABELS_HTML = {name: escape(label) for name, label in COMPONENT_LABELS.items()}
+_COLOURS_HTML = {name: escape(colour) for name, colour in COMPONENT_COLOURS.items()}
+
+
+def score_bar_html(s, width: int = 240) -> Markup:
+    """A score bar: one segment per weighted component, as inline SVG, with the figures as text
+    too. Built here rather than in a Jinja macro: a page shows up to 30 and it is the page's
+    biggest rendering cost. Only numbers and the fixed labels above go in."""
+    def colour(name):
+        return _COLOURS_HTML.get(name) or escape("#777")
+
+    def label(name):
+        return _LABELS_HTML.get(name) or escape(name)
+
+    score = "%.0f" % (s.score * 100)
+    rects, x = [], 0
+    for name, value in s.weighted.items():
+        w = round(value * width, 1)
+        if w > 0:
+            rects.append(f'<rect x="{x}" y="0" width="{w}" height="14" fill="{colour(name)}"><title>{label(name)}'
+                         f'</title></rect>')
+        x = x + w
+    parts = "".join(f'<span class="score-part"><svg width="10" height="10" aria-hidden="true"><rect width="10" '
+                    f'height="10" fill="{colour(name)}"></rect></svg> {label(name)} {"%.0f" % (value * 100)}%</span>'
+                    for name, value in s.components.items())
+    return Markup(
+        f'<figure class="score-bar">\n'
+        f'<svg width="{width}" height="14" viewBox="0 0 {width} 14" role="img" aria-label="Score {score} out of 100">'
+        f'<title>Score {score} out of 100</title>'
+        f'<rect x="0" y="0" width="{width}" height="14" fill="#e6e8eb" rx="3"></rect>{"".join(rects)}</svg>\n'
+        f'<figcaption class="score-parts"><span class="score-total"><strong>{score}</strong>/100</span>{parts}'
+        f'</figcaption>\n</figure>')
+
 
 @bp.app_context_processor
 def _matching_helpers():
-    return {"match_component_labels": COMPONENT_LABELS, "match_component_colours": COMPONENT_COLOURS}
+    return {"match_score_bar": score_bar_html}
 
 
 def _domains():

@@ -939,26 +939,41 @@ def upcoming_sessions(actor: User, now: datetime | None = None, limit: int = 20)
         .order_by(MentoringSession.starts_at).limit(limit)))
 
 
-def open_checkins_for(actor: User) -> list[CheckIn]:
-    return list(db.session.scalars(select(CheckIn).join(Mentorship, Mentorship.id == CheckIn.mentorship_id).where(
+def open_checkins_select(actor: User):
+    """Check-ins waiting for ``actor`` (open ones as learner, answered ones as mentor), soonest
+    first: the statement, for callers that pick their own columns."""
+    return select(CheckIn).join(Mentorship, Mentorship.id == CheckIn.mentorship_id).where(
         or_(and_(Mentorship.learner_id == actor.id, CheckIn.status == "open"),
-            and_(Mentorship.mentor_id == actor.id, CheckIn.status == "answered")))
-        .order_by(CheckIn.due_at).limit(20)))
+            and_(Mentorship.mentor_id == actor.id, CheckIn.status == "answered"))).order_by(CheckIn.due_at)
+
+
+def open_checkins_for(actor: User) -> list[CheckIn]:
+    return list(db.session.scalars(open_checkins_select(actor).limit(20)))
 
 
 # ---- interfaces for matching -------------------------------------------------------------------
 
 
-def matching_exclusions() -> set[tuple[int, int]]:
-    """(learner_user_id, mentor_user_id) pairs not to suggest: active mentorship, open request,
-    or declined by that mentor within MENTORING_DECLINE_COOLDOWN_DAYS."""
+def exclusion_selects(user_id: int | None = None) -> list:
+    """The statements of (learner_user_id, mentor_user_id) pairs not to suggest: active mentorship,
+    open request, or declined by that mentor within MENTORING_DECLINE_COOLDOWN_DAYS; only the
+    pairs with ``user_id`` on either side when given."""
     cutoff = utcnow() - timedelta(days=cfg("MENTORING_DECLINE_COOLDOWN_DAYS"))
-    pairs = {(a, b) for a, b in db.session.execute(select(Mentorship.learner_id, Mentorship.mentor_id)
-                                                   .where(Mentorship.status == "active"))}
-    pairs |= {(a, b) for a, b in db.session.execute(
-        select(MentorshipRequest.learner_id, MentorshipRequest.mentor_id).where(
-            or_(MentorshipRequest.status.in_(REQUEST_OPEN),
-                and_(MentorshipRequest.status == "declined", MentorshipRequest.closed_at >= cutoff))))}
+    active = select(Mentorship.learner_id, Mentorship.mentor_id).where(Mentorship.status == "active")
+    requests = select(MentorshipRequest.learner_id, MentorshipRequest.mentor_id).where(
+        or_(MentorshipRequest.status.in_(REQUEST_OPEN),
+            and_(MentorshipRequest.status == "declined", MentorshipRequest.closed_at >= cutoff)))
+    if user_id is not None:
+        active = active.where(or_(Mentorship.learner_id == user_id, Mentorship.mentor_id == user_id))
+        requests = requests.where(or_(MentorshipRequest.learner_id == user_id, MentorshipRequest.mentor_id == user_id))
+    return [active, requests]
+
+
+def matching_exclusions() -> set[tuple[int, int]]:
+    """(learner_user_id, mentor_user_id) pairs not to suggest (see exclusion_selects)."""
+    pairs: set[tuple[int, int]] = set()
+    for query in exclusion_selects():
+        pairs |= {(a, b) for a, b in db.session.execute(query)}
     return pairs
 
 

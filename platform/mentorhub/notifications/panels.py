@@ -1,4 +1,5 @@
-"""The notifications panel of the dashboard: the latest unread titles, in one query."""
+"""The notifications panel of the dashboard: the latest unread titles and the unread count of
+the page header, in one query."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -7,7 +8,7 @@ from datetime import datetime
 from flask import current_app
 
 from ..accounts.models import User
-from .services import recent_unread
+from .services import recent_unread_counted
 
 
 @dataclass(frozen=True)
@@ -19,4 +20,4 @@ class UnreadLine:
 def dashboard_panel(user: User) -> dict:
     """Data for templates/notifications/_dashboard.html (DASHBOARD_NOTIFICATIONS newest unread)."""
     return {"recent": [UnreadLine(n.title, n.created_at)
-                       for n in recent_unread(user, current_app.config["DASHBOARD_NOTIFICATIONS"])]}
+                       for n in recent_unread_counted(user, current_app.config["DASHBOARD_NOTIFICATIONS"])]}

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
 
-from flask import current_app
+from flask import current_app, g, has_request_context
 from itsdangerous import BadData, BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -158,16 +158,24 @@ def queue_email(to: str, subject: str, body: str, key: str | None, user: User | 
 
 
 def unread_count(user: User) -> int:
+    counted = g.get("unread_counted") if has_request_context() else None
+    if counted is not None and counted[0] == user.id:
+        return counted[1]  # recent_unread_counted ran this request (the dashboard: no second query)
     return db.session.scalar(
         select(func.count(Notification.id)).where(Notification.user_id == user.id, Notification.read_at.is_(None))
     ) or 0
 
 
-def recent_unread(user: User, limit: int) -> list[Notification]:
-    return list(db.session.scalars(
-        select(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+def recent_unread_counted(user: User, limit: int) -> list[Notification]:
+    """The ``limit`` newest unread notifications and the unread count in one query; the count is remembered for the rest
+    of the request, so the page header's ``unread_count`` runs none (a read-only page only)."""
+    rows = db.session.execute(
+        select(Notification, func.count().over()).where(Notification.user_id == user.id, Notification.read_at.is_(None))
         .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit)
-    ))
+    ).all()
+    if has_request_context():
+        g.unread_counted = (user.id, rows[0][1] if rows else 0)
+    return [n for n, _ in rows]
 
 
 def list_notifications(user: User, page: int, unread_only: bool = False) -> Page:

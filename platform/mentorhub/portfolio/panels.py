@@ -1,5 +1,5 @@
 """The portfolio panel of the dashboard: the viewer's items with their feedback state and the
-reviewer's queue counts, as plain data in a fixed number of queries (three, or five for an
+reviewer's queue counts, as plain data in a fixed number of queries (two, or three for an
 opted-in reviewer)."""
 from __future__ import annotations
 
@@ -16,10 +16,9 @@ from ..profiles.sections import person_section
 from .models import FeedbackRequest, PortfolioItem, ReviewerSetting, reviewer_setting_skills
 from .services import (
     _visible_filter,
-    helpful_count_for,
     public_items_of,
     request_state,
-    reviews_given_count,
+    review_counts_for,
     score_chart,
 )
 
@@ -41,24 +40,24 @@ class StateLine:
 
 def _item_states(user: User) -> tuple[int, list[StateLine]]:
     """How many items the viewer has, and the feedback state of those on the first page of
-    their portfolio (services.list_items ordering), withdrawn requests left out."""
+    their portfolio (services.list_items ordering), withdrawn requests left out: one query, each
+    item joined to its latest request."""
+    latest = (select(func.max(FeedbackRequest.id))
+              .where(FeedbackRequest.item_id == PortfolioItem.id, FeedbackRequest.status != "withdrawn")
+              .correlate(PortfolioItem).scalar_subquery())
     rows = db.session.execute(
-        select(PortfolioItem.id, PortfolioItem.title, func.count().over())
+        select(PortfolioItem.id, PortfolioItem.title, func.count().over(), FeedbackRequest)
+        .outerjoin(FeedbackRequest, FeedbackRequest.id == latest)
+        .options(joinedload(FeedbackRequest.claimed_by), joinedload(FeedbackRequest.mentor))
         .where(PortfolioItem.owner_id == user.id)
         .order_by(PortfolioItem.updated_at.desc(), PortfolioItem.id.desc())
         .limit(current_app.config["PORTFOLIO_PAGE_SIZE"])
     ).all()
     if not rows:
         return 0, []
-    latest: dict[int, FeedbackRequest] = {}
-    for req in db.session.scalars(
-            select(FeedbackRequest).options(joinedload(FeedbackRequest.claimed_by), joinedload(FeedbackRequest.mentor))
-            .where(FeedbackRequest.item_id.in_([r[0] for r in rows]), FeedbackRequest.status != "withdrawn")
-            .order_by(FeedbackRequest.id)):
-        latest[req.item_id] = req
     now = utcnow()
-    states = [StateLine(item_id, title, request_state(latest[item_id], now).label)
-              for item_id, title, _ in rows if item_id in latest]
+    states = [StateLine(item_id, title, request_state(req, now).label)
+              for item_id, title, _, req in rows if req is not None]
     return rows[0][2], states
 
 
@@ -107,6 +106,6 @@ def person_portfolio(person: User, viewer: User | None) -> dict:
     """For templates/portfolio/_profile_section.html: the items of ``person`` that ``viewer`` may
     see, their rubric chart and the review counts."""
     items = public_items_of(person, viewer)
+    helpful, given = review_counts_for(person)
     return {"works": [WorkLine(i.id, i.title, i.status, i.summary) for i in items],
-            "chart": score_chart(person, viewer, visible=items), "helpful": helpful_count_for(person),
-            "reviews_given": reviews_given_count(person)}
+            "chart": score_chart(person, viewer, visible=items), "helpful": helpful, "reviews_given": given}

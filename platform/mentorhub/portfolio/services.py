@@ -91,17 +91,20 @@ def can_view(viewer, item: PortfolioItem) -> bool:
 
 def _visible_filter(viewer):
     """A WHERE clause for the items ``viewer`` may see in lists."""
-    owner_ok = PortfolioItem.owner_id.in_(
-        select(User.id).where(User.is_deleted.is_(False), User.is_suspended.is_(False))
-    )
+    # the owner's row, looked up by key (an IN list of every active user costs ms once users are many)
+    owner_ok = (select(User.id).where(User.id == PortfolioItem.owner_id, User.is_deleted.is_(False),
+                                      User.is_suspended.is_(False)).correlate(PortfolioItem).exists())
     if not _authed(viewer):
         return and_(PortfolioItem.status != "draft", PortfolioItem.visibility == "public", owner_ok)
     if viewer.is_admin:
         return PortfolioItem.id.is_not(None)
-    allowed = ["public", "members"] + (["mentors"] if is_mentor(viewer) else [])
+    # "mentors" items when the viewer is one (is_mentor), checked inside the statement: no query of its own
+    mentor = select(MentorProfile.id).where(MentorProfile.user_id == viewer.id).exists()
+    allowed = or_(PortfolioItem.visibility.in_(["public", "members"]),
+                  and_(PortfolioItem.visibility == "mentors", mentor))
     return or_(
         PortfolioItem.owner_id == viewer.id,
-        and_(PortfolioItem.status != "draft", PortfolioItem.visibility.in_(allowed), owner_ok),
+        and_(PortfolioItem.status != "draft", allowed, owner_ok),
     )
 
 
@@ -774,14 +777,17 @@ def mark_helpful(actor: User, review_id: int, helpful: bool = True) -> Review:
     return review
 
 
+def review_counts_for(reviewer_user: User) -> tuple[int, int]:
+    """(reviews found helpful, reviews given) of a reviewer, in one query."""
+    helpful, given = db.session.execute(
+        select(func.count(Review.id).filter(Review.is_helpful.is_(True)), func.count(Review.id))
+        .where(Review.reviewer_id == reviewer_user.id)
+    ).one()
+    return helpful or 0, given or 0
+
+
 def helpful_count_for(reviewer_user: User) -> int:
-    return db.session.scalar(
-        select(func.count(Review.id)).where(Review.reviewer_id == reviewer_user.id, Review.is_helpful.is_(True))
-    ) or 0
-
-
-def reviews_given_count(reviewer_user: User) -> int:
-    return db.session.scalar(select(func.count(Review.id)).where(Review.reviewer_id == reviewer_user.id)) or 0
+    return review_counts_for(reviewer_user)[0]
 
 
 # ---- the rubric chart ----------------------------------------------------------------------
