@@ -80,14 +80,18 @@ def login_cookie(base: str) -> str:
     return "; ".join(f"{c.name}={c.value}" for c in jar)
 
 
-def status_of(base: str, path: str, cookie: str | None) -> int:
+def fetch(base: str, path: str, cookie: str | None) -> tuple[int, str]:
     opener = build_opener(_NoRedirect)
     opener.addheaders = [("User-Agent", USER_AGENT)] + ([("Cookie", cookie)] if cookie else [])
     try:
         with opener.open(base + path, timeout=120) as resp:
-            return resp.status
+            return resp.status, resp.read().decode("utf-8", "replace")
     except HTTPError as exc:
-        return exc.code
+        return exc.code, ""
+
+
+def status_of(base: str, path: str, cookie: str | None) -> int:
+    return fetch(base, path, cookie)[0]
 
 
 @contextmanager
@@ -143,15 +147,20 @@ def base_env(url: str, instance: Path) -> dict:
 
 def run_backend(name: str, url: str, args, tmp: Path, script: Path, hello_rps: float) -> dict:
     env = base_env(url, tmp / f"instance-{name}")
+    env["MATCH_INDEX_DIR"] = str(tmp / f"instance-{name}" / "match-index")  # absolute: one per backend
     t = time.perf_counter()
     flask_cli(env, "migrate")
     flask_cli(env, "seed", "--demo")
     if args.scale:
         flask_cli(env, "seed", "--scale", str(args.scale))
-    print(f"{name}: migrate + seed --demo + seed --scale {args.scale}: {time.perf_counter() - t:.0f} s", flush=True)
+    flask_cli(env, "match-index", "build")  # as the scheduler would: /matches and /dashboard show real matches
+    print(f"{name}: migrate + seed --demo + seed --scale {args.scale} + match-index build: "
+          f"{time.perf_counter() - t:.0f} s", flush=True)
     results = {}
     with gunicorn("wsgi:app", ROOT, args.workers, env, tmp / f"gunicorn-{name}.log") as base:
         cookie = login_cookie(base)
+        if "being prepared" in fetch(base, "/matches", cookie)[1]:
+            print("warning: /matches says matches are being prepared (no published index)", file=sys.stderr)
         for path, logged_in in PAGES:
             jar = cookie if logged_in else None
             # One request first: its status is shown, and it waits until the workers have drained
