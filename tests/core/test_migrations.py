@@ -12,7 +12,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
 from mentorhub import models  # noqa: F401  (every table on the metadata)
-from mentorhub.cli import alembic_config as _alembic_config
+from mentorhub.schema_migrations import alembic_config as _alembic_config
 from mentorhub.db import Base, make_engine
 
 

@@ -11,7 +11,6 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
-from zxcvbn import zxcvbn
 
 from ..db import db, utcnow
 from ..errors import NotFound, PermissionDenied, ValidationError
@@ -29,8 +28,11 @@ GENERIC_REGISTER_ERROR = (
 )
 DISPLAY_NAME_MAX = 80
 PASSWORD_MAX = 256
-# A hash to compare against when the email is unknown, so both paths take the same time.
-_DUMMY_HASH = generate_password_hash("not-a-real-password-0000", method="scrypt")
+# A hash to compare against when the email is unknown, so both paths take the same time. Written
+# out rather than computed at import (an scrypt hash costs ~0.1 s of every process's start-up); it
+# carries the same scrypt parameters as hash_password (tests/accounts/test_services.py checks).
+_DUMMY_HASH = ("scrypt:32768:8:1$LIQkBoyDTEsvD8ie$649accdd03f707312d973f05fc6448fe833aafbf66f40eea9c5d7df"
+               "60254b26ed99820478a4e138b321a4bb5340157a6e6c5f031282c6506a6d0c3a3201dcdd4")
 LAST_SEEN_EVERY = timedelta(minutes=5)
 
 
@@ -55,6 +57,10 @@ def check_password_rules(password: str, user_inputs: list[str] | None = None) ->
         raise ValidationError(f"Use at least {min_len} characters.", field="password")
     if len(password) > PASSWORD_MAX:
         raise ValidationError(f"Use at most {PASSWORD_MAX} characters.", field="password")
+    # Imported here: zxcvbn's dictionaries take ~12 MiB and ~20 ms to load, and only the few
+    # requests that set a password need them; at start-up every web worker would carry them.
+    from zxcvbn import zxcvbn
+
     result = zxcvbn(password[:100], user_inputs=[u for u in (user_inputs or []) if u])
     common = any(
         m.get("pattern") == "dictionary" and m.get("dictionary_name") == "passwords"

@@ -1,7 +1,6 @@
 import click
 from flask import Blueprint, current_app
 
-from .runner import run, run_job
 from .registry import jobs
 
 bp = Blueprint("scheduler_cli", __name__, cli_group=None)
@@ -10,6 +9,10 @@ bp = Blueprint("scheduler_cli", __name__, cli_group=None)
 @bp.cli.command("scheduler")
 def scheduler() -> None:
     """Run the scheduler process (one per deployment)."""
+    # Imported here, as in run-job: APScheduler is only needed by these two commands; importing it
+    # at start-up costs every other command and every web worker its import time and memory.
+    from .runner import run
+
     run(current_app._get_current_object())
 
 
@@ -17,6 +20,8 @@ def scheduler() -> None:
 @click.argument("job_id")
 def run_one(job_id: str) -> None:
     """Run one scheduled job now, e.g. `run-job deliver-outbox`."""
+    from .runner import run_job  # only needed here and by `flask scheduler` (see there)
+
     app = current_app._get_current_object()
     by_id = {j.id: j for j in jobs(app)}
     if job_id not in by_id:
