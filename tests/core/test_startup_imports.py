@@ -1,23 +1,27 @@
-"""Loading the app (every command, every web worker) leaves out libraries only a few commands use."""
+"""Loading the app (every command, every web worker) leaves out libraries few commands use."""
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 # Each is imported where it is used: `flask migrate`, `flask scheduler` / `run-job`, a notebook
-# upload, a cohort plan, setting a password. Importing them with the app costs every process start-up time and memory.
+# upload, a cohort plan, setting a password. Importing them with the app would cost every
+# process start-up time and memory.
 ONLY_WHEN_USED = ("alembic", "apscheduler", "nbformat", "scipy.sparse.csgraph", "sklearn", "zxcvbn")
 
 
+@pytest.mark.slow
 def test_loading_the_app_does_not_import_libraries_only_some_commands_use(tmp_path):
     env = dict(os.environ, DATABASE_URL=f"sqlite:///{tmp_path / 'app.db'}")
     code = ("import json, sys, wsgi; "
             f"print(json.dumps([m for m in {ONLY_WHEN_USED!r} if m in sys.modules]))")
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
-                         check=True)
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
+                         text=True, check=True)
     assert json.loads(out.stdout.strip().splitlines()[-1]) == []
 
 
