@@ -3,7 +3,7 @@
     .venv/bin/python bench/page_cost.py [--runs 50] [--scale 5000] [--postgres | --no-postgres]
 
 Loads a database as bench/web_load.py does (`flask migrate`, `flask seed --demo`, `flask seed
---scale N`), then sends RUNS sequential requests per page through Flask's test client in this
+--scale N`, `flask match-index build`), then sends RUNS sequential requests per page through Flask's test client in this
 process (no HTTP server, no other clients) and prints the median wall and CPU time per request.
 The CPU time is what a gunicorn worker spends on the page; at 0.15x a hello-world app's
 ~3,200 req/s on 2 cores a page may spend about 3-4 ms. The logged-in pages carry the session of
@@ -27,7 +27,7 @@ from web_load import CSRF_INPUT, DEMO_LOGIN, USER_AGENT, base_env, flask_cli
 from mentorhub import create_app
 
 PAGES = [("/healthz", False), ("/", False), ("/projects", False), ("/projects", True), ("/mentors", False),
-         ("/mentors", True)]
+         ("/mentors", True), ("/matches", True), ("/dashboard", True)]
 HEADERS = {"User-Agent": USER_AGENT}
 
 
@@ -44,11 +44,14 @@ def logged_in_client(app):
 
 def measure(name: str, url: str, args, tmp: Path) -> None:
     env = base_env(url, tmp / f"instance-{name}")
+    env["MATCH_INDEX_DIR"] = str(tmp / f"instance-{name}" / "match-index")  # absolute: one per backend
     flask_cli(env, "migrate")
     flask_cli(env, "seed", "--demo")
     if args.scale:
         flask_cli(env, "seed", "--scale", str(args.scale))
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": env["SECRET_KEY"], "RATELIMIT_ENABLED": False})
+    flask_cli(env, "match-index", "build")  # as the scheduler would: /matches and /dashboard show real matches
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": env["SECRET_KEY"], "RATELIMIT_ENABLED": False,
+                      "MATCH_INDEX_DIR": env["MATCH_INDEX_DIR"]})
     clients = {False: app.test_client(), True: logged_in_client(app)}
     for path, logged_in in PAGES:
         client = clients[logged_in]

@@ -220,7 +220,7 @@ class Config:
     MATCH_INDEX_REBUILD_SECONDS = _int("MATCH_INDEX_REBUILD_SECONDS", 6 * 3600)  # rebuild at least this often
     MATCH_INDEX_REBUILD_CHANGES = _int("MATCH_INDEX_REBUILD_CHANGES", 2000)  # pending changes that trigger a rebuild
     MATCH_INDEX_KEEP_SECONDS = _int("MATCH_INDEX_KEEP_SECONDS", 600)  # old builds kept this long after a swap
-    MATCH_INDEX_LATE_ROWS = _int("MATCH_INDEX_LATE_ROWS", 200)  # change-log rows re-read for late commits
+    MATCH_INDEX_LATE_ROWS = _int("MATCH_INDEX_LATE_ROWS", 200)  # change-log positions looked back over for late commits
     MATCH_INDEX_MEMO_ENTRIES = _int("MATCH_INDEX_MEMO_ENTRIES", 20000)  # explanations kept per process and index
     MATCH_TOP_K = _int("MATCH_TOP_K", 10)
     MATCH_TOP_K_MAX = _int("MATCH_TOP_K_MAX", 50)

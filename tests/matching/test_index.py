@@ -13,6 +13,7 @@ from mentorhub.matching import changes, publish, services, store
 from mentorhub.matching.index import get_index
 from mentorhub.matching.reader import index_root
 from mentorhub.matching.text import TextModel
+from mentorhub.profiles import services as profiles
 
 
 def user(uid):
@@ -209,3 +210,30 @@ def test_a_change_committed_after_a_later_one_is_still_applied(app, people):
         db.session.commit()  # ... but shows up as base + 3, below what was applied
         assert good.user_id not in ids(learner.user_id)
         assert get_index().seq == base + 5
+
+
+def test_with_every_recent_position_applied_a_read_asks_only_for_newer_rows(app, people, monkeypatch):
+    """The look-back for late commits starts at the oldest position not applied yet: once every
+    position of the window is applied, a read asks for rows after the applied one only, and a
+    missing position makes it look back from there again."""
+    from mentorhub.matching.models import MatchChange
+
+    learner, good, weak = people
+    app.config["MATCH_INDEX_LATE_ROWS"] = 2
+    asked = []
+    since = changes.since
+    monkeypatch.setattr(changes, "since", lambda seq: asked.append(seq) or since(seq))
+    with app.app_context():
+        for accepting in (True, False, True):
+            profiles.set_accepting(user(weak.user_id), user(weak.user_id), accepting)
+        applied = get_index().seq
+        asked.clear()
+        assert get_index().seq == applied and asked == [applied]
+        profiles.set_accepting(user(good.user_id), user(good.user_id), False)  # took applied + 1 ...
+        db.session.execute(MatchChange.__table__.update().where(MatchChange.seq == applied + 1)
+                           .values(seq=applied + 2))
+        db.session.commit()  # ... shows up as applied + 2: applied + 1 may still come
+        asked.clear()
+        assert get_index().seq == applied + 2 and asked == [applied]
+        asked.clear()
+        assert good.user_id not in ids(learner.user_id) and asked == [applied]

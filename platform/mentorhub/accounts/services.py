@@ -8,7 +8,7 @@ from datetime import timedelta
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import bindparam, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -74,15 +74,17 @@ def check_password_rules(password: str, user_inputs: list[str] | None = None) ->
         )
 
 
+# Built once at import: every logged-in request runs it (building it took longer than the query).
+_LOAD_USER = (select(User).join(LoginSession, LoginSession.user_id == User.id)
+              .where(User.session_token == bindparam("session_token"), LoginSession.token == bindparam("device_token")))
+
+
 def load_user(user_id: str) -> User | None:
     """Flask-Login's loader: ``<session_token>.<device token>`` (see User.get_id), both still valid."""
     session_token, _, device_token = (user_id or "").partition(".")
     if not session_token or not device_token:
         return None
-    user = db.session.scalar(
-        select(User).join(LoginSession, LoginSession.user_id == User.id)
-        .where(User.session_token == session_token, LoginSession.token == device_token)
-    )
+    user = db.session.scalar(_LOAD_USER, {"session_token": session_token, "device_token": device_token})
     if user is None or not user.is_active:
         return None
     user.device_token = device_token

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import case, delete, func, insert, select
+from sqlalchemy import bindparam, case, delete, func, insert, select
 
 from ..db import db, utcnow
 from .models import MatchChange
@@ -37,11 +37,14 @@ def last_seq() -> int:
     return db.session.scalar(select(func.max(MatchChange.seq))) or 0
 
 
+# Built once: every matching read runs it, and building the statement cost more than running it.
+_SINCE = (select(MatchChange.seq, MatchChange.kind, MatchChange.entity_id)
+          .where(MatchChange.seq > bindparam("after")).order_by(MatchChange.seq))
+
+
 def since(seq: int) -> list[tuple[int, str, int]]:
     """(seq, kind, entity id) after ``seq``: one query on the primary key."""
-    return [tuple(r) for r in db.session.execute(
-        select(MatchChange.seq, MatchChange.kind, MatchChange.entity_id).where(MatchChange.seq > seq)
-        .order_by(MatchChange.seq))]
+    return [tuple(r) for r in db.session.execute(_SINCE, {"after": seq})]
 
 
 def prune(upto: int) -> None:

@@ -4,7 +4,7 @@ since it, applied as row deltas.
 Builds are made and published by the scheduler or ``flask match-index build``
 (matching/publish.py), never here. On each matching read a process
 1. stats the pointer file and, when a new build was published, maps it (np.load mmap), and
-2. runs one query for change-log rows after the position it has applied, reads the current
+2. runs one query for change-log rows after the oldest position it has not applied, reads the current
    rows of just those people and projects (matching/reader.py) and computes their features
    in the published text space (words the build never saw are ignored until the next build).
 Both happen at most once per request (or command), so a request sees every write committed
@@ -152,15 +152,23 @@ def get_index() -> MatchIndex | None:
             state["stamp"] = stamp
         loaded, delta = state["loaded"], state["delta"]
         # Positions are handed out when a transaction writes, not when it commits, so a row may
-        # become visible after a higher one (PostgreSQL): re-read the last few and skip those seen.
+        # become visible after a higher one (PostgreSQL): look back over the last few positions,
+        # from the oldest one not applied yet (usually none: only rows after delta.seq are read).
         window = current_app.config["MATCH_INDEX_LATE_ROWS"]
-        rows = [r for r in changes.since(max(0, delta.seq - window)) if r[0] not in delta.seen]
+        rows = [r for r in changes.since(_oldest_unapplied(delta, window) - 1) if r[0] not in delta.seen]
         if rows or state["index"] is None:
             _apply(loaded, delta, rows, window)
             state["index"] = _combine(loaded, delta)
         if cache:
             g.match_index = state["index"]
         return state["index"]
+
+
+def _oldest_unapplied(delta: Delta, window: int) -> int:
+    """The lowest position of the last ``window`` up to ``delta.seq`` not applied yet (one a late
+    commit may still fill), or ``delta.seq + 1`` when every one of them was applied."""
+    return next((s for s in range(max(1, delta.seq - window + 1), delta.seq + 1) if s not in delta.seen),
+                delta.seq + 1)
 
 
 def _apply(loaded: Loaded, delta: Delta, rows: list[tuple[int, str, int]], window: int) -> None:

@@ -9,13 +9,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from flask import current_app, g, has_request_context
-from sqlalchemy import literal_column, select, union_all, update
+from sqlalchemy import bindparam, literal_column, select, union_all, update
 
 from ..accounts.models import User
 from ..accounts.services import blocks_of_select
 from ..db import db, utcnow
 from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
-from ..mentoring.services import exclusion_selects
+from ..mentoring.services import decline_cutoff, exclusion_selects
 from ..timeutil import to_zone
 from . import reasons
 from .assignment import assign
@@ -100,14 +100,24 @@ def _exclusions() -> set[tuple[int, int]]:
     return _per_request("exclusions", matching_exclusions)
 
 
+def _involving_statement():
+    """The exclusions (0) and blocks (1) with :user_id on either side, declines since :cutoff."""
+    user_id = bindparam("user_id")
+    parts = [q.add_columns(literal_column("0")) for q in exclusion_selects(user_id, bindparam("cutoff"))]
+    parts.append(blocks_of_select(user_id).add_columns(literal_column("1")))
+    return union_all(*parts)
+
+
+# Built once at import: the dashboard and the matches page run it on every request.
+_INVOLVING = _involving_statement()
+
+
 def _involving(user_id: int) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
     """(exclusions, blocked) as ``_exclusions()`` and ``_blocked()``, but only the pairs with
     ``user_id`` on either side (all a single person's suggestions need): one query per request."""
     def load():
-        parts = [q.add_columns(literal_column("0")) for q in exclusion_selects(user_id)]
-        parts.append(blocks_of_select(user_id).add_columns(literal_column("1")))
         exclusions, blocked = set(), set()
-        for a, b, is_block in db.session.execute(union_all(*parts)):
+        for a, b, is_block in db.session.execute(_INVOLVING, {"user_id": user_id, "cutoff": decline_cutoff()}):
             if is_block:
                 blocked |= {(a, b), (b, a)}
             else:

@@ -954,11 +954,12 @@ def open_checkins_for(actor: User) -> list[CheckIn]:
 # ---- interfaces for matching -------------------------------------------------------------------
 
 
-def exclusion_selects(user_id: int | None = None) -> list:
+def exclusion_selects(user_id=None, cutoff=None) -> list:
     """The statements of (learner_user_id, mentor_user_id) pairs not to suggest: active mentorship,
-    open request, or declined by that mentor within MENTORING_DECLINE_COOLDOWN_DAYS; only the
-    pairs with ``user_id`` on either side when given."""
-    cutoff = utcnow() - timedelta(days=cfg("MENTORING_DECLINE_COOLDOWN_DAYS"))
+    open request, or declined by that mentor within MENTORING_DECLINE_COOLDOWN_DAYS (since
+    ``cutoff`` when given); only the pairs with ``user_id`` on either side when given. Either may
+    be a bind parameter, for a statement built once (see ``decline_cutoff``)."""
+    cutoff = decline_cutoff() if cutoff is None else cutoff
     active = select(Mentorship.learner_id, Mentorship.mentor_id).where(Mentorship.status == "active")
     requests = select(MentorshipRequest.learner_id, MentorshipRequest.mentor_id).where(
         or_(MentorshipRequest.status.in_(REQUEST_OPEN),
@@ -967,6 +968,11 @@ def exclusion_selects(user_id: int | None = None) -> list:
         active = active.where(or_(Mentorship.learner_id == user_id, Mentorship.mentor_id == user_id))
         requests = requests.where(or_(MentorshipRequest.learner_id == user_id, MentorshipRequest.mentor_id == user_id))
     return [active, requests]
+
+
+def decline_cutoff() -> datetime:
+    """Declines since then still keep the pair apart (MENTORING_DECLINE_COOLDOWN_DAYS)."""
+    return utcnow() - timedelta(days=cfg("MENTORING_DECLINE_COOLDOWN_DAYS"))
 
 
 def matching_exclusions() -> set[tuple[int, int]]:

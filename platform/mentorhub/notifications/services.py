@@ -11,7 +11,7 @@ from email.utils import make_msgid
 
 from flask import current_app, g, has_request_context
 from itsdangerous import BadData, BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import bindparam, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import User
@@ -157,13 +157,16 @@ def queue_email(to: str, subject: str, body: str, key: str | None, user: User | 
 # ---- the notification centre ------------------------------------------------------------
 
 
+# Built once at import: the page header of every logged-in page runs it.
+_UNREAD_COUNT = select(func.count(Notification.id)).where(Notification.user_id == bindparam("user_id"),
+                                                           Notification.read_at.is_(None))
+
+
 def unread_count(user: User) -> int:
     counted = g.get("unread_counted") if has_request_context() else None
     if counted is not None and counted[0] == user.id:
         return counted[1]  # recent_unread_counted ran this request (the dashboard: no second query)
-    return db.session.scalar(
-        select(func.count(Notification.id)).where(Notification.user_id == user.id, Notification.read_at.is_(None))
-    ) or 0
+    return db.session.scalar(_UNREAD_COUNT, {"user_id": user.id}) or 0
 
 
 def recent_unread_counted(user: User, limit: int) -> list[Notification]:
