@@ -138,11 +138,7 @@ class MatchModel:
     def top_mentors(self, i: int, k: int = 10, exclude=(), min_score: float = 0.0,
                     mask: np.ndarray | None = None) -> Ranked:
         """Top-k eligible mentors; ``mask`` (bool per mentor) narrows further (filters)."""
-        scores = self.mentor_scores(i)
-        mask = self.m_eligible.copy() if mask is None else (self.m_eligible & mask)
-        if exclude:
-            mask[np.fromiter(exclude, dtype=int)] = False
-        return _top(scores, mask, k, min_score)
+        return _top_eligible(self.mentor_scores(i), self.m_eligible, mask, exclude, k, min_score)
 
     def top_mentors_all(self, k: int = 10, chunk: int = 1000, rows: np.ndarray | None = None,
                         exclude: dict[int, set[int]] | None = None, progress=None,
@@ -255,11 +251,7 @@ class MatchModel:
 
     def top_projects(self, i: int, k: int = 10, exclude=(), min_score: float = 0.0,
                      mask: np.ndarray | None = None) -> Ranked:
-        scores = self.project_scores(i)
-        mask = self.p_eligible.copy() if mask is None else (self.p_eligible & mask)
-        if exclude:
-            mask[np.fromiter(exclude, dtype=int)] = False
-        return _top(scores, mask, k, min_score)
+        return _top_eligible(self.project_scores(i), self.p_eligible, mask, exclude, k, min_score)
 
     def learner_scores_for_project(self, p: int) -> np.ndarray:
         return self.learner_scores_for_column(self, p)
@@ -273,6 +265,11 @@ class MatchModel:
 
     def explain_project(self, i: int, p: int) -> reasons.Explanation:
         return reasons.explain_project(self, i, self, p)
+
+
+def _top_eligible(scores: np.ndarray, eligible: np.ndarray, mask, exclude, k: int, min_score: float) -> Ranked:
+    """Top-k among the eligible, narrowed by ``mask`` (filters, bool per column) and ``exclude`` (columns)."""
+    return _top_masked(scores, len(scores), eligible if mask is None else (eligible & mask), exclude, k, min_score)
 
 
 def _top_masked(scores: np.ndarray, n: int, eligible, exclude, k: int, min_score: float) -> Ranked:

@@ -12,7 +12,7 @@ import numpy as np
 
 from . import reasons
 from .features import slot_row, sparse_row
-from .model import MatchModel, Ranked, _top, _top_masked, _top_rows
+from .model import MatchModel, Ranked, _top_eligible, _top_masked, _top_rows
 
 
 class Combined:
@@ -90,11 +90,7 @@ class Combined:
 
     def top_mentors(self, i: int, k: int = 10, exclude=(), min_score: float = 0.0,
                     mask: np.ndarray | None = None) -> Ranked:
-        scores = self.mentor_scores(i)
-        mask = self.m_eligible.copy() if mask is None else (self.m_eligible & mask)
-        if exclude:
-            mask[np.fromiter(exclude, dtype=int)] = False
-        return _top(scores, mask, k, min_score)
+        return _top_eligible(self.mentor_scores(i), self.m_eligible, mask, exclude, k, min_score)
 
     def top_mentors_all(self, k: int = 10, chunk: int = 1000, rows: np.ndarray | None = None,
                         exclude: dict[int, set[int]] | None = None, progress=None) -> tuple[np.ndarray, np.ndarray]:
@@ -154,11 +150,7 @@ class Combined:
 
     def top_projects(self, i: int, k: int = 10, exclude=(), min_score: float = 0.0,
                      mask: np.ndarray | None = None) -> Ranked:
-        scores = self.project_scores(i)
-        mask = self.p_eligible.copy() if mask is None else (self.p_eligible & mask)
-        if exclude:
-            mask[np.fromiter(exclude, dtype=int)] = False
-        return _top(scores, mask, k, min_score)
+        return _top_eligible(self.project_scores(i), self.p_eligible, mask, exclude, k, min_score)
 
     def learner_scores_for_project(self, p: int) -> np.ndarray:
         P, pp = self.project(p)
