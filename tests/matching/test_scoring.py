@@ -8,6 +8,7 @@ import scipy.sparse as sp
 
 from mentorhub.matching import scoring
 from mentorhub.matching.scoring import Learners, Mentors, Projects, Scorer, Weights
+from mentorhub.matching.reasons import contributor_reason
 from mentorhub.matching.synthetic import community
 from mentorhub.profiles.availability import overlap_hours, week_grid
 
@@ -219,3 +220,10 @@ def test_empty_profiles_do_not_crash():
     s = Scorer(ls, ms)
     assert np.allclose(s.mentor_scores(0), 0)
     assert s.top_mentors(0, 5, min_score=0.01).index.tolist() == []
+
+
+def test_contributor_reason_names_what_the_project_teaches_and_what_is_missing():
+    assert contributor_reason(["PyTorch", "Docker"], [], 1.0) == (
+        "Wants to learn PyTorch and Docker, which this project practises; already meets every requirement.")
+    assert contributor_reason([], ["SQL", "Python", "Git"], 0.4) == "Would need to build up SQL and Python."
+    assert contributor_reason([], [], 0.5) == "Could join, though the project does not teach what they listed."

@@ -157,6 +157,6 @@ def test_post_request_claim_review_reply_helpful(page, browser, live_server, liv
     rpage.goto(item_url)
     assert "Thanks, adding it now." in rpage.inner_text("[data-testid=reply]")
     with live_app.app_context():
-        assert services.helpful_count_for(db.session.get(User, reviewer.id)) == 1
+        assert services.review_counts_for(db.session.get(User, reviewer.id))[0] == 1
     assert page.js_errors == []
     ctx.close()

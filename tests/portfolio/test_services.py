@@ -164,7 +164,7 @@ def test_community_flow_claim_review_reply_helpful(app, people, make_item, make_
         with pytest.raises(PermissionDenied):
             services.mark_helpful(u(peer), review.id)
         services.mark_helpful(u(learner), review.id)
-        assert services.helpful_count_for(u(peer)) == 1
+        assert services.review_counts_for(u(peer)) == (1, 1)
         # only the reviewer edits the review
         with pytest.raises(PermissionDenied):
             services.edit_review(u(learner), review.id, full_scores(4), "Perfect", "None")

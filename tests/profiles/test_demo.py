@@ -5,7 +5,7 @@ from sqlalchemy import func, select, text
 
 from mentorhub.accounts.models import User
 from mentorhub.db import db
-from mentorhub.profiles import services
+from mentorhub.profiles import availability as av, services
 from mentorhub.profiles.models import AvailabilityWindow, LearnerProfile, LearnerSkill, MentorProfile
 
 
@@ -44,7 +44,7 @@ def test_demo_community_is_deterministic_idempotent_and_big_enough(app, tmp_path
         lena = db.session.scalar(select(User).where(User.email == "learner@mentorhub.test"))
         marco = db.session.scalar(select(User).where(User.email == "mentor@mentorhub.test"))
         assert services.learner_profile_of(lena) is not None and services.mentor_profile_of(marco) is not None
-        assert services.overlap_hours_between(lena, marco) > 0
+        assert services.windows_and_overlap(lena, marco, av.current_week_start())[1] > 0
         first = _snapshot()
     assert _load_demo(app) == {"mentors": 0, "learners": 0}
     with app.app_context():

@@ -41,8 +41,10 @@ def test_overlap_services(app, make_learner, make_mentor):
     berlin = make_learner(windows=[(1, 18 * 60, 20 * 60)], timezone="Europe/Berlin")
     ny = make_mentor(windows=[(1, 12 * 60, 14 * 60)], timezone="America/New_York")
     with app.app_context():
-        assert services.overlap_hours_between(berlin.user, ny.user, date(2026, 3, 2)) == 2.0
-        assert services.overlap_hours_between(berlin.user, ny.user, date(2026, 3, 9)) == 1.0
+        # what a person's page shows the viewer: their windows and the hours both are free
+        assert services.windows_and_overlap(berlin.user, ny.user, date(2026, 3, 2))[1] == 2.0
+        windows, hours = services.windows_and_overlap(berlin.user, ny.user, date(2026, 3, 9))
+        assert [tuple(w) for w in windows] == [(1, 18 * 60, 20 * 60)] and hours == 1.0
         shown = services.free_windows_for_viewer(berlin.user, "America/New_York", date(2026, 3, 9))
         assert [(s.strftime("%a %H:%M"), e.strftime("%H:%M")) for s, e in shown] == [("Tue 13:00", "15:00")]
 

@@ -168,6 +168,20 @@ def project_reason(expl: Explanation, skill_names: dict[int, str], domain_names:
     return _sentence(parts)
 
 
+def contributor_reason(wanted_taught: list[str], missing: list[str], readiness: float) -> str:
+    """Why a learner is suggested to a project's owner (names already resolved)."""
+    parts = []
+    if wanted_taught:
+        parts.append(f"wants to learn {_join(wanted_taught[:3])}, which this project practises")
+    if readiness >= 1:
+        parts.append("already meets every requirement")
+    elif missing:
+        parts.append(f"would need to build up {_join(missing[:2])}")
+    if not parts:
+        return "Could join, though the project does not teach what they listed."
+    return _sentence(parts)
+
+
 def _sentence(parts: list[str]) -> str:
     """Reason parts as one sentence: joined by semicolons, capitalised, with a full stop."""
     text = "; ".join(parts)

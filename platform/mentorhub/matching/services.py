@@ -446,22 +446,10 @@ def suggested_contributors(actor: User, project_id: int, k: int | None = None) -
             continue
         sug = _project_suggestion(index, int(i), p, project)
         sug.user = u
-        sug.reason = _contributor_reason(sug)
+        sug.reason = reasons.contributor_reason(sug.teach_skills, sug.missing_skills,
+                                                 sug.components.get("readiness", 0))
         out.append(sug)
     return project, out
-
-
-def _contributor_reason(s: Suggestion) -> str:
-    parts = []
-    if s.teach_skills:
-        parts.append(f"wants to learn {reasons._join(s.teach_skills[:3])}, which this project practises")
-    if s.components.get("readiness", 0) >= 1:
-        parts.append("already meets every requirement")
-    elif s.missing_skills:
-        parts.append(f"would need to build up {reasons._join(s.missing_skills[:2])}")
-    if not parts:
-        return "Could join, though the project does not teach what they listed."
-    return reasons._sentence(parts)
 
 
 # ---- cohort rounds --------------------------------------------------------------------------------

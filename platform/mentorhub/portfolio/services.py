@@ -786,10 +786,6 @@ def review_counts_for(reviewer_user: User) -> tuple[int, int]:
     return helpful or 0, given or 0
 
 
-def helpful_count_for(reviewer_user: User) -> int:
-    return review_counts_for(reviewer_user)[0]
-
-
 # ---- the rubric chart ----------------------------------------------------------------------
 
 

@@ -190,15 +190,9 @@ def windows_for_users(user_ids) -> dict[int, list[av.Window]]:
     return out
 
 
-def overlap_hours_between(user_a: User, user_b: User, week_start: date | None = None) -> float:
-    """Hours in the given UTC week (default: this week) when both people are available."""
-    return av.overlap_hours(windows_of(user_a), user_a.timezone or "UTC", windows_of(user_b),
-                            user_b.timezone or "UTC", week_start)
-
-
 def windows_and_overlap(person: User, viewer: User | None, week_start: date) -> tuple[list[av.Window], float | None]:
     """``person``'s windows (as windows_of) and, for another signed-in viewer, the hours both are
-    free that week (as overlap_hours_between), with one query for both people."""
+    free that week, with one query for both people."""
     other = viewer is not None and getattr(viewer, "is_authenticated", False) and viewer.id != person.id
     found = windows_for_users([person.id, viewer.id] if other else [person.id])
     windows = sorted(found.get(person.id, []))
