@@ -163,6 +163,7 @@ class Config:
     PROFILE_HEADLINE_MAX = _int("PROFILE_HEADLINE_MAX", 120)  # characters (also the current role)
     PROFILE_TEXT_MAX = _int("PROFILE_TEXT_MAX", 4000)  # characters of goals and bios
     PROFILE_URL_MAX = _int("PROFILE_URL_MAX", 300)
+    URL_MAX = _int("URL_MAX", 500)  # characters of any other web address people enter (meeting links, repos)
     PROFILE_MAX_SKILLS = _int("PROFILE_MAX_SKILLS", 30)  # per profile, and skills to learn
     PROFILE_MAX_WINDOWS = _int("PROFILE_MAX_WINDOWS", 21)  # weekly availability windows per person
     PROFILE_HOURS_MAX = _int("PROFILE_HOURS_MAX", 60)  # hours per week a learner can give

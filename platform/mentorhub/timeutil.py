@@ -6,6 +6,8 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 UTC = timezone.utc
+# The one way a moment is written for people: "Tue 01 Dec 2026, 19:00 CET", in their own zone.
+WHEN_FORMAT = "%a %d %b %Y, %H:%M %Z"
 
 
 @lru_cache(maxsize=1)
@@ -40,7 +42,7 @@ def to_zone(dt: datetime, tz_name: str | None) -> datetime:
         return dt.astimezone(UTC)
 
 
-def format_local(dt: datetime | None, tz_name: str | None, fmt: str = "%a %d %b %Y, %H:%M %Z") -> str:
+def format_local(dt: datetime | None, tz_name: str | None, fmt: str = WHEN_FORMAT) -> str:
     if dt is None:
         return ""
     return to_zone(dt, tz_name).strftime(fmt)

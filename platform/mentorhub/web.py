@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 import logging
-from urllib.parse import urlsplit
 
-from flask import Flask, current_app, has_request_context, jsonify, render_template, request, url_for
+from flask import Flask, jsonify, render_template, request
 from flask_limiter.errors import RateLimitExceeded
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -14,7 +13,7 @@ from werkzeug.routing import IntegerConverter
 from .db import MAX_DB_INT
 from .errors import ServiceError
 from .markdown import render_markdown
-from .timeutil import format_local, humanize_delta
+from .timeutil import WHEN_FORMAT, format_local, humanize_delta
 
 log = logging.getLogger(__name__)
 
@@ -49,33 +48,8 @@ def viewer_zone() -> str:
     return "UTC"
 
 
-def localtime(dt, fmt: str = "%a %d %b %Y, %H:%M %Z", tz: str | None = None) -> str:
+def localtime(dt, fmt: str = WHEN_FORMAT, tz: str | None = None) -> str:
     return format_local(dt, tz or viewer_zone(), fmt)
-
-
-def safe_next(target: str | None) -> str | None:
-    """Accept only a same-site relative path such as /mentors?page=2.
-
-    Rejects absolute URLs, scheme-relative ``//host``, backslashes (browsers read ``/\\host``
-    as ``//host``) and any whitespace or control character (browsers drop tabs and
-    newlines, so ``/\t/host`` would become ``//host``)."""
-    if not target or len(target) > 2000 or not target.startswith("/") or target.startswith("//"):
-        return None
-    if "\\" in target or any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in target):
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc:
-        return None
-    return target
-
-
-def external_url(endpoint: str, **values) -> str:
-    """An absolute link on BASE_URL, for emails; works in web requests and in scheduler jobs."""
-    base = current_app.config["BASE_URL"].rstrip("/")
-    if has_request_context():
-        return base + url_for(endpoint, **values)
-    with current_app.test_request_context("/"):
-        return base + url_for(endpoint, **values)
 
 
 def wants_json() -> bool:

@@ -12,7 +12,7 @@ from mentorhub.db import UTCDateTime, db
 from mentorhub.markdown import render_markdown
 from mentorhub.pagination import paginate, paginate_rows, parse_page
 from mentorhub.timeutil import format_local, humanize_delta, is_valid_zone
-from mentorhub.web import external_url, safe_next
+from mentorhub.urls import external_url, safe_next
 
 
 @pytest.mark.parametrize("text, tag", [

@@ -9,7 +9,8 @@ import pytest
 from conftest import build_app
 
 from mentorhub.db import db
-from mentorhub.matching import changes, publish, services, store
+from mentorhub import generations as changes
+from mentorhub.matching import publish, services, store
 from mentorhub.matching.index import get_index
 from mentorhub.matching.reader import index_root
 from mentorhub.matching.text import TextModel
@@ -195,7 +196,7 @@ def test_service_writes_reach_the_next_read_without_a_rebuild(app, people, make_
 def test_a_change_committed_after_a_later_one_is_still_applied(app, people):
     """Positions are taken at write time; on PostgreSQL a transaction can commit after one that
     took a later position. Readers look back MATCH_INDEX_LATE_ROWS rows and skip those seen."""
-    from mentorhub.matching.models import MatchChange
+    from mentorhub.generations import MatchChange
     from mentorhub.profiles import services as profiles
 
     learner, good, weak = people
@@ -216,7 +217,7 @@ def test_with_every_recent_position_applied_a_read_asks_only_for_newer_rows(app,
     """The look-back for late commits starts at the oldest position not applied yet: once every
     position of the window is applied, a read asks for rows after the applied one only, and a
     missing position makes it look back from there again."""
-    from mentorhub.matching.models import MatchChange
+    from mentorhub.generations import MatchChange
 
     learner, good, weak = people
     app.config["MATCH_INDEX_LATE_ROWS"] = 2

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from mentorhub.db import db, utcnow
 from mentorhub.errors import PermissionDenied, ValidationError
 from mentorhub.matching import services
-from mentorhub.matching.changes import user_changed
+from mentorhub.generations import user_changed
 from mentorhub.matching.index import get_index
 from mentorhub.matching.models import CohortRound
 from mentorhub.profiles.models import MentorSkill, Skill
@@ -72,7 +72,7 @@ def test_hard_filters(app, people, make_mentor, make_user):
         # suspended
         u = user(app, good.user_id)
         u.is_suspended = True
-        from mentorhub.matching.changes import user_changed
+        from mentorhub.generations import user_changed
 
         user_changed(good.user_id)  # what accounts.set_suspended logs
         db.session.commit()
@@ -113,7 +113,7 @@ def test_full_mentor_is_filtered(app, people):
             db.session.flush()
             kw = {"learner_id": other.id, "mentor_id": good.user_id, "status": "active"}
             db.session.add(Mentorship(**{k: v for k, v in kw.items() if k in cols}))
-        from mentorhub.matching.changes import user_changed
+        from mentorhub.generations import user_changed
 
         user_changed(good.user_id)  # what accepting a request logs
         db.session.commit()
@@ -128,7 +128,7 @@ def test_inactive_mentor_sinks(app, people, make_mentor):
         u = user(app, good.user_id)
         u.last_seen_at = utcnow() - timedelta(days=80)
         user(app, twin.user_id).last_seen_at = utcnow()
-        from mentorhub.matching.changes import user_changed
+        from mentorhub.generations import user_changed
 
         user_changed(good.user_id, twin.user_id)
         db.session.commit()
@@ -263,7 +263,7 @@ def test_project_matches_and_scores(app, people, make_user, taxonomy):
     with app.app_context():
         from mentorhub.projects.models import Project, ProjectSkill
         from mentorhub.profiles.models import Skill
-        from mentorhub.matching.changes import projects_changed
+        from mentorhub.generations import projects_changed
 
         sk = {s.slug: s.id for s in db.session.scalars(select(Skill))}
         teach = Project(title="Fine-tune a model", summary="s", difficulty="beginner", hours_per_week=5,
@@ -357,7 +357,7 @@ def test_mentor_who_leaves_requests_unanswered_sinks(app, people, make_mentor, m
                        bio="I fine-tune transformers for NLP at work")
     askers = [make_user() for _ in range(3)]
     with app.app_context():
-        from mentorhub.matching.changes import user_changed
+        from mentorhub.generations import user_changed
         from mentorhub.mentoring.models import MentorshipRequest
 
         old = utcnow() - timedelta(days=30)

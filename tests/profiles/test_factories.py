@@ -7,7 +7,7 @@ import pytest
 
 from mentorhub.db import db
 from mentorhub.errors import NotFound, ValidationError
-from mentorhub.matching import changes
+from mentorhub import generations as changes
 from mentorhub.profiles import services
 
 

@@ -10,7 +10,7 @@ from fixtures.projects import project_data
 from mentorhub.accounts.models import User
 from mentorhub.db import db
 from mentorhub.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from mentorhub.matching import changes
+from mentorhub import generations as changes
 from mentorhub.notifications.models import Notification
 from mentorhub.projects import services
 from mentorhub.projects.models import (

@@ -14,9 +14,11 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..db import db, utcnow
 from ..errors import NotFound, PermissionDenied, ValidationError
+from ..generations import user_changed
 from ..notifications.services import queue_email
 from ..pagination import Page, paginate
 from ..timeutil import is_valid_zone
+from ..urls import external_url
 from .models import Block, LoginSession, User, new_token
 
 log = logging.getLogger(__name__)
@@ -214,7 +216,7 @@ def update_settings(actor: User, user: User, display_name: str, timezone: str) -
         raise ValidationError("Choose a time zone from the list, such as Europe/Berlin.", field="timezone")
     user.display_name = name
     user.timezone = timezone
-    _bump_people_index(user.id)
+    user_changed(user.id)
     db.session.commit()
     return user
 
@@ -302,11 +304,6 @@ def _require_self_or_admin(actor: User, user: User) -> None:
 def _serializer(salt: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
 
-
-def external_url(endpoint: str, **values) -> str:
-    from ..web import external_url as _external_url
-
-    return _external_url(endpoint, **values)
 
 
 def make_reset_token(user: User | None) -> str:
@@ -408,7 +405,7 @@ def set_suspended(actor: User, user: User, suspended: bool) -> None:
     user.is_suspended = suspended
     if suspended:
         _end_all_sessions(user)
-    _bump_people_index(user.id)
+    user_changed(user.id)
     db.session.commit()
 
 
@@ -492,7 +489,7 @@ def block(actor: User, user: User) -> Block | None:
             db.session.add(row)
     except IntegrityError:  # a concurrent request blocked first
         return None
-    _bump_people_index(actor.id)
+    user_changed(actor.id)
     db.session.commit()
     return row
 
@@ -502,16 +499,9 @@ def unblock(actor: User, user: User) -> bool:
         delete(Block).where(Block.blocker_id == actor.id, Block.blocked_id == user.id)
     )
     if result.rowcount:
-        _bump_people_index(actor.id)
+        user_changed(actor.id)
     db.session.commit()
     return bool(result.rowcount)
-
-
-def _bump_people_index(user_id: int) -> None:
-    """Matching caches candidate lists; a block, a suspension or a time zone changes them."""
-    from ..matching.changes import user_changed
-
-    user_changed(user_id)
 
 
 def has_blocked(actor: User, user_id: int) -> bool:

@@ -29,7 +29,7 @@ from ..errors import NotFound, ValidationError
 from ..extensions import limiter, login_manager
 from ..forms import render_form, show_service_error
 from ..pagination import parse_page
-from ..web import safe_next
+from ..urls import safe_next
 from . import services
 from .forms import (
     ChangeEmailForm,

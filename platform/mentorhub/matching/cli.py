@@ -11,7 +11,8 @@ from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from ..errors import ServiceError
-from . import changes, store
+from .. import generations as changes
+from . import store
 from .reader import index_root
 
 bp = Blueprint("matching_cli", __name__, cli_group=None)

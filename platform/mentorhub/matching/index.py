@@ -22,7 +22,8 @@ import scipy.sparse as sp
 from flask import current_app, g, has_request_context
 
 from ..db import utcnow
-from . import changes, store
+from .. import generations as changes
+from . import store
 from .features import Learners, Mentors, Projects, learner_features, mentor_features, project_features
 from .model import MatchModel
 from .overlay import Combined

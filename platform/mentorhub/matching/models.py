@@ -1,28 +1,12 @@
-"""Matching: the change log the shared match index applies as deltas, and the admin's cohort
-matching rounds."""
+"""Matching: the admin's cohort matching rounds (the change log lives in mentorhub/generations.py)."""
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Float, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Float, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base, UTCDateTime, utcnow
-
-
-class MatchChange(Base):
-    """The change log of the match index: one row per write that changes what a person or a
-    project looks like to matching, appended in the same transaction as the write. Readers
-    apply the rows after the published build's ``seq`` as deltas (matching/overlay.py)."""
-
-    __tablename__ = "match_changes"
-    __table_args__ = {"sqlite_autoincrement": True}  # never reuse a position, even after pruning
-
-    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
-                                     autoincrement=True)
-    kind: Mapped[str] = mapped_column(String(10))  # user, project, taxonomy
-    entity_id: Mapped[int] = mapped_column(Integer, default=0)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class CohortRound(Base):

@@ -14,7 +14,8 @@ from flask import current_app
 
 from ..db import db, utcnow
 from ..profiles import availability as av
-from . import changes, store
+from .. import generations as changes
+from . import store
 from .reader import index_root, read_columns, read_people, read_projects, weights_from_config
 from .scoring import Scorer
 

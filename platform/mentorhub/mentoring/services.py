@@ -23,6 +23,7 @@ from ..accounts.models import User
 from ..accounts.services import is_blocked_between
 from ..db import UTCDateTime, db, utcnow
 from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
+from ..generations import user_changed
 from ..notifications.services import notify
 from ..profiles.models import MentorProfile
 from ..timeutil import format_local, zone
@@ -110,12 +111,6 @@ def _lock_mentor(mentor_id: int) -> MentorProfile | None:
 def _lock_user(user_id: int) -> None:
     if _is_postgres():
         db.session.execute(select(User.id).where(User.id == user_id).with_for_update())
-
-
-def _bump_matching(*user_ids: int) -> None:
-    from ..matching.changes import user_changed
-
-    user_changed(*user_ids)
 
 
 def _when(dt: datetime, user: User) -> str:
@@ -349,7 +344,7 @@ def accept_request(actor: User, req: MentorshipRequest) -> Mentorship:
     notify(learner, "mentorship_update", f"{actor.display_name} accepted your request",
            body="Your mentorship has started. Book your first session from the mentorship page.",
            link=mentorship_link(mentorship.id), key=f"request:{req.id}:accepted")
-    _bump_matching(req.mentor_id)
+    user_changed(req.mentor_id)
     db.session.commit()
     return mentorship
 
@@ -535,7 +530,7 @@ def end_mentorship(actor: User, m: Mentorship, score, comment: str = "", rematch
         body = "They asked to be matched with a different mentor. " + body
     notify(other, "mentorship_update", f"{actor.display_name} ended your mentorship", body=body,
            link=mentorship_link(m.id), key=f"mentorship:{m.id}:ended")
-    _bump_matching(m.mentor_id)
+    user_changed(m.mentor_id)
     db.session.commit()
     return m
 
@@ -1331,5 +1326,5 @@ def erase_user_data(user: User) -> None:
     db.session.execute(update(Mentorship).where(
         or_(Mentorship.learner_id == user.id, Mentorship.mentor_id == user.id), Mentorship.status == "active")
         .values(status="ended", ended_at=now, next_checkin_at=None))
-    _bump_matching(user.id, *freed)
+    user_changed(user.id, *freed)
 

@@ -13,6 +13,7 @@ from ..errors import ServiceError, ValidationError
 from ..forms import render_form, show_service_error
 from ..notifications import calendar as cal
 from ..timeutil import to_zone
+from ..urls import safe_next
 from . import forms, services
 from .models import CADENCES
 
@@ -377,7 +378,6 @@ def action_toggle(item_id: int):
 
 
 def safe_target(value):
-    from ..web import safe_next
 
     return safe_next(value)
 

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from ..errors import ValidationError
 from ..extensions import csrf
 from ..pagination import parse_page
-from ..web import safe_next
+from ..urls import safe_next
 from . import services
 from .kinds import CHANNELS, KINDS
 

@@ -15,6 +15,7 @@ from sqlalchemy import func, insert, select, text
 
 from ..accounts.models import User
 from ..db import db, utcnow
+from ..generations import taxonomy_changed
 from .models import (
     AvailabilityWindow,
     Domain,
@@ -227,8 +228,6 @@ def load_scale(n: int, seed: int = SEED, progress: bool = True) -> dict:
 
     from ..demo import DEMO_PASSWORD
     from ..accounts.services import hash_password
-    from ..matching.changes import taxonomy_changed
-
     if n <= 0:
         raise click.ClickException("--scale needs a positive number of learners")
     load_taxonomy()

@@ -4,7 +4,7 @@ availability windows and the taxonomy lookups other features use.
 Profile data travels as plain dicts (from forms, JSON and CSV imports alike); the
 ``clean_*`` functions check every field and collect every problem, and the ``save_*``
 services write only when nothing is wrong. Every write records a match index change
-(matching/changes.py) inside the same transaction (the matching index depends on it).
+(mentorhub/generations.py) inside the same transaction (the matching index depends on it).
 """
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from ..accounts.models import User
 from ..db import db, utcnow
 from ..errors import NotFound, PermissionDenied, ValidationError
+from ..generations import user_changed
 from ..pagination import Page, paginate
 from ..timeutil import is_valid_zone
 from . import availability as av
@@ -54,12 +55,6 @@ MENTOR_FIELDS = ("headline", "bio", "years_experience", "current_role", "skills"
 
 def _cfg(name: str):
     return current_app.config[name]
-
-
-def _bump(user: User) -> None:
-    from ..matching.changes import user_changed
-
-    user_changed(user.id)
 
 
 def can_edit_profile(actor: User | None, user: User) -> bool:
@@ -212,7 +207,7 @@ def set_windows(actor: User, user: User, windows) -> list[av.Window]:
     require_self_or_admin(actor, user)
     cleaned = _clean_windows(windows)
     _replace_windows(user, cleaned)
-    _bump(user)
+    user_changed(user.id)
     db.session.commit()
     return cleaned
 
@@ -499,7 +494,7 @@ def _apply_common(user: User, profile, cleaned: dict, skill_model, fields: tuple
             keep.append(row)
         profile.skills = keep
     profile.updated_at = utcnow()
-    _bump(user)
+    user_changed(user.id)
     db.session.flush()
 
 
@@ -561,7 +556,7 @@ def set_accepting(actor: User, user: User, accepting: bool) -> MentorProfile:
     if profile is None:
         raise NotFound("There is no mentor profile to change.")
     profile.is_accepting = bool(accepting)
-    _bump(user)
+    user_changed(user.id)
     db.session.commit()
     return profile
 
@@ -572,7 +567,7 @@ def delete_learner_profile(actor: User, user: User) -> None:
     if profile is None:
         raise NotFound("There is no learner profile to remove.")
     db.session.delete(profile)
-    _bump(user)
+    user_changed(user.id)
     db.session.commit()
 
 
@@ -582,7 +577,7 @@ def delete_mentor_profile(actor: User, user: User) -> None:
     if profile is None:
         raise NotFound("There is no mentor profile to remove.")
     db.session.delete(profile)
-    _bump(user)
+    user_changed(user.id)
     db.session.commit()
 
 
@@ -771,7 +766,7 @@ def erase_user_data(user: User) -> None:
     db.session.execute(delete(LearnerProfile).where(LearnerProfile.user_id == user.id))
     db.session.execute(delete(MentorProfile).where(MentorProfile.user_id == user.id))
     db.session.execute(delete(AvailabilityWindow).where(AvailabilityWindow.user_id == user.id))
-    _bump(user)
+    user_changed(user.id)
 
 
 def now_in_zone(tz_name: str) -> datetime:

@@ -16,6 +16,7 @@ from sqlalchemy import delete, func, select
 from ..config import ROOT
 from ..db import Base, db
 from ..errors import ValidationError
+from ..generations import taxonomy_changed
 from .models import Domain, Skill
 
 TAXONOMY_PATH = ROOT / "seed" / "taxonomy.yaml"
@@ -112,8 +113,6 @@ def _sync(model, items: list[dict], extra: callable, report: TaxonomyReport, lab
 
 def load_taxonomy(path: Path | str | None = None) -> TaxonomyReport:
     """Bring the skills and domains tables in line with the file; commits. Safe to re-run."""
-    from ..matching.changes import taxonomy_changed
-
     data = read_taxonomy(path)
     report = TaxonomyReport()
     _sync(Skill, data["skills"], lambda i: {"category": str(i["category"])}, report, "skill")

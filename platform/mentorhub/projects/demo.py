@@ -17,7 +17,7 @@ from ..accounts.models import User
 from ..config import ROOT
 from ..db import db, utcnow
 from ..errors import ServiceError
-from ..matching.changes import projects_changed
+from ..generations import projects_changed
 from ..profiles.models import LearnerProfile, MentorProfile, Skill
 from . import services
 from .models import Project

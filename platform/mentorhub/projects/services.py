@@ -20,7 +20,7 @@ from ..accounts.models import User
 from ..accounts.services import is_blocked_between
 from ..db import db, utcnow
 from ..errors import Conflict, NotFound, PermissionDenied, ServiceError, ValidationError
-from ..matching.changes import projects_changed
+from ..generations import projects_changed
 from ..notifications.services import notify
 from ..pagination import Page, paginate_rows
 from ..profiles.models import Domain, LearnerProfile, MentorProfile, Skill

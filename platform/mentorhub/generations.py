@@ -1,14 +1,35 @@
-"""The match index change log. Services call these inside their own transaction (no commit
-here), so a change row lands exactly when the write does; readers apply every row after the
-published build's position as a delta."""
+"""Generations: the change log the shared match index applies as deltas.
+
+Layer 1 (see DESIGN.md): every feature that changes what a person or a project looks like to
+matching (profiles, accounts, mentoring, projects, taxonomy) records it here, inside its own
+transaction (no commit here), so a change row lands exactly when the write does. The match
+index (matching/, a higher layer) reads every row after its published build's position as a
+delta. Keeping the table and its writers at the bottom means no feature imports matching."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
-from sqlalchemy import bindparam, case, delete, func, insert, select
+from sqlalchemy import BigInteger, Integer, String, bindparam, case, delete, func, insert, select
+from sqlalchemy.orm import Mapped, mapped_column
 
-from ..db import db, utcnow
-from .models import MatchChange
+from .db import Base, UTCDateTime, db, utcnow
+
+
+class MatchChange(Base):
+    """The change log of the match index: one row per write that changes what a person or a
+    project looks like to matching, appended in the same transaction as the write. Readers
+    apply the rows after the published build's ``seq`` as deltas (matching/overlay.py)."""
+
+    __tablename__ = "match_changes"
+    __table_args__ = {"sqlite_autoincrement": True}  # never reuse a position, even after pruning
+
+    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+                                     autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(10))  # user, project, taxonomy
+    entity_id: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
 
 USER = "user"  # a person's learner or mentor features (profile, windows, zone, load, status)
 PROJECT = "project"
