@@ -15,6 +15,7 @@ import time
 
 from _common import bench_app, temp_sqlite, throwaway_postgres
 
+
 def measure(url: str, n: int) -> tuple[float, dict]:
     from sqlalchemy import select
 
@@ -22,7 +23,7 @@ def measure(url: str, n: int) -> tuple[float, dict]:
     from mentorhub.config import Config
     from mentorhub.db import db
     from mentorhub.profiles.demo import load_scale
-    from mentorhub.profiles.services import search_mentors
+    from mentorhub.profiles.directory import search_mentors
 
     app = bench_app(url, base=Config)
 

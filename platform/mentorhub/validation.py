@@ -7,7 +7,7 @@ Layer 1 (see DESIGN.md): imports only config-level modules, never a feature.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -72,7 +72,7 @@ def text(value: Any, *, field: str | None, label: str, max_len: int, required: b
             raise ValidationError(f"Please fill in {label}.", field=field)
         return ""
     if len(cleaned) > max_len:
-        raise ValidationError(f"{label.capitalize()} is too long ({len(cleaned)} characters; "
+        raise ValidationError(f"{label[:1].upper()}{label[1:]} is too long ({len(cleaned)} characters; "
                               f"at most {max_len}).", field=field)
     if len(cleaned) < min_len:
         raise ValidationError(f"Write at least {min_len} characters for {label}.", field=field)
@@ -106,20 +106,21 @@ def url(value: Any, *, field: str | None, label: str = "link", max_len: int | No
 def integer(value: Any, *, field: str | None, label: str, low: int, high: int) -> int:
     """A whole number typed in ASCII digits (an optional leading minus) within [low, high]."""
     raw = str(value if value is not None else "").strip()
-    number = ascii_int(raw.removeprefix("-"))
-    if number is None:
-        raise ValidationError(f"Enter a whole number for {label}.", field=field)
-    number = -number if raw.startswith("-") else number
-    if not low <= number <= high:
-        raise ValidationError(f"{label.capitalize()} must be between {low} and {high}.", field=field)
+    number = ascii_int(raw.removeprefix("-")) if not isinstance(value, bool) else None
+    if number is not None and raw.startswith("-"):
+        number = -number
+    if number is None or not low <= number <= high:
+        raise ValidationError(f"{label[:1].upper()}{label[1:]} must be a whole number from {low} to {high}.",
+                              field=field)
     return number
 
 
-def choice(value: Any, choices: Collection[str], *, field: str | None, label: str) -> str:
-    """One of ``choices``; the message lists them."""
+def choice(value: Any, choices: Collection[str] | Mapping[str, str], *, field: str | None, label: str) -> str:
+    """One of ``choices`` (values, or a {value: name} mapping); the message lists the names."""
     cleaned = str(value if value is not None else "").strip()
     if cleaned not in choices:
-        raise ValidationError(f"Choose {label} from the list ({', '.join(choices)}).", field=field)
+        names = choices.values() if isinstance(choices, Mapping) else choices
+        raise ValidationError(f"Choose {label} from the list ({', '.join(names)}).", field=field)
     return cleaned
 
 

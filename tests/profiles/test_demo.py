@@ -5,8 +5,14 @@ from sqlalchemy import func, select, text
 
 from mentorhub.accounts.models import User
 from mentorhub.db import db
-from mentorhub.profiles import availability as av, services
-from mentorhub.profiles.models import AvailabilityWindow, LearnerProfile, LearnerSkill, MentorProfile
+from mentorhub.profiles import availability as av
+from mentorhub.profiles import directory, queries
+from mentorhub.profiles.models import (
+    AvailabilityWindow,
+    LearnerProfile,
+    LearnerSkill,
+    MentorProfile,
+)
 
 
 def _snapshot():
@@ -43,8 +49,8 @@ def test_demo_community_is_deterministic_idempotent_and_big_enough(app, tmp_path
         assert without_windows == 0
         lena = db.session.scalar(select(User).where(User.email == "learner@mentorhub.test"))
         marco = db.session.scalar(select(User).where(User.email == "mentor@mentorhub.test"))
-        assert services.learner_profile_of(lena) is not None and services.mentor_profile_of(marco) is not None
-        assert services.windows_and_overlap(lena, marco, av.current_week_start())[1] > 0
+        assert queries.learner_profile_of(lena) is not None and queries.mentor_profile_of(marco) is not None
+        assert queries.windows_and_overlap(lena, marco, av.current_week_start())[1] > 0
         first = _snapshot()
     assert _load_demo(app) == {"mentors": 0, "learners": 0}
     with app.app_context():
@@ -71,8 +77,8 @@ def test_seed_scale_bulk_loads(app, runner):
         assert db.session.scalar(select(func.count()).select_from(MentorProfile)) == 10
         # The loaded people work with the normal services (ids, relations, windows).
         some = db.session.scalar(select(MentorProfile).order_by(MentorProfile.id))
-        assert services.mentor_profile_of(some.user_id).skills
-        assert services.search_mentors(None).total == 10
+        assert queries.mentor_profile_of(some.user_id).skills
+        assert directory.search_mentors(None).total == 10
         # seed ends with ANALYZE: SQLite's planner knows the table sizes (it picks join orders by them)
         stats = dict(db.session.execute(text("SELECT tbl, stat FROM sqlite_stat1 WHERE idx IS NOT NULL")).all())
         assert stats["mentor_profiles"].split()[0] == "10"

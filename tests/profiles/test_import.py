@@ -10,7 +10,7 @@ from mentorhub.accounts.models import User
 from mentorhub.config import ROOT
 from mentorhub.db import db
 from mentorhub.notifications.models import OutboxEmail
-from mentorhub.profiles import services
+from mentorhub.profiles import queries
 from mentorhub.profiles.models import LearnerProfile, MentorProfile
 from mentorhub.profiles.taxonomy import load_taxonomy
 
@@ -56,9 +56,9 @@ def test_skip_invalid_imports_the_good_rows_and_reports_the_rest(app, runner, ta
     with app.app_context():
         ana = db.session.scalar(select(User).where(User.email == "ana@example.org"))
         assert ana.timezone == "America/Sao_Paulo" and ana.password_hash == ""
-        assert services.windows_of(ana) == [(1, 1080, 1200)]
-        assert services.learner_as_dict(services.learner_profile_of(ana))["skills"] == {"python": 3, "sql": 2}
-        cy = services.mentor_profile_of(db.session.scalar(select(User.id).where(User.email == "cy@example.org")))
+        assert queries.windows_of(ana) == [(1, 1080, 1200)]
+        assert queries.learner_as_dict(queries.learner_profile_of(ana))["skills"] == {"python": 3, "sql": 2}
+        cy = queries.mentor_profile_of(db.session.scalar(select(User.id).where(User.email == "cy@example.org")))
         assert cy.capacity == 4 and cy.is_accepting and cy.github_url == "https://github.com/cy"
         invites = db.session.scalars(select(OutboxEmail).where(OutboxEmail.subject.like("%invited%"))).all()
         assert sorted(m.to_addr for m in invites) == [
@@ -74,9 +74,9 @@ def test_importing_again_updates_by_email_without_duplicates(app, runner, taxono
     assert "0 new people" in result.output and "2 updated" in result.output
     assert _counts(app) == (2, 1, 1)
     with app.app_context():
-        profile = services.learner_profile_of(db.session.scalar(select(User.id).where(User.email == "ana@example.org")))
+        profile = queries.learner_profile_of(db.session.scalar(select(User.id).where(User.email == "ana@example.org")))
         assert profile.headline == "Analyst, now in MLOps"
-        assert services.learner_as_dict(profile)["skills"] == {"python": 4, "sql": 2}
+        assert queries.learner_as_dict(profile)["skills"] == {"python": 4, "sql": 2}
         assert db.session.scalar(select(func.count()).select_from(OutboxEmail)) == 2  # no second invitation
 
 
@@ -156,6 +156,6 @@ def test_form_tool_headers_and_byte_order_mark(app, runner, taxonomy, tmp_path):
     assert result.exit_code == 0, result.output
     with app.app_context():
         eve = db.session.scalar(select(User).where(User.email == "eve@example.org"))
-        d = services.learner_as_dict(services.learner_profile_of(eve))
+        d = queries.learner_as_dict(queries.learner_profile_of(eve))
         assert d["skills"] == {"python": 2, "sql": 2} and d["github_url"] == "https://github.com/eve"
-        assert services.windows_of(eve) == [(0, 1140, 1260)] and eve.timezone == "Asia/Singapore"
+        assert queries.windows_of(eve) == [(0, 1140, 1260)] and eve.timezone == "Asia/Singapore"

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from conftest import user_factory
 from fixtures.profiles import _load_taxonomy, profile_factories
 from mentorhub.db import db
-from mentorhub.profiles import services
+from mentorhub.profiles import directory, queries, services
 from mentorhub.profiles.demo import load_scale
 from mentorhub.profiles.models import LearnerProfile, MentorProfile
 
@@ -28,8 +28,8 @@ def test_profiles_scale_load_and_directory(any_app, password_hash):
         assert db.session.scalar(select(func.count()).select_from(MentorProfile)) == 9
         assert db.session.scalar(select(func.count()).select_from(LearnerProfile)) == 41
         me = db.session.get(type(learner.user), learner.user.id)
-        found = services.search_mentors(me, q="kubernetes", skill="pytorch", min_overlap=1)
+        found = directory.search_mentors(me, q="kubernetes", skill="pytorch", min_overlap=1)
         assert [m.id for m in found.items] == [mentor.id]
         assert found.items[0].overlap_hours in (1.0, 2.0)  # depends on the week's DST state
         services.save_mentor(me, me, {"skills": {"python": 2}, "capacity": 1})
-        assert services.mentor_as_dict(services.mentor_profile_of(me))["skills"] == {"python": 2}
+        assert queries.mentor_as_dict(queries.mentor_profile_of(me))["skills"] == {"python": 2}

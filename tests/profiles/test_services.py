@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from mentorhub.accounts.models import User
 from mentorhub.db import db
 from mentorhub.errors import NotFound, PermissionDenied, ValidationError
-from mentorhub.profiles import services
+from mentorhub.profiles import cleaning, directory, privacy, queries, services
 from mentorhub.profiles.models import AvailabilityWindow, LearnerProfile, MentorProfile
 
 GOOD_LEARNER = {
@@ -38,12 +38,12 @@ def test_save_learner_stores_every_field(app, taxonomy, make_user):
     with app.app_context():
         user = _user(app, u.id)
         services.save_learner(user, user, GOOD_LEARNER)
-        profile = services.learner_profile_of(user)
-        assert services.learner_as_dict(profile) == {
+        profile = queries.learner_profile_of(user)
+        assert queries.learner_as_dict(profile) == {
             **{k: v for k, v in GOOD_LEARNER.items() if k not in ("timezone", "windows")},
             "linkedin_url": None, "website_url": None, "is_public": False}
         assert db.session.get(User, u.id).timezone == "Asia/Kolkata"
-        assert services.windows_of(user) == [(1, 1080, 1200)]
+        assert queries.windows_of(user) == [(1, 1080, 1200)]
 
 
 def test_save_mentor_stores_every_field(app, taxonomy, make_user):
@@ -51,7 +51,7 @@ def test_save_mentor_stores_every_field(app, taxonomy, make_user):
     with app.app_context():
         user = _user(app, u.id)
         services.save_mentor(user, user, GOOD_MENTOR)
-        d = services.mentor_as_dict(services.mentor_profile_of(user))
+        d = queries.mentor_as_dict(queries.mentor_profile_of(user))
         assert d["capacity"] == 3 and d["session_minutes"] == 45 and d["skills"] == {"docker": 4}
         assert d["current_role"] == "Engineer" and d["domains"] == ["nlp"] and d["years_experience"] == 8
 
@@ -96,7 +96,7 @@ MENTOR_BAD = [
     ("capacity", 11, "from 0 to 10"),
     ("capacity", -1, "from 0 to 10"),
     ("years_experience", 99, "from 0 to 60"),
-    ("session_minutes", 50, "one of 30, 45, 60, 90"),
+    ("session_minutes", 50, "30 minutes, 45 minutes, 60 minutes, 90 minutes"),
     ("is_accepting", "maybe", "yes or no"),
     ("bio", "b" * 4001, "at most 4000"),
     ("current_role", "r" * 121, "at most 120"),
@@ -121,7 +121,7 @@ def test_all_problems_are_reported_together(app, taxonomy, make_user):
     u = make_user()
     with app.app_context():
         user = _user(app, u.id)
-        with pytest.raises(services.ProfileInvalid) as exc:
+        with pytest.raises(cleaning.ProfileInvalid) as exc:
             services.save_mentor(user, user, {**GOOD_MENTOR, "capacity": 20, "timezone": "Nowhere", "skills": {"x": 1}})
         assert {f for f, _ in exc.value.problems} == {"capacity", "timezone", "skills"}
 
@@ -131,9 +131,9 @@ def test_an_update_keeps_what_it_does_not_mention_and_replaces_lists(app, make_l
     with app.app_context():
         user = _user(app, learner.user.id)
         services.save_learner(user, user, {"skills": {"python": 4}, "windows": [(4, 600, 700)]})
-        d = services.learner_as_dict(services.learner_profile_of(user))
+        d = queries.learner_as_dict(queries.learner_profile_of(user))
         assert d["skills"] == {"python": 4} and d["wanted"] == ["pytorch"]
-        assert services.windows_of(user) == [(4, 600, 700)]
+        assert queries.windows_of(user) == [(4, 600, 700)]
 
 
 def test_nobody_edits_another_persons_profile(app, make_learner, make_mentor, make_user):
@@ -151,9 +151,9 @@ def test_nobody_edits_another_persons_profile(app, make_learner, make_mentor, ma
             with pytest.raises(PermissionDenied):
                 call()
         db.session.rollback()
-        assert services.learner_profile_of(target).headline == "Mine"
-        assert services.windows_of(target) == [(1, 1080, 1200)]
-        assert services.mentor_profile_of(mentor.user.id).capacity == 2
+        assert queries.learner_profile_of(target).headline == "Mine"
+        assert queries.windows_of(target) == [(1, 1080, 1200)]
+        assert queries.mentor_profile_of(mentor.user.id).capacity == 2
 
 
 def test_admins_can_edit_anyone(app, make_learner, make_user):
@@ -161,7 +161,7 @@ def test_admins_can_edit_anyone(app, make_learner, make_user):
     admin = make_user(is_admin=True)
     with app.app_context():
         services.save_learner(_user(app, admin.id), _user(app, learner.user.id), {"headline": "Fixed by admin"})
-        assert services.learner_profile_of(learner.user.id).headline == "Fixed by admin"
+        assert queries.learner_profile_of(learner.user.id).headline == "Fixed by admin"
 
 
 def test_delete_profiles_and_missing_profiles(app, make_learner, make_mentor):
@@ -170,8 +170,8 @@ def test_delete_profiles_and_missing_profiles(app, make_learner, make_mentor):
     with app.app_context():
         user = _user(app, learner.user.id)
         services.delete_mentor_profile(user, user)
-        assert services.mentor_profile_of(user) is None
-        assert services.learner_profile_of(user) is not None
+        assert queries.mentor_profile_of(user) is None
+        assert queries.learner_profile_of(user) is not None
         with pytest.raises(NotFound):
             services.delete_mentor_profile(user, user)
 
@@ -193,7 +193,7 @@ def test_retired_skill_stays_on_a_profile_but_cannot_be_added(app, make_learner,
 def test_skill_gap_compares_levels_with_the_track(app, make_learner):
     learner = make_learner(skills={"python": 3, "sql": 1, "docker": 4}, target_track="ml_engineer")
     with app.app_context():
-        gap = {r["slug"]: r for r in services.skill_gap(services.learner_profile_of(learner.user.id))}
+        gap = {r["slug"]: r for r in queries.skill_gap(queries.learner_profile_of(learner.user.id))}
         assert gap["python"] == {"slug": "python", "name": "Python", "have": 3, "need": 3, "gap": 0}
         assert gap["sql"]["gap"] == 1 and gap["pytorch"]["have"] == 0 and gap["pytorch"]["gap"] == 3
         assert gap["docker"]["gap"] == 0
@@ -204,10 +204,10 @@ def test_personal_data_export_and_erase(app, make_learner, make_mentor):
     make_mentor(user=learner.user)
     with app.app_context():
         user = _user(app, learner.user.id)
-        data = services.export_user_data(user)
+        data = privacy.export_user_data(user)
         assert data["learner_profile"]["skills"] == {"python": 3}
         assert data["availability"] == [{"weekday": "Tuesday", "start": "18:00", "end": "20:00"}]
-        services.erase_user_data(user)
+        privacy.erase_user_data(user)
         db.session.commit()
         assert _counts() == (0, 0, 0)
 
@@ -220,13 +220,13 @@ def test_directory_search_filters(app, make_mentor, make_learner):
     viewer = make_learner(timezone="Europe/Berlin", windows=[(1, 1080, 1200)])
     with app.app_context():
         def ids(**kw):
-            return [m.id for m in services.search_mentors(None, **kw).items]
+            return [m.id for m in directory.search_mentors(None, **kw).items]
         assert sorted(ids()) == sorted([a.id, b.id])
         assert ids(skill="pytorch") == [a.id]
         assert ids(domain="computer-vision") == [b.id]
         assert ids(accepting=True) == [a.id]
         assert ids(q="TRANSFORMERS") == [a.id]
         me = _user(app, viewer.user.id)
-        page = services.search_mentors(me, min_overlap=1)
+        page = directory.search_mentors(me, min_overlap=1)
         assert [m.id for m in page.items] == [a.id] and page.items[0].overlap_hours == 2.0
-        assert services.search_mentors(me, min_overlap=3).items == []
+        assert directory.search_mentors(me, min_overlap=3).items == []

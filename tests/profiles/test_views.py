@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from mentorhub.db import db
-from mentorhub.profiles import services
+from mentorhub.profiles import queries
 from mentorhub.profiles.models import AvailabilityWindow, LearnerProfile, MentorProfile
 
 LEARNER_FORM = {
@@ -51,11 +51,11 @@ def test_create_learner_profile_through_the_form(app, client, taxonomy, make_use
     resp = client.post("/profile/learner", data=LEARNER_FORM)
     assert resp.status_code == 302 and resp.headers["Location"].endswith(f"/people/{user.id}")
     with app.app_context():
-        d = services.learner_as_dict(services.learner_profile_of(user.id))
+        d = queries.learner_as_dict(queries.learner_profile_of(user.id))
         assert d["skills"] == {"pytorch": 1, "python": 3, "sql": 2}
         assert d["wanted"] == ["docker", "mlflow"] and d["domains"] == ["nlp", "speech"]
         assert d["stage"] == "projects" and d["hours_per_week"] == 8
-        assert services.windows_of(user.id) == [(1, 1080, 1200)]
+        assert queries.windows_of(user.id) == [(1, 1080, 1200)]
     page = client.get(f"/people/{user.id}").get_data(as_text=True)
     assert "Student, learning ML" in page
     assert 'data-testid="learner-skills"' in page and "<svg" in page
@@ -99,20 +99,20 @@ def test_bad_form_shows_every_problem_and_keeps_input(app, client, taxonomy, mak
                                                  "level-python": "3"})
     body = resp.get_data(as_text=True)
     assert resp.status_code == 400
-    assert "Capacity must be a whole number from 0 to 10" in body and "HH:MM" in body
+    assert "Capacity (mentees) must be a whole number from 0 to 10" in body and "HH:MM" in body
     assert re.search(r'name="level-python"[^>]*>.*?<option value="3" selected', body, re.S)
     assert _counts(app) == (0, 0, 0)
 
 
 @pytest.mark.parametrize("field, value, message", [
     ("capacity", "11", "from 0 to 10"),
-    ("session_minutes", "20", "one of 30, 45, 60, 90"),
+    ("session_minutes", "20", "30 minutes, 45 minutes, 60 minutes, 90 minutes"),
     ("years_experience", "-2", "from 0 to 60"),
     ("years_experience", "99999999999999999999", "from 0 to 60"),
     ("timezone", "", "Choose your time zone, such as Europe/Berlin."),
     ("timezone", "Mars/Olympus", "Mars/Olympus is not a time zone we know."),
-    ("github_url", "javascript:alert(1)", "must be a full web address"),
-    ("headline", "h" * 1000, "at most 120 characters (it has 1000)"),
+    ("github_url", "javascript:alert(1)", "as a full web address"),
+    ("headline", "h" * 1000, "(1000 characters; at most 120)"),
 ])
 def test_bad_mentor_form(app, client, taxonomy, make_user, login_as, field, value, message):
     login_as(make_user())
@@ -143,13 +143,13 @@ def test_others_cannot_edit_but_admins_can(app, client, make_learner, make_user,
     assert resp.status_code == 403
     assert client.post(f"/people/{learner.user.id}/learner/delete").status_code == 403
     with app.app_context():
-        assert services.learner_profile_of(learner.user.id).headline == "Original"
+        assert queries.learner_profile_of(learner.user.id).headline == "Original"
     admin_client = login_as(make_user(is_admin=True), app.test_client())
     assert edit_link in admin_client.get(f"/people/{learner.user.id}").get_data(as_text=True)
     resp = admin_client.post(f"/people/{learner.user.id}/learner/edit", data={**LEARNER_FORM, "headline": "By admin"})
     assert resp.status_code == 302
     with app.app_context():
-        assert services.learner_profile_of(learner.user.id).headline == "By admin"
+        assert queries.learner_profile_of(learner.user.id).headline == "By admin"
 
 
 def test_delete_own_profile(app, client, make_learner, login_as):
@@ -158,7 +158,7 @@ def test_delete_own_profile(app, client, make_learner, login_as):
     resp = client.post(f"/people/{learner.user.id}/learner/delete")
     assert resp.status_code == 302
     with app.app_context():
-        assert services.learner_profile_of(learner.user.id) is None
+        assert queries.learner_profile_of(learner.user.id) is None
 
 
 def test_public_page_shows_times_in_the_viewers_zone_and_overlap(app, client, make_learner, make_mentor, login_as):

@@ -11,8 +11,8 @@ def sections():
     from ..matching import services as matching
     from ..mentoring import services as mentoring
     from ..notifications import services as notifications
-    from ..profiles import services as profiles
     from ..portfolio import services as portfolio
+    from ..profiles import privacy as profiles_privacy
     from ..projects import services as projects
 
     return [
@@ -20,7 +20,7 @@ def sections():
         ("matching", matching.export_user_data, matching.erase_user_data),
         ("mentoring", mentoring.export_user_data, mentoring.erase_user_data),
         ("notifications", notifications.export_user_data, notifications.erase_user_data),
-        ("profiles", profiles.export_user_data, profiles.erase_user_data),
+        ("profiles", profiles_privacy.export_user_data, profiles_privacy.erase_user_data),
         ("portfolio", portfolio.export_user_data, portfolio.erase_user_data),
         ("projects", projects.export_user_data, projects.erase_user_data),
     ]

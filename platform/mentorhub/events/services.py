@@ -1026,7 +1026,7 @@ def _users(ids) -> list[User]:
 
 
 def _windows(users: list[User]) -> dict[int, list[tuple[int, int, int]]]:
-    from ..profiles.services import windows_for_users
+    from ..profiles.queries import windows_for_users
 
     return windows_for_users([u.id for u in users])
 

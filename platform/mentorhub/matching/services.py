@@ -231,7 +231,7 @@ def _learner_facts(user: User) -> dict[str, bool] | None:
     if index is not None:
         i = index.learner_row.get(user.id)
         return None if i is None else index.scorer.learner_facts(i)
-    from ..profiles.services import learner_profile_of, windows_of
+    from ..profiles.queries import learner_profile_of, windows_of
 
     profile = learner_profile_of(user)
     if profile is None:

@@ -64,7 +64,7 @@ def _matching_helpers():
 
 
 def _domains():
-    from ..profiles.services import all_domains
+    from ..profiles.queries import all_domains
 
     return [(d.slug, d.name) for d in all_domains()]
 

@@ -227,7 +227,7 @@ def create_match_offer(actor: User, learner_user: User, mentor_user: User, reaso
     if _pair_excluded(learner_user.id, mentor_user.id):
         raise Conflict(f"{learner_user.display_name} and {mentor_user.display_name} already have an open request, "
                        "an active mentorship or a recent decline.")
-    from ..profiles.services import learner_profile_of
+    from ..profiles.queries import learner_profile_of
 
     profile = learner_profile_of(learner_user)
     goals = (profile.goals or "") if profile is not None else ""
@@ -564,7 +564,7 @@ def mentor_rating_summary(mentor_user_id: int) -> dict | None:
 
 
 def _windows(user: User) -> list[tuple[int, int, int]]:
-    from ..profiles.services import windows_of
+    from ..profiles.queries import windows_of
 
     return windows_of(user)
 

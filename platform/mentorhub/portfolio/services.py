@@ -398,7 +398,7 @@ def set_reviewer_setting(actor: User, is_opted_in: bool, skill_ids) -> ReviewerS
 def suggested_reviewer_skills(user: User) -> list[int]:
     """Skill ids to pre-select on first opt-in: what the person's profiles say they know
     well (mentor skills, and learner skills at level 3 or more)."""
-    from ..profiles.services import learner_profile_of, mentor_profile_of
+    from ..profiles.queries import learner_profile_of, mentor_profile_of
 
     ids: set[int] = set()
     mentor = mentor_profile_of(user)

@@ -28,6 +28,8 @@ from .models import (
     learner_wanted_skills,
     mentor_domains,
 )
+from .queries import learner_profile_of, mentor_profile_of
+from .services import write_learner, write_mentor
 from .taxonomy import load_taxonomy, stages, tracks
 
 SEED = 20240219
@@ -151,7 +153,6 @@ def load_demo() -> dict:
 
     from ..accounts.services import hash_password
     from ..demo import DEMO_PASSWORD
-    from .services import learner_profile_of, mentor_profile_of, write_learner, write_mentor
 
     load_taxonomy()
     tx = _Taxa()
@@ -226,8 +227,8 @@ def load_scale(n: int, seed: int = SEED, progress: bool = True) -> dict:
     from faker import Faker
     from tqdm import tqdm
 
-    from ..demo import DEMO_PASSWORD
     from ..accounts.services import hash_password
+    from ..demo import DEMO_PASSWORD
     if n <= 0:
         raise click.ClickException("--scale needs a positive number of learners")
     load_taxonomy()

@@ -11,7 +11,7 @@ from ..accounts.models import User
 from ..db import db
 from . import taxonomy
 from .models import AvailabilityWindow, LearnerProfile, LearnerSkill, MentorProfile, Skill
-from .services import gap_rows
+from .queries import gap_rows
 
 GAP_ROWS_SHOWN = 5  # the dashboard names the learner's biggest gaps, as it always did
 

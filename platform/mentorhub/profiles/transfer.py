@@ -28,7 +28,7 @@ from ..db import db
 from ..errors import ValidationError
 from ..timeutil import is_valid_zone
 from . import availability as av
-from . import services
+from . import cleaning, queries, services
 from .models import LearnerProfile, LearnerSkill, MentorProfile, MentorSkill
 
 LEARNER_COLUMNS = ["background", "goals", "target_track", "stage", "hours_per_week", "wanted"]
@@ -164,7 +164,7 @@ def _profile_data(row: Row) -> dict:
         data["windows"] = data.pop("availability") or []
     if "accepting" in data:
         data["is_accepting"] = data.pop("accepting")
-    allowed = services.LEARNER_FIELDS if row.role == "learner" else services.MENTOR_FIELDS
+    allowed = cleaning.LEARNER_FIELDS if row.role == "learner" else cleaning.MENTOR_FIELDS
     return {k: v for k, v in data.items() if k in allowed}
 
 
@@ -193,7 +193,7 @@ def check_rows(rows: list[Row]) -> list[tuple[int, str, str]]:
             if key in seen:
                 errors.append((row.number, "email", f"{email} already has a {row.role} row ({seen[key]})."))
             seen.setdefault(key, row.number)
-        cleaner = services.clean_learner if row.role == "learner" else services.clean_mentor
+        cleaner = cleaning.clean_learner if row.role == "learner" else cleaning.clean_mentor
         _, problems = cleaner(_profile_data(row))
         for field_name, message in problems:
             errors.append((row.number, _field_to_column(field_name), message))
@@ -268,7 +268,7 @@ def _people():
                                       selectinload(MentorProfile.domains)))}
     ids = sorted(set(learners) | set(mentors))
     users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids), User.is_deleted.is_(False)))}
-    windows = services.windows_for_users(ids)
+    windows = queries.windows_for_users(ids)
     for uid in ids:
         if uid in users:
             yield users[uid], learners.get(uid), mentors.get(uid), sorted(windows.get(uid, []))
@@ -296,7 +296,7 @@ def export_csv() -> str:
         for role, profile in (("learner", learner), ("mentor", mentor)):
             if profile is None:
                 continue
-            data = services.learner_as_dict(profile) if role == "learner" else services.mentor_as_dict(profile)
+            data = queries.learner_as_dict(profile) if role == "learner" else queries.mentor_as_dict(profile)
             if "is_accepting" in data:
                 data["accepting"] = data.pop("is_accepting")
             row = {**base, "role": role, **{k: _csv_value(v) for k, v in data.items() if k in COLUMNS}}
@@ -310,9 +310,9 @@ def export_json() -> str:
         entry = {"email": user.email, "name": user.display_name, "timezone": user.timezone,
                  "availability": av.format_windows(windows)}
         if learner:
-            entry["learner"] = services.learner_as_dict(learner)
+            entry["learner"] = queries.learner_as_dict(learner)
         if mentor:
-            entry["mentor"] = services.mentor_as_dict(mentor)
+            entry["mentor"] = queries.mentor_as_dict(mentor)
         people.append(entry)
     return json.dumps({"format": "mentorhub-people", "version": 1, "people": people}, indent=2, ensure_ascii=False) + "\n"
 

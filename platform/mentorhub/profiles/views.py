@@ -10,8 +10,16 @@ from ..forms import options, render_form, show_service_error
 from ..pagination import parse_page
 from ..timeutil import all_zones
 from . import availability as av
-from . import services, taxonomy
-from .forms import DeleteForm, LearnerForm, MentorForm, skill_levels_from, window_rows_from, windows_from
+from . import cleaning, queries, rules, services, taxonomy
+from .directory import search_mentors
+from .forms import (
+    DeleteForm,
+    LearnerForm,
+    MentorForm,
+    skill_levels_from,
+    window_rows_from,
+    windows_from,
+)
 from .sections import load_sections
 
 bp = Blueprint("profiles", __name__)
@@ -19,7 +27,7 @@ bp = Blueprint("profiles", __name__)
 
 @bp.app_context_processor
 def _profiles_context():
-    return {"level_names": services.LEVEL_NAMES}
+    return {"level_names": cleaning.LEVEL_NAMES}
 
 
 # ---- directory -----------------------------------------------------------------------------
@@ -40,12 +48,12 @@ def directory():
     domain = request.args.get("domain", "").strip()
     accepting = request.args.get("accepting") in ("1", "on", "true", "yes")
     min_overlap = _float_arg("min_overlap") if current_user.is_authenticated else None
-    page = services.search_mentors(current_user, q=q, skill=skill, domain=domain, accepting=accepting,
+    page = search_mentors(current_user, q=q, skill=skill, domain=domain, accepting=accepting,
                                    min_overlap=min_overlap, page=parse_page(request.args.get("page")))
-    skills, domains = services.directory_menus()
+    skills, domains = queries.directory_menus()
     return render_template(
         "profiles/directory.html", page=page, q=q, skill=skill, domain=domain, accepting=accepting,
-        min_overlap=min_overlap, skills=skills, domains=domains, local_now=services.now_in_zone,
+        min_overlap=min_overlap, skills=skills, domains=domains, local_now=queries.now_in_zone,
     )
 
 
@@ -54,19 +62,19 @@ def directory():
 
 @bp.get("/people/<int:user_id>")
 def person(user_id: int):
-    user, learner, mentor = services.visible_person(current_user, user_id)
+    user, learner, mentor = queries.visible_person(current_user, user_id)
     viewer_tz = current_user.timezone if current_user.is_authenticated else "UTC"
     week = av.current_week_start()
-    windows, overlap = services.windows_and_overlap(user, current_user, week)
-    can_edit = services.can_edit_profile(current_user, user)
+    windows, overlap = queries.windows_and_overlap(user, current_user, week)
+    can_edit = rules.can_edit_profile(current_user, user) is None
     return render_template(
         "profiles/person.html", person=user, learner=learner, mentor=mentor,
-        gap=services.skill_gap(learner) if learner else [],
-        learner_levels=services.level_rows(learner), mentor_levels=services.level_rows(mentor),
+        gap=queries.skill_gap(learner) if learner else [],
+        learner_levels=queries.level_rows(learner), mentor_levels=queries.level_rows(mentor),
         own_windows=[(av.WEEKDAY_NAMES[d], av.format_minute(s), av.format_minute(e)) for d, s, e in windows],
         viewer_windows=av.windows_in_zone(windows, user.timezone or "UTC", viewer_tz, week),
-        viewer_tz=viewer_tz, overlap=overlap, can_edit=can_edit, local_now=services.now_in_zone(user.timezone),
-        backgrounds=dict(services.BACKGROUNDS), tracks=dict(taxonomy.track_choices()),
+        viewer_tz=viewer_tz, overlap=overlap, can_edit=can_edit, local_now=queries.now_in_zone(user.timezone),
+        backgrounds=dict(cleaning.BACKGROUNDS), tracks=dict(taxonomy.track_choices()),
         stages=dict(taxonomy.stage_choices()), delete_form=DeleteForm(),
         blocked=current_user.is_authenticated and has_blocked(current_user, user.id),
         sections=load_sections(user, current_user),
@@ -79,15 +87,15 @@ def person(user_id: int):
 def _target(user_id: int | None):
     if user_id is None:
         return current_user
-    user = services.person(user_id)
-    services.require_self_or_admin(current_user, user)
+    user = queries.person(user_id)
+    rules.require_can_edit_profile(current_user, user)
     return user
 
 
 def _fill_choices(form) -> None:
-    form.domains.choices = options((d.slug, d.name) for d in services.all_domains())
+    form.domains.choices = options((d.slug, d.name) for d in queries.all_domains())
     if isinstance(form, LearnerForm):
-        form.background.choices = options(services.BACKGROUNDS)
+        form.background.choices = options(cleaning.BACKGROUNDS)
         form.target_track.choices = options(taxonomy.track_choices())
         form.stage.choices = options(taxonomy.stage_choices())
     else:
@@ -110,16 +118,16 @@ def _posted_window_rows() -> list[dict]:
 def _edit(kind: str, user_id: int | None):
     user = _target(user_id)
     is_learner = kind == "learner"
-    profile = services.learner_profile_of(user) if is_learner else services.mentor_profile_of(user)
+    profile = queries.learner_profile_of(user) if is_learner else queries.mentor_profile_of(user)
     form_cls = LearnerForm if is_learner else MentorForm
     if request.method == "GET":
-        data = services.profile_form_data(kind, profile)
+        data = queries.profile_form_data(kind, profile)
         form = form_cls(formdata=None, data={**{k: v for k, v in data.items() if k not in ("skills", "wanted")},
                                              "timezone": user.timezone,
                                              "session_minutes": str(data.get("session_minutes", "")) or None})
         levels = {slug: str(level) for slug, level in (data.get("skills") or {}).items()}
         wanted = set(data.get("wanted") or [])
-        rows = _window_rows(services.windows_of(user))
+        rows = _window_rows(queries.windows_of(user))
     else:
         form = form_cls()
         levels = skill_levels_from(request.form)
@@ -127,8 +135,8 @@ def _edit(kind: str, user_id: int | None):
         rows = _posted_window_rows()
     _fill_choices(form)
     context = {"user": user, "profile": profile, "kind": kind, "levels": levels, "wanted": wanted,
-               "window_rows": rows, "skill_groups": services.skills_by_category(), "zones": all_zones(),
-               "weekdays": list(enumerate(av.WEEKDAY_NAMES)), "level_options": services.LEVELS,
+               "window_rows": rows, "skill_groups": queries.skills_by_category(), "zones": all_zones(),
+               "weekdays": list(enumerate(av.WEEKDAY_NAMES)), "level_options": cleaning.LEVELS,
                "delete_form": DeleteForm()}
     template = f"profiles/edit_{kind}.html"
     if form.validate_on_submit():
@@ -147,7 +155,7 @@ def _edit(kind: str, user_id: int | None):
             data["windows"] = windows_from(request.form)
         except ValidationError as exc:
             # Show every other problem too; nothing is saved.
-            _, problems = (services.clean_learner if is_learner else services.clean_mentor)(data, profile)
+            _, problems = (cleaning.clean_learner if is_learner else cleaning.clean_mentor)(data, profile)
             for field, message in [(exc.field, exc.message), *problems]:
                 show_service_error(form, ValidationError(message, field=field))
             return render_form(template, form, **context)
@@ -184,7 +192,7 @@ def edit_mentor(user_id: int | None = None):
 def delete_profile(user_id: int, kind: str):
     if kind not in ("learner", "mentor"):
         return render_template("errors/error.html", status=404, message="We could not find that page."), 404
-    user = services.person(user_id)
+    user = queries.person(user_id)
     form = DeleteForm()
     if not form.validate_on_submit():
         return render_template("errors/error.html", status=400, message="Please try again."), 400

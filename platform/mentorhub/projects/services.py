@@ -24,7 +24,7 @@ from ..generations import projects_changed
 from ..notifications.services import notify
 from ..pagination import Page, paginate_rows
 from ..profiles.models import Domain, LearnerProfile, MentorProfile, Skill
-from ..profiles.services import LEVEL_NAMES as LEVELS  # one wording for skill levels
+from ..profiles.cleaning import LEVEL_NAMES as LEVELS  # one wording for skill levels
 from .cards import card_columns, cards_from_rows
 from .models import (
     ACTIVE_STATUSES,
