@@ -20,6 +20,7 @@ from ..errors import ServiceError
 from ..generations import projects_changed
 from ..profiles.models import LearnerProfile, MentorProfile, Skill
 from ..profiles.queries import is_mentor
+from ..profiles.taxonomy import load_taxonomy
 from .applications import accept, apply
 from .ideas import create_project
 from .jobs import mark_stale_projects
@@ -71,8 +72,6 @@ def _people(profile_model, fallback_email: str) -> list[User]:
 def load_demo() -> int:
     """Load the seed ideas (owners and champions: demo mentors) and some teams. Returns ideas added."""
     if db.session.scalar(select(Skill.id).limit(1)) is None:
-        from ..profiles.taxonomy import load_taxonomy
-
         load_taxonomy()
     mentors = _people(MentorProfile, "mentor@mentorhub.test")
     if not mentors:

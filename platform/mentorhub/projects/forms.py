@@ -17,8 +17,8 @@ from wtforms.validators import Optional
 
 from ..forms import options
 from ..profiles.services import LEVEL_NAMES as LEVELS
+from ..profiles.services import all_domains, all_skills
 from .models import COMPUTE_LABELS, DIFFICULTIES, MEMBER_ROLES, STATUS_LABELS
-from .queries import all_domains, all_skills
 
 SKILL_ROWS_EXTRA = 3  # blank required-skill rows shown below the filled ones
 

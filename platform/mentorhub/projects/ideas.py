@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from ..accounts.models import User
 from ..accounts.services import is_blocked_between
@@ -16,7 +16,7 @@ from ..db import db, utcnow
 from ..errors import Conflict, PermissionDenied, ValidationError
 from ..notifications.services import notify
 from ..profiles.models import Domain, Skill
-from ..profiles.queries import is_mentor
+from ..profiles.queries import active_domains_by_slug, active_skills_by_slug, is_mentor
 from ..profiles.services import LEVEL_NAMES
 from ..urls import path_for
 from ..validation import choice, integer, setting, text, url
@@ -39,8 +39,7 @@ def skills_by_slugs(slugs: Iterable[str], field_name: str) -> dict[str, Skill]:
     slugs = [s for s in dict.fromkeys(slugs) if s]
     if not slugs:
         return {}
-    found = {s.slug: s for s in db.session.scalars(select(Skill).where(Skill.slug.in_(slugs),
-                                                                      Skill.is_retired.is_(False)))}
+    found = active_skills_by_slug(slugs)
     unknown = [s for s in slugs if s not in found]
     if unknown:
         raise ValidationError(f"Unknown skill: {', '.join(unknown[:5])}. Choose skills from the list.",
@@ -52,8 +51,7 @@ def domains_by_slugs(slugs: Iterable[str]) -> list[Domain]:
     slugs = [s for s in dict.fromkeys(slugs) if s]
     if len(slugs) > setting("PROJECT_DOMAINS_MAX"):
         raise ValidationError(f"Choose at most {setting('PROJECT_DOMAINS_MAX')} domains.", field="domains")
-    found = {d.slug: d for d in db.session.scalars(select(Domain).where(Domain.slug.in_(slugs),
-                                                                       Domain.is_retired.is_(False)))}
+    found = active_domains_by_slug(slugs)
     unknown = [s for s in slugs if s not in found]
     if unknown:
         raise ValidationError(f"Unknown domain: {', '.join(unknown[:5])}. Choose domains from the list.",

@@ -200,14 +200,6 @@ def filter_options() -> dict[str, list]:
     return options
 
 
-def all_skills() -> list[Skill]:
-    return list(db.session.scalars(select(Skill).where(Skill.is_retired.is_(False)).order_by(Skill.name)))
-
-
-def all_domains() -> list[Domain]:
-    return list(db.session.scalars(select(Domain).where(Domain.is_retired.is_(False)).order_by(Domain.name)))
-
-
 def activity_log(project: Project, limit: int | None = None) -> list[ProjectActivity]:
     return list(db.session.scalars(
         select(ProjectActivity).options(selectinload(ProjectActivity.actor))
