@@ -87,8 +87,10 @@ def get_application(application_id: int) -> ProjectApplication:
 def withdraw(actor: User, application_id: int) -> ProjectApplication:
     application = get_application(application_id)
     refusal = rules.can_withdraw(actor, application)
-    if refusal:
+    if refusal == rules.NOT_YOUR_APPLICATION:
         raise PermissionDenied(refusal)
+    if refusal:
+        raise Conflict(refusal)
     result = db.session.execute(
         update(ProjectApplication).where(ProjectApplication.id == application.id,
                                          ProjectApplication.status == "pending")

@@ -20,6 +20,7 @@ MANAGERS_ONLY = "Only the owner, the champion or an admin can do that."
 OWNER_ONLY = "Only the owner or an admin can do that."
 NOT_A_MENTOR = "Only mentors can champion an idea. Create a mentor profile first."
 ALREADY_LEAD = "You already lead this project."
+NOT_YOUR_APPLICATION = "You can only withdraw your own application."
 BLOCKED_WITH_LEADS = "You cannot apply to this project: you and one of its leads have blocked each other."
 
 
@@ -123,7 +124,7 @@ def can_apply(actor: User | None, project: Project, member: ProjectMember | None
         return BLOCKED_WITH_LEADS
     if member is not None:
         return "You are already on this team."
-    if application is not None and application.status != "withdrawn":
+    if is_live(application):
         return "You have already applied to this project."
     if project.seats_taken >= project.seats:
         return "The team is full right now."
@@ -131,9 +132,16 @@ def can_apply(actor: User | None, project: Project, member: ProjectMember | None
 
 
 def can_withdraw(actor: User | None, application: ProjectApplication) -> str | None:
-    if is_signed_in(actor) and application.user_id == actor.id:
-        return None
-    return "You can only withdraw your own application."
+    if not (is_signed_in(actor) and application.user_id == actor.id):
+        return NOT_YOUR_APPLICATION
+    if application.status != "pending":
+        return "Only a pending application can be withdrawn."
+    return None
+
+
+def is_live(application: ProjectApplication | None) -> bool:
+    """An application the applicant still stands by (a withdrawn one may be sent again)."""
+    return application is not None and application.status != "withdrawn"
 
 
 def can_tick(actor: User | None, project: Project) -> str | None:

@@ -68,15 +68,16 @@ def detail(project_id: int):
 
 
 def _render_detail(project, apply_form, status: int = 200):
-    user = current_user if current_user.is_authenticated else None
+    user = current_user
     actions = rules.detail_actions(user, project)
     member = queries.membership(user, project)
     application = queries.application_of(user, project)
     return render_template(
         "projects/detail.html", project=project, apply_form=apply_form, levels=LEVEL_NAMES,
         actions=actions, manager=actions.manage, on_team=rules.is_on_team(user, project),
-        member=member, application=application,
-        apply_refusal=rules.can_apply(user, project, member, application) if user else None,
+        member=member, application=application if rules.is_live(application) else None,
+        can_withdraw=application is not None and rules.can_withdraw(user, application) is None,
+        apply_refusal=rules.can_apply(user, project, member, application),
         champion_candidate=project.champion_candidate,  # loaded here, not while the template renders
         pending=queries.pending_count(project) if actions.manage else 0, stale=rules.is_stale(project),
         status_form=StatusForm(status=project.status), form=FlaskForm(),
