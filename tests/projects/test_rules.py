@@ -50,3 +50,14 @@ def test_blocked_person_sees_why_instead_of_the_apply_form(app, login_as, make_p
     body = login_as(applicant, app.test_client()).get(f"/projects/{project.id}").get_data(as_text=True)
     assert "blocked each other" in refusal and "blocked each other" in body
     assert f'action="/projects/{project.id}/apply"' not in body
+
+
+def test_champion_opens_suggested_contributors_a_member_does_not(app, login_as, make_project, make_user,
+                                                                 make_mentor):
+    owner, champion, member = make_user(), make_mentor().user, make_user()
+    project = make_project(owner=owner, champion=champion)
+    with app.app_context():
+        applications.accept(u(owner), applications.apply(u(member), project.id, MOTIVATION).id)
+    url = f"/matches/projects/{project.id}/contributors"
+    assert login_as(champion, app.test_client()).get(url).status_code == 200
+    assert login_as(member, app.test_client()).get(url).status_code == 403
