@@ -74,7 +74,7 @@ def _render_detail(project, apply_form, status: int = 200):
     application = queries.application_of(user, project)
     return render_template(
         "projects/detail.html", project=project, apply_form=apply_form, levels=LEVEL_NAMES,
-        actions=actions, manager=actions.manage, on_team=rules.is_on_team(user, project),
+        actions=actions, manager=actions.manage, on_team=rules.is_lead(user, project) or member is not None,
         member=member, application=application if rules.is_live(application) else None,
         can_withdraw=application is not None and rules.can_withdraw(user, application) is None,
         apply_refusal=rules.can_apply(user, project, member, application),
