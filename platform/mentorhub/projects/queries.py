@@ -175,14 +175,11 @@ def list_projects(f: ProjectFilters, page: int, scores: dict[int, float] | None 
 
 def match_scores(viewer: User | None, f: ProjectFilters, is_learner: bool) -> dict[int, float] | None:
     """Match scores for ``sort=match``; only learners (``is_learner``: has_learner_profile) can be
-    matched, so for anyone else the sort falls back to recent activity (``f.sort`` is changed)
-    and this returns None."""
+    matched, so for anyone else (or with no scorer registered) the sort falls back to recent
+    activity (``f.sort`` is changed) and this returns None."""
     if f.sort != "match":
         return None
-    if not is_learner:
-        f.sort = "recent"
-        return None
-    if not _match_scorer:
+    if not is_learner or not _match_scorer:
         f.sort = "recent"
         return None
     return _match_scorer[0](viewer)
