@@ -80,7 +80,7 @@ def main() -> None:
     from mentorhub.errors import Conflict
     from mentorhub.profiles.models import Domain, Skill
     from mentorhub.profiles.taxonomy import load_taxonomy
-    from mentorhub.projects import services
+    from mentorhub.projects import applications, ideas, queries
     from mentorhub.projects.models import Project, ProjectMember
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-projects-"))
@@ -105,11 +105,11 @@ def main() -> None:
               align="lrrrrrr", lead="\n")
     for label, query in cases:
         with app.app_context():
-            f = services.ProjectFilters.from_args(query)
-            total = services.list_projects(f, 1).total
+            f = queries.ProjectFilters.from_args(query)
+            total = queries.list_projects(f, 1).total
 
             def service_call():
-                services.list_projects(f, 1)
+                queries.list_projects(f, 1)
                 db.session.rollback()
 
             s_med, s_p95 = timed(service_call, args.runs)
@@ -122,10 +122,10 @@ def main() -> None:
         db.session.add_all(people)
         db.session.commit()
         leader, applicants = people[0], people[1:]
-        project = services.create_project(leader, dict(
+        project = ideas.create_project(leader, dict(
             title="Contended", summary="Ten seats, forty applicants.", difficulty="beginner", hours_per_week=3,
             duration_weeks=4, compute="laptop_cpu", seats=10))
-        app_ids = [services.apply(a, project.id, "Happy to help with anything the team needs.").id
+        app_ids = [applications.apply(a, project.id, "Happy to help with anything the team needs.").id
                    for a in applicants]
         leader_id, project_id = leader.id, project.id
     queue = list(app_ids)
@@ -142,7 +142,7 @@ def main() -> None:
                         return
                     app_id = queue.pop()
                 try:
-                    services.accept(actor, app_id)
+                    applications.accept(actor, app_id)
                     key = "ok"
                 except Conflict:
                     key = "conflict"

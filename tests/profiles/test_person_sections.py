@@ -3,7 +3,7 @@ from sqlalchemy import select
 
 from mentorhub.accounts.models import User
 from mentorhub.db import db
-from mentorhub.projects import services as projects
+from mentorhub.projects import applications, milestones
 from mentorhub.projects.models import Milestone
 
 
@@ -14,11 +14,11 @@ def test_person_page_shows_outcomes_portfolio_participation_and_request(
     project = make_project(owner=mentor, seats=2)
     with app.app_context():
         actor = db.session.get(User, learner.id)
-        application = projects.apply(actor, project.id, "I want to build the baseline model.")
-        projects.accept(db.session.get(User, mentor.id), application.id)
+        application = applications.apply(actor, project.id, "I want to build the baseline model.")
+        applications.accept(db.session.get(User, mentor.id), application.id)
         milestone = db.session.scalar(select(Milestone).where(Milestone.project_id == project.id)
                                       .order_by(Milestone.id))
-        projects.tick_milestone(db.session.get(User, learner.id), project.id, milestone.id)
+        milestones.tick_milestone(db.session.get(User, learner.id), project.id, milestone.id)
         milestone_title = milestone.title
     make_item(learner, title="Sentiment baseline", visibility="public")
 

@@ -8,7 +8,7 @@ from mentorhub.accounts import services as accounts
 from mentorhub.accounts.models import User
 from mentorhub.db import db
 from mentorhub.errors import Conflict, ValidationError
-from mentorhub.projects import services
+from mentorhub.projects import applications, ideas
 from mentorhub.projects.models import Project, ProjectApplication, ProjectMember
 
 MOTIVATION = "I cleaned plenty of messy data at work and want to deploy a model."
@@ -32,7 +32,7 @@ def test_blocked_person_cannot_apply(app, make_project, make_user, make_mentor, 
         else:
             accounts.block(u(owner if who_blocks == "owner" else champion), u(applicant))
         with pytest.raises(ValidationError, match="blocked") as exc:
-            services.apply(u(applicant), project.id, MOTIVATION)
+            applications.apply(u(applicant), project.id, MOTIVATION)
         assert exc.value.field == "motivation"
         assert count(ProjectApplication) == 0
 
@@ -41,16 +41,16 @@ def test_block_after_applying_stops_acceptance(app, make_project, make_user):
     owner, applicant = make_user(), make_user()
     project = make_project(owner=owner)
     with app.app_context():
-        app_id = services.apply(u(applicant), project.id, MOTIVATION).id
+        app_id = applications.apply(u(applicant), project.id, MOTIVATION).id
         accounts.block(u(applicant), u(owner))
         with pytest.raises(Conflict, match="blocked"):
-            services.accept(u(owner), app_id)
+            applications.accept(u(owner), app_id)
         db.session.expire_all()
         assert db.session.get(ProjectApplication, app_id).status == "pending"
         assert db.session.get(Project, project.id).seats_taken == 0
         assert count(ProjectMember) == 0
         # declining still works, so the owner can close the application
-        assert services.decline(u(owner), app_id, "Not a fit for this team.").status == "declined"
+        assert applications.decline(u(owner), app_id, "Not a fit for this team.").status == "declined"
 
 
 def test_blocked_mentor_cannot_champion(app, make_project, make_user, make_mentor):
@@ -59,7 +59,7 @@ def test_blocked_mentor_cannot_champion(app, make_project, make_user, make_mento
     with app.app_context():
         accounts.block(u(owner), u(mentor))
         with pytest.raises(Conflict, match="blocked"):
-            services.champion_project(u(mentor), project.id)
+            ideas.champion_project(u(mentor), project.id)
         assert db.session.get(Project, project.id).champion_id is None
 
 
@@ -73,7 +73,7 @@ def test_apply_and_accept_pages_refuse_a_blocked_pair(app, client, login_as, mak
     assert resp.status_code == 400 and "You cannot apply to this project" in resp.get_data(as_text=True)
     with app.app_context():
         assert count(ProjectApplication) == 0
-        app_id = services.apply(u(other), project.id, MOTIVATION).id
+        app_id = applications.apply(u(other), project.id, MOTIVATION).id
         accounts.block(u(other), u(owner))
     c = login_as(owner, app.test_client())
     resp = c.post(f"/projects/applications/{app_id}/accept")

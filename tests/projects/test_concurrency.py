@@ -11,7 +11,7 @@ from fixtures.projects import project_data
 from mentorhub.accounts.models import User
 from mentorhub.db import db
 from mentorhub.errors import Conflict
-from mentorhub.projects import services
+from mentorhub.projects import applications, ideas
 from mentorhub.projects.models import Project, ProjectApplication, ProjectMember
 
 SEATS = 3
@@ -26,10 +26,10 @@ def _setup(app):
         db.session.commit()
         owner, champion, applicants = people[0], people[1], people[2:]
         plain = dict(domains=[], required_skills=[], learn_skills=[], seats=SEATS)
-        project = services.create_project(owner, project_data(**plain))
+        project = ideas.create_project(owner, project_data(**plain))
         project.champion_id = champion.id
         db.session.commit()
-        app_ids = [services.apply(a, project.id, MOTIVATION).id for a in applicants]
+        app_ids = [applications.apply(a, project.id, MOTIVATION).id for a in applicants]
         return project.id, owner.id, champion.id, app_ids
 
 
@@ -45,7 +45,7 @@ def _race(app, jobs):
             db.session.commit()  # end the read transaction (on SQLite it holds the write lock)
             barrier.wait()
             try:
-                services.accept(actor, application_id)
+                applications.accept(actor, application_id)
                 outcome = "ok"
             except Conflict:
                 outcome = "conflict"

@@ -12,7 +12,7 @@ from mentorhub.db import db
 from mentorhub.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from mentorhub import generations as changes
 from mentorhub.notifications.models import Notification
-from mentorhub.projects import services
+from mentorhub.projects import applications, ideas, jobs, milestones, privacy, queries, teams
 from mentorhub.projects.models import (
     Milestone,
     Project,
@@ -47,8 +47,8 @@ def test_create_project_stores_every_field_and_default_milestones(app, taxonomy,
     owner = make_user()
     with app.app_context():
         before = changes.last_seq()
-        project = services.create_project(u(owner), project_data())
-        project = services.get_project(project.id)
+        project = ideas.create_project(u(owner), project_data())
+        project = queries.get_project(project.id)
         assert project.owner_id == owner.id and project.status == "open" and project.seats_taken == 0
         assert {d.slug for d in project.domains} == {"tabular-data", "anomaly-detection"}
         assert {(s.skill.slug, s.min_level) for s in project.required_skills} == {("python", 2), ("pandas", 2)}
@@ -86,7 +86,7 @@ def test_bad_idea_input_is_refused_and_nothing_saved(app, taxonomy, make_user):
     with app.app_context():
         for overrides, field in BAD_IDEAS:
             with pytest.raises(ValidationError) as exc:
-                services.create_project(u(owner), project_data(**overrides))
+                ideas.create_project(u(owner), project_data(**overrides))
             assert exc.value.field == field and exc.value.message, overrides
             db.session.rollback()
             assert count(Project) == 0 and count(ProjectSkill) == 0 and count(Milestone) == 0
@@ -98,14 +98,14 @@ def test_only_owner_champion_or_admin_edit(app, make_project, make_user, make_me
     project = make_project(owner=owner, champion=champion)
     with app.app_context():
         with pytest.raises(PermissionDenied):
-            services.update_project(u(stranger), project.id, project_data(title="Hijacked"))
+            ideas.update_project(u(stranger), project.id, project_data(title="Hijacked"))
         db.session.rollback()
-        assert services.get_project(project.id).title != "Hijacked"
+        assert queries.get_project(project.id).title != "Hijacked"
         for i, actor in enumerate((owner, champion, admin)):
-            services.update_project(u(actor), project.id, project_data(title=f"Edited {i}"))
-        assert services.get_project(project.id).title == "Edited 2"
+            ideas.update_project(u(actor), project.id, project_data(title=f"Edited {i}"))
+        assert queries.get_project(project.id).title == "Edited 2"
         with pytest.raises(PermissionDenied):
-            services.set_status(u(stranger), project.id, "archived")
+            ideas.set_status(u(stranger), project.id, "archived")
 
 
 def test_edit_replaces_skills_and_cannot_shrink_below_team(app, make_project, make_user):
@@ -113,19 +113,19 @@ def test_edit_replaces_skills_and_cannot_shrink_below_team(app, make_project, ma
     project = make_project(owner=owner, seats=2)
     learners = (make_user(), make_user())
     with app.app_context():
-        services.update_project(u(owner), project.id, project_data(
+        ideas.update_project(u(owner), project.id, project_data(
             seats=2, required_skills=[{"skill": "pytorch", "level": 3}], learn_skills=["mlflow"]))
-        p = services.get_project(project.id)
+        p = queries.get_project(project.id)
         assert [(s.skill.slug, s.min_level) for s in p.required_skills] == [("pytorch", 3)]
         assert [s.skill.slug for s in p.learn_skills] == ["mlflow"]
         for learner in learners:
-            app_ = services.apply(u(learner), project.id, MOTIVATION)
-            services.accept(u(owner), app_.id)
+            app_ = applications.apply(u(learner), project.id, MOTIVATION)
+            applications.accept(u(owner), app_.id)
         with pytest.raises(ValidationError) as exc:
-            services.update_project(u(owner), project.id, project_data(seats=1))
+            ideas.update_project(u(owner), project.id, project_data(seats=1))
         assert exc.value.field == "seats"
         db.session.rollback()
-        assert services.get_project(project.id).seats == 2
+        assert queries.get_project(project.id).seats == 2
 
 
 def test_only_mentors_champion_and_only_once(app, make_project, make_user, make_mentor):
@@ -134,18 +134,18 @@ def test_only_mentors_champion_and_only_once(app, make_project, make_user, make_
     project = make_project(owner=owner)
     with app.app_context():
         with pytest.raises(PermissionDenied):
-            services.champion_project(u(plain), project.id)
-        services.champion_project(u(m1), project.id)  # an offer, which the owner accepts
-        assert services.get_project(project.id).champion_id is None
-        services.decide_champion(u(owner), project.id, accept=True)
-        assert services.get_project(project.id).champion_id == m1.id
+            ideas.champion_project(u(plain), project.id)
+        ideas.champion_project(u(m1), project.id)  # an offer, which the owner accepts
+        assert queries.get_project(project.id).champion_id is None
+        ideas.decide_champion(u(owner), project.id, accept=True)
+        assert queries.get_project(project.id).champion_id == m1.id
         assert notes(owner, "project_team")
         with pytest.raises(Conflict):
-            services.champion_project(u(m2), project.id)
+            ideas.champion_project(u(m2), project.id)
         with pytest.raises(PermissionDenied):
-            services.step_down(u(m2), project.id)
-        services.step_down(u(m1), project.id)
-        assert services.get_project(project.id).champion_id is None
+            ideas.step_down(u(m2), project.id)
+        ideas.step_down(u(m1), project.id)
+        assert queries.get_project(project.id).champion_id is None
 
 
 # ---- applications ----------------------------------------------------------------------------------
@@ -156,7 +156,7 @@ def test_apply_notifies_owner_and_champion(app, make_project, make_user, make_me
     champion = make_mentor().user
     project = make_project(owner=owner, champion=champion)
     with app.app_context():
-        application = services.apply(u(learner), project.id, MOTIVATION)
+        application = applications.apply(u(learner), project.id, MOTIVATION)
         assert application.status == "pending"
         for leader in (owner, champion):
             (note,) = notes(leader, "project_application")
@@ -169,58 +169,58 @@ def test_apply_rules(app, make_project, make_user):
     third = make_user()
     with app.app_context():
         with pytest.raises(ValidationError) as exc:
-            services.apply(u(learner), project.id, "too short")
+            applications.apply(u(learner), project.id, "too short")
         assert exc.value.field == "motivation"
         with pytest.raises(ValidationError):
-            services.apply(u(learner), project.id, "m" * 2001)
+            applications.apply(u(learner), project.id, "m" * 2001)
         with pytest.raises(ValidationError):
-            services.apply(u(owner), project.id, MOTIVATION)
-        first = services.apply(u(learner), project.id, MOTIVATION)
+            applications.apply(u(owner), project.id, MOTIVATION)
+        first = applications.apply(u(learner), project.id, MOTIVATION)
         with pytest.raises(Conflict):
-            services.apply(u(learner), project.id, MOTIVATION)  # twice
-        services.accept(u(owner), first.id)
+            applications.apply(u(learner), project.id, MOTIVATION)  # twice
+        applications.accept(u(owner), first.id)
         with pytest.raises(Conflict):
-            services.apply(u(other), project.id, MOTIVATION)  # full
-        services.set_status(u(owner), project.id, "archived")
+            applications.apply(u(other), project.id, MOTIVATION)  # full
+        ideas.set_status(u(owner), project.id, "archived")
         with pytest.raises(Conflict):
-            services.apply(u(third), project.id, MOTIVATION)  # archived
+            applications.apply(u(third), project.id, MOTIVATION)  # archived
         assert count(ProjectApplication) == 1
         with pytest.raises(NotFound):
-            services.apply(u(other), 999_999, MOTIVATION)
+            applications.apply(u(other), 999_999, MOTIVATION)
 
 
 def test_accept_and_decline_notify_the_learner(app, make_project, make_user):
     owner, a, b = make_user(), make_user(), make_user()
     project = make_project(owner=owner)
     with app.app_context():
-        app_a = services.apply(u(a), project.id, MOTIVATION)
-        app_b = services.apply(u(b), project.id, MOTIVATION)
-        member = services.accept(u(owner), app_a.id)
+        app_a = applications.apply(u(a), project.id, MOTIVATION)
+        app_b = applications.apply(u(b), project.id, MOTIVATION)
+        member = applications.accept(u(owner), app_a.id)
         assert member.user_id == a.id and member.role == "contributor"
-        assert services.get_project(project.id).seats_taken == 1
+        assert queries.get_project(project.id).seats_taken == 1
         (note,) = notes(a, "project_decision")
         assert note.link == f"/projects/{project.id}/team"
         with pytest.raises(ValidationError):
-            services.decline(u(owner), app_b.id, "   ")
+            applications.decline(u(owner), app_b.id, "   ")
         db.session.rollback()
-        services.decline(u(owner), app_b.id, "We need someone with more SQL.")
+        applications.decline(u(owner), app_b.id, "We need someone with more SQL.")
         (note,) = notes(b, "project_decision")
         assert "more SQL" in note.body
         assert db.session.get(ProjectApplication, app_b.id).status == "declined"
         with pytest.raises(Conflict):
-            services.accept(u(owner), app_b.id)  # already decided
-        assert services.get_project(project.id).seats_taken == 1
+            applications.accept(u(owner), app_b.id)  # already decided
+        assert queries.get_project(project.id).seats_taken == 1
 
 
 def test_applicant_cannot_accept_themselves(app, make_project, make_user):
     owner, learner = make_user(), make_user()
     project = make_project(owner=owner)
     with app.app_context():
-        application = services.apply(u(learner), project.id, MOTIVATION)
+        application = applications.apply(u(learner), project.id, MOTIVATION)
         with pytest.raises(PermissionDenied):
-            services.accept(u(learner), application.id)
+            applications.accept(u(learner), application.id)
         with pytest.raises(PermissionDenied):
-            services.decline(u(learner), application.id, "no")
+            applications.decline(u(learner), application.id, "no")
         db.session.rollback()
         assert count(ProjectMember) == 0
         assert db.session.get(ProjectApplication, application.id).status == "pending"
@@ -230,19 +230,19 @@ def test_withdraw_only_own_pending(app, make_project, make_user):
     owner, learner, other = make_user(), make_user(), make_user()
     project = make_project(owner=owner)
     with app.app_context():
-        application = services.apply(u(learner), project.id, MOTIVATION)
+        application = applications.apply(u(learner), project.id, MOTIVATION)
         with pytest.raises(PermissionDenied, match="only withdraw your own"):
-            services.withdraw(u(other), application.id)
+            applications.withdraw(u(other), application.id)
         assert db.session.get(ProjectApplication, application.id).status == "pending"
-        assert services.withdraw(u(learner), application.id).status == "withdrawn"
+        assert applications.withdraw(u(learner), application.id).status == "withdrawn"
         with pytest.raises(Conflict):
-            services.withdraw(u(learner), application.id)
+            applications.withdraw(u(learner), application.id)
         # after withdrawing, one may apply again (same row, pending again)
-        again = services.apply(u(learner), project.id, MOTIVATION + " Now with more time.")
+        again = applications.apply(u(learner), project.id, MOTIVATION + " Now with more time.")
         assert again.id == application.id
         assert db.session.get(ProjectApplication, application.id).status == "pending"
         with pytest.raises(Conflict):
-            services.apply(u(learner), project.id, MOTIVATION)
+            applications.apply(u(learner), project.id, MOTIVATION)
         assert count(ProjectApplication) == 1
 
 
@@ -251,13 +251,13 @@ def test_accept_refused_when_full(app, make_project, make_user):
     project = make_project(owner=owner, seats=1)
     a, b = make_user(), make_user()
     with app.app_context():
-        app_a = services.apply(u(a), project.id, MOTIVATION)
-        app_b = services.apply(u(b), project.id, MOTIVATION)
-        services.accept(u(owner), app_a.id)
+        app_a = applications.apply(u(a), project.id, MOTIVATION)
+        app_b = applications.apply(u(b), project.id, MOTIVATION)
+        applications.accept(u(owner), app_a.id)
         with pytest.raises(Conflict):
-            services.accept(u(owner), app_b.id)
+            applications.accept(u(owner), app_b.id)
         assert db.session.get(ProjectApplication, app_b.id).status == "pending"
-        assert count(ProjectMember) == 1 and services.get_project(project.id).seats_taken == 1
+        assert count(ProjectMember) == 1 and queries.get_project(project.id).seats_taken == 1
 
 
 # ---- the team ------------------------------------------------------------------------------------
@@ -266,8 +266,8 @@ def test_accept_refused_when_full(app, make_project, make_user):
 def _team(app, owner, project, *people):
     with app.app_context():
         for person in people:
-            application = services.apply(u(person), project.id, MOTIVATION)
-            services.accept(u(owner), application.id)
+            application = applications.apply(u(person), project.id, MOTIVATION)
+            applications.accept(u(owner), application.id)
 
 
 def test_leave_and_remove_free_the_seat(app, make_project, make_user):
@@ -275,22 +275,22 @@ def test_leave_and_remove_free_the_seat(app, make_project, make_user):
     project = make_project(owner=owner, seats=2)
     _team(app, owner, project, a, b)
     with app.app_context():
-        services.leave(u(a), project.id)
-        assert services.get_project(project.id).seats_taken == 1
+        teams.leave(u(a), project.id)
+        assert queries.get_project(project.id).seats_taken == 1
         assert notes(owner, "project_team")
         with pytest.raises(Conflict):
-            services.leave(u(a), project.id)
+            teams.leave(u(a), project.id)
         with pytest.raises(PermissionDenied):
-            services.remove_member(u(stranger), project.id, b.id, "because")
+            teams.remove_member(u(stranger), project.id, b.id, "because")
         with pytest.raises(ValidationError):
-            services.remove_member(u(owner), project.id, b.id, "")
+            teams.remove_member(u(owner), project.id, b.id, "")
         db.session.rollback()
         assert count(ProjectMember) == 1
-        services.remove_member(u(owner), project.id, b.id, "No activity for a month.")
-        assert services.get_project(project.id).seats_taken == 0 and count(ProjectMember) == 0
+        teams.remove_member(u(owner), project.id, b.id, "No activity for a month.")
+        assert queries.get_project(project.id).seats_taken == 0 and count(ProjectMember) == 0
         (note,) = notes(b, "project_team")
         assert "No activity for a month." in note.body
-        log = [a.message for a in services.activity_log(services.get_project(project.id))]
+        log = [a.message for a in queries.activity_log(queries.get_project(project.id))]
         assert "removed Bo from the team" in log and "left the team" in log
 
 
@@ -300,10 +300,10 @@ def test_roles(app, make_project, make_user):
     _team(app, owner, project, a)
     with app.app_context():
         with pytest.raises(PermissionDenied):
-            services.set_role(u(a), project.id, a.id, "maintainer")
+            teams.set_role(u(a), project.id, a.id, "maintainer")
         with pytest.raises(ValidationError):
-            services.set_role(u(owner), project.id, a.id, "king")
-        assert services.set_role(u(owner), project.id, a.id, "maintainer").role == "maintainer"
+            teams.set_role(u(owner), project.id, a.id, "king")
+        assert teams.set_role(u(owner), project.id, a.id, "maintainer").role == "maintainer"
 
 
 # ---- milestones and outcomes ---------------------------------------------------------------------
@@ -314,38 +314,38 @@ def test_milestones_ticked_by_team_become_outcomes(app, make_project, make_user)
     project = make_project(owner=owner, title="Sentiment of product reviews")
     _team(app, owner, project, a)
     with app.app_context():
-        p = services.get_project(project.id)
+        p = queries.get_project(project.id)
         first_pr = p.milestones[0]
         with pytest.raises(PermissionDenied):
-            services.tick_milestone(u(stranger), p.id, first_pr.id)
-        services.tick_milestone(u(a), p.id, first_pr.id)
+            milestones.tick_milestone(u(stranger), p.id, first_pr.id)
+        milestones.tick_milestone(u(a), p.id, first_pr.id)
         with pytest.raises(Conflict):
-            services.tick_milestone(u(a), p.id, first_pr.id)
-        (outcome,) = services.milestones_reached_by(u(a))
+            milestones.tick_milestone(u(a), p.id, first_pr.id)
+        (outcome,) = queries.milestones_reached_by(u(a))
         assert outcome.milestone == "First pull request merged"
         assert outcome.project_title == "Sentiment of product reviews"
-        assert [o.milestone for o in services.milestones_reached_by(u(owner))] == ["First pull request merged"]
+        assert [o.milestone for o in queries.milestones_reached_by(u(owner))] == ["First pull request merged"]
     _team(app, owner, project, late)
     with app.app_context():
-        assert services.milestones_reached_by(u(late)) == []  # joined after it was reached
-        custom = services.add_milestone(u(owner), project.id, "Dataset card written")
+        assert queries.milestones_reached_by(u(late)) == []  # joined after it was reached
+        custom = milestones.add_milestone(u(owner), project.id, "Dataset card written")
         with pytest.raises(PermissionDenied):
-            services.add_milestone(u(a), project.id, "Members cannot add")
-        services.tick_milestone(u(late), project.id, custom.id)
-        assert [o.milestone for o in services.milestones_reached_by(u(late))] == ["Dataset card written"]
-        services.untick_milestone(u(owner), project.id, custom.id)
-        assert services.milestones_reached_by(u(late)) == []
+            milestones.add_milestone(u(a), project.id, "Members cannot add")
+        milestones.tick_milestone(u(late), project.id, custom.id)
+        assert [o.milestone for o in queries.milestones_reached_by(u(late))] == ["Dataset card written"]
+        milestones.untick_milestone(u(owner), project.id, custom.id)
+        assert queries.milestones_reached_by(u(late)) == []
         with pytest.raises(ValidationError):
-            services.add_milestone(u(owner), project.id, "t" * 121)
+            milestones.add_milestone(u(owner), project.id, "t" * 121)
 
 
 def test_milestone_of_another_project_is_not_found(app, make_project, make_user):
     owner = make_user()
     p1, p2 = make_project(owner=owner), make_project(owner=owner)
     with app.app_context():
-        other = services.get_project(p2.id).milestones[0]
+        other = queries.get_project(p2.id).milestones[0]
         with pytest.raises(NotFound):
-            services.tick_milestone(u(owner), p1.id, other.id)
+            milestones.tick_milestone(u(owner), p1.id, other.id)
 
 
 # ---- listing, filters, stale -------------------------------------------------------------------------
@@ -365,21 +365,21 @@ def test_filters(app, make_project, make_user):
                           compute="laptop_cpu", description="Implicit feedback with matrix factorisation.")
     learner = make_user()
     with app.app_context():
-        F = services.ProjectFilters
-        assert set(_ids(services.list_projects(F(), 1))) == {cv.id, recsys.id}
-        assert _ids(services.list_projects(F(domain="computer-vision"), 1)) == [cv.id]
-        assert _ids(services.list_projects(F(skill="python"), 1)) == [recsys.id]
-        assert _ids(services.list_projects(F(difficulty="beginner"), 1)) == [cv.id]
-        assert _ids(services.list_projects(F(compute="laptop_cpu"), 1)) == [recsys.id]
-        assert _ids(services.list_projects(F(q="FACTORISATION"), 1)) == [recsys.id]
-        assert _ids(services.list_projects(F(q="100%_"), 1)) == []
-        services.accept(u(owner), services.apply(u(learner), cv.id, MOTIVATION).id)
-        assert _ids(services.list_projects(F(free_seats=True), 1)) == [recsys.id]
-        services.set_status(u(owner), recsys.id, "archived")
-        assert _ids(services.list_projects(F(), 1)) == [cv.id]
-        assert _ids(services.list_projects(F(status="archived"), 1)) == [recsys.id]
+        F = queries.ProjectFilters
+        assert set(_ids(queries.list_projects(F(), 1))) == {cv.id, recsys.id}
+        assert _ids(queries.list_projects(F(domain="computer-vision"), 1)) == [cv.id]
+        assert _ids(queries.list_projects(F(skill="python"), 1)) == [recsys.id]
+        assert _ids(queries.list_projects(F(difficulty="beginner"), 1)) == [cv.id]
+        assert _ids(queries.list_projects(F(compute="laptop_cpu"), 1)) == [recsys.id]
+        assert _ids(queries.list_projects(F(q="FACTORISATION"), 1)) == [recsys.id]
+        assert _ids(queries.list_projects(F(q="100%_"), 1)) == []
+        applications.accept(u(owner), applications.apply(u(learner), cv.id, MOTIVATION).id)
+        assert _ids(queries.list_projects(F(free_seats=True), 1)) == [recsys.id]
+        ideas.set_status(u(owner), recsys.id, "archived")
+        assert _ids(queries.list_projects(F(), 1)) == [cv.id]
+        assert _ids(queries.list_projects(F(status="archived"), 1)) == [recsys.id]
         scores = {cv.id: 0.2, recsys.id: 0.9}
-        assert _ids(services.list_projects(F(status="any"), 1, scores=scores)) == [recsys.id, cv.id]
+        assert _ids(queries.list_projects(F(status="any"), 1, scores=scores)) == [recsys.id, cv.id]
 
 
 def test_active_filter_and_stale_marking(app, make_project, make_user, frozen):
@@ -390,24 +390,24 @@ def test_active_filter_and_stale_marking(app, make_project, make_user, frozen):
     frozen(start + timedelta(days=45))
     fresh = make_project(owner=owner, title="Fresh idea")
     with app.app_context():
-        F = services.ProjectFilters
-        assert _ids(services.list_projects(F(active=True), 1)) == [fresh.id]
-        assert set(_ids(services.list_projects(F(), 1))) == {old.id, fresh.id}
+        F = queries.ProjectFilters
+        assert _ids(queries.list_projects(F(active=True), 1)) == [fresh.id]
+        assert set(_ids(queries.list_projects(F(), 1))) == {old.id, fresh.id}
     now = start + timedelta(days=app.config["PROJECT_STALE_DAYS"] + 1)
     frozen(now)
     with app.app_context():
         # hidden from the default listing as soon as it is past the limit, even before the sweep
-        assert _ids(services.list_projects(F(), 1)) == [fresh.id]
-        assert set(_ids(services.list_projects(F(include_stale=True), 1))) == {old.id, fresh.id}
-        assert services.mark_stale(now) == 1
-        assert services.mark_stale(now) == 0  # idempotent
+        assert _ids(queries.list_projects(F(), 1)) == [fresh.id]
+        assert set(_ids(queries.list_projects(F(include_stale=True), 1))) == {old.id, fresh.id}
+        assert jobs.mark_stale_projects(now) == 1
+        assert jobs.mark_stale_projects(now) == 0  # idempotent
         assert db.session.get(Project, old.id).is_stale and not db.session.get(Project, fresh.id).is_stale
         (note,) = notes(owner, "project_stale")
         assert "Old idea" in note.title
         # any activity brings it back
-        services.add_milestone(u(owner), old.id, "Restart with a smaller scope")
+        milestones.add_milestone(u(owner), old.id, "Restart with a smaller scope")
         assert not db.session.get(Project, old.id).is_stale
-        assert old.id in _ids(services.list_projects(F(), 1))
+        assert old.id in _ids(queries.list_projects(F(), 1))
 
 
 def test_stale_days_is_a_setting(app, make_project, make_user, frozen):
@@ -418,7 +418,7 @@ def test_stale_days_is_a_setting(app, make_project, make_user, frozen):
     project = make_project(owner=owner)
     frozen(start + timedelta(days=4))
     with app.app_context():
-        assert services.mark_stale() == 1
+        assert jobs.mark_stale_projects() == 1
         assert db.session.get(Project, project.id).is_stale
 
 
@@ -431,15 +431,15 @@ def test_export_and_erase(app, make_project, make_user):
     other = make_project(owner=a, title="Mine to archive")
     _team(app, owner, project, a)
     with app.app_context():
-        services.tick_milestone(u(a), project.id, services.get_project(project.id).milestones[1].id)
-        data = services.export_user_data(u(a))
+        milestones.tick_milestone(u(a), project.id, queries.get_project(project.id).milestones[1].id)
+        data = privacy.export_user_data(u(a))
         assert data["teams"][0]["title"] == "Model card generator"
         assert data["applications"][0]["motivation"] == MOTIVATION
         assert data["outcomes"][0]["milestone"] == "Baseline model"
-        services.erase_user_data(u(a))
+        privacy.erase_user_data(u(a))
         db.session.commit()
         assert count(ProjectMember) == 0 and count(ProjectApplication) == 0
-        assert services.milestones_reached_by(u(a)) == []
-        assert services.get_project(project.id).seats_taken == 0
-        assert services.get_project(other.id).status == "archived"
+        assert queries.milestones_reached_by(u(a)) == []
+        assert queries.get_project(project.id).seats_taken == 0
+        assert queries.get_project(other.id).status == "archived"
         assert count(ProjectActivity, ProjectActivity.actor_id == a.id) == 0

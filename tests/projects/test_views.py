@@ -6,8 +6,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import func, select
 
 from mentorhub.db import db
-from mentorhub.matching import services as matching_services
-from mentorhub.projects import services
+from mentorhub.projects import applications, ideas, milestones, queries
 from mentorhub.projects.models import Milestone, Project, ProjectApplication, ProjectMember
 
 MOTIVATION = "I cleaned plenty of messy data at work and want to deploy a model."
@@ -107,7 +106,7 @@ def test_match_sort_only_for_learners(app, client, login_as, make_project, make_
         calls.append(user.id)
         return {low.id: 0.1, high.id: 0.9}
 
-    monkeypatch.setattr(matching_services, "project_scores_for", fake_scores)
+    monkeypatch.setattr(queries, "_match_scorer", [fake_scores])  # what create_app registers
     plain = login_as(make_user(), app.test_client())
     body = plain.get("/projects?sort=match").get_data(as_text=True)
     assert "Best match for me" not in body and calls == []
@@ -137,14 +136,14 @@ def test_propose_an_idea(app, client, login_as, make_user, taxonomy):
 
 
 BAD_FORMS = [
-    ({"seats": "-2"}, "The team size must be between 1 and"),
+    ({"seats": "-2"}, "The team size must be a whole number from 1 to"),
     ({"seats": "lots"}, "Not a valid integer value"),
     ({"repo_url": "javascript:alert(1)"}, "full web address"),
     ({"required_skills-0-skill": "mind-reading"}, "Unknown skill: mind-reading"),
     ({"learn_skills": ["nope"]}, "Unknown skill: nope"),
     ({"domains": ["astrology"]}, "Unknown domain: astrology"),
-    ({"title": "t" * 500}, "Keep a title to 120 characters"),
-    ({"title": ""}, "Enter a title"),
+    ({"title": "t" * 500}, "A title is too long"),
+    ({"title": ""}, "Please fill in a title"),
     ({"compute": "mainframe"}, "Choose the compute needed from the list"),
 ]
 
@@ -214,9 +213,9 @@ def test_full_and_archived_projects_refuse_applications(app, client, login_as, m
     with app.app_context():
         from mentorhub.accounts.models import User
 
-        services.accept(db.session.get(User, owner.id),
-                        services.apply(db.session.get(User, first.id), full.id, MOTIVATION).id)
-        services.set_status(db.session.get(User, owner.id), archived.id, "archived")
+        applications.accept(db.session.get(User, owner.id),
+                        applications.apply(db.session.get(User, first.id), full.id, MOTIVATION).id)
+        ideas.set_status(db.session.get(User, owner.id), archived.id, "archived")
     login_as(second)
     assert "The team is full" in client.get(f"/projects/{full.id}").get_data(as_text=True)
     assert client.post(f"/projects/{full.id}/apply", data={"motivation": MOTIVATION}).status_code == 409
@@ -228,7 +227,7 @@ def _apply(app, learner, project) -> int:
     with app.app_context():
         from mentorhub.accounts.models import User
 
-        return services.apply(db.session.get(User, learner.id), project.id, MOTIVATION).id
+        return applications.apply(db.session.get(User, learner.id), project.id, MOTIVATION).id
 
 
 def test_crafted_forms_cannot_join(app, client, login_as, make_project, make_user):
@@ -253,7 +252,7 @@ def test_owner_decides_in_the_applications_page(app, client, login_as, make_proj
     page = client.get(f"/projects/{project.id}/applications").get_data(as_text=True)
     assert "Ana" in page and "Ben" in page and MOTIVATION in page
     resp = client.post(f"/projects/applications/{app_b}/decline", data={"reason": ""})
-    assert resp.status_code == 400 and "Enter a reason" in resp.get_data(as_text=True)
+    assert resp.status_code == 400 and "Please fill in a reason" in resp.get_data(as_text=True)
     assert get(app, ProjectApplication, app_b).status == "pending"
     assert client.post(f"/projects/applications/{app_b}/decline",
                        data={"reason": "We need more deep learning experience."}).status_code == 302
@@ -273,7 +272,7 @@ def _member(app, owner, learner, project):
     with app.app_context():
         from mentorhub.accounts.models import User
 
-        services.accept(db.session.get(User, owner.id), app_id)
+        applications.accept(db.session.get(User, owner.id), app_id)
 
 
 def test_team_page_milestones_and_leaving(app, client, login_as, make_project, make_user):
@@ -281,7 +280,7 @@ def test_team_page_milestones_and_leaving(app, client, login_as, make_project, m
     project = make_project(owner=owner)
     _member(app, owner, learner, project)
     with app.app_context():
-        ms = services.get_project(project.id).milestones
+        ms = queries.get_project(project.id).milestones
         first, second = ms[0].id, ms[1].id
     s = login_as(stranger, app.test_client())
     page = s.get(f"/projects/{project.id}/team").get_data(as_text=True)
@@ -307,7 +306,7 @@ def test_team_activity_is_shown_to_the_team_only(app, client, login_as, make_pro
     with app.app_context():
         from mentorhub.accounts.models import User
 
-        services.decline(db.session.get(User, owner.id), app_id, "The team is full for now.")
+        applications.decline(db.session.get(User, owner.id), app_id, "The team is full for now.")
     stranger = login_as(make_user(), app.test_client())
     page = stranger.get(f"/projects/{project.id}/team").get_data(as_text=True)
     assert "declined the application of Dov" not in page and "Only the team sees its activity." in page
@@ -329,7 +328,7 @@ def test_owner_sets_member_roles(app, client, login_as, make_project, make_user)
     assert s.post(url, data={"role": "maintainer"}).status_code == 403 and role() == "contributor"
     login_as(owner)
     resp = client.post(url, data={"role": "king"})
-    assert resp.status_code == 400 and "Choose a role from the list." in resp.get_data(as_text=True)
+    assert resp.status_code == 400 and "Choose a role from the list" in resp.get_data(as_text=True)
     assert client.post(f"/projects/{project.id}/members/{stranger.id}/role",
                        data={"role": "reviewer"}).status_code == 404
     assert role() == "contributor"
@@ -358,7 +357,7 @@ def test_withdraw_step_down_and_reopen_over_http(app, client, login_as, make_pro
     assert get(app, ProjectApplication, app_id).status == "withdrawn"
     assert lc.post(f"/projects/applications/{app_id}/withdraw").status_code == 409
     with app.app_context():
-        ms = services.get_project(project.id).milestones[0].id
+        ms = queries.get_project(project.id).milestones[0].id
     login_as(owner)
     assert client.post(f"/projects/{project.id}/milestones/{ms}/tick").status_code == 302
     assert o.post(f"/projects/{project.id}/milestones/{ms}/untick").status_code == 403
@@ -376,7 +375,7 @@ def test_owner_adds_milestones_and_removes_members(app, client, login_as, make_p
     _member(app, owner, learner, project)
     login_as(owner)
     resp = client.post(f"/projects/{project.id}/milestones", data={"title": ""})
-    assert resp.status_code == 400 and "Enter a milestone title" in resp.get_data(as_text=True)
+    assert resp.status_code == 400 and "Please fill in a milestone title" in resp.get_data(as_text=True)
     assert client.post(f"/projects/{project.id}/milestones", data={"title": "Data card"}).status_code == 302
     assert "Data card" in client.get(f"/projects/{project.id}/team").get_data(as_text=True)
     url = f"/projects/{project.id}/members/{learner.id}/remove"
@@ -409,8 +408,8 @@ def test_dashboard_mine_and_outcomes_partial(app, client, login_as, make_project
     with app.app_context():
         from mentorhub.accounts.models import User
 
-        ms = services.get_project(project.id).milestones[1]
-        services.tick_milestone(db.session.get(User, learner.id), project.id, ms.id)
+        ms = queries.get_project(project.id).milestones[1]
+        milestones.tick_milestone(db.session.get(User, learner.id), project.id, ms.id)
     login_as(learner)
     assert 'data-testid="projects-panel"' in client.get("/dashboard").get_data(as_text=True)
     assert "Feature store for beginners" in client.get("/projects/mine").get_data(as_text=True)

@@ -13,7 +13,7 @@ def sections():
     from ..notifications import services as notifications
     from ..portfolio import services as portfolio
     from ..profiles import privacy as profiles_privacy
-    from ..projects import services as projects
+    from ..projects import privacy as projects
 
     return [
         ("events", events.export_user_data, events.erase_user_data),

@@ -16,6 +16,7 @@ from ..accounts.services import blocks_of_select
 from ..db import db, utcnow
 from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
 from ..mentoring.services import decline_cutoff, exclusion_selects
+from ..projects import rules as project_rules
 from ..timeutil import to_zone
 from . import reasons
 from .assignment import assign
@@ -417,15 +418,16 @@ def suggested_learners(actor: User, k: int | None = None) -> list[Suggestion]:
 
 
 def suggested_contributors(actor: User, project_id: int, k: int | None = None) -> tuple[object, list[Suggestion]]:
-    """Learners who fit a project, for its owner (or an admin)."""
+    """Learners who fit a project, for its owner, champion or an admin."""
     from ..projects.models import Project, ProjectApplication, ProjectMember
 
     k = _top_k(k)
     project = db.session.get(Project, project_id)
     if project is None:
         raise NotFound("No such project.")
-    if actor.id != project.owner_id and not actor.is_admin:
-        raise PermissionDenied("Only the project's owner sees suggested contributors.")
+    refusal = project_rules.can_see_contributors(actor, project)  # owner, champion or admin
+    if refusal:
+        raise PermissionDenied(refusal)
     index = _fresh_index()
     p = index.project_row.get(project.id) if index is not None else None
     if p is None:

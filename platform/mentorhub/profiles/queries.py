@@ -263,3 +263,16 @@ def visible_person(viewer, user_id: int) -> tuple[User, LearnerProfile | None, M
 
 def now_in_zone(tz_name: str) -> datetime:
     return to_zone(utcnow(), tz_name)
+# ---- for projects ----
+
+
+def active_skills_by_slug(slugs: list[str]) -> dict[str, Skill]:
+    """The skills among ``slugs`` that exist and are not retired, by slug (one query)."""
+    return {s.slug: s for s in db.session.scalars(
+        select(Skill).where(Skill.slug.in_(slugs), Skill.is_retired.is_(False)))}
+
+
+def active_domains_by_slug(slugs: list[str]) -> dict[str, Domain]:
+    """The domains among ``slugs`` that exist and are not retired, by slug (one query)."""
+    return {d.slug: d for d in db.session.scalars(
+        select(Domain).where(Domain.slug.in_(slugs), Domain.is_retired.is_(False)))}

@@ -139,7 +139,8 @@ def categories() -> dict[str, str]:
 @lru_cache(maxsize=4)
 def read_roadmap(path: str | None = None) -> dict:
     data = yaml.safe_load(Path(path or ROADMAP_PATH).read_text(encoding="utf-8")) or {}
-    return {"stages": data.get("stages") or [], "tracks": data.get("tracks") or []}
+    return {"stages": data.get("stages") or [], "tracks": data.get("tracks") or [],
+            "difficulties": data.get("difficulties") or []}
 
 
 def stages() -> list[dict]:
@@ -148,6 +149,16 @@ def stages() -> list[dict]:
 
 def tracks() -> list[dict]:
     return read_roadmap()["tracks"]
+
+
+def roadmap_stages() -> tuple[str, ...]:
+    """The stage slugs in roadmap order: the one list code keys by stage name."""
+    return tuple(s["slug"] for s in stages())
+
+
+def difficulties() -> tuple[str, ...]:
+    """The project difficulty slugs, easiest first (seed/roadmap.yaml)."""
+    return tuple(d["slug"] for d in read_roadmap()["difficulties"])
 
 
 def stage_choices() -> list[tuple[str, str]]:

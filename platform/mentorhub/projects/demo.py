@@ -19,7 +19,13 @@ from ..db import db, utcnow
 from ..errors import ServiceError
 from ..generations import projects_changed
 from ..profiles.models import LearnerProfile, MentorProfile, Skill
-from . import services
+from ..profiles.queries import is_mentor
+from ..profiles.taxonomy import load_taxonomy
+from .applications import accept, apply
+from .ideas import create_project
+from .jobs import mark_stale_projects
+from .milestones import tick_milestone
+from .queries import application_of, get_project
 from .models import Project
 
 SEED_FILE = ROOT / "seed" / "projects.yaml"
@@ -37,7 +43,7 @@ def read_ideas(path: Path = SEED_FILE) -> list[dict]:
 
 
 def idea_to_data(idea: dict) -> dict:
-    """A seed entry in the shape services.create_project takes."""
+    """A seed entry in the shape ideas.create_project takes."""
     dataset = idea.get("dataset") or {}
     return {
         "title": idea["title"], "summary": idea["summary"], "description": idea.get("description", ""),
@@ -66,8 +72,6 @@ def _people(profile_model, fallback_email: str) -> list[User]:
 def load_demo() -> int:
     """Load the seed ideas (owners and champions: demo mentors) and some teams. Returns ideas added."""
     if db.session.scalar(select(Skill.id).limit(1)) is None:
-        from ..profiles.taxonomy import load_taxonomy
-
         load_taxonomy()
     mentors = _people(MentorProfile, "mentor@mentorhub.test")
     if not mentors:
@@ -83,15 +87,15 @@ def load_demo() -> int:
         if idea["title"] in existing:
             continue
         owner = mentors[i % len(mentors)]
-        project = services.create_project(owner, idea_to_data(idea), now=now - timedelta(days=age_days))
+        project = create_project(owner, idea_to_data(idea), now=now - timedelta(days=age_days))
         champion = mentors[(i + 1) % len(mentors)] if i % 3 != 2 else None
-        if champion is not None and services.is_mentor(champion) and project.champion_id is None:
+        if champion is not None and is_mentor(champion) and project.champion_id is None:
             project.champion_id = champion.id
             projects_changed([project.id])
             db.session.commit()
         added += 1
     _demo_teams(mentors, learners, rng)
-    services.mark_stale(now)
+    mark_stale_projects(now)
     click.echo(f"projects: {added} idea(s) added")
     return added
 
@@ -107,14 +111,14 @@ def _demo_teams(mentors: list[User], learners: list[User], rng: random.Random) -
         for k, learner in enumerate(learners[n % len(learners):][:3]):
             if learner.id in (project.owner_id, project.champion_id):
                 continue
-            if services.application_of(learner, project) is not None:
+            if application_of(learner, project) is not None:
                 continue
             try:
-                application = services.apply(learner, project.id, MOTIVATIONS[(n + k) % len(MOTIVATIONS)])
+                application = apply(learner, project.id, MOTIVATIONS[(n + k) % len(MOTIVATIONS)])
                 if k == 0 and project.free_seats:
-                    services.accept(owner, application.id)
+                    accept(owner, application.id)
                     if n % 2 == 0:
-                        first = services.get_project(project.id).milestones[0]
-                        services.tick_milestone(learner, project.id, first.id)
+                        first = get_project(project.id).milestones[0]
+                        tick_milestone(learner, project.id, first.id)
             except ServiceError:
                 db.session.rollback()

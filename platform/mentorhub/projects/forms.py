@@ -16,8 +16,9 @@ from wtforms import (
 from wtforms.validators import Optional
 
 from ..forms import options
+from ..profiles.cleaning import LEVEL_NAMES as LEVELS
+from ..profiles.queries import all_domains, all_skills
 from .models import COMPUTE_LABELS, DIFFICULTIES, MEMBER_ROLES, STATUS_LABELS
-from .services import LEVELS, all_domains, all_skills
 
 SKILL_ROWS_EXTRA = 3  # blank required-skill rows shown below the filled ones
 

@@ -26,8 +26,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..accounts.models import User
 from ..db import Base, UTCDateTime, link_table, utcnow
 from ..profiles.models import Domain, Skill
+from ..profiles.taxonomy import difficulties
 
-DIFFICULTIES = ("beginner", "intermediate", "advanced")
+DIFFICULTIES = difficulties()  # by name, easiest first, from seed/roadmap.yaml
 COMPUTE = ("laptop_cpu", "one_gpu", "cluster")
 COMPUTE_LABELS = {"laptop_cpu": "Laptop CPU", "one_gpu": "One GPU", "cluster": "Cluster"}
 STATUSES = ("open", "in_progress", "completed", "archived")
@@ -54,7 +55,7 @@ class Project(Base):
     __table_args__ = (
         CheckConstraint("seats >= 1", name="seats_positive"),
         CheckConstraint("seats_taken >= 0 AND seats_taken <= seats", name="seats_taken_range"),
-        CheckConstraint("difficulty IN ('beginner', 'intermediate', 'advanced')", name="difficulty_values"),
+        CheckConstraint(f"difficulty IN ({', '.join(repr(d) for d in DIFFICULTIES)})", name="difficulty_values"),
         CheckConstraint("compute IN ('laptop_cpu', 'one_gpu', 'cluster')", name="compute_values"),
         CheckConstraint("status IN ('open', 'in_progress', 'completed', 'archived')", name="status_values"),
     )

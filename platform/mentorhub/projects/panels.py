@@ -10,7 +10,7 @@ from ..accounts.models import User
 from ..db import db
 from ..profiles.sections import person_section
 from .models import Project, ProjectApplication, ProjectMember
-from .services import Outcome, milestones_reached_by
+from .queries import Outcome, milestones_reached_by
 
 PANEL_TEAMS = 5  # teams listed on the dashboard
 
@@ -24,7 +24,7 @@ class TeamLine:
 def dashboard_panel(user: User) -> dict:
     """Data for templates/projects/_dashboard.html: the teams the viewer is on (most recently
     active first), their own pending applications, and pending applications to the ideas they
-    own or champion (the counts of services.my_projects)."""
+    own or champion (the counts of queries.my_projects)."""
     teams = (select(Project.id, Project.title, Project.last_activity_at)
              .join(ProjectMember, ProjectMember.project_id == Project.id)
              .where(ProjectMember.user_id == user.id).order_by(Project.last_activity_at.desc()).limit(PANEL_TEAMS)
