@@ -10,7 +10,7 @@ from conftest import build_app
 
 from mentorhub.db import db
 from mentorhub import generations as changes
-from mentorhub.matching import publish, services, store
+from mentorhub.matching import publish, store, suggestions
 from mentorhub.matching.index import get_index
 from mentorhub.matching.reader import index_root
 from mentorhub.matching.text import TextModel
@@ -43,7 +43,7 @@ def other_worker(app):
 
 
 def ids(viewer_id) -> list[int]:
-    return [s.user.id for s in services.mentor_matches(user(viewer_id))]
+    return [s.user.id for s in suggestions.mentor_matches(user(viewer_id))]
 
 
 @pytest.mark.parametrize("dims,extra", [(64, 0), (8, 0), (4, 0), (8, 200), (64, 3)])  # tf-idf, exact basis, svd
@@ -89,10 +89,10 @@ def test_a_delta_scores_like_a_full_build(app, people, publish_index):
         me = user(learner.user_id)
         profiles.save_learner(me, me, {"skills": {"python": 2}, "wanted": ["sql", "pytorch"],
                                        "domains": ["time-series"], "windows": [(3, 8 * 60, 9 * 60)]})
-        delta = {s.user.id: s.components for s in services.mentor_matches(me)}
+        delta = {s.user.id: s.components for s in suggestions.mentor_matches(me)}
     publish_index()
     with app.app_context():
-        full = {s.user.id: s.components for s in services.mentor_matches(user(learner.user_id))}
+        full = {s.user.id: s.components for s in suggestions.mentor_matches(user(learner.user_id))}
     assert set(delta) == set(full) == {good.user_id, weak.user_id}
     for uid in full:
         for name in ("skills", "domains", "availability"):
@@ -106,7 +106,7 @@ def test_no_request_builds_and_the_page_says_matches_are_being_prepared(app, cli
     assert "Matches are being prepared" in html and "wider filter" not in html
     assert not os.path.exists(app.config["MATCH_INDEX_DIR"]) or not os.listdir(app.config["MATCH_INDEX_DIR"])
     with app.app_context():
-        assert get_index() is None and services.mentor_matches(user(learner.user_id)) == []
+        assert get_index() is None and suggestions.mentor_matches(user(learner.user_id)) == []
 
 
 def test_empty_states_blame_a_filter_only_when_one_is_set(client, login_as, people, app):
@@ -185,7 +185,7 @@ def test_service_writes_reach_the_next_read_without_a_rebuild(app, people, make_
         from mentorhub.accounts import services as accounts
 
         me = user(learner.user_id)
-        assert project.id in [s.project.id for s in services.project_matches(me)]
+        assert project.id in [s.project.id for s in suggestions.project_matches(me)]
         accounts.set_suspended(user(admin.id), user(good.user_id), True)
         assert good.user_id not in ids(learner.user_id)
         accounts.set_suspended(user(admin.id), user(good.user_id), False)

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import func, select
 
 from mentorhub.db import db
-from mentorhub.matching import services as matching_services
+from mentorhub.matching import queries as matching_queries
 from mentorhub.projects import services
 from mentorhub.projects.models import Milestone, Project, ProjectApplication, ProjectMember
 
@@ -107,7 +107,7 @@ def test_match_sort_only_for_learners(app, client, login_as, make_project, make_
         calls.append(user.id)
         return {low.id: 0.1, high.id: 0.9}
 
-    monkeypatch.setattr(matching_services, "project_scores_for", fake_scores)
+    monkeypatch.setattr(matching_queries, "project_scores_for", fake_scores)
     plain = login_as(make_user(), app.test_client())
     body = plain.get("/projects?sort=match").get_data(as_text=True)
     assert "Best match for me" not in body and calls == []

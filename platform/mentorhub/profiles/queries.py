@@ -5,7 +5,7 @@ from sqlalchemy import exists, select
 
 from ..actors import is_signed_in
 from ..db import db
-from .models import LearnerProfile, MentorProfile
+from .models import Domain, LearnerProfile, MentorProfile
 
 
 def is_mentor(user) -> bool:
@@ -16,3 +16,10 @@ def is_mentor(user) -> bool:
 def has_learner_profile(user) -> bool:
     """Signed in and has a learner profile (one query)."""
     return is_signed_in(user) and bool(db.session.scalar(select(exists().where(LearnerProfile.user_id == user.id))))
+
+# ---- for matching ----
+
+
+def domain_id_by_slug(slug: str) -> int | None:
+    """The id of the field (domain) with this slug, or None."""
+    return db.session.scalar(select(Domain.id).where(Domain.slug == slug))

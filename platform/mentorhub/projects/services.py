@@ -242,7 +242,7 @@ def match_scores(viewer: User | None, f: ProjectFilters, is_learner: bool) -> di
     if not is_learner:
         f.sort = "recent"
         return None
-    from ..matching.services import project_scores_for  # the matching engine loads only when asked for
+    from ..matching.queries import project_scores_for  # the matching engine loads only when asked for
 
     return project_scores_for(viewer)
 

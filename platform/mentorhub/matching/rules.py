@@ -1,0 +1,39 @@
+"""Who may see and do what in matching: each question returns None (allowed) or the reason
+people see. Used by the views that show a link and by the functions that read or write
+(matching/suggestions.py, matching/cohorts.py), which raise PermissionDenied with the reason."""
+from __future__ import annotations
+
+from ..actors import is_admin, is_self_or_admin
+from ..errors import PermissionDenied
+
+# The one rule for a project's people (owner, champion or admin). The projects feature moves it
+# to projects/rules.py (``can_see_contributors`` / ``can_manage``): the import follows at merge.
+from ..projects.services import can_manage as _manages_project
+
+
+def can_see_matches(actor, user) -> str | None:
+    """A person's suggestions are theirs (and an admin's) to see."""
+    return None if is_self_or_admin(actor, getattr(user, "id", None)) else "You can only see your own matches."
+
+
+def can_run_cohorts(actor) -> str | None:
+    """Matching rounds (plan, review, approve, discard) are for administrators."""
+    return None if is_admin(actor) else "Only administrators run matching rounds."
+
+
+def can_see_contributors(actor, project) -> str | None:
+    """Suggested contributors: the project's owner, its champion or an admin."""
+    if _manages_project(actor, project):
+        return None
+    return "Only the project's owner, its champion or an admin sees suggested contributors."
+
+
+def is_draft(rnd) -> bool:
+    """A round's pairs can be changed, and the round approved or discarded, only while a draft."""
+    return rnd.status == "draft"
+
+
+def require(reason: str | None) -> None:
+    """Raise PermissionDenied with ``reason`` when a rule said no."""
+    if reason is not None:
+        raise PermissionDenied(reason)
