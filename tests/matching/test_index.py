@@ -7,14 +7,19 @@ import os
 import numpy as np
 import pytest
 from conftest import build_app
+from sqlalchemy import update
 
-from mentorhub.db import db
+from mentorhub.db import db, utcnow
 from mentorhub import generations as changes
-from mentorhub.matching import publish, store, suggestions
+from mentorhub.matching import publish, reader, store, suggestions
+from mentorhub.matching.features import STAGES
 from mentorhub.matching.index import get_index
 from mentorhub.matching.reader import index_root
 from mentorhub.matching.text import TextModel
 from mentorhub.profiles import services as profiles
+from mentorhub.profiles import taxonomy
+from mentorhub.profiles.availability import current_week_start
+from mentorhub.profiles.models import LearnerProfile
 
 
 def user(uid):
@@ -238,3 +243,29 @@ def test_with_every_recent_position_applied_a_read_asks_only_for_newer_rows(app,
         assert get_index().seq == applied + 2 and asked == [applied]
         asked.clear()
         assert good.user_id not in ids(learner.user_id) and asked == [applied]
+
+
+def test_stages_are_read_by_name_and_one_without_a_difficulty_fit_stops_the_build(app, people, monkeypatch):
+    learner, _, _ = people
+    with app.app_context():
+        stage_of, difficulty_of = reader.roadmap_positions()  # the seed roadmap: every name has a fit
+        assert set(stage_of) == set(taxonomy.roadmap_stages()) and set(difficulty_of) == set(taxonomy.difficulty_rank())
+        db.session.execute(update(LearnerProfile).where(LearnerProfile.user_id == learner.user_id)
+                           .values(stage="deployment"))
+        db.session.commit()
+
+        def read_stage():
+            found = reader.read_people(reader.read_columns(), current_week_start(utcnow()), utcnow(), [learner.user_id])
+            return found.learners.stage.tolist()
+
+        # by name: the roadmap's order is not the fit table's, and it does not matter
+        monkeypatch.setattr(reader, "roadmap_stages", lambda: tuple(reversed(taxonomy.roadmap_stages())))
+        assert read_stage() == [STAGES.index("deployment")]
+        # a stage a profile holds but the roadmap no longer names is an error, not "foundations"
+        monkeypatch.setattr(reader, "roadmap_stages", lambda: ("foundations",))
+        with pytest.raises(ValueError, match="'deployment'"):
+            read_stage()
+        # a new roadmap stage without a difficulty fit stops the build with its name
+        monkeypatch.setattr(reader, "roadmap_stages", lambda: ("foundations", "deployment", "research"))
+        with pytest.raises(ValueError, match="'research'"):
+            publish.build_and_publish()

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
+from flask_login import AnonymousUserMixin
 from sqlalchemy import func, select
 
 from mentorhub.db import db, utcnow
@@ -283,6 +285,9 @@ def test_project_matches_and_scores(app, people, make_user, taxonomy):
         assert "PyTorch" in out[0].reason
         scores = queries.project_scores_for(viewer)
         assert scores[teach.id] > scores[plain.id]
+        # an actor that does not say it is signed in is a visitor (the guard once defaulted to signed in)
+        assert queries.project_scores_for(SimpleNamespace(id=viewer.id)) == {}
+        assert queries.project_scores_for(AnonymousUserMixin()) == {} and queries.project_scores_for(None) == {}
         project, contributors = suggestions.suggested_contributors(user(app, owner.id), teach.id)
         assert contributors[0].user.id == learner.user_id
         with pytest.raises(PermissionDenied):

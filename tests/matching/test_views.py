@@ -108,14 +108,14 @@ def test_cohort_round_flow(app, client, login_as, people, make_user):
     assert client.post(f"/admin/cohorts/{rnd.id}/approve").status_code == 409
 
 
-def test_contributors_owner_only(app, client, login_as, people, make_user, publish_index):
+def test_contributors_for_owner_champion_and_admin_only(app, client, login_as, people, make_user, publish_index):
     learner, _ = people
-    owner = make_user()
+    owner, champion = make_user(), make_user()
     with app.app_context():
         from mentorhub.projects.models import Project
 
         p = Project(title="Tiny NLP", summary="s", difficulty="beginner", hours_per_week=5, duration_weeks=4,
-                    compute="laptop_cpu", seats=2, owner_id=owner.id)
+                    compute="laptop_cpu", seats=2, owner_id=owner.id, champion_id=champion.id)
         db.session.add(p)
         db.session.commit()
         pid = p.id
@@ -128,6 +128,11 @@ def test_contributors_owner_only(app, client, login_as, people, make_user, publi
     assert resp.status_code == 200 and "Suggested contributors for" in html and "Tiny NLP" in html
     assert learner.user.display_name in html and "Nobody fits yet" not in html
     assert c2.get("/matches/projects/99999/contributors").status_code == 404
+    # the one rule of projects (owner, champion or admin): the champion sees them too
+    c3 = login_as(champion, app.test_client())
+    assert learner.user.display_name in c3.get(f"/matches/projects/{pid}/contributors").get_data(as_text=True)
+    c4 = login_as(make_user(is_admin=True), app.test_client())
+    assert c4.get(f"/matches/projects/{pid}/contributors").status_code == 200
 
 
 def test_cli_matches(runner, people):

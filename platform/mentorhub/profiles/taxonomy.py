@@ -139,7 +139,8 @@ def categories() -> dict[str, str]:
 @lru_cache(maxsize=4)
 def read_roadmap(path: str | None = None) -> dict:
     data = yaml.safe_load(Path(path or ROADMAP_PATH).read_text(encoding="utf-8")) or {}
-    return {"stages": data.get("stages") or [], "tracks": data.get("tracks") or []}
+    return {"stages": data.get("stages") or [], "tracks": data.get("tracks") or [],
+            "difficulties": data.get("difficulties") or []}
 
 
 def stages() -> list[dict]:
@@ -164,6 +165,16 @@ def track(slug: str) -> dict | None:
 
 def stage(slug: str) -> dict | None:
     return next((s for s in stages() if s["slug"] == slug), None)
+
+
+def roadmap_stages() -> tuple[str, ...]:
+    """The roadmap's stage slugs, in the order a learner goes through them."""
+    return tuple(str(s["slug"]) for s in stages())
+
+
+def difficulty_rank() -> dict[str, int]:
+    """Project difficulty slug -> rank, easiest first (seed/roadmap.yaml ``difficulties``)."""
+    return {str(d): k for k, d in enumerate(read_roadmap()["difficulties"])}
 
 
 def track_skills(slug: str) -> dict[str, int]:
