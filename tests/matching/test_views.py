@@ -96,6 +96,7 @@ def test_cohort_round_flow(app, client, login_as, people, make_user):
         assert (pair.learner_id, pair.mentor_id) == (learner.user_id, mentor.user_id)
     html = client.get(f"/admin/cohorts/{rnd.id}").get_data(as_text=True)
     assert mentor.user.display_name in html and "PyTorch" in html
+    assert "Approve and send offers" in html and f"/admin/cohorts/pairs/{pair.id}/remove" in html
     assert client.post(f"/admin/cohorts/pairs/{pair.id}/swap", data={"other": pair.id}).status_code == 400
     assert client.post(f"/admin/cohorts/{rnd.id}/approve").status_code == 302
     with app.app_context():
@@ -106,6 +107,9 @@ def test_cohort_round_flow(app, client, login_as, people, make_user):
         offer = db.session.get(MentorshipRequest, approved.request_id)
         assert (offer.learner_id, offer.mentor_id) == (learner.user_id, mentor.user_id) and offer.is_open
     assert client.post(f"/admin/cohorts/{rnd.id}/approve").status_code == 409
+    # an approved round offers no more changes: the page follows the same rules as the writes
+    html = client.get(f"/admin/cohorts/{rnd.id}").get_data(as_text=True)
+    assert "Approve and send offers" not in html and f"/admin/cohorts/pairs/{pair.id}/remove" not in html
 
 
 def test_contributors_for_owner_champion_and_admin_only(app, client, login_as, people, make_user, publish_index):

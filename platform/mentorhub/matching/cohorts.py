@@ -21,7 +21,7 @@ from .filters import blocked, excluded_mentor_rows, exclusions
 from .index import MatchIndex, get_index
 from .model import candidate_edges
 from .models import CohortPair, CohortRound
-from .rules import can_run_cohorts, is_draft, require
+from .rules import can_run_cohorts, is_draft, is_proposed, require
 
 ROUNDS_LISTED = 50  # the newest rounds on the cohort page
 REASON_MAX = 300  # CohortPair.reason's column
@@ -166,7 +166,7 @@ def _draft_pair(actor: User, pair_id: int) -> CohortPair:
 
 def remove_pair(actor: User, pair_id: int) -> CohortPair:
     pair = _draft_pair(actor, pair_id)
-    if pair.status != "proposed":
+    if not is_proposed(pair):
         raise ValidationError("Only a proposed pair can be removed.")
     pair.status = "removed"
     db.session.commit()
@@ -179,7 +179,7 @@ def swap_pairs(actor: User, pair_id: int, other_id: int) -> tuple[CohortPair, Co
     b = db.session.get(CohortPair, other_id)
     if b is None or a.id == b.id or a.round_id != b.round_id:
         raise ValidationError("Choose two different pairs of this round.", field="other")
-    if a.status != "proposed" or b.status != "proposed":
+    if not (is_proposed(a) and is_proposed(b)):
         raise ValidationError("Only proposed pairs can be swapped.", field="other")
     index = _require_index()
     excluded, blocks = exclusions(), blocked()

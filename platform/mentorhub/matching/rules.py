@@ -33,6 +33,11 @@ def is_draft(rnd) -> bool:
     return rnd.status == "draft"
 
 
+def is_proposed(pair) -> bool:
+    """A pair of a round that can still be removed, swapped or offered."""
+    return pair.status == "proposed"
+
+
 def require(reason: str | None) -> None:
     """Raise PermissionDenied with ``reason`` when a rule said no."""
     if reason is not None:

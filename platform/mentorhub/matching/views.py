@@ -10,7 +10,7 @@ from ..errors import ValidationError
 from ..forms import render_form, show_service_error
 from ..profiles.services import all_domains
 from . import cohorts as cohort_rounds
-from . import queries, suggestions
+from . import queries, rules, suggestions
 from .forms import CohortForm, SwapForm
 
 bp = Blueprint("matching", __name__)
@@ -120,8 +120,11 @@ def cohorts():
 
 
 def _round_page(rnd, swap_form=None, status: int = 200):
+    draft = rules.is_draft(rnd)
+    proposed = [p for p in rnd.pairs if rules.is_proposed(p)]
     return render_template("matching/cohort_round.html", rnd=rnd, swap_form=swap_form or SwapForm(),
-                           people=cohort_rounds.round_people(rnd)), status
+                           people=cohort_rounds.round_people(rnd), draft=draft, proposed=proposed,
+                           changeable={p.id for p in proposed} if draft else set()), status
 
 
 @bp.get("/admin/cohorts/<int:round_id>")
