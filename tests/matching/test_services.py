@@ -1,20 +1,27 @@
 """Matching services over a real database: filters, permissions, explanations, the index."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from types import SimpleNamespace
 
 import pytest
 from flask_login import AnonymousUserMixin
 from sqlalchemy import func, select
 
+from mentorhub.accounts import services as accounts
+from mentorhub.accounts.models import User
 from mentorhub.db import db, utcnow
-from mentorhub.errors import PermissionDenied, ValidationError
+from mentorhub.errors import Conflict, PermissionDenied, ValidationError
+from mentorhub.generations import projects_changed, user_changed
 from mentorhub.matching import cohorts, privacy, queries, suggestions
-from mentorhub.generations import user_changed
 from mentorhub.matching.index import get_index
 from mentorhub.matching.models import CohortRound
+from mentorhub.matching.reader import GridBuilder
+from mentorhub.mentoring.models import Mentorship, MentorshipRequest
+from mentorhub.profiles import availability as av
+from mentorhub.profiles import services as profiles
 from mentorhub.profiles.models import MentorSkill, Skill
+from mentorhub.projects.models import Project, ProjectApplication, ProjectSkill
 
 
 @pytest.fixture
@@ -28,8 +35,6 @@ def people(fresh_index, make_learner, make_mentor, make_user):
 
 
 def user(app, uid):
-    from mentorhub.accounts.models import User
-
     return db.session.get(User, uid)
 
 
@@ -61,8 +66,6 @@ def test_overlap_windows_are_in_the_viewers_zone(app, people):
 def test_hard_filters(app, people, make_mentor, make_user):
     learner, good, weak = people
     with app.app_context():
-        from mentorhub.profiles import services as profiles
-
         viewer = user(app, learner.user_id)
         ids = lambda: [s.user.id for s in suggestions.mentor_matches(viewer)]  # noqa: E731
         assert good.user_id in ids()
@@ -74,7 +77,6 @@ def test_hard_filters(app, people, make_mentor, make_user):
         # suspended
         u = user(app, good.user_id)
         u.is_suspended = True
-        from mentorhub.generations import user_changed
 
         user_changed(good.user_id)  # what accounts.set_suspended logs
         db.session.commit()
@@ -104,18 +106,14 @@ def test_self_blocked_and_exclusions(app, people, make_mentor, monkeypatch):
 def test_full_mentor_is_filtered(app, people):
     learner, good, _ = people
     with app.app_context():
-        from mentorhub.mentoring.models import Mentorship
-
         cols = {c.name for c in Mentorship.__table__.columns}
         for n in range(2):  # capacity 2
-            from mentorhub.accounts.models import User
 
             other = User(email=f"busy{n}@example.com", display_name=f"Busy {n}")
             db.session.add(other)
             db.session.flush()
             kw = {"learner_id": other.id, "mentor_id": good.user_id, "status": "active"}
             db.session.add(Mentorship(**{k: v for k, v in kw.items() if k in cols}))
-        from mentorhub.generations import user_changed
 
         user_changed(good.user_id)  # what accepting a request logs
         db.session.commit()
@@ -130,7 +128,6 @@ def test_inactive_mentor_sinks(app, people, make_mentor):
         u = user(app, good.user_id)
         u.last_seen_at = utcnow() - timedelta(days=80)
         user(app, twin.user_id).last_seen_at = utcnow()
-        from mentorhub.generations import user_changed
 
         user_changed(good.user_id, twin.user_id)
         db.session.commit()
@@ -167,8 +164,6 @@ def test_only_self_or_admin(app, people, make_user):
 def test_index_picks_up_a_profile_edit(app, people):
     learner, good, weak = people
     with app.app_context():
-        from mentorhub.profiles import services as profiles
-
         viewer = user(app, learner.user_id)
         first = get_index()
         assert get_index() is first  # nothing changed: no rebuild
@@ -240,11 +235,9 @@ def test_cohort_round_preview_swap_remove_approve(app, people, make_learner, mak
         cohorts.remove_pair(a, pairs[second.user_id].id)
         result = cohorts.approve_round(a, rnd.id)
         assert result == {"offered": 1, "skipped": 0}
-        from mentorhub.mentoring.models import MentorshipRequest
 
         reqs = db.session.scalars(select(MentorshipRequest)).all()
         assert [(r.learner_id, r.mentor_id) for r in reqs] == [(learner.user_id, good.user_id)]
-        from mentorhub.errors import Conflict
 
         with pytest.raises(Conflict):
             cohorts.approve_round(a, rnd.id)
@@ -263,10 +256,6 @@ def test_project_matches_and_scores(app, people, make_user, taxonomy):
     learner, good, weak = people
     owner = make_user()
     with app.app_context():
-        from mentorhub.projects.models import Project, ProjectSkill
-        from mentorhub.profiles.models import Skill
-        from mentorhub.generations import projects_changed
-
         sk = {s.slug: s.id for s in db.session.scalars(select(Skill))}
         teach = Project(title="Fine-tune a model", summary="s", difficulty="beginner", hours_per_week=5,
                         duration_weeks=4, compute="laptop_cpu", seats=3, owner_id=owner.id)
@@ -293,7 +282,6 @@ def test_project_matches_and_scores(app, people, make_user, taxonomy):
         with pytest.raises(PermissionDenied):
             suggestions.suggested_contributors(viewer, teach.id)
         # a project already applied to is not suggested again (and the owner sees the applicant elsewhere)
-        from mentorhub.projects.models import ProjectApplication
 
         db.session.add(ProjectApplication(project_id=teach.id, user_id=learner.user_id, motivation="m" * 30))
         db.session.commit()
@@ -304,8 +292,6 @@ def test_project_matches_and_scores(app, people, make_user, taxonomy):
 def test_real_block_hides_the_mentor_both_ways(app, people):
     learner, good, _ = people
     with app.app_context():
-        from mentorhub.accounts import services as accounts
-
         accounts.block(user(app, good.user_id), user(app, learner.user_id))
         db.session.commit()
         assert good.user_id not in [s.user.id for s in suggestions.mentor_matches(user(app, learner.user_id))]
@@ -315,8 +301,6 @@ def test_real_block_hides_the_mentor_both_ways(app, people):
 def test_recent_decline_hides_the_mentor_until_the_cool_down_ends(app, people):
     learner, good, _ = people
     with app.app_context():
-        from mentorhub.mentoring.models import MentorshipRequest
-
         days = app.config["MENTORING_DECLINE_COOLDOWN_DAYS"]
         req = MentorshipRequest(learner_id=learner.user_id, mentor_id=good.user_id, goals="g", status="declined",
                                 closed_at=utcnow() - timedelta(days=days - 1))
@@ -330,10 +314,6 @@ def test_recent_decline_hides_the_mentor_until_the_cool_down_ends(app, people):
 
 
 def test_index_grids_equal_week_grid_across_zones_and_dst():
-    from datetime import date
-
-    from mentorhub.matching.reader import GridBuilder
-    from mentorhub.profiles import availability as av
 
     cases = [("Europe/Berlin", [(0, 23 * 60, 24 * 60), (1, 0, 90)]), ("America/New_York", [(6, 22 * 60, 24 * 60)]),
              ("Asia/Kathmandu", [(2, 9 * 60 + 15, 11 * 60)]), ("Australia/Sydney", [(0, 0, 60), (3, 600, 700)]),
@@ -362,9 +342,6 @@ def test_mentor_who_leaves_requests_unanswered_sinks(app, people, make_mentor, m
                        bio="I fine-tune transformers for NLP at work")
     askers = [make_user() for _ in range(3)]
     with app.app_context():
-        from mentorhub.generations import user_changed
-        from mentorhub.mentoring.models import MentorshipRequest
-
         old = utcnow() - timedelta(days=30)
         for a in askers:
             db.session.add(MentorshipRequest(learner_id=a.id, mentor_id=good.user_id, goals="g", status="expired",

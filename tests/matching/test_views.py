@@ -8,6 +8,8 @@ from sqlalchemy import func, select
 
 from mentorhub.db import db
 from mentorhub.matching.models import CohortPair, CohortRound
+from mentorhub.mentoring.models import MentorshipRequest
+from mentorhub.projects.models import Project
 
 
 @pytest.fixture
@@ -100,8 +102,6 @@ def test_cohort_round_flow(app, client, login_as, people, make_user):
     assert client.post(f"/admin/cohorts/pairs/{pair.id}/swap", data={"other": pair.id}).status_code == 400
     assert client.post(f"/admin/cohorts/{rnd.id}/approve").status_code == 302
     with app.app_context():
-        from mentorhub.mentoring.models import MentorshipRequest
-
         approved = db.session.get(CohortPair, pair.id)
         assert approved.status == "offered" and approved.round.status == "approved"
         offer = db.session.get(MentorshipRequest, approved.request_id)
@@ -116,8 +116,6 @@ def test_contributors_for_owner_champion_and_admin_only(app, client, login_as, p
     learner, _ = people
     owner, champion = make_user(), make_user()
     with app.app_context():
-        from mentorhub.projects.models import Project
-
         p = Project(title="Tiny NLP", summary="s", difficulty="beginner", hours_per_week=5, duration_weeks=4,
                     compute="laptop_cpu", seats=2, owner_id=owner.id, champion_id=champion.id)
         db.session.add(p)
