@@ -187,6 +187,9 @@ def test_cohort_bad_input_and_non_admin_writes(app, client, login_as, people, ma
     c_admin = login_as(admin, app.test_client())
     assert c_admin.post("/admin/cohorts", data={"min_score": "2"}).status_code == 400
     assert c_admin.post("/admin/cohorts", data={"min_score": "abc"}).status_code == 400
+    long_note = "n" * (app.config["MATCH_COHORT_NOTE_MAX"] + 1)
+    resp = c_admin.post("/admin/cohorts", data={"min_score": "0.1", "note": long_note})
+    assert resp.status_code == 400 and f"at most {app.config['MATCH_COHORT_NOTE_MAX']}" in resp.get_data(as_text=True)
     with app.app_context():
         assert count(CohortRound) == 0
     assert c_admin.post("/admin/cohorts", data={"min_score": "0.1"}).status_code == 302
