@@ -38,7 +38,7 @@ def main() -> None:
 
     from mentorhub.accounts.models import User
     from mentorhub.db import db
-    from mentorhub.matching import services
+    from mentorhub.matching import suggestions
     from mentorhub.matching.index import get_index
     from mentorhub.profiles import services as profiles
     from mentorhub.profiles.models import LearnerProfile
@@ -55,8 +55,8 @@ def main() -> None:
         times = []
         for uid in uids:
             t = time.perf_counter()
-            services.mentor_matches(users[uid])
-            services.project_matches(users[uid])
+            suggestions.mentor_matches(users[uid])
+            suggestions.project_matches(users[uid])
             times.append(time.perf_counter() - t)
         out["query_median_ms"] = float(np.median(times) * 1e3)
         out["query_p95_ms"] = float(np.percentile(times, 95) * 1e3)
@@ -68,14 +68,14 @@ def main() -> None:
             db.session.commit()
             t = time.perf_counter()
             index = get_index()
-            services.mentor_matches(user)
+            suggestions.mentor_matches(user)
             deltas.append(time.perf_counter() - t)
             assert index.learner_row[uid] >= len(index.learner_users) - index.changed
         full = []
         for uid in uids[:20]:  # the same query without a pending change, to isolate the delta
             t = time.perf_counter()
             get_index()
-            services.mentor_matches(users[uid])
+            suggestions.mentor_matches(users[uid])
             full.append(time.perf_counter() - t)
         delta_ms = (np.array(deltas) - np.median(full)) * 1e3
         out.update(deltas=len(deltas), delta_median_ms=float(np.median(delta_ms)), delta_max_ms=float(delta_ms.max()))

@@ -61,7 +61,7 @@ def create_app(config: Any = None) -> Flask:
     ):
         app.register_blueprint(bp)
 
-    from .matching.services import project_scores_for
+    from .matching.queries import project_scores_for
     from .projects.queries import register_match_scorer
 
     register_match_scorer(project_scores_for)  # projects (layer 4) sort by matching's (layer 5) scores

@@ -229,6 +229,7 @@ class Config:
     MATCH_COHORT_MIN_SCORE = float(_env("MATCH_COHORT_MIN_SCORE", "0.25"))  # below this a learner stays unmatched
     MATCH_COHORT_CANDIDATES = _int("MATCH_COHORT_CANDIDATES", 10)  # top-k mentors per learner in the graph
     MATCH_COHORT_MAX_LEARNERS = _int("MATCH_COHORT_MAX_LEARNERS", 20_000)
+    MATCH_COHORT_NOTE_MAX = _int("MATCH_COHORT_NOTE_MAX", 200)  # characters in a round's note
     MATCH_BATCH_CHUNK = _int("MATCH_BATCH_CHUNK", 1000)
 
 

@@ -24,15 +24,15 @@ def test_matches_and_cohort_on_sqlite_and_postgres(any_app, password_hash):
         assert build_and_publish()["seq"] > 0  # a full build reads both backends alike
     with any_app.app_context():
         from mentorhub.accounts.models import User
-        from mentorhub.matching import services
+        from mentorhub.matching import cohorts, suggestions
         from mentorhub.mentoring.models import MentorshipRequest
 
         viewer = db.session.get(User, learner.user_id)
-        out = services.mentor_matches(viewer)
+        out = suggestions.mentor_matches(viewer)
         assert out[0].user.id == mentor.user_id and out[0].overlap_hours == 3.0
-        rnd = services.create_round(db.session.get(User, admin.id), min_score=0.1)
-        assert services.approve_round(db.session.get(User, admin.id), rnd.id) == {"offered": 1, "skipped": 0}
+        rnd = cohorts.create_round(db.session.get(User, admin.id), min_score=0.1)
+        assert cohorts.approve_round(db.session.get(User, admin.id), rnd.id) == {"offered": 1, "skipped": 0}
         req = db.session.scalars(select(MentorshipRequest)).one()
         assert (req.learner_id, req.mentor_id) == (learner.user_id, mentor.user_id)
         # the open offer now excludes the pair
-        assert mentor.user_id not in [s.user.id for s in services.mentor_matches(viewer)]
+        assert mentor.user_id not in [s.user.id for s in suggestions.mentor_matches(viewer)]

@@ -7,19 +7,26 @@ import os
 import numpy as np
 import pytest
 from conftest import build_app
+from sqlalchemy import update
 
-from mentorhub.db import db
 from mentorhub import generations as changes
-from mentorhub.matching import publish, services, store
+from mentorhub.accounts import services as accounts
+from mentorhub.accounts.models import User
+from mentorhub.db import db, utcnow
+from mentorhub.generations import MatchChange
+from mentorhub.matching import publish, reader, store, suggestions
+from mentorhub.matching.features import STAGES
 from mentorhub.matching.index import get_index
 from mentorhub.matching.reader import index_root
 from mentorhub.matching.text import TextModel
 from mentorhub.profiles import services as profiles
+from mentorhub.profiles import taxonomy
+from mentorhub.profiles.availability import current_week_start
+from mentorhub.profiles.models import LearnerProfile
+from mentorhub.scheduler.registry import jobs
 
 
 def user(uid):
-    from mentorhub.accounts.models import User
-
     return db.session.get(User, uid)
 
 
@@ -43,7 +50,7 @@ def other_worker(app):
 
 
 def ids(viewer_id) -> list[int]:
-    return [s.user.id for s in services.mentor_matches(user(viewer_id))]
+    return [s.user.id for s in suggestions.mentor_matches(user(viewer_id))]
 
 
 @pytest.mark.parametrize("dims,extra", [(64, 0), (8, 0), (4, 0), (8, 200), (64, 3)])  # tf-idf, exact basis, svd
@@ -62,8 +69,6 @@ def test_a_save_is_in_the_very_next_read_on_another_worker(app, people, other_wo
     with other_worker.app_context():
         assert ids(learner.user_id)[0] == good.user_id  # maps the published build
     with app.app_context():
-        from mentorhub.profiles import services as profiles
-
         mentor = user(weak.user_id)
         profiles.save_mentor(mentor, mentor, {"skills": {"pytorch": 4, "docker": 4}, "domains": ["nlp"],
                                               "windows": [(1, 18 * 60, 21 * 60)], "timezone": "UTC",
@@ -84,15 +89,13 @@ def test_a_delta_scores_like_a_full_build(app, people, publish_index):
     is mapped with the build's vocabulary, so only it may differ until the next build)."""
     learner, good, weak = people
     with app.app_context():
-        from mentorhub.profiles import services as profiles
-
         me = user(learner.user_id)
         profiles.save_learner(me, me, {"skills": {"python": 2}, "wanted": ["sql", "pytorch"],
                                        "domains": ["time-series"], "windows": [(3, 8 * 60, 9 * 60)]})
-        delta = {s.user.id: s.components for s in services.mentor_matches(me)}
+        delta = {s.user.id: s.components for s in suggestions.mentor_matches(me)}
     publish_index()
     with app.app_context():
-        full = {s.user.id: s.components for s in services.mentor_matches(user(learner.user_id))}
+        full = {s.user.id: s.components for s in suggestions.mentor_matches(user(learner.user_id))}
     assert set(delta) == set(full) == {good.user_id, weak.user_id}
     for uid in full:
         for name in ("skills", "domains", "availability"):
@@ -106,14 +109,12 @@ def test_no_request_builds_and_the_page_says_matches_are_being_prepared(app, cli
     assert "Matches are being prepared" in html and "wider filter" not in html
     assert not os.path.exists(app.config["MATCH_INDEX_DIR"]) or not os.listdir(app.config["MATCH_INDEX_DIR"])
     with app.app_context():
-        assert get_index() is None and services.mentor_matches(user(learner.user_id)) == []
+        assert get_index() is None and suggestions.mentor_matches(user(learner.user_id)) == []
 
 
 def test_empty_states_blame_a_filter_only_when_one_is_set(client, login_as, people, app):
     learner, good, weak = people
     with app.app_context():
-        from mentorhub.profiles import services as profiles
-
         profiles.set_accepting(user(good.user_id), user(good.user_id), False)  # the only fitting mentor
         profiles.delete_mentor_profile(user(weak.user_id), user(weak.user_id))
     login_as(learner.user)
@@ -150,8 +151,6 @@ def test_the_scheduler_job_rebuilds_only_when_due_and_prunes(app, people, monkey
 
 
 def test_the_scheduler_registers_the_job(app):
-    from mentorhub.scheduler.registry import jobs
-
     job = {j.id: j for j in jobs(app)}["match-index"]
     assert job.func is publish.rebuild_if_due and job.args == {"seconds": app.config["MATCH_INDEX_JOB_SECONDS"]}
 
@@ -182,10 +181,8 @@ def test_service_writes_reach_the_next_read_without_a_rebuild(app, people, make_
     project = make_project(title="Fine-tune for NLP", domains=["nlp"], learn_skills=["pytorch"],
                            required_skills=[{"skill": "python", "level": 2}], difficulty="beginner")
     with app.app_context():
-        from mentorhub.accounts import services as accounts
-
         me = user(learner.user_id)
-        assert project.id in [s.project.id for s in services.project_matches(me)]
+        assert project.id in [s.project.id for s in suggestions.project_matches(me)]
         accounts.set_suspended(user(admin.id), user(good.user_id), True)
         assert good.user_id not in ids(learner.user_id)
         accounts.set_suspended(user(admin.id), user(good.user_id), False)
@@ -196,8 +193,6 @@ def test_service_writes_reach_the_next_read_without_a_rebuild(app, people, make_
 def test_a_change_committed_after_a_later_one_is_still_applied(app, people):
     """Positions are taken at write time; on PostgreSQL a transaction can commit after one that
     took a later position. Readers look back MATCH_INDEX_LATE_ROWS rows and skip those seen."""
-    from mentorhub.generations import MatchChange
-    from mentorhub.profiles import services as profiles
 
     learner, good, weak = people
     with app.app_context():
@@ -217,7 +212,6 @@ def test_with_every_recent_position_applied_a_read_asks_only_for_newer_rows(app,
     """The look-back for late commits starts at the oldest position not applied yet: once every
     position of the window is applied, a read asks for rows after the applied one only, and a
     missing position makes it look back from there again."""
-    from mentorhub.generations import MatchChange
 
     learner, good, weak = people
     app.config["MATCH_INDEX_LATE_ROWS"] = 2
@@ -238,3 +232,29 @@ def test_with_every_recent_position_applied_a_read_asks_only_for_newer_rows(app,
         assert get_index().seq == applied + 2 and asked == [applied]
         asked.clear()
         assert good.user_id not in ids(learner.user_id) and asked == [applied]
+
+
+def test_stages_are_read_by_name_and_one_without_a_difficulty_fit_stops_the_build(app, people, monkeypatch):
+    learner, _, _ = people
+    with app.app_context():
+        stage_of, difficulty_of = reader.roadmap_positions()  # the seed roadmap: every name has a fit
+        assert set(stage_of) == set(taxonomy.roadmap_stages()) and set(difficulty_of) == set(taxonomy.difficulty_rank())
+        db.session.execute(update(LearnerProfile).where(LearnerProfile.user_id == learner.user_id)
+                           .values(stage="deployment"))
+        db.session.commit()
+
+        def read_stage():
+            found = reader.read_people(reader.read_columns(), current_week_start(utcnow()), utcnow(), [learner.user_id])
+            return found.learners.stage.tolist()
+
+        # by name: the roadmap's order is not the fit table's, and it does not matter
+        monkeypatch.setattr(reader, "roadmap_stages", lambda: tuple(reversed(taxonomy.roadmap_stages())))
+        assert read_stage() == [STAGES.index("deployment")]
+        # a stage a profile holds but the roadmap no longer names is an error, not "foundations"
+        monkeypatch.setattr(reader, "roadmap_stages", lambda: ("foundations",))
+        with pytest.raises(ValueError, match="'deployment'"):
+            read_stage()
+        # a new roadmap stage without a difficulty fit stops the build with its name
+        monkeypatch.setattr(reader, "roadmap_stages", lambda: ("foundations", "deployment", "research"))
+        with pytest.raises(ValueError, match="'research'"):
+            publish.build_and_publish()

@@ -4,10 +4,13 @@ from __future__ import annotations
 from datetime import date
 
 import numpy as np
+import pytest
 import scipy.sparse as sp
 
 from mentorhub.matching import scoring
 from mentorhub.matching.scoring import Learners, Mentors, Projects, Scorer, Weights
+from mentorhub.matching import reasons
+from mentorhub.matching.features import DIFFICULTY_FIT, fit_positions
 from mentorhub.matching.reasons import contributor_reason
 from mentorhub.matching.synthetic import community
 from mentorhub.profiles.availability import overlap_hours, week_grid
@@ -138,7 +141,7 @@ def test_explanation_content_and_reason():
     assert e.shared_domains == [0]
     assert e.overlap_slots == list(range(44, 48)) and e.overlap_hours == 2.0
     assert set(e.components) == {"skills", "domains", "text", "availability"}
-    reason = scoring.mentor_reason(e, SKILLS, DOMAINS)
+    reason = reasons.mentor_reason(e, SKILLS, DOMAINS)
     assert "PyTorch" in reason and "Computer vision" in reason and "2 hours" in reason
     assert "MLOps" not in reason
 
@@ -177,7 +180,7 @@ def test_projects_prefer_growth_within_reach():
     e = s.explain_project(0, 2)
     assert e.missing_skills == [(0, 3, 4), (2, 0, 3)]
     assert e.components["readiness"] == 0
-    assert "PyTorch" in scoring.project_reason(s.explain_project(0, 1), SKILLS, DOMAINS)
+    assert "PyTorch" in reasons.project_reason(s.explain_project(0, 1), SKILLS, DOMAINS)
     assert np.isclose(s.explain_project(0, 1).total, s.project_scores(0)[1], atol=1e-5)
 
 
@@ -189,6 +192,16 @@ def test_difficulty_follows_stage():
     late = Scorer(one_learner(stage=[4]), ms, ps)
     assert begin.top_projects(0, 3).index[0] == 0
     assert late.top_projects(0, 3).index[0] == 2
+
+
+def test_difficulty_fit_is_read_by_name_and_an_unknown_stage_is_an_error():
+    stages, difficulties = fit_positions(["core-ml", "foundations"], ["advanced", "beginner"])
+    assert DIFFICULTY_FIT[stages["foundations"], difficulties["beginner"]] == 1.0
+    assert DIFFICULTY_FIT[stages["core-ml"], difficulties["advanced"]] == np.float32(0.2)
+    with pytest.raises(ValueError, match="'research'"):
+        fit_positions(["foundations", "research"], ["beginner"])
+    with pytest.raises(ValueError, match="'expert'"):
+        fit_positions(["foundations"], ["beginner", "expert"])
 
 
 def test_reverse_views_rank_fitting_learners():
@@ -203,7 +216,7 @@ def test_reverse_views_rank_fitting_learners():
     assert s.top_learners_for_mentor(0, 3, exclude={0}).index.tolist() == [2, 1]
     assert s.top_learners_for_project(0, 1).index.tolist() == [1]
     e = s.explain_mentor(0, 0)
-    assert "PyTorch" in scoring.learner_reason(e, SKILLS, DOMAINS)
+    assert "PyTorch" in reasons.learner_reason(e, SKILLS, DOMAINS)
 
 
 def test_planted_mentor_in_top3_for_90_percent():

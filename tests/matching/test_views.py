@@ -8,6 +8,8 @@ from sqlalchemy import func, select
 
 from mentorhub.db import db
 from mentorhub.matching.models import CohortPair, CohortRound
+from mentorhub.mentoring.models import MentorshipRequest
+from mentorhub.projects.models import Project
 
 
 @pytest.fixture
@@ -96,26 +98,26 @@ def test_cohort_round_flow(app, client, login_as, people, make_user):
         assert (pair.learner_id, pair.mentor_id) == (learner.user_id, mentor.user_id)
     html = client.get(f"/admin/cohorts/{rnd.id}").get_data(as_text=True)
     assert mentor.user.display_name in html and "PyTorch" in html
+    assert "Approve and send offers" in html and f"/admin/cohorts/pairs/{pair.id}/remove" in html
     assert client.post(f"/admin/cohorts/pairs/{pair.id}/swap", data={"other": pair.id}).status_code == 400
     assert client.post(f"/admin/cohorts/{rnd.id}/approve").status_code == 302
     with app.app_context():
-        from mentorhub.mentoring.models import MentorshipRequest
-
         approved = db.session.get(CohortPair, pair.id)
         assert approved.status == "offered" and approved.round.status == "approved"
         offer = db.session.get(MentorshipRequest, approved.request_id)
         assert (offer.learner_id, offer.mentor_id) == (learner.user_id, mentor.user_id) and offer.is_open
     assert client.post(f"/admin/cohorts/{rnd.id}/approve").status_code == 409
+    # an approved round offers no more changes: the page follows the same rules as the writes
+    html = client.get(f"/admin/cohorts/{rnd.id}").get_data(as_text=True)
+    assert "Approve and send offers" not in html and f"/admin/cohorts/pairs/{pair.id}/remove" not in html
 
 
-def test_contributors_owner_only(app, client, login_as, people, make_user, publish_index):
+def test_contributors_for_owner_champion_and_admin_only(app, client, login_as, people, make_user, publish_index):
     learner, _ = people
-    owner = make_user()
+    owner, champion = make_user(), make_user()
     with app.app_context():
-        from mentorhub.projects.models import Project
-
         p = Project(title="Tiny NLP", summary="s", difficulty="beginner", hours_per_week=5, duration_weeks=4,
-                    compute="laptop_cpu", seats=2, owner_id=owner.id)
+                    compute="laptop_cpu", seats=2, owner_id=owner.id, champion_id=champion.id)
         db.session.add(p)
         db.session.commit()
         pid = p.id
@@ -128,6 +130,11 @@ def test_contributors_owner_only(app, client, login_as, people, make_user, publi
     assert resp.status_code == 200 and "Suggested contributors for" in html and "Tiny NLP" in html
     assert learner.user.display_name in html and "Nobody fits yet" not in html
     assert c2.get("/matches/projects/99999/contributors").status_code == 404
+    # the one rule of projects (owner, champion or admin): the champion sees them too
+    c3 = login_as(champion, app.test_client())
+    assert learner.user.display_name in c3.get(f"/matches/projects/{pid}/contributors").get_data(as_text=True)
+    c4 = login_as(make_user(is_admin=True), app.test_client())
+    assert c4.get(f"/matches/projects/{pid}/contributors").status_code == 200
 
 
 def test_cli_matches(runner, people):
@@ -180,6 +187,9 @@ def test_cohort_bad_input_and_non_admin_writes(app, client, login_as, people, ma
     c_admin = login_as(admin, app.test_client())
     assert c_admin.post("/admin/cohorts", data={"min_score": "2"}).status_code == 400
     assert c_admin.post("/admin/cohorts", data={"min_score": "abc"}).status_code == 400
+    long_note = "n" * (app.config["MATCH_COHORT_NOTE_MAX"] + 1)
+    resp = c_admin.post("/admin/cohorts", data={"min_score": "0.1", "note": long_note})
+    assert resp.status_code == 400 and f"at most {app.config['MATCH_COHORT_NOTE_MAX']}" in resp.get_data(as_text=True)
     with app.app_context():
         assert count(CohortRound) == 0
     assert c_admin.post("/admin/cohorts", data={"min_score": "0.1"}).status_code == 302

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 def sections():
     from ..events import services as events
-    from ..matching import services as matching
+    from ..matching import privacy as matching
     from ..mentoring import services as mentoring
     from ..notifications import services as notifications
     from ..portfolio import services as portfolio

@@ -8,11 +8,11 @@ import sys
 import click
 from flask import Blueprint
 from flask.cli import AppGroup
-from sqlalchemy import func, select
 
-from ..errors import ServiceError
 from .. import generations as changes
-from . import store
+from ..accounts.queries import first_admin, user_by_email
+from ..errors import ServiceError
+from . import cohorts, queries, store, suggestions
 from .reader import index_root
 
 bp = Blueprint("matching_cli", __name__, cli_group=None)
@@ -21,26 +21,19 @@ bp.cli.add_command(index_cli)
 
 
 def _user_by_email(email: str):
-    from ..accounts.models import User
-    from ..db import db
-
-    user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    user = user_by_email(email)
     if user is None:
         raise click.ClickException(f"No account with the address {email}.")
     return user
 
 
 def _system_admin(email: str | None):
-    from ..accounts.models import User
-    from ..db import db
-
     if email:
         user = _user_by_email(email)
         if not user.is_admin:
             raise click.ClickException(f"{email} is not an administrator.")
         return user
-    user = db.session.scalar(select(User).where(User.is_admin.is_(True), User.is_deleted.is_(False))
-                             .order_by(User.id).limit(1))
+    user = first_admin()
     if user is None:
         raise click.ClickException("No administrator account exists; create one or use --dry-run.")
     return user
@@ -58,12 +51,10 @@ def _bar(value: float, width: int = 20) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def matches(email: str, show_projects: bool, top: int | None, as_json: bool) -> None:
     """Print the explained matches of the person with EMAIL."""
-    from . import services
-
     user = _user_by_email(email)
     try:
-        found = (services.project_matches(user, user, k=top) if show_projects
-                 else services.mentor_matches(user, user, k=top))
+        found = (suggestions.project_matches(user, user, k=top) if show_projects
+                 else suggestions.mentor_matches(user, user, k=top))
     except ServiceError as exc:
         raise click.ClickException(exc.message) from None
     if as_json:
@@ -71,10 +62,10 @@ def matches(email: str, show_projects: bool, top: int | None, as_json: bool) -> 
                                "matches": [s.as_dict() for s in found]}, indent=2))
         return
     if not found:
-        if not services.index_ready():
+        if not queries.index_ready():
             click.echo("Matches are being prepared: no match index is published yet (run `flask match-index build`).")
             return
-        gaps = services.profile_gaps(user)
+        gaps = queries.profile_gaps(user)
         click.echo("No matches yet." + ("".join(f"\n  - {g}" for g in gaps)))
         return
     for rank, s in enumerate(found, 1):
@@ -96,25 +87,20 @@ def cohort_match(dry_run: bool, as_json: bool, min_score: float | None, admin_em
 
     Without --dry-run the proposal is saved as a draft round an administrator reviews and
     approves on the cohort page."""
-    from . import services
-
     admin = None if dry_run else _system_admin(admin_email)
-    learner_ids = services.unmatched_learner_ids()
+    learner_ids = cohorts.unmatched_learner_ids()
     with click.progressbar(length=max(1, len(learner_ids)), label="Scoring learners",
                            file=sys.stderr) as bar:
         try:
             if dry_run:
-                plan = services.plan_cohort(learner_ids, min_score, progress=bar.update)
+                plan = cohorts.plan_cohort(learner_ids, min_score, progress=bar.update)
                 rows = [(p.learner, p.mentor, p.score, p.reason) for p in plan]
                 round_id = None
             else:
-                rnd = services.create_round(admin, learner_ids, min_score, note="command line",
+                rnd = cohorts.create_round(admin, learner_ids, min_score, note="command line",
                                             progress=bar.update)
-                from ..accounts.models import User
-                from ..db import db
-
-                rows = [(db.session.get(User, p.learner_id), db.session.get(User, p.mentor_id) if p.mentor_id else None,
-                         p.score, p.reason) for p in rnd.pairs]
+                people = cohorts.round_people(rnd)
+                rows = [(people[p.learner_id], people.get(p.mentor_id), p.score, p.reason) for p in rnd.pairs]
                 round_id = rnd.id
         except ServiceError as exc:
             raise click.ClickException(exc.message) from None

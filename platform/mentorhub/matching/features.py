@@ -12,19 +12,34 @@ import numpy as np
 import scipy.sparse as sp
 
 LEVELS = 4
-DIFFICULTIES = ("beginner", "intermediate", "advanced")
-STAGES = ("foundations", "core-ml", "projects", "deployment", "specialization")
-# How well each difficulty (columns) suits each roadmap stage (rows).
-DIFFICULTY_FIT = np.array(
-    [
-        [1.0, 0.4, 0.0],
-        [0.8, 0.8, 0.2],
-        [0.6, 1.0, 0.3],
-        [0.2, 0.8, 1.0],
-        [0.1, 0.6, 1.0],
-    ],
-    dtype=np.float32,
-)
+# How well a project of each difficulty suits a learner at each roadmap stage, by name. The
+# roadmap (seed/roadmap.yaml) names the stages and difficulties; every one needs an entry here,
+# checked by ``fit_positions`` when they are read, so a new stage fails loudly instead of
+# scoring like another one.
+DIFFICULTY_FIT_BY_NAME = {
+    "foundations": {"beginner": 1.0, "intermediate": 0.4, "advanced": 0.0},
+    "core-ml": {"beginner": 0.8, "intermediate": 0.8, "advanced": 0.2},
+    "projects": {"beginner": 0.6, "intermediate": 1.0, "advanced": 0.3},
+    "deployment": {"beginner": 0.2, "intermediate": 0.8, "advanced": 1.0},
+    "specialization": {"beginner": 0.1, "intermediate": 0.6, "advanced": 1.0},
+}
+# The rows (stages) and columns (difficulties) of DIFFICULTY_FIT: positions inside the model only.
+STAGES = tuple(DIFFICULTY_FIT_BY_NAME)
+DIFFICULTIES = tuple(DIFFICULTY_FIT_BY_NAME[STAGES[0]])
+DIFFICULTY_FIT = np.array([[DIFFICULTY_FIT_BY_NAME[s][d] for d in DIFFICULTIES] for s in STAGES],
+                          dtype=np.float32)
+
+
+def fit_positions(stages, difficulties) -> tuple[dict[str, int], dict[str, int]]:
+    """(stage slug -> row, difficulty slug -> column) of DIFFICULTY_FIT for the roadmap's names.
+    Raises ValueError naming any stage or difficulty the fit table does not know."""
+    unknown = [s for s in stages if s not in STAGES] + [d for d in difficulties if d not in DIFFICULTIES]
+    if unknown:
+        raise ValueError(f"No difficulty fit for {', '.join(map(repr, unknown))} from seed/roadmap.yaml: "
+                         "add it to DIFFICULTY_FIT_BY_NAME in matching/features.py.")
+    return {s: STAGES.index(s) for s in stages}, {d: DIFFICULTIES.index(d) for d in difficulties}
+
+
 COVERAGE_SHARE = 0.6
 MENTOR_COMPONENTS = ("skills", "domains", "text", "availability")
 PROJECT_COMPONENTS = ("readiness", "growth", "domains", "difficulty", "seats")

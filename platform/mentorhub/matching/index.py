@@ -21,10 +21,17 @@ import numpy as np
 import scipy.sparse as sp
 from flask import current_app, g, has_request_context
 
-from ..db import utcnow
 from .. import generations as changes
+from ..db import utcnow
 from . import store
-from .features import Learners, Mentors, Projects, learner_features, mentor_features, project_features
+from .features import (
+    Learners,
+    Mentors,
+    Projects,
+    learner_features,
+    mentor_features,
+    project_features,
+)
 from .model import MatchModel
 from .overlay import Combined
 from .reader import Columns, index_root, read_people, read_projects

@@ -13,9 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
 
-from . import reasons
+from . import explain
 from .features import Weights, sparse_row, words
 
 # The arrays a model consists of; matching/store.py writes and maps exactly these.
@@ -220,7 +219,6 @@ class MatchModel:
         return idx_out, sc_out
 
     @staticmethod
-    @staticmethod
     def _mask(s: np.ndarray, part: np.ndarray, inelig: np.ndarray, exclude) -> None:
         s[:, inelig] = -np.inf
         if exclude:
@@ -230,10 +228,10 @@ class MatchModel:
                     s[r, list(ex)] = -np.inf
 
     def mentor_components(self, i: int, j: int) -> dict[str, float]:
-        return reasons.mentor_components(self, i, self, j)
+        return explain.mentor_components(self, i, self, j)
 
-    def explain_mentor(self, i: int, j: int) -> reasons.Explanation:
-        return reasons.explain_mentor(self, i, self, j)
+    def explain_mentor(self, i: int, j: int) -> explain.Explanation:
+        return explain.explain_mentor(self, i, self, j)
 
     # ---- mentor -> learners ------------------------------------------------------------------
 
@@ -261,10 +259,10 @@ class MatchModel:
         return _top_masked(self.learner_scores_for_project(p), self.n_learners, eligible, exclude, k, min_score)
 
     def project_components(self, i: int, p: int) -> dict[str, float]:
-        return reasons.project_components(self, i, self, p)
+        return explain.project_components(self, i, self, p)
 
-    def explain_project(self, i: int, p: int) -> reasons.Explanation:
-        return reasons.explain_project(self, i, self, p)
+    def explain_project(self, i: int, p: int) -> explain.Explanation:
+        return explain.explain_project(self, i, self, p)
 
 
 def _top_eligible(scores: np.ndarray, eligible: np.ndarray, mask, exclude, k: int, min_score: float) -> Ranked:

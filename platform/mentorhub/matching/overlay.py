@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import reasons
+from . import explain
 from .features import slot_row, sparse_row
 from .model import MatchModel, Ranked, _top_eligible, _top_masked, _top_rows
 
@@ -127,10 +127,10 @@ class Combined:
             avail[r] = slot_row(L.l_packed, li, avail.shape[1])
         return feat, avail
 
-    def explain_mentor(self, i: int, j: int) -> reasons.Explanation:
+    def explain_mentor(self, i: int, j: int) -> explain.Explanation:
         L, li = self.learner(i)
         M, mj = self.mentor(j)
-        return reasons.explain_mentor(L, li, M, mj)
+        return explain.explain_mentor(L, li, M, mj)
 
     # ---- mentor -> learners --------------------------------------------------------------------
 
@@ -160,7 +160,7 @@ class Combined:
                                  exclude=(), min_score: float = 0.0) -> Ranked:
         return _top_masked(self.learner_scores_for_project(p), self.n_learners, eligible, exclude, k, min_score)
 
-    def explain_project(self, i: int, p: int) -> reasons.Explanation:
+    def explain_project(self, i: int, p: int) -> explain.Explanation:
         L, li = self.learner(i)
         P, pp = self.project(p)
-        return reasons.explain_project(L, li, P, pp)
+        return explain.explain_project(L, li, P, pp)

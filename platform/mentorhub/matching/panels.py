@@ -1,10 +1,10 @@
-"""The matching panel of the dashboard: plain data from the matching services."""
+"""The matching panel of the dashboard: plain data from the matching reads."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from ..accounts.models import User
-from . import services
+from . import queries, suggestions
 
 PANEL_MENTORS = 3  # best mentors named on the dashboard
 PANEL_LEARNERS = 5  # learners a mentor could help, counted on the dashboard
@@ -19,12 +19,12 @@ class MentorLine:
 
 def dashboard_panel(user: User) -> dict:
     """Data for templates/matching/_dashboard.html."""
-    ready = services.is_ready(user)
-    mentors = services.mentor_matches(user, k=PANEL_MENTORS) if ready else []
+    ready = queries.is_ready(user)
+    mentors = suggestions.mentor_matches(user, k=PANEL_MENTORS) if ready else []
     return {
         "ready": ready,
         "admin": user.is_admin,
-        "preparing": not services.index_ready(),
+        "preparing": not queries.index_ready(),
         "mentors": [MentorLine(s.user.id, s.user.display_name, s.score) for s in mentors],
-        "learner_count": services.suggested_learner_count(user, k=PANEL_LEARNERS),
+        "learner_count": suggestions.suggested_learner_count(user, k=PANEL_LEARNERS),
     }

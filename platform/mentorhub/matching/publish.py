@@ -12,9 +12,9 @@ from datetime import datetime
 
 from flask import current_app
 
+from .. import generations as changes
 from ..db import db, utcnow
 from ..profiles import availability as av
-from .. import generations as changes
 from . import store
 from .reader import index_root, read_columns, read_people, read_projects, weights_from_config
 from .scoring import Scorer

@@ -12,26 +12,13 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 from flask import current_app
-from sqlalchemy import select
 
-from ..accounts.models import User
-from ..db import db
 from ..mentoring.services import mentor_load, mentor_responsiveness
 from ..profiles import availability as av
-from ..profiles.models import (
-    AvailabilityWindow,
-    Domain,
-    LearnerProfile,
-    LearnerSkill,
-    MentorProfile,
-    MentorSkill,
-    Skill,
-    learner_domains,
-    learner_wanted_skills,
-    mentor_domains,
-)
-from ..projects.models import ACTIVE_STATUSES, Project, ProjectSkill, project_domains
-from .features import DIFFICULTIES, STAGES, Learners, Mentors, Projects, Weights
+from ..profiles import queries as profile_rows
+from ..profiles.taxonomy import difficulty_rank, roadmap_stages
+from ..projects.queries import project_domain_rows, project_match_rows, project_skill_rows
+from .features import Learners, Mentors, Projects, Weights, fit_positions
 
 
 @dataclass
@@ -84,8 +71,7 @@ def index_root() -> Path:
 
 
 def read_columns() -> Columns:
-    skills = db.session.execute(select(Skill.id, Skill.name).order_by(Skill.id)).all()
-    domains = db.session.execute(select(Domain.id, Domain.name).order_by(Domain.id)).all()
+    skills, domains = profile_rows.skill_columns(), profile_rows.domain_columns()
     return Columns([s for s, _ in skills], [n for _, n in skills], [d for d, _ in domains], [n for _, n in domains])
 
 
@@ -153,98 +139,85 @@ class GridBuilder:
         return g
 
 
-def _only(query, column, ids):
-    return query if ids is None else query.where(column.in_(ids))
+def roadmap_positions() -> tuple[dict[str, int], dict[str, int]]:
+    """(stage slug -> row, difficulty slug -> column) of the scores' difficulty fit, for the
+    stages and difficulties of seed/roadmap.yaml, by name. ValueError for one without a fit."""
+    return fit_positions(roadmap_stages(), difficulty_rank())
+
+
+def _position(of: dict[str, int], name: str, what: str) -> int:
+    try:
+        return of[name]
+    except KeyError:
+        raise ValueError(f"{what} {name!r} is not in seed/roadmap.yaml") from None
 
 
 def read_people(cols: Columns, week: date, now: datetime, user_ids: list[int] | None = None) -> People:
     """Learner and mentor inputs of everyone, or of ``user_ids`` only (rows ordered by profile id)."""
     cfg = current_app.config
-    session = db.session
     S, D = cols.S, cols.D
-    lrows = session.execute(_only(
-        select(LearnerProfile.id, LearnerProfile.user_id, LearnerProfile.headline, LearnerProfile.goals,
-               LearnerProfile.stage, User.timezone, User.is_suspended, User.is_deleted)
-        .join(User, User.id == LearnerProfile.user_id).order_by(LearnerProfile.id),
-        LearnerProfile.user_id, user_ids)).all()
-    mrows = session.execute(_only(
-        select(MentorProfile.id, MentorProfile.user_id, MentorProfile.headline, MentorProfile.bio,
-               MentorProfile.current_role, MentorProfile.capacity, MentorProfile.is_accepting, User.timezone,
-               User.is_suspended, User.is_deleted, User.last_seen_at, User.created_at)
-        .join(User, User.id == MentorProfile.user_id).order_by(MentorProfile.id),
-        MentorProfile.user_id, user_ids)).all()
-    l_row = {r[0]: k for k, r in enumerate(lrows)}
-    m_row = {r[0]: k for k, r in enumerate(mrows)}
+    stage_of, _ = roadmap_positions()
+    lrows = profile_rows.learner_match_rows(user_ids)
+    mrows = profile_rows.mentor_match_rows(user_ids)
+    l_row = {r.profile_id: k for k, r in enumerate(lrows)}
+    m_row = {r.profile_id: k for k, r in enumerate(mrows)}
     n_l, n_m = len(lrows), len(mrows)
     l_ids = None if user_ids is None else list(l_row)
     m_ids = None if user_ids is None else list(m_row)
 
-    def rows(query, column, ids):
-        return [] if ids is not None and not ids else session.execute(_only(query, column, ids))
-
-    have = _pairs(rows(select(LearnerSkill.learner_id, LearnerSkill.skill_id, LearnerSkill.level),
-                       LearnerSkill.learner_id, l_ids), l_row, cols.skill_col, n_l, S, values=True)
-    want = _pairs(rows(select(learner_wanted_skills.c.learner_id, learner_wanted_skills.c.skill_id),
-                       learner_wanted_skills.c.learner_id, l_ids), l_row, cols.skill_col, n_l, S)
-    l_dom = _pairs(rows(select(learner_domains.c.learner_id, learner_domains.c.domain_id),
-                        learner_domains.c.learner_id, l_ids), l_row, cols.domain_col, n_l, D)
-    teach = _pairs(rows(select(MentorSkill.mentor_id, MentorSkill.skill_id, MentorSkill.level),
-                        MentorSkill.mentor_id, m_ids), m_row, cols.skill_col, n_m, S, values=True)
-    m_dom = _pairs(rows(select(mentor_domains.c.mentor_id, mentor_domains.c.domain_id),
-                        mentor_domains.c.mentor_id, m_ids), m_row, cols.domain_col, n_m, D)
-    people_ids = None if user_ids is None else sorted({r[1] for r in lrows} | {r[1] for r in mrows})
+    have = _pairs(profile_rows.learner_skill_rows(l_ids), l_row, cols.skill_col, n_l, S, values=True)
+    want = _pairs(profile_rows.wanted_skill_rows(l_ids), l_row, cols.skill_col, n_l, S)
+    l_dom = _pairs(profile_rows.learner_domain_rows(l_ids), l_row, cols.domain_col, n_l, D)
+    teach = _pairs(profile_rows.mentor_skill_rows(m_ids), m_row, cols.skill_col, n_m, S, values=True)
+    m_dom = _pairs(profile_rows.mentor_domain_rows(m_ids), m_row, cols.domain_col, n_m, D)
+    people_ids = None if user_ids is None else sorted({r.user_id for r in lrows} | {r.user_id for r in mrows})
     windows: dict[int, list] = defaultdict(list)
-    for uid, wd, a, b in rows(select(AvailabilityWindow.user_id, AvailabilityWindow.weekday,
-                                     AvailabilityWindow.start_minute, AvailabilityWindow.end_minute),
-                              AvailabilityWindow.user_id, people_ids):
+    for uid, wd, a, b in profile_rows.window_rows(people_ids):
         windows[uid].append((wd, a, b))
     builder = GridBuilder(week, cfg["MATCH_SLOT_MINUTES"])
     l_avail = np.zeros((n_l, builder.n_slots), bool)
     for k, r in enumerate(lrows):
-        l_avail[k] = builder.grid(windows.get(r[1]) or [], r[5])
+        l_avail[k] = builder.grid(windows.get(r.user_id) or [], r.timezone)
     m_avail = np.zeros((n_m, builder.n_slots), bool)
     for k, r in enumerate(mrows):
-        m_avail[k] = builder.grid(windows.get(r[1]) or [], r[7])
+        m_avail[k] = builder.grid(windows.get(r.user_id) or [], r.timezone)
 
-    mentor_users = np.array([r[1] for r in mrows], dtype=np.int64)
+    mentor_users = np.array([r.user_id for r in mrows], dtype=np.int64)
     mentor_ids = None if user_ids is None else [int(u) for u in mentor_users]
     load_of = mentor_load(mentor_ids) if mentor_ids != [] else {}
     resp_of = mentor_responsiveness(now, mentor_ids) if mentor_ids != [] else {}
-    capacity = np.array([r[5] for r in mrows], dtype=np.int64)
+    capacity = np.array([r.capacity for r in mrows], dtype=np.int64)
     load = np.array([load_of.get(int(u), 0) for u in mentor_users], dtype=np.int64)
-    m_eligible = np.array([bool(r[6]) and not r[8] and not r[9] for r in mrows], bool) & (capacity > load)
-    activity = _activity([r[10] for r in mrows], [r[11] for r in mrows],
+    m_eligible = (np.array([bool(r.is_accepting) and not r.is_suspended and not r.is_deleted for r in mrows], bool)
+                  & (capacity > load))
+    activity = _activity([r.last_seen_at for r in mrows], [r.created_at for r in mrows],
                          [resp_of.get(int(u), 1.0) for u in mentor_users], now, cfg)
-    stage = np.array([STAGES.index(r[4]) if r[4] in STAGES else 0 for r in lrows], dtype=np.int64)
+    stage = np.array([_position(stage_of, r.stage, "Roadmap stage") for r in lrows], dtype=np.int64)
     learners = Learners(have=have, want=want, domains=l_dom,
-                        text=[f"{r[2] or ''} {r[3] or ''}" for r in lrows], avail=l_avail, stage=stage)
-    mentors = Mentors(teach=teach, domains=m_dom, text=[f"{r[2] or ''} {r[4] or ''} {r[3] or ''}" for r in mrows],
+                        text=[f"{r.headline or ''} {r.goals or ''}" for r in lrows], avail=l_avail, stage=stage)
+    mentors = Mentors(teach=teach, domains=m_dom,
+                      text=[f"{r.headline or ''} {r.current_role or ''} {r.bio or ''}" for r in mrows],
                       avail=m_avail, activity=activity, eligible=m_eligible)
-    return People(learners=learners, learner_users=np.array([r[1] for r in lrows], dtype=np.int64),
-                  learner_active=np.array([not r[6] and not r[7] for r in lrows], bool),
+    return People(learners=learners, learner_users=np.array([r.user_id for r in lrows], dtype=np.int64),
+                  learner_active=np.array([not r.is_suspended and not r.is_deleted for r in lrows], bool),
                   mentors=mentors, mentor_users=mentor_users, mentor_capacity=capacity, mentor_load=load)
 
 
 def read_projects(cols: Columns, project_ids: list[int] | None = None) -> ProjectRows:
-    session = db.session
-    prows = session.execute(_only(select(Project.id, Project.difficulty, Project.seats, Project.seats_taken,
-                                         Project.status, Project.owner_id).order_by(Project.id),
-                                  Project.id, project_ids)).all()
-    p_row = {r[0]: k for k, r in enumerate(prows)}
+    """Project inputs of every project, or of ``project_ids`` only (rows ordered by id)."""
+    _, difficulty_of = roadmap_positions()
+    prows = project_match_rows(project_ids)
+    p_row = {r.id: k for k, r in enumerate(prows)}
     n_p = len(prows)
     ids = None if project_ids is None else list(p_row)
-    skill_rows = [] if ids == [] else session.execute(_only(
-        select(ProjectSkill.project_id, ProjectSkill.skill_id, ProjectSkill.kind, ProjectSkill.min_level),
-        ProjectSkill.project_id, ids)).all()
+    skill_rows = project_skill_rows(ids)
     required = _pairs([(p, s, lv or 1) for p, s, kind, lv in skill_rows if kind == "required"],
                       p_row, cols.skill_col, n_p, cols.S, values=True)
     teaches = _pairs([(p, s) for p, s, kind, _ in skill_rows if kind == "learn"], p_row, cols.skill_col, n_p, cols.S)
-    dom_rows = [] if ids == [] else session.execute(_only(
-        select(project_domains.c.project_id, project_domains.c.domain_id), project_domains.c.project_id, ids))
-    p_dom = _pairs(dom_rows, p_row, cols.domain_col, n_p, cols.D)
+    p_dom = _pairs(project_domain_rows(ids), p_row, cols.domain_col, n_p, cols.D)
     projects = Projects(
         required=required, teaches=teaches, domains=p_dom,
-        difficulty=np.array([DIFFICULTIES.index(r[1]) if r[1] in DIFFICULTIES else 0 for r in prows], np.int64),
-        free_seats=np.array([max(0, r[2] - r[3]) for r in prows], dtype=np.int64),
-        eligible=np.array([r[4] in ACTIVE_STATUSES for r in prows], bool))
-    return ProjectRows(projects, np.array([r[0] for r in prows], np.int64), np.array([r[5] for r in prows], np.int64))
+        difficulty=np.array([_position(difficulty_of, r.difficulty, "Project difficulty") for r in prows], np.int64),
+        free_seats=np.array([r.free_seats for r in prows], dtype=np.int64),
+        eligible=np.array([r.is_open for r in prows], bool))
+    return ProjectRows(projects, np.array([r.id for r in prows], np.int64), np.array([r.owner_id for r in prows], np.int64))

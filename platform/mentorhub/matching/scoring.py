@@ -1,9 +1,10 @@
 """Match scoring over arrays: numpy, scipy and scikit-learn only (no Flask, no ORM).
 
 Everything here works on plain matrices so it can be tested on hand-built profiles and
-benchmarked without a database. ``matching/build.py`` reads the inputs from the DB. The
+benchmarked without a database. ``matching/reader.py`` reads the inputs from the DB. The
 feature rows are computed per entity in features.py, the queries live in model.py, the
-explanations in reasons.py; ``Scorer`` fits the text model and puts them together.
+explanations in explain.py (their sentences in reasons.py, not here: this module is numbers
+only); ``Scorer`` fits the text model and puts them together.
 
 Skills have integer levels 0..4 (0 = not held). Every component lies in [0, 1]:
 
@@ -44,7 +45,6 @@ from .features import (  # noqa: F401  (the scoring vocabulary, re-exported for 
     project_features,
 )
 from .model import MatchModel, Ranked, _top_rows, candidate_edges  # noqa: F401
-from .reasons import Explanation, learner_reason, mentor_reason, project_reason  # noqa: F401
 from .text import text_vectors
 
 

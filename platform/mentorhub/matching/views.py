@@ -8,10 +8,10 @@ from markupsafe import Markup, escape
 
 from ..errors import ValidationError
 from ..forms import render_form, show_service_error
-from . import services
+from ..profiles.queries import all_domains
+from . import cohorts as cohort_rounds
+from . import queries, rules, suggestions
 from .forms import CohortForm, SwapForm
-
-# Ids above a 32-bit integer column's range answer 404 instead of a database error.
 
 bp = Blueprint("matching", __name__)
 
@@ -64,8 +64,6 @@ def _matching_helpers():
 
 
 def _domains():
-    from ..profiles.queries import all_domains
-
     return [(d.slug, d.name) for d in all_domains()]
 
 
@@ -78,27 +76,27 @@ def matches():
     error = None
     mentors, projects = [], []
     try:
-        mentors = services.mentor_matches(current_user, domain=domain, min_overlap=min_overlap)
-        projects = services.project_matches(current_user, domain=domain)
+        mentors = suggestions.mentor_matches(current_user, domain=domain, min_overlap=min_overlap)
+        projects = suggestions.project_matches(current_user, domain=domain)
     except ValidationError as exc:
         error, status = exc, 400
-    learners = services.suggested_learners(current_user)
-    empty = None if mentors or error else services.mentor_empty_reason(current_user, domain, min_overlap)
+    learners = suggestions.suggested_learners(current_user)
+    empty = None if mentors or error else queries.mentor_empty_reason(current_user, domain, min_overlap)
     return render_template(
         "matching/matches.html", mentors=mentors, projects=projects, learners=learners, empty=empty,
-        preparing=not services.index_ready(),
-        gaps=services.profile_gaps(current_user), ready=services.is_ready(current_user),
+        preparing=not queries.index_ready(),
+        gaps=queries.profile_gaps(current_user), ready=queries.is_ready(current_user),
         domains=_domains(), f={"domain": domain or "", "min_overlap": min_overlap or ""}, error=error,
-        owned_projects=services.owned_projects(current_user),
+        owned_projects=queries.owned_projects(current_user),
     ), status
 
 
 @bp.get("/matches/projects/<int:project_id>/contributors")
 @login_required
 def contributors(project_id: int):
-    project, found = services.suggested_contributors(current_user, project_id)
+    project, found = suggestions.suggested_contributors(current_user, project_id)
     return render_template("matching/contributors.html", project=project, found=found,
-                           preparing=not services.index_ready())
+                           preparing=not queries.index_ready())
 
 
 # ---- admin: cohort rounds ---------------------------------------------------------------------
@@ -107,12 +105,12 @@ def contributors(project_id: int):
 @bp.route("/admin/cohorts", methods=["GET", "POST"])
 @login_required
 def cohorts():
-    rounds = services.list_rounds(current_user)
+    rounds = cohort_rounds.list_rounds(current_user)
     form = CohortForm()
     if form.validate_on_submit():
         try:
-            learner_ids = services.learner_ids_from_emails(current_user, form.emails.data)
-            rnd = services.create_round(current_user, learner_ids, form.min_score.data, form.note.data or "")
+            learner_ids = cohort_rounds.learner_ids_from_emails(current_user, form.emails.data)
+            rnd = cohort_rounds.create_round(current_user, learner_ids, form.min_score.data, form.note.data or "")
         except ValidationError as exc:
             show_service_error(form, exc)
         else:
@@ -122,20 +120,23 @@ def cohorts():
 
 
 def _round_page(rnd, swap_form=None, status: int = 200):
+    draft = rules.is_draft(rnd)
+    proposed = [p for p in rnd.pairs if rules.is_proposed(p)]
     return render_template("matching/cohort_round.html", rnd=rnd, swap_form=swap_form or SwapForm(),
-                           people=services.round_people(rnd)), status
+                           people=cohort_rounds.round_people(rnd), draft=draft, proposed=proposed,
+                           changeable={p.id for p in proposed} if draft else set()), status
 
 
 @bp.get("/admin/cohorts/<int:round_id>")
 @login_required
 def cohort_round(round_id: int):
-    return _round_page(services.get_round(current_user, round_id))
+    return _round_page(cohort_rounds.get_round(current_user, round_id))
 
 
 @bp.post("/admin/cohorts/pairs/<int:pair_id>/remove")
 @login_required
 def cohort_remove(pair_id: int):
-    pair = services.remove_pair(current_user, pair_id)
+    pair = cohort_rounds.remove_pair(current_user, pair_id)
     flash("Pair removed from the round.", "info")
     return redirect(url_for("matching.cohort_round", round_id=pair.round_id))
 
@@ -146,20 +147,20 @@ def cohort_swap(pair_id: int):
     form = SwapForm()
     if form.validate_on_submit():
         try:
-            a, _ = services.swap_pairs(current_user, pair_id, form.other.data)
+            a, _ = cohort_rounds.swap_pairs(current_user, pair_id, form.other.data)
         except ValidationError as exc:
             show_service_error(form, exc)
         else:
             flash("Mentors swapped.", "success")
             return redirect(url_for("matching.cohort_round", round_id=a.round_id))
-    rnd = services.round_of_pair(current_user, pair_id)
+    rnd = cohort_rounds.round_of_pair(current_user, pair_id)
     return _round_page(rnd, swap_form=form, status=400)
 
 
 @bp.post("/admin/cohorts/<int:round_id>/approve")
 @login_required
 def cohort_approve(round_id: int):
-    result = services.approve_round(current_user, round_id)
+    result = cohort_rounds.approve_round(current_user, round_id)
     flash(f"{result['offered']} offers sent to mentors"
           + (f"; {result['skipped']} pairs skipped because they are no longer possible." if result["skipped"] else "."),
           "success")
@@ -169,6 +170,6 @@ def cohort_approve(round_id: int):
 @bp.post("/admin/cohorts/<int:round_id>/discard")
 @login_required
 def cohort_discard(round_id: int):
-    services.discard_round(current_user, round_id)
+    cohort_rounds.discard_round(current_user, round_id)
     flash("Round discarded.", "info")
     return redirect(url_for("matching.cohorts"))

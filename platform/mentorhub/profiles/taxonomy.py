@@ -177,6 +177,11 @@ def stage(slug: str) -> dict | None:
     return next((s for s in stages() if s["slug"] == slug), None)
 
 
+def difficulty_rank() -> dict[str, int]:
+    """Project difficulty slug -> rank, easiest first (seed/roadmap.yaml ``difficulties``)."""
+    return {slug: k for k, slug in enumerate(difficulties())}
+
+
 def track_skills(slug: str) -> dict[str, int]:
     """Skill slug -> expected level for a target track (empty for an unknown track)."""
     t = track(slug)

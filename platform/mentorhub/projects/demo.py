@@ -25,8 +25,8 @@ from .applications import accept, apply
 from .ideas import create_project
 from .jobs import mark_stale_projects
 from .milestones import tick_milestone
-from .queries import application_of, get_project
 from .models import Project
+from .queries import application_of, get_project
 
 SEED_FILE = ROOT / "seed" / "projects.yaml"
 SEED = 4242

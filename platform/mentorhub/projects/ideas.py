@@ -15,14 +15,22 @@ from ..accounts.services import is_blocked_between
 from ..db import db, utcnow
 from ..errors import Conflict, PermissionDenied, ValidationError
 from ..notifications.services import notify
+from ..profiles.cleaning import LEVEL_NAMES
 from ..profiles.models import Domain, Skill
 from ..profiles.queries import active_domains_by_slug, active_skills_by_slug, is_mentor
-from ..profiles.cleaning import LEVEL_NAMES
 from ..urls import path_for
 from ..validation import choice, integer, setting, text, url
 from . import rules
 from .activity import commit, log
-from .models import COMPUTE, DEFAULT_MILESTONES, DIFFICULTIES, STATUSES, Milestone, Project, ProjectSkill
+from .models import (
+    COMPUTE,
+    DEFAULT_MILESTONES,
+    DIFFICULTIES,
+    STATUSES,
+    Milestone,
+    Project,
+    ProjectSkill,
+)
 from .queries import get_project
 
 

@@ -8,8 +8,8 @@ from flask_wtf import FlaskForm
 from ..errors import PermissionDenied, ValidationError
 from ..forms import render_form, show_service_error
 from ..pagination import parse_page
-from ..profiles.queries import has_learner_profile, is_mentor
 from ..profiles.cleaning import LEVEL_NAMES
+from ..profiles.queries import has_learner_profile, is_mentor
 from . import applications as apps
 from . import ideas, milestones, queries, rules, teams
 from .forms import ApplyForm, MilestoneForm, ProjectForm, ReasonForm, RoleForm, StatusForm

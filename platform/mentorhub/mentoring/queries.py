@@ -1,0 +1,15 @@
+"""Reads about mentoring that views and other features call (a feature never reads another
+feature's tables directly)."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from ..db import db
+from .models import Mentorship
+
+# ---- for matching ----
+
+
+def learners_with_active_mentorship() -> set[int]:
+    """User ids of the learners in an active mentorship (one query)."""
+    return set(db.session.scalars(select(Mentorship.learner_id).where(Mentorship.status == "active")))
