@@ -12,7 +12,7 @@ def sections():
     from ..mentoring import services as mentoring
     from ..notifications import services as notifications
     from ..profiles import services as profiles
-    from ..portfolio import services as portfolio
+    from ..portfolio import privacy as portfolio
     from ..projects import services as projects
 
     return [

@@ -1,4 +1,4 @@
-"""Portfolio forms. Rules live in services.py; these forms only parse."""
+"""Portfolio forms. Rules live in rules.py and the writes that use them; these forms only parse."""
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
@@ -16,7 +16,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from ..forms import options
 from . import rubric
-from .services import STATUS_LABELS, VISIBILITY_LABELS
+from .models import STATUS_LABELS, VISIBILITY_LABELS
 
 
 def _int_or_none(value):
@@ -74,10 +74,6 @@ class ReviewerForm(FlaskForm):
     is_opted_in = BooleanField("Offer me work to review (peer reviewer)")
     skill_ids = SelectMultipleField("Skills I can review", coerce=int, validate_choice=False,
                                     description="Leave empty to be offered everything.")
-
-
-class ActionForm(FlaskForm):
-    """A button that posts (CSRF only)."""
 
 
 def review_form_class():
