@@ -29,6 +29,8 @@ def test_buttons_follow_the_rules(app, make_user, make_item, login_as, opt_in):
     assert "Ask for feedback" not in page  # a request is waiting (can_request_feedback)
     assert "Withdraw the request" in page and "Delete this item" in page
     assert "Claim and review" not in page  # never one's own work (can_review)
+    page = client.get(f"/portfolio/{item_id}/feedback").get_data(as_text=True)
+    assert "This item is already waiting for feedback." in page and "Ask for feedback</button>" not in page
 
     client = login_as(reviewer, app.test_client())
     page = client.get(f"/portfolio/{item_id}").get_data(as_text=True)

@@ -54,8 +54,8 @@ def request_feedback(actor: User, item_id: int, mode: str, mentor_id: int | None
         if not wanted or wanted[0] not in allowed:
             raise ValidationError("Choose one of your mentors.", field="mentor_id")
         mentor = allowed[wanted[0]]
-    if item.status == "draft":
-        item.status = "seeking"  # asking for feedback publishes the item to its audience
+    if rules.publishes_on_request(item):
+        item.status = "seeking"
     if mentor is not None and rules.can_see(mentor, item) is not None:  # the unit rolls the status back
         raise ValidationError("Your mentor cannot see this item; change its visibility first.", field="mentor_id")
     req = FeedbackRequest(item_id=item.id, active_item_id=item.id, requester_id=actor.id, mode=mode,

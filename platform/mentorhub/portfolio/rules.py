@@ -99,6 +99,11 @@ def can_request_feedback(actor, item: PortfolioItem, active: FeedbackRequest | N
     return reason
 
 
+def publishes_on_request(item: PortfolioItem) -> bool:
+    """Asking for feedback on a draft publishes it ("seeking feedback") to its audience."""
+    return item.status == "draft"
+
+
 def can_withdraw(actor, req: FeedbackRequest) -> str | None:
     """The author withdraws their own request."""
     if not is_signed_in(actor) or actor.id != req.requester_id:

@@ -113,7 +113,8 @@ def request_feedback(item_id: int):
             flash("Your request is in. You can follow it on this page.", "success")
             return redirect(url_for("portfolio.detail", item_id=item.id))
     return render_form("portfolio/request.html", form, item=item, mentors=mentors,
-                       active=queries.active_request(item))
+                       refused=rules.can_request_feedback(current_user, item, queries.active_request(item)),
+                       publishes=rules.publishes_on_request(item))
 
 
 @bp.post("/requests/<int:request_id>/withdraw")
