@@ -8,8 +8,8 @@ from sqlalchemy import delete, select
 from mentorhub.accounts.models import User
 from mentorhub.db import db
 from mentorhub.errors import Conflict, PermissionDenied, ValidationError
-from mentorhub.portfolio import feedback, items, rules
-from mentorhub.portfolio.models import FeedbackRequest, PortfolioItem
+from mentorhub.portfolio import feedback, items, queries, rules
+from mentorhub.portfolio.models import FeedbackRequest, PortfolioItem, Review
 from mentorhub.profiles.models import MentorProfile
 
 
@@ -97,3 +97,26 @@ def test_links_follow_the_named_limit(app, make_user):
         assert not db.session.has_pending_changes()
         item = items.create_item(u(author), {**base, "repo_url": "https://example.org/short"})
         assert item.repo_url == "https://example.org/short"
+
+
+@pytest.mark.postgres
+def test_visibility_statements_on_both_databases(any_app, password_hash):
+    """can_see (with the reviewer's kept access), visible_filter and the reviewer skill
+    suggestion run as SQL on SQLite and PostgreSQL alike."""
+    app = any_app
+    with app.app_context():
+        people = [User(email=f"p{n}@example.com", display_name=f"P{n}", password_hash=password_hash)
+                  for n in range(3)]
+        db.session.add_all(people)
+        db.session.commit()
+        author, reviewer, stranger = people
+        item = items.create_item(author, {"title": "Work", "visibility": "mentors", "status": "seeking"})
+        assert rules.can_see(reviewer, item) is not None and rules.can_see(stranger, item) is not None
+        db.session.add(Review(item_id=item.id, reviewer_id=reviewer.id, item_version=1, summary="s",
+                              next_step="n", created_at=item.created_at, updated_at=item.created_at))
+        db.session.commit()
+        assert rules.can_see(reviewer, item) is None  # reviewed it: keeps access
+        assert rules.can_see(stranger, item) is not None
+        assert [i.id for i in queries.list_items(author).items] == [item.id]
+        assert queries.list_items(stranger).items == []
+        assert queries.suggested_reviewer_skills(stranger) == []
