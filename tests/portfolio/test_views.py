@@ -78,6 +78,9 @@ def test_bad_links_are_refused(app, client, make_user, login_as):
     resp = client.post("/portfolio/new", data=item_form(repo_url="javascript:alert(1)"))
     assert resp.status_code == 400 and "https://" in resp.get_data(as_text=True)
     assert count(app, PortfolioItem) == 0
+    resp = client.post("/portfolio/new", data=item_form(demo_url="https://example.org/" + "a" * 300))
+    assert resp.status_code == 400 and "at most 300 characters" in resp.get_data(as_text=True)
+    assert count(app, PortfolioItem) == 0
 
 
 def test_visibility_is_enforced_on_pages_and_lists(app, client, make_user, make_pf_mentor, make_item, login_as):

@@ -31,8 +31,9 @@ class ItemForm(FlaskForm):
     summary = TextAreaField("Summary", validators=[Length(max=500)],
                             description="One or two sentences: what you built and why.")
     body = TextAreaField("Write-up", description="Markdown. Explain the problem, the data, what you tried and what you learned.")
-    repo_url = URLField("Repository link", validators=[Optional(), Length(max=300)])
-    demo_url = URLField("Demo link", validators=[Optional(), Length(max=300)])
+    # the service checks links against PORTFOLIO_URL_MAX (one limit, a setting)
+    repo_url = URLField("Repository link", validators=[Optional()])
+    demo_url = URLField("Demo link", validators=[Optional()])
     notebook = FileField("Jupyter notebook (.ipynb)",
                          description="Optional. Shown read-only: nothing in it is run, and only text and PNG/JPEG outputs are shown.")
     remove_notebook = BooleanField("Remove the current notebook")
