@@ -6,7 +6,7 @@ A hand-built nbformat 4 notebook of about 1.9 MB (``--cells`` code cells with so
 text output, every tenth with a 20 KB PNG, markdown between) is validated (JSON + nbformat
 schema + output sizes), rendered to inert HTML and checked for hints. Then ``--queue`` open
 community requests sit in a SQLite database and one opted-in reviewer's queue is built
-(``services.queue_for``, visibility and skill matching included). Median and 95th percentile.
+(``feedback.queue_for``, visibility and skill matching included). Median and 95th percentile.
 ``prepare`` is the whole accepted upload (validate, render, hints in one work budget) with the
 default caps, for that notebook and for an adversarial one at the 2 MiB limit whose code and
 markdown cells are full of ``a-`` (the pattern that was quadratic); its work steps are printed too.
@@ -98,7 +98,7 @@ def main() -> None:
 
     from mentorhub.accounts.models import User
     from mentorhub.db import db, utcnow
-    from mentorhub.portfolio import services
+    from mentorhub.portfolio import feedback
     from mentorhub.portfolio.models import FeedbackRequest, PortfolioItem
 
     with temp_sqlite() as url:
@@ -117,8 +117,8 @@ def main() -> None:
                 db.session.add(FeedbackRequest(item_id=item.id, active_item_id=item.id, requester_id=item.owner_id,
                                                mode="community", status="open", created_at=now))
             db.session.commit()
-            services.set_reviewer_setting(reviewer, True, [])
-            rows.append((f"queue_for ({args.queue} open)", timed(lambda: services.queue_for(reviewer), 5)))
+            feedback.set_reviewer_setting(reviewer, True, [])
+            rows.append((f"queue_for ({args.queue} open)", timed(lambda: feedback.queue_for(reviewer), 5)))
         app.extensions["db_engine"].dispose()
 
     print(f"notebook: {len(raw) / 1e6:.2f} MB, {args.cells} code cells")

@@ -19,7 +19,7 @@ from mentorhub.mentoring import services as mentoring
 from mentorhub.mentoring.models import CheckIn, Mentorship
 from mentorhub.notifications import services as notifications
 from mentorhub.portfolio import rubric
-from mentorhub.portfolio import services as portfolio
+from mentorhub.portfolio import feedback, items, reviews
 from support import QueryLog, page_queries
 
 BUDGET = 12  # the most queries any page may issue (issue 11, item 2)
@@ -97,13 +97,13 @@ def review_scores() -> dict:
 
 def _review_round(author, reviewer, item_id: int, note: str) -> int:
     """Ask the community about ``item_id``, have ``reviewer`` claim and review it, and talk under it."""
-    req = portfolio.request_feedback(_get(author), item_id, "community")
-    portfolio.claim_request(_get(reviewer), req.id)
-    review = portfolio.submit_review(_get(reviewer), req.id, review_scores(), f"Solid baseline {note}.",
-                                     "Add a holdout set.")
-    portfolio.reply(_get(author), review.id, f"Thanks {note}!")
-    portfolio.reply(_get(reviewer), review.id, f"You are welcome {note}.")
-    portfolio.mark_helpful(_get(author), review.id)
+    req = feedback.request_feedback(_get(author), item_id, "community")
+    feedback.claim_request(_get(reviewer), req.id)
+    review = reviews.submit_review(_get(reviewer), req.id, review_scores(), f"Solid baseline {note}.",
+                                   "Add a holdout set.")
+    reviews.reply(_get(author), review.id, f"Thanks {note}!")
+    reviews.reply(_get(reviewer), review.id, f"You are welcome {note}.")
+    reviews.mark_helpful(_get(author), review.id)
     return review.id
 
 
@@ -113,24 +113,24 @@ def grow_portfolio(app, make_user, author, reviewer, item_ids: list[int], n: int
     second one claimed by ``reviewer``."""
     with app.app_context():
         for i in range(n):
-            item = portfolio.create_item(_get(author), {
+            item = items.create_item(_get(author), {
                 "title": f"Churn model {len(item_ids) + 1}", "summary": "A first model.", "body": "Some *notes*.",
                 "visibility": "public", "status": "seeking"})
             item_ids.append(item.id)
             _review_round(author, reviewer, item.id, f"item {item.id}")
         for i in range(n):
             _review_round(author, reviewer, item_ids[0], f"round {len(item_ids)}-{i}")
-            portfolio.update_item(_get(author), item_ids[0], {
+            items.update_item(_get(author), item_ids[0], {
                 "title": "Churn model 1", "summary": "A first model.", "body": f"Notes, take {len(item_ids)}-{i}.",
                 "visibility": "public", "status": "seeking"}, note=f"Edit {len(item_ids)}-{i}")
         for i in range(n):
             other = make_user(display_name=f"Asker {len(item_ids)}-{i}")
-            item = portfolio.create_item(_get(other), {
+            item = items.create_item(_get(other), {
                 "title": f"Asker work {len(item_ids)}-{i}", "summary": "Please look.", "body": "Body.",
                 "visibility": "members", "status": "seeking"})
-            req = portfolio.request_feedback(_get(other), item.id, "community")
+            req = feedback.request_feedback(_get(other), item.id, "community")
             if i % 2:
-                portfolio.claim_request(_get(reviewer), req.id)
+                feedback.claim_request(_get(reviewer), req.id)
 
 
 def grow_mentoring(app, make_mentorship, make_learner, learner, mentor, pairs: list, n: int) -> None:

@@ -158,6 +158,8 @@ class Config:
     PORTFOLIO_REMINDER_MAX_REVIEWERS = _int("PORTFOLIO_REMINDER_MAX_REVIEWERS", 20)
     PORTFOLIO_PAGE_SIZE = _int("PORTFOLIO_PAGE_SIZE", 20)
     PORTFOLIO_QUEUE_LIMIT = _int("PORTFOLIO_QUEUE_LIMIT", 50)  # community queue entries shown at once
+    PORTFOLIO_URL_MAX = _int("PORTFOLIO_URL_MAX", 300)  # characters of an item's repository or demo link
+    PORTFOLIO_PROJECT_CHOICES_MAX = _int("PORTFOLIO_PROJECT_CHOICES_MAX", 500)  # project ideas an item may pick from
 
     # Profiles
     PROFILE_HEADLINE_MAX = _int("PROFILE_HEADLINE_MAX", 120)  # characters (also the current role)

@@ -20,7 +20,7 @@ from mentorhub.events.models import Rsvp
 from mentorhub.mentoring import services as mentoring
 from mentorhub.mentoring.models import CheckIn, MentoringSession
 from mentorhub.notifications.models import Notification
-from mentorhub.portfolio import services as portfolio
+from mentorhub.portfolio import feedback, items
 from mentorhub.projects.models import Milestone, MilestoneCredit, ProjectApplication, ProjectMember
 
 
@@ -115,18 +115,18 @@ def build_community(app, make_user, make_learner, make_mentor, make_mentorship, 
                 db.session.add(Rsvp(event_id=past.id, user_id=u.id, status="going", is_attended=True))
             db.session.commit()
     with app.app_context():
-        portfolio.set_reviewer_setting(_user(mentor.id), True, [])
+        feedback.set_reviewer_setting(_user(mentor.id), True, [])
         for k, other in enumerate(others, start):
             title = f"Item Number{k}"
-            item = portfolio.create_item(_user(learner.id), {
+            item = items.create_item(_user(learner.id), {
                 "title": title, "summary": "A first model.", "body": "Some *notes*.", "visibility": "members",
                 "status": "seeking"})
             c.item_titles.append(title)
-            portfolio.request_feedback(_user(learner.id), item.id, "community")
-            work = portfolio.create_item(_user(other.id), {
+            feedback.request_feedback(_user(learner.id), item.id, "community")
+            work = items.create_item(_user(other.id), {
                 "title": f"Work of learner {k}", "summary": "Work.", "body": "Notes.", "visibility": "public",
                 "status": "seeking"})
-            portfolio.request_feedback(_user(other.id), work.id, "community")
+            feedback.request_feedback(_user(other.id), work.id, "community")
         for u in (learner, mentor, c.admin, both):
             for k in range(start, start + n):
                 title = f"Notice Number{k} for {u.display_name}"

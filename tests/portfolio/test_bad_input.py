@@ -110,7 +110,7 @@ def test_the_list_page_runs_as_many_queries_for_many_items_as_for_few(app, clien
 
     from mentorhub.accounts.models import User
     from mentorhub.db import db
-    from mentorhub.portfolio import services
+    from mentorhub.portfolio import feedback
 
     me = make_user()
     statements: list[str] = []
@@ -123,7 +123,7 @@ def test_the_list_page_runs_as_many_queries_for_many_items_as_for_few(app, clien
         item_id = make_item(owner, notebook=make_notebook(*GOOD_NOTEBOOK_CELLS), title=f"Work {n}",
                             skill_ids=[pf_skills["python"]])
         with app.app_context():
-            services.request_feedback(db.session.get(User, owner.id), item_id, "community")
+            feedback.request_feedback(db.session.get(User, owner.id), item_id, "community")
 
     def queries() -> tuple[int, str]:
         with app.app_context():
@@ -156,12 +156,12 @@ def test_list_pages_never_load_notebooks(app, client, make_user, make_item, logi
 
     from mentorhub.accounts.models import User
     from mentorhub.db import db
-    from mentorhub.portfolio import services
+    from mentorhub.portfolio import feedback
 
     owner = make_user()
     item_id = make_item(owner, notebook=make_notebook(*GOOD_NOTEBOOK_CELLS), title="Churn with notebook")
     with app.app_context():
-        services.request_feedback(db.session.get(User, owner.id), item_id, "community")
+        feedback.request_feedback(db.session.get(User, owner.id), item_id, "community")
     reviewer = opt_in(make_user())
     login_as(reviewer)
     with app.app_context():
@@ -189,7 +189,7 @@ def test_item_ids_past_the_database_integer_are_refused_on_both_engines(any_app,
 
     from mentorhub.accounts.models import User
     from mentorhub.db import db
-    from mentorhub.portfolio import services
+    from mentorhub.portfolio import items
 
     owner = user_factory(any_app, password_hash)()
     with any_app.app_context():
@@ -197,7 +197,7 @@ def test_item_ids_past_the_database_integer_are_refused_on_both_engines(any_app,
         for kw, field in (({"skill_ids": [int(value)]}, "skills"), ({"domain_ids": [int(value)]}, "domains"),
                           ({"project_id": int(value)}, "project_id")):
             with pytest.raises(ValidationError) as err:
-                services.create_item(actor, {"title": "Churn", **kw})
+                items.create_item(actor, {"title": "Churn", **kw})
             assert err.value.field == field
             db.session.rollback()
         assert db.session.scalar(select(func.count(PortfolioItem.id))) == 0

@@ -7,7 +7,7 @@ import pytest
 from fixtures.portfolio import PNG_1PX, GOOD_NOTEBOOK_CELLS, make_notebook
 from mentorhub.accounts.models import User
 from mentorhub.db import db
-from mentorhub.portfolio import rubric, services
+from mentorhub.portfolio import feedback, items, queries, reviews, rubric
 from support import browser_login
 
 PAYLOAD_MD = """# Hostile write-up
@@ -44,19 +44,19 @@ def hostile_notebook() -> bytes:
 def test_hostile_markdown_and_notebook_render_inert(page, live_app, make_live_user):
     author = make_live_user(display_name="Mallory")
     with live_app.app_context():
-        item = services.create_item(db.session.get(User, author.id),
+        item = items.create_item(db.session.get(User, author.id),
                                     {"title": "Hostile", "summary": "<b onclick=alert(1)>x</b>", "body": PAYLOAD_MD,
                                      "visibility": "public", "status": "seeking"},
                                     notebook=("evil.ipynb", hostile_notebook()))
         item_id = item.id
         # a review and a reply carrying the same payloads
         critic = db.session.get(User, make_live_user(display_name="Critic").id)
-        services.set_reviewer_setting(critic, True, [])
-        req = services.request_feedback(db.session.get(User, author.id), item_id, "community")
-        services.claim_request(critic, req.id)
-        review = services.submit_review(critic, req.id, {c.slug: (2, PAYLOAD_MD) for c in rubric.criteria()},
+        feedback.set_reviewer_setting(critic, True, [])
+        req = feedback.request_feedback(db.session.get(User, author.id), item_id, "community")
+        feedback.claim_request(critic, req.id)
+        review = reviews.submit_review(critic, req.id, {c.slug: (2, PAYLOAD_MD) for c in rubric.criteria()},
                                         PAYLOAD_MD, PAYLOAD_MD)
-        services.reply(db.session.get(User, author.id), review.id, PAYLOAD_MD)
+        reviews.reply(db.session.get(User, author.id), review.id, PAYLOAD_MD)
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     for viewer in ("anonymous", "author"):
@@ -157,6 +157,6 @@ def test_post_request_claim_review_reply_helpful(page, browser, live_server, liv
     rpage.goto(item_url)
     assert "Thanks, adding it now." in rpage.inner_text("[data-testid=reply]")
     with live_app.app_context():
-        assert services.review_counts_for(db.session.get(User, reviewer.id))[0] == 1
+        assert queries.review_counts_for(db.session.get(User, reviewer.id))[0] == 1
     assert page.js_errors == []
     ctx.close()

@@ -8,7 +8,7 @@ import pytest
 from mentorhub.accounts.models import User
 from mentorhub.db import db
 from mentorhub.errors import Conflict
-from mentorhub.portfolio import services
+from mentorhub.portfolio import feedback, items, queries
 from mentorhub.portfolio.models import FeedbackRequest
 
 
@@ -20,14 +20,14 @@ def test_claiming_under_concurrency_has_one_winner(any_app, password_hash):
         author = User(email="a@example.com", display_name="Author", password_hash=password_hash)
         db.session.add(author)
         db.session.commit()
-        item = services.create_item(author, {"title": "Work", "visibility": "members", "status": "seeking"})
-        req = services.request_feedback(author, item.id, "community")
+        item = items.create_item(author, {"title": "Work", "visibility": "members", "status": "seeking"})
+        req = feedback.request_feedback(author, item.id, "community")
         reviewers = []
         for n in range(8):
             r = User(email=f"r{n}@example.com", display_name=f"R{n}", password_hash=password_hash)
             db.session.add(r)
             db.session.commit()
-            services.set_reviewer_setting(r, True, [])
+            feedback.set_reviewer_setting(r, True, [])
             reviewers.append(r.id)
         request_id = req.id
 
@@ -38,11 +38,11 @@ def test_claiming_under_concurrency_has_one_winner(any_app, password_hash):
     def attempt(uid):
         with app.app_context():
             actor = db.session.get(User, uid)
-            services.reviewer_setting(actor)  # warm up before the race
+            queries.reviewer_setting(actor)  # warm up before the race
             db.session.rollback()  # and hold no transaction (SQLite begins every one IMMEDIATE)
             barrier.wait()
             try:
-                services.claim_request(actor, request_id)
+                feedback.claim_request(actor, request_id)
                 outcome = "won"
             except Conflict:
                 outcome = "lost"

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from mentorhub.accounts.models import User
 from mentorhub.db import db
-from mentorhub.portfolio import services
+from mentorhub.portfolio import feedback, queries
 from mentorhub.portfolio.demo import load_demo
 from mentorhub.portfolio.models import FeedbackRequest, PortfolioItem, Review, ReviewScore
 
@@ -48,5 +48,5 @@ def test_demo_is_idempotent_and_has_a_queue_and_a_chart(app):
         assert waiting == 5
         lena = db.session.scalar(select(User).where(User.email == "learner@mentorhub.test"))
         marco = db.session.scalar(select(User).where(User.email == "mentor@mentorhub.test"))
-        assert services.score_chart(lena, lena) is not None
-        assert len(services.queue_for(marco)["community"]) == 5
+        assert queries.score_chart(lena, lena) is not None
+        assert len(feedback.queue_for(marco)["community"]) == 5

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from mentorhub.accounts.models import User
 from mentorhub.db import db
 from mentorhub.notifications.models import Notification
-from mentorhub.portfolio import jobs, services
+from mentorhub.portfolio import feedback, jobs
 from mentorhub.portfolio.models import FeedbackRequest
 from mentorhub.scheduler.registry import jobs as registered_jobs
 
@@ -29,7 +29,7 @@ def test_reminders_go_to_matching_reviewers_once_per_period(app, make_user, make
     item_id = make_item(author, skill_ids=[pf_skills["python"]])
     frozen(T0)
     with app.app_context():
-        services.request_feedback(db.session.get(User, author.id), item_id, "community")
+        feedback.request_feedback(db.session.get(User, author.id), item_id, "community")
     days = app.config["PORTFOLIO_REMINDER_DAYS"]
     with app.app_context():
         assert jobs.remind_unclaimed(now=T0 + timedelta(days=days) - timedelta(minutes=1)) == 0
@@ -53,9 +53,9 @@ def test_claimed_work_is_not_reminded_and_mentor_requests_remind_the_mentor(
     frozen(T0)
     with app.app_context():
         a = db.session.get(User, author.id)
-        req = services.request_feedback(a, claimed_item, "community")
-        services.claim_request(db.session.get(User, peer.id), req.id)
-        services.request_feedback(a, mentor_item, "mentor", mentor_id=mentor.id)
+        req = feedback.request_feedback(a, claimed_item, "community")
+        feedback.claim_request(db.session.get(User, peer.id), req.id)
+        feedback.request_feedback(a, mentor_item, "mentor", mentor_id=mentor.id)
         before = len(reminded(app))
         assert jobs.remind_unclaimed(now=T0 + timedelta(days=app.config["PORTFOLIO_REMINDER_DAYS"])) == 1
     got = reminded(app)
@@ -67,8 +67,8 @@ def test_expired_claims_are_released(app, make_user, make_item, opt_in, frozen):
     item_id = make_item(author)
     frozen(T0)
     with app.app_context():
-        req = services.request_feedback(db.session.get(User, author.id), item_id, "community")
-        services.claim_request(db.session.get(User, peer.id), req.id)
+        req = feedback.request_feedback(db.session.get(User, author.id), item_id, "community")
+        feedback.claim_request(db.session.get(User, peer.id), req.id)
         hours = app.config["PORTFOLIO_CLAIM_HOURS"]
         assert jobs.release_expired_claims(now=T0 + timedelta(hours=hours - 1)) == 0
         assert jobs.release_expired_claims(now=T0 + timedelta(hours=hours + 1)) == 1

@@ -11,7 +11,7 @@ from mentorhub.accounts.models import User
 from mentorhub.db import db
 from mentorhub.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from mentorhub.notifications.models import Notification
-from mentorhub.portfolio import rubric, services
+from mentorhub.portfolio import feedback, items, privacy, queries, reviews, rubric, rules
 from mentorhub.portfolio.models import FeedbackRequest, PortfolioItem, PortfolioUpdate, Review, ReviewReply
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
@@ -70,7 +70,7 @@ def test_bad_item_input_is_refused_and_nothing_saved(app, people, fields, field)
     with app.app_context():
         data = {"title": "T", "visibility": "public", "status": "draft", **fields}
         with pytest.raises(ValidationError) as exc:
-            services.create_item(u(people["learner"]), data)
+            items.create_item(u(people["learner"]), data)
         assert exc.value.field == field
         db.session.rollback()
         assert count(PortfolioItem) == 0
@@ -79,9 +79,9 @@ def test_bad_item_input_is_refused_and_nothing_saved(app, people, fields, field)
 def test_bad_notebook_saves_nothing(app, people):
     with app.app_context():
         with pytest.raises(ValidationError, match="not valid JSON"):
-            services.create_item(u(people["learner"]), {"title": "T"}, notebook=("x.ipynb", b"{nope"))
+            items.create_item(u(people["learner"]), {"title": "T"}, notebook=("x.ipynb", b"{nope"))
         with pytest.raises(ValidationError, match=".ipynb"):
-            services.create_item(u(people["learner"]), {"title": "T"}, notebook=("x.txt", b"{}"))
+            items.create_item(u(people["learner"]), {"title": "T"}, notebook=("x.txt", b"{}"))
         db.session.rollback()
         assert count(PortfolioItem) == 0
 
@@ -94,7 +94,7 @@ def test_visibility_rules(app, people, make_item, make_user):
     with app.app_context():
         def sees(viewer, key):
             item = db.session.get(PortfolioItem, ids.get(key, draft))
-            return services.can_view(viewer, item)
+            return rules.can_see(viewer, item) is None
 
         assert [sees(None, k) for k in ("public", "members", "mentors", "draft")] == [True, False, False, False]
         assert [sees(u(stranger), k) for k in ("public", "members", "mentors", "draft")] == [True, True, False, False]
@@ -102,33 +102,33 @@ def test_visibility_rules(app, people, make_item, make_user):
         assert [sees(u(learner), k) for k in ("public", "members", "mentors", "draft")] == [True] * 4
         assert [sees(u(admin), k) for k in ("public", "members", "mentors", "draft")] == [True] * 4
         # lists follow the same rules
-        titles = lambda viewer: sorted(i.title for i in services.list_items(viewer, 1).items)  # noqa: E731
+        titles = lambda viewer: sorted(i.title for i in queries.list_items(viewer, 1).items)  # noqa: E731
         assert titles(None) == ["public"]
         assert titles(u(stranger)) == ["members", "public"]
         assert titles(u(mentor)) == ["members", "mentors", "public"]
         assert titles(u(learner)) == ["draft", "members", "mentors", "public"]
-        assert sorted(i.title for i in services.public_items_of(u(learner), u(stranger))) == ["members", "public"]
+        assert sorted(i.title for i in queries.public_items_of(u(learner), u(stranger))) == ["members", "public"]
         with pytest.raises(NotFound):
-            services.get_item(u(stranger), ids["mentors"])
+            queries.get_item(u(stranger), ids["mentors"])
 
 
 def test_only_the_author_edits_and_deletes(app, people, make_item):
     item_id = make_item(people["learner"])
     with app.app_context():
         with pytest.raises(PermissionDenied):
-            services.update_item(u(people["stranger"]), item_id, {"title": "Hijacked"})
+            items.update_item(u(people["stranger"]), item_id, {"title": "Hijacked"})
         with pytest.raises(PermissionDenied):
-            services.delete_item(u(people["stranger"]), item_id)
+            items.delete_item(u(people["stranger"]), item_id)
         db.session.rollback()
         assert db.session.get(PortfolioItem, item_id).title == "Churn prediction"
-        services.delete_item(u(people["learner"]), item_id)
+        items.delete_item(u(people["learner"]), item_id)
         assert count(PortfolioItem) == 0
 
 
 def claim_and_review(app, reviewer, request_id, value=3):
     with app.app_context():
-        services.claim_request(u(reviewer), request_id)
-        return services.submit_review(u(reviewer), request_id, full_scores(value), "Good start.", "Add a baseline.").id
+        feedback.claim_request(u(reviewer), request_id)
+        return reviews.submit_review(u(reviewer), request_id, full_scores(value), "Good start.", "Add a baseline.").id
 
 
 def test_community_flow_claim_review_reply_helpful(app, people, make_item, make_pf_mentor, opt_in):
@@ -136,39 +136,39 @@ def test_community_flow_claim_review_reply_helpful(app, people, make_item, make_
     other = opt_in(make_pf_mentor())
     item_id = make_item(learner)
     with app.app_context():
-        req = services.request_feedback(u(learner), item_id, "community", note="Is my split right?")
-        assert services.request_state(req).state == "waiting"
+        req = feedback.request_feedback(u(learner), item_id, "community", note="Is my split right?")
+        assert rules.request_state(req).state == "waiting"
         # the queue offers it to the opted-in peer, not to someone who did not opt in
-        assert [e.item.id for e in services.queue_for(u(peer))["community"]] == [item_id]
-        assert services.queue_for(u(stranger))["community"] == []
+        assert [e.item.id for e in feedback.queue_for(u(peer))["community"]] == [item_id]
+        assert feedback.queue_for(u(stranger))["community"] == []
         with pytest.raises(PermissionDenied):
-            services.claim_request(u(stranger), req.id)
+            feedback.claim_request(u(stranger), req.id)
         with pytest.raises(PermissionDenied):
-            services.claim_request(u(learner), req.id)  # not your own work
-        services.claim_request(u(peer), req.id)
-        assert services.request_state(db.session.get(FeedbackRequest, req.id)).state == "claimed"
+            feedback.claim_request(u(learner), req.id)  # not your own work
+        feedback.claim_request(u(peer), req.id)
+        assert rules.request_state(db.session.get(FeedbackRequest, req.id)).state == "claimed"
         # nobody else can claim it while it is claimed
         with pytest.raises(Conflict):
-            services.claim_request(u(other), req.id)
+            feedback.claim_request(u(other), req.id)
         with pytest.raises(PermissionDenied):
-            services.submit_review(u(other), req.id, full_scores(), "x", "y")
-        review = services.submit_review(u(peer), req.id, full_scores(2), "Solid.", "Add a baseline.")
-        assert services.request_state(db.session.get(FeedbackRequest, req.id)).state == "reviewed"
+            reviews.submit_review(u(other), req.id, full_scores(), "x", "y")
+        review = reviews.submit_review(u(peer), req.id, full_scores(2), "Solid.", "Add a baseline.")
+        assert rules.request_state(db.session.get(FeedbackRequest, req.id)).state == "reviewed"
         assert [s.score for s in review.scores] == [2] * 6
         # the author replies in a thread, the reviewer answers, a stranger may not
-        services.reply(u(learner), review.id, "Thanks! Which baseline?")
-        services.reply(u(peer), review.id, "A majority-class one.")
+        reviews.reply(u(learner), review.id, "Thanks! Which baseline?")
+        reviews.reply(u(peer), review.id, "A majority-class one.")
         with pytest.raises(PermissionDenied):
-            services.reply(u(stranger), review.id, "me too")
+            reviews.reply(u(stranger), review.id, "me too")
         # only the author marks it helpful; the count shows for the reviewer
         with pytest.raises(PermissionDenied):
-            services.mark_helpful(u(peer), review.id)
-        services.mark_helpful(u(learner), review.id)
-        assert services.review_counts_for(u(peer)) == (1, 1)
+            reviews.mark_helpful(u(peer), review.id)
+        reviews.mark_helpful(u(learner), review.id)
+        assert queries.review_counts_for(u(peer)) == (1, 1)
         # only the reviewer edits the review
         with pytest.raises(PermissionDenied):
-            services.edit_review(u(learner), review.id, full_scores(4), "Perfect", "None")
-        services.edit_review(u(peer), review.id, full_scores(4), "Even better.", "Deploy it.")
+            reviews.edit_review(u(learner), review.id, full_scores(4), "Perfect", "None")
+        reviews.edit_review(u(peer), review.id, full_scores(4), "Even better.", "Deploy it.")
         assert db.session.get(Review, review.id).scores[0].score == 4
         kinds = db.session.scalars(select(Notification.title).where(Notification.user_id == learner.id)).all()
         assert any("reviewing" in t for t in kinds) and any("New feedback" in t for t in kinds)
@@ -178,19 +178,19 @@ def test_community_flow_claim_review_reply_helpful(app, people, make_item, make_
 def test_review_needs_every_score_in_range(app, people, make_item):
     item_id = make_item(people["learner"])
     with app.app_context():
-        req = services.request_feedback(u(people["learner"]), item_id, "community")
-        services.claim_request(u(people["peer"]), req.id)
+        req = feedback.request_feedback(u(people["learner"]), item_id, "community")
+        feedback.claim_request(u(people["peer"]), req.id)
         bad = full_scores()
         bad["communication"] = (5, "")
         with pytest.raises(ValidationError) as exc:
-            services.submit_review(u(people["peer"]), req.id, bad, "s", "n")
+            reviews.submit_review(u(people["peer"]), req.id, bad, "s", "n")
         assert exc.value.field == "score_communication"
         missing = full_scores()
         del missing["data_preparation"]
         with pytest.raises(ValidationError):
-            services.submit_review(u(people["peer"]), req.id, missing, "s", "n")
+            reviews.submit_review(u(people["peer"]), req.id, missing, "s", "n")
         with pytest.raises(ValidationError):
-            services.submit_review(u(people["peer"]), req.id, full_scores(), "  ", "n")
+            reviews.submit_review(u(people["peer"]), req.id, full_scores(), "  ", "n")
         db.session.rollback()
         assert count(Review) == 0
         assert db.session.get(FeedbackRequest, req.id).status == "claimed"
@@ -199,14 +199,14 @@ def test_review_needs_every_score_in_range(app, people, make_item):
 def test_one_active_request_per_item_and_withdraw(app, people, make_item):
     item_id = make_item(people["learner"])
     with app.app_context():
-        req = services.request_feedback(u(people["learner"]), item_id, "community")
+        req = feedback.request_feedback(u(people["learner"]), item_id, "community")
         with pytest.raises(Conflict):
-            services.request_feedback(u(people["learner"]), item_id, "community")
+            feedback.request_feedback(u(people["learner"]), item_id, "community")
         with pytest.raises(PermissionDenied):
-            services.withdraw_request(u(people["stranger"]), req.id)
-        services.withdraw_request(u(people["learner"]), req.id)
+            feedback.withdraw_request(u(people["stranger"]), req.id)
+        feedback.withdraw_request(u(people["learner"]), req.id)
         assert db.session.get(FeedbackRequest, req.id).status == "withdrawn"
-        services.request_feedback(u(people["learner"]), item_id, "community")  # allowed again
+        feedback.request_feedback(u(people["learner"]), item_id, "community")  # allowed again
 
 
 def test_ask_my_mentor_goes_to_that_mentor_only(app, people, make_item, make_mentorship):
@@ -217,18 +217,18 @@ def test_ask_my_mentor_goes_to_that_mentor_only(app, people, make_item, make_men
     peer = people["peer"]
     item_id = make_item(learner, visibility="mentors")
     with app.app_context():
-        assert [m.id for m in services.mentor_choices(u(learner))] == [mentor.id]
-        assert services.mentor_choices(u(people["stranger"])) == []
+        assert [m.id for m in queries.mentor_choices(u(learner))] == [mentor.id]
+        assert queries.mentor_choices(u(people["stranger"])) == []
         with pytest.raises(ValidationError):  # a mentor, but not this learner's
-            services.request_feedback(u(learner), item_id, "mentor", mentor_id=people["mentor"].id)
-        req = services.request_feedback(u(learner), item_id, "mentor", mentor_id=mentor.id)
-        assert [e.item.id for e in services.queue_for(u(mentor))["asked"]] == [item_id]
-        assert services.queue_for(u(peer))["community"] == []
+            feedback.request_feedback(u(learner), item_id, "mentor", mentor_id=people["mentor"].id)
+        req = feedback.request_feedback(u(learner), item_id, "mentor", mentor_id=mentor.id)
+        assert [e.item.id for e in feedback.queue_for(u(mentor))["asked"]] == [item_id]
+        assert feedback.queue_for(u(peer))["community"] == []
         with pytest.raises((PermissionDenied, NotFound)):
-            services.claim_request(u(peer), req.id)
+            feedback.claim_request(u(peer), req.id)
         assert db.session.scalar(select(func.count()).select_from(Notification)
                                  .where(Notification.user_id == mentor.id, Notification.kind == "review_queue")) == 1
-        services.claim_request(u(mentor), req.id)
+        feedback.claim_request(u(mentor), req.id)
 
 
 def test_queue_is_oldest_first_and_matches_skills(app, people, make_user, make_item, opt_in, pf_skills, frozen):
@@ -242,21 +242,21 @@ def test_queue_is_oldest_first_and_matches_skills(app, people, make_user, make_i
     with app.app_context():
         for offset, item_id in zip((3, 1, 2, 0), newer_first + [no_skill]):
             frozen(T0 + timedelta(hours=offset))
-            services.request_feedback(u(learner), item_id, "community")
+            feedback.request_feedback(u(learner), item_id, "community")
         frozen(T0 + timedelta(days=2))
-        queue = services.queue_for(u(people["peer"]))["community"]
+        queue = feedback.queue_for(u(people["peer"]))["community"]
         assert [e.item.title for e in queue] == ["no skills", "nlp-skill", "classic-ml", "python"]
         assert queue[0].waited_seconds == 2 * 86400
-        assert [e.item.title for e in services.queue_for(u(nlp_reviewer))["community"]] == ["no skills", "nlp-skill"]
+        assert [e.item.title for e in feedback.queue_for(u(nlp_reviewer))["community"]] == ["no skills", "nlp-skill"]
 
 
 def test_mentors_only_items_are_not_offered_to_peer_learners(app, people, make_item, make_pf_mentor, opt_in):
     item_id = make_item(people["learner"], visibility="mentors")
     mentor_reviewer = opt_in(make_pf_mentor())
     with app.app_context():
-        services.request_feedback(u(people["learner"]), item_id, "community")
-        assert services.queue_for(u(people["peer"]))["community"] == []
-        assert [e.item.id for e in services.queue_for(u(mentor_reviewer))["community"]] == [item_id]
+        feedback.request_feedback(u(people["learner"]), item_id, "community")
+        assert feedback.queue_for(u(people["peer"]))["community"] == []
+        assert [e.item.id for e in feedback.queue_for(u(mentor_reviewer))["community"]] == [item_id]
 
 
 def test_claims_expire_and_can_be_taken_over(app, people, make_item, make_user, opt_in, frozen):
@@ -264,46 +264,46 @@ def test_claims_expire_and_can_be_taken_over(app, people, make_item, make_user, 
     item_id = make_item(people["learner"])
     frozen(T0)
     with app.app_context():
-        req = services.request_feedback(u(people["learner"]), item_id, "community")
-        services.claim_request(u(people["peer"]), req.id)
+        req = feedback.request_feedback(u(people["learner"]), item_id, "community")
+        feedback.claim_request(u(people["peer"]), req.id)
         hours = app.config["PORTFOLIO_CLAIM_HOURS"]
         frozen(T0 + timedelta(hours=hours - 1))
         with pytest.raises(Conflict):
-            services.claim_request(u(other), req.id)
+            feedback.claim_request(u(other), req.id)
         frozen(T0 + timedelta(hours=hours + 1))
-        assert services.request_state(db.session.get(FeedbackRequest, req.id)).state == "waiting"
-        services.claim_request(u(other), req.id)
+        assert rules.request_state(db.session.get(FeedbackRequest, req.id)).state == "waiting"
+        feedback.claim_request(u(other), req.id)
         with pytest.raises(Conflict):  # the first reviewer's claim has ended and was taken over
-            services.claim_request(u(people["peer"]), req.id)
+            feedback.claim_request(u(people["peer"]), req.id)
         with pytest.raises(PermissionDenied):
-            services.submit_review(u(people["peer"]), req.id, full_scores(), "s", "n")
-        services.submit_review(u(other), req.id, full_scores(), "s", "n")
+            reviews.submit_review(u(people["peer"]), req.id, full_scores(), "s", "n")
+        reviews.submit_review(u(other), req.id, full_scores(), "s", "n")
 
 
 def test_release_puts_it_back(app, people, make_item):
     item_id = make_item(people["learner"])
     with app.app_context():
-        req = services.request_feedback(u(people["learner"]), item_id, "community")
-        services.claim_request(u(people["peer"]), req.id)
+        req = feedback.request_feedback(u(people["learner"]), item_id, "community")
+        feedback.claim_request(u(people["peer"]), req.id)
         with pytest.raises(Conflict):
-            services.release_claim(u(people["mentor"]), req.id)
-        services.release_claim(u(people["peer"]), req.id)
-        assert [e.item.id for e in services.queue_for(u(people["peer"]))["community"]] == [item_id]
+            feedback.release_claim(u(people["mentor"]), req.id)
+        feedback.release_claim(u(people["peer"]), req.id)
+        assert [e.item.id for e in feedback.queue_for(u(people["peer"]))["community"]] == [item_id]
 
 
 def test_reviewers_see_what_changed_since_their_review(app, people, make_item, good_notebook):
     learner, peer = people["learner"], people["peer"]
     item_id = make_item(learner, body="line one\nline two")
     with app.app_context():
-        req = services.request_feedback(u(learner), item_id, "community")
+        req = feedback.request_feedback(u(learner), item_id, "community")
     review_id = claim_and_review(app, peer, req.id)
     with app.app_context():
         data = {"title": "Churn prediction", "summary": "A first model.", "body": "line one\nline 2, now with a baseline",
                 "visibility": "members", "status": "seeking"}
-        services.update_item(u(learner), item_id, data, notebook=("v2.ipynb", good_notebook), note="Added a baseline.")
+        items.update_item(u(learner), item_id, data, notebook=("v2.ipynb", good_notebook), note="Added a baseline.")
         item = db.session.get(PortfolioItem, item_id)
         review = db.session.get(Review, review_id)
-        changes = services.updates_since(item, review.item_version)
+        changes = queries.updates_since(item, review.item_version)
         assert len(changes) == 1 and changes[0].note == "Added a baseline."
         assert set(changes[0].changed_fields) == {"body", "notebook"}
         assert "+line 2, now with a baseline" in changes[0].body_diff
@@ -312,7 +312,7 @@ def test_reviewers_see_what_changed_since_their_review(app, people, make_item, g
                                                            Notification.title.like("%updated%")))
         assert note is not None
         # an unchanged save records nothing
-        services.update_item(u(learner), item_id, data)
+        items.update_item(u(learner), item_id, data)
         assert count(PortfolioUpdate) == 1
 
 
@@ -322,16 +322,16 @@ def test_score_chart_follows_visibility(app, people, make_item, make_user, opt_i
     hidden_id = make_item(learner, visibility="mentors", title="Mentor work")
     mentor_peer = opt_in(give_mentor_profile(app, make_user()))
     with app.app_context():
-        r1 = services.request_feedback(u(learner), public_id, "community")
-        r2 = services.request_feedback(u(learner), hidden_id, "community")
+        r1 = feedback.request_feedback(u(learner), public_id, "community")
+        r2 = feedback.request_feedback(u(learner), hidden_id, "community")
     claim_and_review(app, peer, r1.id, value=2)
     claim_and_review(app, mentor_peer, r2.id, value=4)
     with app.app_context():
-        assert [p["item"] for p in services.score_history(u(learner), None)] == ["Public work"]
-        assert len(services.score_history(u(learner), u(learner))) == 2
-        chart = services.score_chart(u(learner), u(learner))
+        assert [p["item"] for p in queries.score_history(u(learner), None)] == ["Public work"]
+        assert len(queries.score_history(u(learner), u(learner))) == 2
+        chart = queries.score_chart(u(learner), u(learner))
         assert len(chart["series"]) == 6 and len(chart["ticks"]) == 2
-        assert services.score_chart(u(people["stranger"]), None) is None
+        assert queries.score_chart(u(people["stranger"]), None) is None
 
 
 def test_export_has_only_own_items_and_erase_removes_them(app, people, make_item, good_notebook):
@@ -339,35 +339,35 @@ def test_export_has_only_own_items_and_erase_removes_them(app, people, make_item
     mine = make_item(learner, notebook=good_notebook, title="Mine")
     peers = make_item(peer, title="Peer's private work", visibility="mentors")
     with app.app_context():
-        req = services.request_feedback(u(peer), peers, "community")
+        req = feedback.request_feedback(u(peer), peers, "community")
         assert req.status == "open"
-        r_mine = services.request_feedback(u(learner), mine, "community")
+        r_mine = feedback.request_feedback(u(learner), mine, "community")
     review_id = claim_and_review(app, peer, r_mine.id)
     with app.app_context():
-        services.reply(u(learner), review_id, "thanks")
-        data = services.export_user_data(u(learner))
+        reviews.reply(u(learner), review_id, "thanks")
+        data = privacy.export_user_data(u(learner))
         assert [i["title"] for i in data["items"]] == ["Mine"]
         assert data["items"][0]["notebook"]["nbformat"] == 4
         assert "Peer's private work" not in str(data)
-        peer_data = services.export_user_data(u(peer))
+        peer_data = privacy.export_user_data(u(peer))
         assert [i["title"] for i in peer_data["items"]] == ["Peer's private work"]
         assert peer_data["reviews_written"][0]["item_id"] == mine and "Mine" not in str(peer_data["reviews_written"])
 
-        services.erase_user_data(u(peer))
+        privacy.erase_user_data(u(peer))
         db.session.commit()
         assert db.session.scalars(select(PortfolioItem.title)).all() == ["Mine"]
         assert count(Review) == 1  # the learner keeps the feedback they received
-        assert services.reviewer_setting(u(peer)) is None
+        assert queries.reviewer_setting(u(peer)) is None
 
 
 def test_back_to_draft_withdraws_the_request_and_hides_the_item(app, people, make_item):
     item_id = make_item(people["learner"])
     with app.app_context():
-        req = services.request_feedback(u(people["learner"]), item_id, "community")
-        services.update_item(u(people["learner"]), item_id, {"title": "Churn prediction", "summary": "A first model.",
+        req = feedback.request_feedback(u(people["learner"]), item_id, "community")
+        items.update_item(u(people["learner"]), item_id, {"title": "Churn prediction", "summary": "A first model.",
                                                              "body": "Some *notes*.", "visibility": "members",
                                                              "status": "draft"})
         assert db.session.get(FeedbackRequest, req.id).status == "withdrawn"
-        assert services.queue_for(u(people["peer"]))["community"] == []
+        assert feedback.queue_for(u(people["peer"]))["community"] == []
         with pytest.raises(NotFound):
-            services.claim_request(u(people["peer"]), req.id)
+            feedback.claim_request(u(people["peer"]), req.id)

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from fixtures.portfolio import make_notebook
 from mentorhub.accounts.models import User
 from mentorhub.db import db
-from mentorhub.portfolio import rubric, services
+from mentorhub.portfolio import feedback, items, queries, reviews, rubric
 from mentorhub.portfolio.models import FeedbackRequest, PortfolioItem, Review, ReviewReply
 
 
@@ -77,6 +77,9 @@ def test_bad_links_are_refused(app, client, make_user, login_as):
     login_as(make_user())
     resp = client.post("/portfolio/new", data=item_form(repo_url="javascript:alert(1)"))
     assert resp.status_code == 400 and "https://" in resp.get_data(as_text=True)
+    assert count(app, PortfolioItem) == 0
+    resp = client.post("/portfolio/new", data=item_form(demo_url="https://example.org/" + "a" * 300))
+    assert resp.status_code == 400 and "at most 300 characters" in resp.get_data(as_text=True)
     assert count(app, PortfolioItem) == 0
 
 
@@ -179,7 +182,7 @@ def test_second_claim_gets_409(app, client, make_user, make_item, login_as, opt_
     first, second = opt_in(make_user()), opt_in(make_user())
     item_id = make_item(author)
     with app.app_context():
-        req = services.request_feedback(db.session.get(User, author.id), item_id, "community")
+        req = feedback.request_feedback(db.session.get(User, author.id), item_id, "community")
     login_as(first, app.test_client()).post(f"/portfolio/requests/{req.id}/claim")
     resp = login_as(second).post(f"/portfolio/requests/{req.id}/claim")
     assert resp.status_code == 409
@@ -190,10 +193,10 @@ def test_reviewers_see_changes_since_their_review(app, client, make_user, make_i
     item_id = make_item(author, body="old text")
     with app.app_context():
         a, r = db.session.get(User, author.id), db.session.get(User, reviewer.id)
-        req = services.request_feedback(a, item_id, "community")
-        services.claim_request(r, req.id)
-        services.submit_review(r, req.id, {c.slug: (3, "") for c in rubric.criteria()}, "s", "n")
-        services.update_item(a, item_id, {"title": "Churn prediction", "body": "new text", "visibility": "members",
+        req = feedback.request_feedback(a, item_id, "community")
+        feedback.claim_request(r, req.id)
+        reviews.submit_review(r, req.id, {c.slug: (3, "") for c in rubric.criteria()}, "s", "n")
+        items.update_item(a, item_id, {"title": "Churn prediction", "body": "new text", "visibility": "members",
                                           "status": "seeking"}, note="Rewrote the intro.")
     login_as(reviewer)
     page = client.get(f"/portfolio/{item_id}").get_data(as_text=True)
@@ -271,5 +274,5 @@ def test_reviewer_settings_start_from_profile_skills(app, client, make_user, log
     # saving stores the choice; a stranger cannot change it for someone else (no user in the form)
     client.post("/portfolio/reviewer", data={"is_opted_in": "y", "skill_ids": [str(pf_skills["nlp-skill"])]})
     with app.app_context():
-        setting = services.reviewer_setting(db.session.get(User, user.id))
+        setting = queries.reviewer_setting(db.session.get(User, user.id))
         assert setting.is_opted_in and [s.slug for s in setting.skills] == ["nlp-skill"]

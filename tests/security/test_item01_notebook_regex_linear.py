@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from mentorhub.db import db
 from mentorhub.portfolio import notebook as nbmod
-from mentorhub.portfolio import services
+from mentorhub.portfolio import items
 from mentorhub.portfolio.models import PortfolioItem
 
 # Every pass is linear, so the whole upload costs a small multiple of its size.
@@ -60,7 +60,7 @@ UNITS = [
 @pytest.mark.parametrize("code_unit, md_unit", UNITS)
 def test_item01_notebook_regex_linear_at_the_size_limit(app, code_unit, md_unit):
     with app.app_context():
-        limits = services.notebook_limits()
+        limits = items.notebook_limits()
         raw = adversarial(code_unit, md_unit, limits)
         prepared = nbmod.prepare_notebook(raw, limits)
     assert prepared.steps <= STEPS_PER_BYTE * len(raw)
@@ -71,7 +71,7 @@ def test_item01_notebook_regex_linear_at_the_size_limit(app, code_unit, md_unit)
 def test_item01_adversarial_upload_is_accepted_over_http(app, client, make_user, login_as):
     login_as(make_user())
     with app.app_context():
-        raw = adversarial("a-", "a-", services.notebook_limits())
+        raw = adversarial("a-", "a-", items.notebook_limits())
     resp = client.post("/portfolio/new", content_type="multipart/form-data", data={
         "title": "Dashes", "visibility": "members", "status": "draft", "notebook": (io.BytesIO(raw), "a.ipynb")})
     assert resp.status_code == 302

@@ -11,7 +11,7 @@ def sections():
     from ..matching import privacy as matching
     from ..mentoring import services as mentoring
     from ..notifications import services as notifications
-    from ..portfolio import services as portfolio
+    from ..portfolio import privacy as portfolio
     from ..profiles import privacy as profiles_privacy
     from ..projects import privacy as projects
 

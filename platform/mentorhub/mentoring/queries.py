@@ -13,3 +13,12 @@ from .models import Mentorship
 def learners_with_active_mentorship() -> set[int]:
     """User ids of the learners in an active mentorship (one query)."""
     return set(db.session.scalars(select(Mentorship.learner_id).where(Mentorship.status == "active")))
+
+
+# ---- for portfolio ----
+
+
+def active_mentor_ids(learner_id: int) -> list[int]:
+    """User ids of the learner's mentors in active mentorships, longest-standing first."""
+    return list(db.session.scalars(select(Mentorship.mentor_id).where(
+        Mentorship.learner_id == learner_id, Mentorship.status == "active").order_by(Mentorship.started_at)))

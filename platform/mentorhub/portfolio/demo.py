@@ -15,8 +15,9 @@ from sqlalchemy import select
 from ..accounts.models import User
 from ..db import db, utcnow
 from ..profiles.models import Domain, MentorProfile, Skill
-from . import rubric, services
+from . import feedback, items, reviews, rubric
 from .models import PortfolioItem
+from .queries import reviewer_setting
 
 SEED = 8080
 
@@ -110,11 +111,11 @@ def load_demo() -> dict[str, int]:
     now = utcnow()
 
     # reviewers: Marco reviews anything; two peers review what matches their skills
-    if services.reviewer_setting(people["marco"]) is None:
-        services.set_reviewer_setting(people["marco"], True, [])
+    if reviewer_setting(people["marco"]) is None:
+        feedback.set_reviewer_setting(people["marco"], True, [])
     for key, skills in (("peer4", ["pandas", "scikit-learn", "model-evaluation"]), ("peer5", [])):
-        if key in people and services.reviewer_setting(people[key]) is None:
-            services.set_reviewer_setting(people[key], True, _ids(Skill, skills))
+        if key in people and reviewer_setting(people[key]) is None:
+            feedback.set_reviewer_setting(people[key], True, _ids(Skill, skills))
 
     for owner_key, title, summary, skills, domains, visibility, status, cells, age_hours in ITEMS:
         owner = people.get(owner_key)
@@ -124,7 +125,7 @@ def load_demo() -> dict[str, int]:
                                                                   PortfolioItem.title == title))
         if exists is not None:
             continue
-        item = services.create_item(owner, {
+        item = items.create_item(owner, {
             "title": title, "summary": summary, "body": BODY.format(summary=summary),
             "repo_url": f"https://example.org/{owner_key}/{title.lower().replace(' ', '-')[:40]}",
             "visibility": visibility, "status": status,
@@ -138,25 +139,25 @@ def load_demo() -> dict[str, int]:
             reviewers = [people["marco"]] + [people[k] for k in ("peer4", "peer5") if k in people]
             for round_no, days_ago in enumerate((60, 32, 6)):
                 when = now - timedelta(days=days_ago)
-                req = services.request_feedback(owner, item.id, "community")
+                req = feedback.request_feedback(owner, item.id, "community")
                 req.created_at = when - timedelta(days=1)
                 reviewer = reviewers[round_no % len(reviewers)]
-                services.claim_request(reviewer, req.id, now=when - timedelta(hours=3))
+                feedback.claim_request(reviewer, req.id, now=when - timedelta(hours=3))
                 scores = {c.slug: (min(4, 1 + round_no + rng.randint(0, 1)),
                                    "Clear improvement since last time." if round_no else "")
                           for c in rubric.criteria()}
-                review = services.submit_review(
+                review = reviews.submit_review(
                     reviewer, req.id, scores,
                     "A well-told story with an honest evaluation." if round_no == 2 else "A promising start.",
                     "Package the pipeline and add a test for the preprocessing." if round_no < 2
                     else "Deploy it behind a small API and watch the inputs drift.", now=when)
                 review.created_at = review.updated_at = when
                 if round_no != 1:
-                    services.mark_helpful(owner, review.id)
+                    reviews.mark_helpful(owner, review.id)
                 added["reviews"] += 1
-            services.reply(owner, item.reviews[-1].id, "Thank you! The API is my next project.")
+            reviews.reply(owner, item.reviews[-1].id, "Thank you! The API is my next project.")
         else:
-            req = services.request_feedback(owner, item.id, "community",
+            req = feedback.request_feedback(owner, item.id, "community",
                                             note="Is my evaluation sound?" if rng.random() < 0.5 else "")
             req.created_at = now - timedelta(hours=age_hours)
         db.session.commit()

@@ -1,4 +1,4 @@
-"""Portfolio forms. Rules live in services.py; these forms only parse."""
+"""Portfolio forms. Rules live in rules.py and the writes that use them; these forms only parse."""
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
@@ -16,7 +16,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from ..forms import options
 from . import rubric
-from .services import STATUS_LABELS, VISIBILITY_LABELS
+from .models import STATUS_LABELS, VISIBILITY_LABELS
 
 
 def _int_or_none(value):
@@ -31,8 +31,9 @@ class ItemForm(FlaskForm):
     summary = TextAreaField("Summary", validators=[Length(max=500)],
                             description="One or two sentences: what you built and why.")
     body = TextAreaField("Write-up", description="Markdown. Explain the problem, the data, what you tried and what you learned.")
-    repo_url = URLField("Repository link", validators=[Optional(), Length(max=300)])
-    demo_url = URLField("Demo link", validators=[Optional(), Length(max=300)])
+    # the service checks links against PORTFOLIO_URL_MAX (one limit, a setting)
+    repo_url = URLField("Repository link", validators=[Optional()])
+    demo_url = URLField("Demo link", validators=[Optional()])
     notebook = FileField("Jupyter notebook (.ipynb)",
                          description="Optional. Shown read-only: nothing in it is run, and only text and PNG/JPEG outputs are shown.")
     remove_notebook = BooleanField("Remove the current notebook")
@@ -74,10 +75,6 @@ class ReviewerForm(FlaskForm):
     is_opted_in = BooleanField("Offer me work to review (peer reviewer)")
     skill_ids = SelectMultipleField("Skills I can review", coerce=int, validate_choice=False,
                                     description="Leave empty to be offered everything.")
-
-
-class ActionForm(FlaskForm):
-    """A button that posts (CSRF only)."""
 
 
 def review_form_class():

@@ -3,14 +3,15 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask import current_app
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import select, update
 
 from ..accounts.models import User
 from ..db import db, utcnow
 from ..notifications.services import notify
+from ..urls import path_for
+from ..validation import setting
+from . import rules
 from .models import FeedbackRequest, ReviewerSetting
-from .services import _matches, can_view
 
 
 def release_expired_claims(now: datetime | None = None) -> int:
@@ -33,16 +34,14 @@ def remind_unclaimed(now: datetime | None = None) -> int:
     asked mentor for a mentor request). Once per request per period of that many days;
     every notification has a key, so running again never sends twice."""
     now = now or utcnow()
-    days = current_app.config["PORTFOLIO_REMINDER_DAYS"]
-    limit = current_app.config["PORTFOLIO_REMINDER_MAX_REVIEWERS"]
+    days = setting("PORTFOLIO_REMINDER_DAYS")
+    limit = setting("PORTFOLIO_REMINDER_MAX_REVIEWERS")
     cutoff = now - timedelta(days=days)
     due = db.session.scalars(
         select(FeedbackRequest)
         .where(
-            FeedbackRequest.active_item_id.is_not(None),
             FeedbackRequest.created_at <= cutoff,
-            or_(FeedbackRequest.status == "open",
-                and_(FeedbackRequest.status == "claimed", FeedbackRequest.claim_expires_at < now)),
+            rules.available(now),
         )
         .order_by(FeedbackRequest.created_at, FeedbackRequest.id)
     ).all()
@@ -59,11 +58,11 @@ def remind_unclaimed(now: datetime | None = None) -> int:
             targets = [req.mentor] if req.mentor is not None else []
         else:
             targets = [s.user for s in settings
-                       if s.user_id != item.owner_id and can_view(s.user, item) and _matches(s, item)][:limit]
+                       if s.user_id != item.owner_id and rules.can_see(s.user, item) is None and rules.matches(s, item)][:limit]
         waited = (now - req.created_at).days
         for user in targets:
             note = notify(user, "review_queue", f"“{item.title}” has waited {waited} days for feedback",
-                          "Nobody has picked this up yet. Could you take a look?", link="/portfolio/queue",
+                          "Nobody has picked this up yet. Could you take a look?", link=path_for("portfolio.queue"),
                           key=f"portfolio:remind:{req.id}:{period}:{user.id}")
             if note is not None:
                 sent += 1

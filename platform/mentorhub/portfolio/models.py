@@ -2,7 +2,7 @@
 
 A feedback request is either addressed to one mentor ("ask my mentor") or put in the
 community queue. A reviewer claims a request with a conditional UPDATE (see
-services.claim_request); a claim expires after PORTFOLIO_CLAIM_HOURS and the request is
+feedback.claim_request); a claim expires after PORTFOLIO_CLAIM_HOURS and the request is
 open again. ``active_item_id`` is set while a request is open or claimed and cleared when
 it ends, so a unique constraint allows one active request per item on every backend.
 """
@@ -31,6 +31,15 @@ VISIBILITIES = ("public", "members", "mentors")
 STATUSES = ("draft", "seeking", "done")
 REQUEST_MODES = ("mentor", "community")
 REQUEST_STATUSES = ("open", "claimed", "reviewed", "withdrawn")
+
+VISIBILITY_LABELS = {"public": "Everyone", "members": "Members", "mentors": "Mentors only"}
+STATUS_LABELS = {"draft": "Draft", "seeking": "Seeking feedback", "done": "Done"}
+# what an update's list of changed fields shows
+FIELD_LABELS = {
+    "title": "title", "summary": "summary", "body": "write-up", "repo_url": "repository link",
+    "demo_url": "demo link", "skills": "skills", "domains": "domains", "project_id": "project idea",
+    "notebook": "notebook",
+}
 
 portfolio_item_skills = link_table(
     "portfolio_item_skills", item_id="portfolio_items.id", skill_id="skills.id"

@@ -5,22 +5,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from ..accounts.models import User
 from ..db import db, utcnow
 from ..profiles.models import Skill
 from ..profiles.sections import person_section
+from ..validation import setting
+from . import rules
 from .models import FeedbackRequest, PortfolioItem, ReviewerSetting, reviewer_setting_skills
-from .services import (
-    _visible_filter,
-    public_items_of,
-    request_state,
-    review_counts_for,
-    score_chart,
-)
+from .queries import public_items_of, review_counts_for, score_chart
 
 
 @dataclass(frozen=True)
@@ -40,7 +35,7 @@ class StateLine:
 
 def _item_states(user: User) -> tuple[int, list[StateLine]]:
     """How many items the viewer has, and the feedback state of those on the first page of
-    their portfolio (services.list_items ordering), withdrawn requests left out: one query, each
+    their portfolio (queries.list_items ordering), withdrawn requests left out: one query, each
     item joined to its latest request."""
     latest = (select(func.max(FeedbackRequest.id))
               .where(FeedbackRequest.item_id == PortfolioItem.id, FeedbackRequest.status != "withdrawn")
@@ -51,30 +46,24 @@ def _item_states(user: User) -> tuple[int, list[StateLine]]:
         .options(joinedload(FeedbackRequest.claimed_by), joinedload(FeedbackRequest.mentor))
         .where(PortfolioItem.owner_id == user.id)
         .order_by(PortfolioItem.updated_at.desc(), PortfolioItem.id.desc())
-        .limit(current_app.config["PORTFOLIO_PAGE_SIZE"])
+        .limit(setting("PORTFOLIO_PAGE_SIZE"))
     ).all()
     if not rows:
         return 0, []
     now = utcnow()
-    states = [StateLine(item_id, title, request_state(req, now).label)
+    states = [StateLine(item_id, title, rules.request_state(req, now).label)
               for item_id, title, _, req in rows if req is not None]
     return rows[0][2], states
 
 
 def _queue_counts(user: User) -> tuple[int, int]:
     """(requests waiting for this reviewer, claims this reviewer holds): the counts behind
-    services.queue_for, each community count capped at PORTFOLIO_QUEUE_LIMIT as that queue is."""
+    feedback.queue_for, each community count capped at PORTFOLIO_QUEUE_LIMIT as that queue is."""
     now = utcnow()
-    available = and_(
-        FeedbackRequest.active_item_id.is_not(None),
-        or_(FeedbackRequest.status == "open",
-            and_(FeedbackRequest.status == "claimed", FeedbackRequest.claim_expires_at < now)),
-    )
+    available = rules.available(now)
     asked = select(func.count(FeedbackRequest.id)).where(
         FeedbackRequest.mode == "mentor", FeedbackRequest.mentor_id == user.id, available)
-    claims = select(func.count(FeedbackRequest.id)).where(
-        FeedbackRequest.status == "claimed", FeedbackRequest.claimed_by_id == user.id,
-        FeedbackRequest.claim_expires_at >= now)
+    claims = select(func.count(FeedbackRequest.id)).where(rules.live_claim_of(user.id, now))
     opted = select(ReviewerSetting.id).where(ReviewerSetting.user_id == user.id, ReviewerSetting.is_opted_in.is_(True))
     asked_n, claims_n, setting_id = db.session.execute(
         select(asked.scalar_subquery(), claims.scalar_subquery(), opted.scalar_subquery())).one()
@@ -85,10 +74,10 @@ def _queue_counts(user: User) -> tuple[int, int]:
             select(FeedbackRequest.id)
             .join(PortfolioItem, PortfolioItem.id == FeedbackRequest.item_id)
             .where(FeedbackRequest.mode == "community", available, PortfolioItem.owner_id != user.id,
-                   PortfolioItem.status != "draft", _visible_filter(user),
+                   PortfolioItem.status != "draft", rules.visible_filter(user),
                    # items with no skills are offered to everyone, and so is everything to a reviewer with none
                    or_(~exists(mine), ~PortfolioItem.skills.any(), PortfolioItem.skills.any(Skill.id.in_(mine))))
-            .limit(current_app.config["PORTFOLIO_QUEUE_LIMIT"])
+            .limit(setting("PORTFOLIO_QUEUE_LIMIT"))
         )
         community = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     return (asked_n or 0) + community, claims_n or 0

@@ -1,18 +1,37 @@
-"""Read-only page data for the portfolio: each page's rows loaded in a fixed number of queries
-whatever the number of items, reviews or replies, so templates never query."""
+"""Read-only portfolio data for pages and other features: each page's rows loaded in a fixed
+number of queries whatever the number of items, reviews or replies, so templates never query.
+Loaders that check who may see a row answer NotFound (or PermissionDenied for the wrong person)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from markupsafe import Markup
+from sqlalchemy import func, select
+from sqlalchemy.orm import defer, joinedload, selectinload
 
+from ..accounts.models import User
 from ..db import MAX_DB_INT, db
-from ..errors import NotFound
-from ..profiles.models import Skill
-from ..projects.models import Project
-from . import services
-from .models import FeedbackRequest, PortfolioItem, PortfolioUpdate, Review, ReviewReply
+from ..errors import NotFound, PermissionDenied
+from ..mentoring.queries import active_mentor_ids
+from ..pagination import Page, paginate
+from ..profiles.models import Domain, Skill
+from ..profiles.queries import skill_ids_known_by
+from ..projects.queries import project_choices as _project_choices
+from ..projects.queries import project_title
+from ..validation import setting
+from . import rubric, rules
+from .models import (
+    STATUSES,
+    FeedbackRequest,
+    PortfolioItem,
+    PortfolioUpdate,
+    Review,
+    ReviewerSetting,
+    ReviewReply,
+)
+
+# Learner skills at this level or above are offered as reviewer skills on first opt-in.
+_REVIEWER_LEVEL = 3
 
 
 @dataclass
@@ -20,18 +39,16 @@ class ItemPage:
     item: PortfolioItem
     is_owner: bool
     active: FeedbackRequest | None  # the request waiting for feedback now
-    state: services.RequestState | None
-    may_review: bool
+    state: rules.RequestState | None
+    may_review: bool  # the viewer may claim the active request
+    may_request: bool  # the viewer may ask for feedback now
+    may_withdraw: bool  # the viewer may withdraw the active request
+    may_delete: bool
+    may_mark_helpful: bool
     changes: dict[int, list[PortfolioUpdate]] = field(default_factory=dict)  # my review id -> edits since
     may_edit: set[int] = field(default_factory=set)  # ids of the reviews the viewer may edit
     may_reply: set[int] = field(default_factory=set)  # ids of the reviews the viewer may reply under
     project_title: str | None = None
-
-
-def _project_title(project_id: int | None) -> str | None:
-    if not project_id:
-        return None
-    return db.session.scalar(select(Project.title).where(Project.id == project_id))
 
 
 def item_page(viewer, item_id: int) -> ItemPage:
@@ -48,22 +65,221 @@ def item_page(viewer, item_id: int) -> ItemPage:
                 selectinload(Review.replies).joinedload(ReviewReply.author)),
         )
     ) if 0 < item_id <= MAX_DB_INT else None
-    if item is None or not services.can_view(viewer, item):
+    if item is None or rules.can_see(viewer, item) is not None:
         raise NotFound("No such portfolio item.")
-    viewer = viewer if viewer is not None and viewer.is_authenticated else None
     active = next((r for r in item.requests if r.active_item_id == item.id), None)
-    mine = [r for r in item.reviews if viewer is not None and r.reviewer_id == viewer.id]
+    is_owner = rules.can_edit(viewer, item) is None
+    mine = [r for r in item.reviews if rules.can_edit_review(viewer, r) is None]
     return ItemPage(
-        item=item, is_owner=viewer is not None and viewer.id == item.owner_id, active=active,
-        state=services.latest_request_state(item),
-        may_review=active is not None and viewer is not None and services.may_review_request(viewer, active),
-        changes={r.id: services.updates_since(item, r.item_version) for r in mine},
-        may_edit={r.id for r in item.reviews if services.can_edit_review(viewer, r) is None},
-        may_reply={r.id for r in item.reviews if services.can_reply(viewer, item, r) is None},
-        project_title=_project_title(item.project_id),
+        item=item, is_owner=is_owner, active=active,
+        state=rules.latest_request_state(item),
+        may_review=active is not None and rules.can_review(viewer, active) is None,
+        may_request=rules.can_request_feedback(viewer, item, active) is None,
+        may_withdraw=active is not None and rules.can_withdraw(viewer, active) is None,
+        may_delete=rules.can_delete(viewer, item) is None,
+        may_mark_helpful=rules.can_mark_helpful(viewer, item) is None,
+        changes={r.id: updates_since(item, r.item_version) for r in mine},
+        may_edit={r.id for r in mine},
+        may_reply={r.id for r in item.reviews if rules.can_reply(viewer, item, r) is None},
+        project_title=project_title(item.project_id),
     )
 
 
+def updates_since(item: PortfolioItem, version: int) -> list[PortfolioUpdate]:
+    return [u for u in item.updates if u.version > version]
+
+
+def notebook_html(item: PortfolioItem) -> Markup | None:
+    """The HTML stored when the notebook was accepted (sanitised then; never rendered per view)."""
+    return Markup(item.notebook_html) if item.notebook_html else None
+
+
+# ---- loading one row for someone -----------------------------------------------------------
+
+
+def get_item(viewer, item_id: int) -> PortfolioItem:
+    item = db.session.get(PortfolioItem, item_id) if 0 < item_id <= MAX_DB_INT else None
+    if item is None or rules.can_see(viewer, item) is not None:
+        raise NotFound("No such portfolio item.")
+    return item
+
+
+def own_item(actor, item_id: int) -> PortfolioItem:
+    """An item ``actor`` may change (rules.can_edit)."""
+    item = get_item(actor, item_id)
+    reason = rules.can_edit(actor, item)
+    if reason:
+        raise PermissionDenied(reason)
+    return item
+
+
+def get_request(actor, request_id: int) -> FeedbackRequest:
+    """A request whose item ``actor`` may see (or that asks ``actor`` as the mentor)."""
+    req = db.session.get(FeedbackRequest, request_id) if 0 < request_id <= MAX_DB_INT else None
+    if req is None or not (rules.can_see(actor, req.item) is None or req.mentor_id == actor.id):
+        raise NotFound("No such feedback request.")
+    return req
+
+
+def active_request(item: PortfolioItem) -> FeedbackRequest | None:
+    return db.session.scalar(select(FeedbackRequest).where(FeedbackRequest.active_item_id == item.id))
+
+
+def get_review(viewer, review_id: int) -> Review:
+    review = db.session.get(Review, review_id) if 0 < review_id <= MAX_DB_INT else None
+    if review is None or rules.can_see(viewer, review.item) is not None:
+        raise NotFound("No such review.")
+    return review
+
+
+def own_review(actor, review_id: int) -> Review:
+    """A review ``actor`` may edit (rules.can_edit_review)."""
+    review = get_review(actor, review_id)
+    reason = rules.can_edit_review(actor, review)
+    if reason:
+        raise PermissionDenied(reason)
+    return review
+
+
+# ---- lists ----------------------------------------------------------------------------------
+
+
+def list_items(viewer, page: int = 1, skill: str | None = None, owner_id: int | None = None,
+               status: str | None = None) -> Page:
+    stmt = select(PortfolioItem).where(rules.visible_filter(viewer))
+    if skill:
+        stmt = stmt.where(PortfolioItem.skills.any(Skill.slug == skill))
+    if owner_id:
+        stmt = stmt.where(PortfolioItem.owner_id == owner_id)
+    if status in STATUSES:
+        stmt = stmt.where(PortfolioItem.status == status)
+    stmt = stmt.order_by(PortfolioItem.updated_at.desc(), PortfolioItem.id.desc()).options(
+        # what list pages show, in a fixed number of queries; never the notebooks (up to MBs each)
+        defer(PortfolioItem.notebook_json), defer(PortfolioItem.notebook_hints), defer(PortfolioItem.notebook_html),
+        selectinload(PortfolioItem.owner), selectinload(PortfolioItem.skills),
+        selectinload(PortfolioItem.requests).options(joinedload(FeedbackRequest.claimed_by),
+                                                     joinedload(FeedbackRequest.mentor)),
+    )
+    return paginate(db.session, stmt, page, setting("PORTFOLIO_PAGE_SIZE"))
+
+
+def request_states(viewer, items: list[PortfolioItem]) -> dict[int, rules.RequestState | None]:
+    """The feedback state of each of the viewer's own items among ``items`` (loaded by list_items)."""
+    return {i.id: rules.latest_request_state(i) for i in items if rules.can_edit(viewer, i) is None}
+
+
+def public_items_of(owner_user: User, viewer) -> list[PortfolioItem]:
+    """The items of ``owner_user`` that ``viewer`` may see (for the profile page)."""
+    stmt = (
+        select(PortfolioItem)
+        .where(PortfolioItem.owner_id == owner_user.id, rules.visible_filter(viewer))
+        .order_by(PortfolioItem.updated_at.desc(), PortfolioItem.id.desc())
+        .options(defer(PortfolioItem.notebook_json), defer(PortfolioItem.notebook_hints))  # MBs each, never shown here
+    )
+    return list(db.session.scalars(stmt))
+
+
 def filter_skills() -> list[Skill]:
-    """The skills a list can be filtered by."""
+    """The skills a list can be filtered by (and items and reviewers can choose)."""
     return list(db.session.scalars(select(Skill).where(Skill.is_retired.is_(False)).order_by(Skill.name)))
+
+
+def filter_domains() -> list[Domain]:
+    """The domains an item can choose."""
+    return list(db.session.scalars(select(Domain).where(Domain.is_retired.is_(False)).order_by(Domain.name)))
+
+
+def project_choices() -> list[tuple[int, str]]:
+    """The project ideas an item can link to."""
+    return _project_choices(setting("PORTFOLIO_PROJECT_CHOICES_MAX"))
+
+
+# ---- reviewers ----------------------------------------------------------------------------------
+
+
+def reviewer_setting(user: User) -> ReviewerSetting | None:
+    return db.session.scalar(select(ReviewerSetting).where(ReviewerSetting.user_id == user.id))
+
+
+def suggested_reviewer_skills(user: User) -> list[int]:
+    """Skill ids to pre-select on first opt-in: what the person's profiles say they know well
+    (mentor skills, and learner skills at level 3 or more)."""
+    return skill_ids_known_by(user.id, _REVIEWER_LEVEL)
+
+
+def mentor_choices(actor: User) -> list[User]:
+    """Whom "ask my mentor" may address: the learner's active mentors."""
+    ids = active_mentor_ids(actor.id)
+    if not ids:
+        return []
+    stmt = select(User).where(User.id.in_(ids), User.id != actor.id, User.is_deleted.is_(False),
+                              User.is_suspended.is_(False))
+    return list(db.session.scalars(stmt.order_by(User.display_name)))
+
+
+def review_counts_for(reviewer_user: User) -> tuple[int, int]:
+    """(reviews found helpful, reviews given) of a reviewer, in one query."""
+    helpful, given = db.session.execute(
+        select(func.count(Review.id).filter(Review.is_helpful.is_(True)), func.count(Review.id))
+        .where(Review.reviewer_id == reviewer_user.id)
+    ).one()
+    return helpful or 0, given or 0
+
+
+# ---- the rubric chart ----------------------------------------------------------------------
+
+
+def score_history(owner: User, viewer, visible: list[PortfolioItem] | None = None) -> list[dict]:
+    """One point per review on items of ``owner`` that ``viewer`` may see (``visible``: those
+    items when the caller already has them), oldest first:
+    {"at": datetime, "item": title, "scores": {slug: score}, "mean": float}."""
+    items = {i.id: i for i in (public_items_of(owner, viewer) if visible is None else visible)}
+    if not items:
+        return []
+    reviews = db.session.scalars(
+        select(Review).options(selectinload(Review.scores))  # one query for every review's scores
+        .where(Review.item_id.in_(list(items))).order_by(Review.created_at, Review.id)
+    )
+    points = []
+    for r in reviews:
+        scores = {s.criterion: s.score for s in r.scores}
+        if scores:
+            points.append({"at": r.created_at, "item": items[r.item_id].title, "scores": scores,
+                           "mean": sum(scores.values()) / len(scores)})
+    return points
+
+
+CHART_COLOURS = ("#1b6ca8", "#c0392b", "#2e8b57", "#8e44ad", "#d35400", "#555555")
+
+
+def score_chart(owner: User, viewer, width: int = 560, height: int = 220,
+                visible: list[PortfolioItem] | None = None) -> dict | None:
+    """Geometry for an inline SVG line chart of rubric scores over time (one line a criterion)."""
+    points = score_history(owner, viewer, visible)
+    if not points:
+        return None
+    left, right, top, bottom = 36, 12, 12, 28
+    plot_w, plot_h = width - left - right, height - top - bottom
+    n = len(points)
+
+    def x(i):
+        return round(left + (plot_w * i / (n - 1) if n > 1 else plot_w / 2), 1)
+
+    def y(score):
+        return round(top + plot_h * (4 - score) / 3, 1)
+
+    series = []
+    for idx, crit in enumerate(rubric.criteria()):
+        coords = [(x(i), y(p["scores"][crit.slug])) for i, p in enumerate(points) if crit.slug in p["scores"]]
+        if coords:
+            series.append({"name": crit.name, "colour": CHART_COLOURS[idx % len(CHART_COLOURS)],
+                           "points": " ".join(f"{a},{b}" for a, b in coords), "dots": coords})
+    return {
+        "width": width, "height": height, "left": left, "right": width - right, "top": top,
+        "bottom": height - bottom,
+        "grid": [{"score": s, "y": y(s), "label": rubric.scale().get(s, str(s))} for s in (1, 2, 3, 4)],
+        "series": series,
+        "mean": " ".join(f"{x(i)},{y(p['mean'])}" for i, p in enumerate(points)),
+        "ticks": [{"x": x(i), "at": p["at"], "item": p["item"], "mean": round(p["mean"], 1)}
+                  for i, p in enumerate(points)],
+    }

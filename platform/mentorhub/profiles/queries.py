@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import exists, false, literal_column, null, select, true, union_all
+from sqlalchemy import exists, false, literal_column, null, select, true, union, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.models import User
@@ -368,3 +368,21 @@ def window_rows(user_ids: list[int] | None = None):
     """(user id, weekday, start minute, end minute) of weekly free time."""
     return _rows(select(AvailabilityWindow.user_id, AvailabilityWindow.weekday, AvailabilityWindow.start_minute,
                         AvailabilityWindow.end_minute), AvailabilityWindow.user_id, user_ids)
+
+
+# ---- for portfolio ----
+
+
+def is_mentor_clause(user_id: int):
+    """``is_mentor`` as an SQL condition, for a visibility filter inside one statement."""
+    return select(MentorProfile.id).where(MentorProfile.user_id == user_id).exists()
+
+
+def skill_ids_known_by(user_id: int, learner_level: int) -> list[int]:
+    """Ids of the skills a person teaches as a mentor or knows at ``learner_level`` or more as a
+    learner, sorted (one query)."""
+    mentor = (select(MentorSkill.skill_id).join(MentorProfile, MentorProfile.id == MentorSkill.mentor_id)
+              .where(MentorProfile.user_id == user_id))
+    learner = (select(LearnerSkill.skill_id).join(LearnerProfile, LearnerProfile.id == LearnerSkill.learner_id)
+               .where(LearnerProfile.user_id == user_id, LearnerSkill.level >= learner_level))
+    return sorted(set(db.session.scalars(union(mentor, learner))))

@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.models import User
 from ..actors import is_signed_in
-from ..db import db, utcnow
+from ..db import MAX_DB_INT, db, utcnow
 from ..errors import NotFound
 from ..pagination import Page, paginate_rows
 from ..profiles.models import Domain, Skill
@@ -373,3 +373,19 @@ def project_domain_rows(project_ids: list[int] | None = None) -> list:
         return []
     return db.session.execute(_only(select(project_domains.c.project_id, project_domains.c.domain_id),
                                     project_domains.c.project_id, project_ids)).all()
+
+
+# ---- for portfolio ----
+
+
+def project_title(project_id: int | None) -> str | None:
+    """The title of a project idea, or None when there is no such idea."""
+    if not project_id or not 0 < project_id <= MAX_DB_INT:
+        return None
+    return db.session.scalar(select(Project.title).where(Project.id == project_id))
+
+
+def project_choices(limit: int) -> list[tuple[int, str]]:
+    """(id, title) of up to ``limit`` project ideas, by title: what a portfolio item may link to."""
+    return [(pid, title) for pid, title in db.session.execute(
+        select(Project.id, Project.title).order_by(Project.title).limit(limit))]
