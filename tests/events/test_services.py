@@ -1,4 +1,4 @@
-"""Events services: rights, validation, RSVP and the waitlist, series, attendance, calendars."""
+"""Events writes and reads: rights, validation, RSVP and the waitlist, series, attendance, calendars."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
