@@ -9,6 +9,7 @@ from mentorhub.accounts.models import User
 from mentorhub.db import db
 from mentorhub.errors import PermissionDenied, ValidationError
 from mentorhub.events import meetups, queries, rules, series
+from mentorhub.events.ties import tied_ids
 from mentorhub.events import rsvp as answers
 from mentorhub.events.models import Event, EventSeries
 from mentorhub.projects.models import ProjectMember
@@ -114,3 +115,12 @@ def test_project_meetups_are_listed_for_the_team_only(app, make_user, make_proje
         assert queries.list_events(u(outsider), now=now).items == []
         assert [p.id for p in queries.project_teams(u(member))] == [project.id]
         assert queries.project_teams(u(outsider)) == []
+
+
+def test_people_tied_by_a_mentorship_may_be_picked(app, make_user, make_mentorship):
+    pair = make_mentorship()
+    stranger = make_user()
+    with app.app_context():
+        assert tied_ids(db.session.get(User, pair.mentor_id)) == {pair.learner_id}
+        assert tied_ids(db.session.get(User, pair.learner_id)) == {pair.mentor_id}
+        assert tied_ids(db.session.get(User, stranger.id)) == set()
