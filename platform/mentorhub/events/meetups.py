@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from ..accounts.models import User
 from ..db import db, utcnow
 from ..errors import PermissionDenied, ValidationError
-from ..profiles.models import Domain
+from ..profiles.queries import domains_by_ids
 from ..projects import queries as projects
 from ..timeutil import is_valid_zone
 from ..validation import date_in_window, db_ids, integer, setting, text, url
@@ -164,8 +164,7 @@ def _clean(actor: User, data: EventData, *, require_future: bool, now: datetime,
     tags = _tags(data.tags)
     domain_list = []
     if data.domain_ids:
-        wanted = db_ids(data.domain_ids)
-        domain_list = list(db.session.scalars(select(Domain).where(Domain.id.in_(wanted)))) if wanted else []
+        domain_list = domains_by_ids(db_ids(data.domain_ids))
         if len(domain_list) != len(set(data.domain_ids)):
             raise ValidationError("Choose domains from the list.", field="domain_ids")
     project_id, cohort_id = _audience(actor, data)

@@ -172,10 +172,6 @@ def upcoming_for(user: User, limit: int = 5, now: datetime | None = None) -> lis
     ))
 
 
-def domains() -> list[Domain]:
-    return list(db.session.scalars(select(Domain).where(Domain.is_retired.is_(False)).order_by(Domain.name)))
-
-
 def project_teams(actor: User) -> list:
     """Project teams ``actor`` may address: the ones they belong to (all, for an admin)."""
     return projects.teams_of(actor, every=is_admin(actor))

@@ -11,6 +11,7 @@ from ..actors import is_admin
 from ..errors import ValidationError
 from ..forms import render_form, show_service_error
 from ..pagination import parse_page
+from ..profiles.services import all_domains
 from ..timeutil import to_zone
 from ..validation import ascii_int, db_ids
 from . import cohorts as cohort_writes
@@ -24,7 +25,7 @@ bp = Blueprint("events", __name__)
 
 
 def _event_form(**kwargs) -> EventForm:
-    return EventForm(domains=queries.domains(), projects=queries.project_teams(current_user),
+    return EventForm(domains=all_domains(), projects=queries.project_teams(current_user),
                      cohorts=queries.cohorts(current_user), **kwargs)
 
 
@@ -48,7 +49,7 @@ def index():
     page = queries.list_events(current_user, when=when, domain=domain, fmt=fmt,
                                page=parse_page(request.args.get("page")))
     return render_template("events/index.html", page=page, when=when, domain=domain, fmt=fmt,
-                           domains=queries.domains(), may_organise=rules.can_organise(current_user) is None)
+                           domains=all_domains(), may_organise=rules.can_organise(current_user) is None)
 
 
 @bp.route("/events/new", methods=["GET", "POST"])

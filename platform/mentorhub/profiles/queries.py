@@ -5,7 +5,7 @@ from sqlalchemy import exists, select
 
 from ..actors import is_signed_in
 from ..db import db
-from .models import LearnerProfile, MentorProfile
+from .models import Domain, LearnerProfile, MentorProfile
 
 
 def is_mentor(user) -> bool:
@@ -16,3 +16,12 @@ def is_mentor(user) -> bool:
 def has_learner_profile(user) -> bool:
     """Signed in and has a learner profile (one query)."""
     return is_signed_in(user) and bool(db.session.scalar(select(exists().where(LearnerProfile.user_id == user.id))))
+
+
+# ---- for events ----
+
+
+def domains_by_ids(ids) -> list[Domain]:
+    """The domains with these ids (retired ones too: a meetup keeps the domains it was given)."""
+    ids = list(ids)
+    return list(db.session.scalars(select(Domain).where(Domain.id.in_(ids)))) if ids else []
