@@ -6,7 +6,7 @@ Members are spread over 12 zones (both hemispheres, with and without DST) with 1
 windows each. The week measured is the one in which Europe changes its clocks (25–31 March
 2030) while North America already has, the hardest case for the zone maths. Three figures:
 ``grid+rank`` is the pure part (week_grid for every member, then best_slots), ``service`` is
-the whole services.best_time call on SQLite with the windows read from the database (group
+the whole planning.best_time call on SQLite with the windows read from the database (group
 already resolved), ``service 200`` the same for 200 members. Median and 95th percentile.
 """
 from __future__ import annotations
@@ -41,7 +41,7 @@ def main() -> None:
 
     from mentorhub.accounts.models import User
     from mentorhub.db import db
-    from mentorhub.events import services
+    from mentorhub.events import planning
     from mentorhub.events.besttime import best_slots
     from mentorhub.profiles.availability import week_grid
     from mentorhub.profiles.models import AvailabilityWindow
@@ -71,9 +71,9 @@ def main() -> None:
             db.session.commit()
             organiser = users[0]
             for n in (args.members, 200):
-                group = services.Group("picked", "bench", users[:n])
-                result = services.best_time(organiser, group, 60, week_start=WEEK)
-                rows.append((f"service {n}", n, *timed(lambda: services.best_time(organiser, group, 60, WEEK),
+                group = planning.Group("picked", "bench", users[:n])
+                result = planning.best_time(organiser, group, 60, week_start=WEEK)
+                rows.append((f"service {n}", n, *timed(lambda: planning.best_time(organiser, group, 60, WEEK),
                                                        args.runs)))
                 print(f"  {n} members: best slot {result.proposals[0].starts_at:%a %H:%M} UTC, "
                       f"{len(result.proposals[0].can)} can make it")

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from mentorhub.accounts.models import User
 from mentorhub.db import db
-from mentorhub.events import services as events
+from mentorhub.events import rsvp as events
 from mentorhub.events.models import Cohort, CohortMember, Event, Rsvp, cohort_organisers
 from mentorhub.matching.models import CohortPair, CohortRound
 from mentorhub.mentoring import services as mentoring

@@ -113,6 +113,8 @@ class Config:
     EVENTS_BEST_TIME_PROPOSALS = _int("EVENTS_BEST_TIME_PROPOSALS", 3)
     EVENTS_BEST_TIME_SLOT_MINUTES = 30
     EVENTS_COHORT_MAX_MEMBERS = _int("EVENTS_COHORT_MAX_MEMBERS", 200)
+    EVENTS_COHORT_NAME_MAX = _int("EVENTS_COHORT_NAME_MAX", 120)
+    EVENTS_ADDRESS_MAX = _int("EVENTS_ADDRESS_MAX", 300)  # characters of a venue address
 
     # Dates people enter (meetups, series, best-time weeks, sessions, milestones, check-ins)
     DATE_WINDOW_PAST_DAYS = _int("DATE_WINDOW_PAST_DAYS", 365)  # earliest: today minus this

@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from mentorhub.db import db
-from mentorhub.events import services
+from mentorhub.events import meetups, planning, series
+from mentorhub.events import rsvp as answers
 from mentorhub.events.models import Event, EventSeries
 from mentorhub.notifications.models import Notification
 
@@ -76,7 +77,7 @@ def test_saving_an_edit_unchanged_keeps_a_meetup_in_the_repeated_hour(app, clien
     event = make_event(organiser=organiser, starts_at=datetime(2031, 10, 26, 1, 30, tzinfo=UTC),
                        timezone="Europe/Berlin")
     with app.app_context():
-        services.rsvp(db.session.get(type(guest), guest.id), db.session.get(Event, event.id), True)
+        answers.rsvp(db.session.get(type(guest), guest.id), db.session.get(Event, event.id), True)
     login_as(organiser)
     page = client.get(f"/events/{event.id}/edit").get_data(as_text=True)
     assert 'value="2031-10-26T02:30"' in page
@@ -183,14 +184,14 @@ def test_series_occurrences_on_dst_change_days():
 
     march = EventSeries(timezone="Europe/Berlin", frequency="weekly",
                         first_starts_at=datetime(2031, 3, 23, 1, 30, tzinfo=UTC))  # 02:30 CET
-    assert services.occurrence_start(march, 0) == datetime(2031, 3, 23, 1, 30, tzinfo=UTC)
-    assert services.occurrence_start(march, 1) == datetime(2031, 3, 30, 1, 30, tzinfo=UTC)  # 03:30 CEST
-    assert services.occurrence_start(march, 2) == datetime(2031, 4, 6, 0, 30, tzinfo=UTC)  # 02:30 CEST
+    assert series.occurrence_start(march, 0) == datetime(2031, 3, 23, 1, 30, tzinfo=UTC)
+    assert series.occurrence_start(march, 1) == datetime(2031, 3, 30, 1, 30, tzinfo=UTC)  # 03:30 CEST
+    assert series.occurrence_start(march, 2) == datetime(2031, 4, 6, 0, 30, tzinfo=UTC)  # 02:30 CEST
     october = EventSeries(timezone="Europe/Berlin", frequency="weekly",
                           first_starts_at=datetime(2031, 10, 19, 0, 30, tzinfo=UTC))  # 02:30 CEST
-    assert services.occurrence_start(october, 1) == datetime(2031, 10, 26, 0, 30, tzinfo=UTC)  # first 02:30
-    assert services.occurrence_start(october, 2) == datetime(2031, 11, 2, 1, 30, tzinfo=UTC)  # 02:30 CET
-    assert services.occurrence_start(october, 2) - services.occurrence_start(october, 1) == timedelta(days=7, hours=1)
+    assert series.occurrence_start(october, 1) == datetime(2031, 10, 26, 0, 30, tzinfo=UTC)  # first 02:30
+    assert series.occurrence_start(october, 2) == datetime(2031, 11, 2, 1, 30, tzinfo=UTC)  # 02:30 CET
+    assert series.occurrence_start(october, 2) - series.occurrence_start(october, 1) == timedelta(days=7, hours=1)
 
 
 @pytest.mark.parametrize("path", ["/events/cohorts", "/events/cohorts/{cid}"])
@@ -255,10 +256,10 @@ def test_ids_past_the_database_integer_are_refused_on_both_engines(any_app, pass
         for kw, field in (({"audience": "project", "project_id": int(value)}, "project_id"),
                           ({"audience": "cohort", "cohort_id": int(value)}, "cohort_id")):
             with pytest.raises(ValidationError) as err:
-                services.create_event(actor, services.EventData(**base, **kw), now=datetime(2031, 1, 1, tzinfo=UTC))
+                meetups.create_event(actor, meetups.EventData(**base, **kw), now=datetime(2031, 1, 1, tzinfo=UTC))
             assert err.value.field == field
         with pytest.raises(ValidationError):
-            services.resolve_group(actor, "project", value)
+            planning.resolve_group(actor, "project", value)
         with pytest.raises(ValidationError):
-            services.resolve_group(actor, "cohort", value)
+            planning.resolve_group(actor, "cohort", value)
         assert db.session.scalar(select(func.count(Event.id))) == 0

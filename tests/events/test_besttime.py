@@ -10,7 +10,7 @@ from sqlalchemy import select
 from mentorhub.accounts.models import User
 from mentorhub.db import db
 from mentorhub.errors import PermissionDenied, ValidationError
-from mentorhub.events import services
+from mentorhub.events import planning
 from mentorhub.events.besttime import attendable, best_slots
 from mentorhub.events.models import Cohort, CohortMember, Event
 from mentorhub.notifications.models import Notification
@@ -69,8 +69,8 @@ def group(app, make_user, make_learner, taxonomy):
 
 def _run(app, group, minutes, week):
     organiser = db.session.get(User, group["organiser"])
-    g = services.resolve_group(organiser, "cohort", group["cohort_id"])
-    return services.best_time(organiser, g, minutes, week_start=week)
+    g = planning.resolve_group(organiser, "cohort", group["cohort_id"])
+    return planning.best_time(organiser, g, minutes, week_start=week)
 
 
 def test_best_time_across_zones_in_a_winter_week(app, group):
@@ -102,16 +102,16 @@ def test_best_time_rights_and_bad_input(app, group, make_user):
     learner = make_user()
     with app.app_context():
         with pytest.raises(PermissionDenied):
-            services.resolve_group(db.session.get(User, learner.id), "cohort", group["cohort_id"])
+            planning.resolve_group(db.session.get(User, learner.id), "cohort", group["cohort_id"])
         organiser = db.session.get(User, group["organiser"])
         with pytest.raises(ValidationError):
-            services.resolve_group(organiser, "cohort", 9999)
+            planning.resolve_group(organiser, "cohort", 9999)
         with pytest.raises(ValidationError) as err:
-            services.resolve_group(organiser, "picked", member_ids=[learner.id])  # no tie to the organiser
+            planning.resolve_group(organiser, "picked", member_ids=[learner.id])  # no tie to the organiser
         assert err.value.field == "member_ids"
-        g = services.resolve_group(organiser, "cohort", group["cohort_id"])
+        g = planning.resolve_group(organiser, "cohort", group["cohort_id"])
         with pytest.raises(ValidationError):
-            services.best_time(organiser, g, 45)
+            planning.best_time(organiser, g, 45)
 
 
 def test_one_click_turns_a_proposal_into_a_series(app, group, frozen):
@@ -119,7 +119,7 @@ def test_one_click_turns_a_proposal_into_a_series(app, group, frozen):
     with app.app_context():
         result = _run(app, group, 120, date(2030, 2, 13))
         organiser = db.session.get(User, group["organiser"])
-        event = services.create_from_proposal(organiser, result.group, result.proposals[0].starts_at, 120,
+        event = planning.create_from_proposal(organiser, result.group, result.proposals[0].starts_at, 120,
                                               repeat="weekly")
         assert event.starts_at == datetime(2030, 2, 12, 17, 0, tzinfo=UTC)
         assert event.audience == "cohort" and event.cohort_id == group["cohort_id"] and event.capacity == 3

@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 
 from mentorhub.accounts.models import User
 from mentorhub.db import db
-from mentorhub.events import services
+from mentorhub.events import queries
+from mentorhub.events import rsvp as answers
 from mentorhub.events.models import Event, Rsvp
 
 NOW = datetime(2030, 2, 1, 12, 0, tzinfo=timezone.utc)
@@ -26,7 +27,7 @@ def run_threads(app, user_ids, event_id, going):
             db.session.commit()  # end the read transaction (SQLite: BEGIN IMMEDIATE holds the lock)
             barrier.wait()
             try:
-                services.rsvp(user, event, going, now=NOW)
+                answers.rsvp(user, event, going, now=NOW)
             except Exception as exc:  # noqa: BLE001 - collected and asserted below
                 errors.append(repr(exc))
 
@@ -62,7 +63,7 @@ def test_concurrent_rsvps_never_overbook_and_promote_each_seat_once(any_app, pas
     with app.app_context():
         going_ids = list(db.session.scalars(select(Rsvp.user_id).where(Rsvp.event_id == event.id,
                                                                          Rsvp.status == "going")))
-        first_waiting = [r.user_id for r in services.waitlist(db.session.get(Event, event.id))][:3]
+        first_waiting = [r.user_id for r in queries.waitlist(db.session.get(Event, event.id))][:3]
     # The three people going all cancel at once: each seat goes to exactly one person waiting,
     # the first three in line.
     assert run_threads(app, going_ids, event.id, False) == []

@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from mentorhub.accounts.models import User
 from mentorhub.db import db
-from mentorhub.events import jobs, services
+from mentorhub.events import jobs, meetups
+from mentorhub.events import rsvp as answers
 from mentorhub.events.models import Event
 from mentorhub.notifications.models import Notification, OutboxEmail
 
@@ -25,8 +26,8 @@ def test_reminders_24h_and_1h_before_each_once(app, make_user, make_event, froze
     event = make_event(starts_at=START, capacity=5)
     going, waiting_elsewhere, declined = make_user(timezone="Asia/Tokyo"), make_user(), make_user()
     with app.app_context():
-        services.rsvp(db.session.get(User, going.id), db.session.get(Event, event.id), True, now=START - timedelta(days=5))
-        services.rsvp(db.session.get(User, declined.id), db.session.get(Event, event.id), False,
+        answers.rsvp(db.session.get(User, going.id), db.session.get(Event, event.id), True, now=START - timedelta(days=5))
+        answers.rsvp(db.session.get(User, declined.id), db.session.get(Event, event.id), False,
                       now=START - timedelta(days=5))
         frozen(START - timedelta(hours=30))
         assert jobs.send_event_reminders() == 0
@@ -52,7 +53,7 @@ def test_a_late_first_run_sends_only_the_1h_reminder_and_cancelled_events_none(a
     a = make_user()
     with app.app_context():
         for e in (event, cancelled):
-            services.rsvp(db.session.get(User, a.id), db.session.get(Event, e.id), True, now=START - timedelta(days=2))
+            answers.rsvp(db.session.get(User, a.id), db.session.get(Event, e.id), True, now=START - timedelta(days=2))
         db.session.get(Event, cancelled.id).is_cancelled = True
         db.session.commit()
         frozen(START - timedelta(minutes=30))
@@ -65,10 +66,10 @@ def test_a_moved_event_is_reminded_again(app, make_user, make_event, frozen):
     event = make_event(organiser=organiser, starts_at=START)
     a = make_user()
     with app.app_context():
-        services.rsvp(db.session.get(User, a.id), db.session.get(Event, event.id), True, now=START - timedelta(days=2))
+        answers.rsvp(db.session.get(User, a.id), db.session.get(Event, event.id), True, now=START - timedelta(days=2))
         frozen(START - timedelta(hours=20))
         assert jobs.send_event_reminders() == 1
-        services.update_event(db.session.get(User, organiser.id), db.session.get(Event, event.id), services.EventData(
+        meetups.update_event(db.session.get(User, organiser.id), db.session.get(Event, event.id), meetups.EventData(
             title=event.title, timezone="UTC", capacity=10, online_url=event.online_url,
             starts_local=datetime(2030, 3, 1, 20, 0), ends_local=datetime(2030, 3, 1, 21, 0)))
         moved = [n for n in db.session.scalars(select(Notification).where(Notification.user_id == a.id,

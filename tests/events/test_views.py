@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 
 from mentorhub.accounts.models import User
 from mentorhub.db import db
-from mentorhub.events import services
+from mentorhub.events import queries
+from mentorhub.events import rsvp as answers
 from mentorhub.events.models import Cohort, CohortMember, Event, Rsvp
 from mentorhub.profiles.models import Domain
 
@@ -103,7 +104,7 @@ def test_edit_rights_and_capacity_floor(app, client, make_user, login_as, make_e
     going = [make_user() for _ in range(2)]
     with app.app_context():
         for p in going:
-            services.rsvp(db.session.get(User, p.id), db.session.get(Event, event.id), True,
+            answers.rsvp(db.session.get(User, p.id), db.session.get(Event, event.id), True,
                           now=datetime(2030, 1, 1, tzinfo=UTC))
     login_as(make_user(is_organiser=True))
     assert client.get(f"/events/{event.id}/edit").status_code == 403
@@ -168,7 +169,7 @@ def test_attendance_is_marked_by_the_organiser(app, client, make_user, login_as,
     a, b = make_user(), make_user()
     with app.app_context():
         for p in (a, b):
-            services.rsvp(db.session.get(User, p.id), db.session.get(Event, event.id), True,
+            answers.rsvp(db.session.get(User, p.id), db.session.get(Event, event.id), True,
                           now=datetime(2030, 2, 1, tzinfo=UTC))
     frozen(datetime(2030, 3, 1, 20, tzinfo=UTC))
     c_a = login_as(a, app.test_client())
@@ -176,10 +177,10 @@ def test_attendance_is_marked_by_the_organiser(app, client, make_user, login_as,
     login_as(organiser)
     assert client.post(f"/events/{event.id}/attendance", data={"attended": [str(a.id)]}).status_code == 302
     with app.app_context():
-        assert services.participation_of(db.session.get(User, a.id))["attended"] == 1
-        assert services.participation_of(db.session.get(User, b.id))["attended"] == 0
+        assert queries.participation_of(db.session.get(User, a.id))["attended"] == 1
+        assert queries.participation_of(db.session.get(User, b.id))["attended"] == 0
         html = app.jinja_env.get_template("events/_participation.html").render(
-            p=services.participation_of(db.session.get(User, a.id)))
+            p=queries.participation_of(db.session.get(User, a.id)))
         assert "<strong>1</strong> meetup attended" in html
 
 
@@ -226,7 +227,7 @@ def test_dashboard_panel_lists_my_next_meetups(app, client, make_user, login_as,
     event = make_event(title="Deployment clinic")
     me = make_user()
     with app.app_context():
-        services.rsvp(db.session.get(User, me.id), db.session.get(Event, event.id), True,
+        answers.rsvp(db.session.get(User, me.id), db.session.get(Event, event.id), True,
                       now=datetime(2030, 1, 1, tzinfo=UTC))
     login_as(me)
     html = client.get("/dashboard").get_data(as_text=True)

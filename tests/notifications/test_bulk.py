@@ -79,7 +79,7 @@ def test_notify_many_rejects_an_unknown_kind_before_writing(app, make_user):
 
 
 def test_the_feed_combines_mentoring_and_events(app):
-    from mentorhub.events import services as events
+    from mentorhub.events import queries as events
     from mentorhub.mentoring import services as mentoring
 
     assert calendar.feed_sources() == (mentoring.calendar_events, events.calendar_events)

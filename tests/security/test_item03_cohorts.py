@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from mentorhub.accounts.models import User
 from mentorhub.db import db
-from mentorhub.events import services
+from mentorhub.events import rules
 from mentorhub.events.models import Cohort, CohortMember, Event, Rsvp
 from mentorhub.notifications.models import Notification
 from support import PASSWORD
@@ -66,9 +66,9 @@ def test_item03_only_organisers_manage_cohort(any_app, people):
     assert people.client(colleague).get(f"/events/cohorts/{cid}").status_code == 200
     with any_app.app_context():
         cohort = db.session.get(Cohort, cid)
-        assert services.can_manage_cohort(db.session.get(User, outsider.id), cohort)
-        assert services.can_manage_cohort(db.session.get(User, colleague.id), cohort) is None
-        assert services.can_manage_cohort(db.session.get(User, admin.id), cohort) is None
+        assert rules.can_manage_cohort(db.session.get(User, outsider.id), cohort)
+        assert rules.can_manage_cohort(db.session.get(User, colleague.id), cohort) is None
+        assert rules.can_manage_cohort(db.session.get(User, admin.id), cohort) is None
     assert adm.post(f"/events/cohorts/{cid}/organisers/{colleague.id}", data={"organiser": "0"}).status_code == 302
     assert people.client(colleague).get(f"/events/cohorts/{cid}").status_code == 404
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from mentorhub.accounts.models import User
 from mentorhub.db import db
 from mentorhub.errors import ValidationError
-from mentorhub.events import services as events
+from mentorhub.events import planning as events
 from mentorhub.events.models import Event, EventSeries
 from mentorhub.mentoring import services as mentoring
 from mentorhub.mentoring.models import MentoringSession, Mentorship

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 
 def sections():
-    from ..events import services as events
+    from ..events import privacy as events
     from ..matching import privacy as matching
     from ..mentoring import services as mentoring
     from ..notifications import services as notifications

@@ -13,7 +13,7 @@ from ..accounts.models import User
 from ..db import db, utcnow
 from ..profiles.models import Domain
 from .models import Cohort, CohortMember, Event, EventSeries, Rsvp
-from .services import _extend_series
+from .series import extend_series
 
 SEED = 7031
 DEMO_DOMAIN = "demo.mentorhub.test"
@@ -111,7 +111,7 @@ def load_demo() -> dict:
         series.domains = _domains(domains)
         db.session.add(series)
         db.session.flush()
-        added["events"] += _extend_series(series, now)
+        added["events"] += extend_series(series, now)
         added["series"] += 1
 
     if not db.session.scalar(select(Cohort.id).where(Cohort.name == COHORT)) and people:

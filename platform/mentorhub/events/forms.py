@@ -10,9 +10,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ..db import MAX_DB_INT
 from ..forms import options
 from ..timeutil import all_zones
+from ..validation import db_ids
 
 FORMAT_CHOICES = options([("online", "Online"), ("in_person", "In person")])
 AUDIENCE_CHOICES = options([("everyone", "Everyone"), ("project", "One project team"), ("cohort", "One cohort")])
@@ -22,11 +22,8 @@ REPEAT_CHOICES = options([("", "Does not repeat"), ("weekly", "Every week"), ("b
 
 def _int_or_none(value):
     """A submitted id, or None for an empty, non-numeric or out-of-range value."""
-    try:
-        number = int(value) if value not in (None, "", "None") else None
-    except (TypeError, ValueError):
-        return None
-    return number if number is not None and 0 < number <= MAX_DB_INT else None
+    ids = db_ids([value]) if value is not None else []
+    return ids[0] if ids else None
 
 
 class EventForm(FlaskForm):

@@ -7,7 +7,8 @@ from datetime import datetime
 from ..accounts.models import User
 from ..profiles.panels import viewer_profiles
 from ..profiles.sections import person_section
-from .services import may_organise, participation_of, upcoming_for
+from .queries import participation_of, upcoming_for
+from .rules import can_organise
 
 PANEL_EVENTS = 5  # next meetups listed on the dashboard
 
@@ -22,7 +23,7 @@ class EventLine:
 def dashboard_panel(user: User) -> dict:
     """Data for templates/events/_dashboard.html: meetups the viewer goes to or waits for."""
     return {"upcoming": [EventLine(e.id, e.title, e.starts_at) for e in upcoming_for(user, PANEL_EVENTS)],
-            "may_organise": may_organise(user, viewer_profiles(user).mentor)}
+            "may_organise": can_organise(user, viewer_profiles(user).mentor) is None}
 
 
 @person_section("participation")

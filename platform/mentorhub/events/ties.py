@@ -11,7 +11,7 @@ from sqlalchemy import select, union
 
 from ..accounts.models import User
 from ..db import db
-from ..mentoring.models import Mentorship
+from ..mentoring.queries import partner_id_selects
 from .models import CohortMember, Event, Rsvp, cohort_organisers
 
 
@@ -29,8 +29,7 @@ def tied_ids(user: User) -> set[int]:
     people = union(
         select(CohortMember.user_id).where(CohortMember.cohort_id.in_(cohorts)),
         select(cohort_organisers.c.user_id).where(cohort_organisers.c.cohort_id.in_(cohorts)),
-        select(Mentorship.learner_id).where(Mentorship.mentor_id == user.id),
-        select(Mentorship.mentor_id).where(Mentorship.learner_id == user.id),
+        *partner_id_selects(user.id),
         select(Rsvp.user_id).where(Rsvp.event_id.in_(events)),
         select(Event.organiser_id).where(Event.id.in_(events)),
     )

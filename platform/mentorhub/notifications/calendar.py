@@ -19,7 +19,7 @@ from .models import CalendarFeed
 def feed_sources():
     """Every feature that puts items in a person's feed. Imported here rather than at module
     load, because those features import notifications."""
-    from ..events.services import calendar_events as meetups
+    from ..events.queries import calendar_events as meetups
     from ..mentoring.services import calendar_events as sessions
 
     return (sessions, meetups)

@@ -386,3 +386,12 @@ def skill_ids_known_by(user_id: int, learner_level: int) -> list[int]:
     learner = (select(LearnerSkill.skill_id).join(LearnerProfile, LearnerProfile.id == LearnerSkill.learner_id)
                .where(LearnerProfile.user_id == user_id, LearnerSkill.level >= learner_level))
     return sorted(set(db.session.scalars(union(mentor, learner))))
+
+
+# ---- for events ----
+
+
+def domains_by_ids(ids) -> list[Domain]:
+    """The domains with these ids (retired ones too: a meetup keeps the domains it was given)."""
+    ids = list(ids)
+    return list(db.session.scalars(select(Domain).where(Domain.id.in_(ids)))) if ids else []
