@@ -9,7 +9,7 @@ from __future__ import annotations
 def sections():
     from ..events import services as events
     from ..matching import services as matching
-    from ..mentoring import services as mentoring
+    from ..mentoring import privacy as mentoring
     from ..notifications import services as notifications
     from ..profiles import services as profiles
     from ..portfolio import services as portfolio

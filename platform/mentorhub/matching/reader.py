@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from ..accounts.models import User
 from ..db import db
-from ..mentoring.services import mentor_load, mentor_responsiveness
+from ..mentoring.queries import mentor_load, mentor_responsiveness
 from ..profiles import availability as av
 from ..profiles.models import (
     AvailabilityWindow,

@@ -15,7 +15,7 @@ from ..accounts.models import User
 from ..accounts.services import blocks_of_select
 from ..db import db, utcnow
 from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
-from ..mentoring.services import decline_cutoff, exclusion_selects
+from ..mentoring.queries import decline_cutoff, exclusion_selects
 from ..timeutil import to_zone
 from . import reasons
 from .assignment import assign
@@ -95,7 +95,7 @@ def _blocked() -> set[tuple[int, int]]:
 
 
 def _exclusions() -> set[tuple[int, int]]:
-    from ..mentoring.services import matching_exclusions
+    from ..mentoring.queries import matching_exclusions
 
     return _per_request("exclusions", matching_exclusions)
 
@@ -649,7 +649,7 @@ def approve_round(actor: User, round_id: int) -> dict[str, int]:
         db.session.rollback()
         raise Conflict("This round was already approved or discarded.")
     db.session.commit()
-    from ..mentoring.services import create_match_offer
+    from ..mentoring.requests import create_match_offer
 
     offered = skipped = 0
     pairs = list(db.session.scalars(select(CohortPair).where(CohortPair.round_id == rnd.id,

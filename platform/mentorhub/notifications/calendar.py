@@ -20,7 +20,7 @@ def feed_sources():
     """Every feature that puts items in a person's feed. Imported here rather than at module
     load, because those features import notifications."""
     from ..events.services import calendar_events as meetups
-    from ..mentoring.services import calendar_events as sessions
+    from ..mentoring.queries import calendar_events as sessions
 
     return (sessions, meetups)
 
@@ -86,3 +86,20 @@ def user_for_token(token: str) -> User:
     if user is None or not user.is_active:
         raise NotFound("This calendar feed does not exist or was turned off.")
     return user
+
+
+# ---- for mentoring: one item's .ics download ---------------------------------------------
+# Features sit above notifications, so they register how to build one item's event here
+# (mentoring: "mentoring-session") instead of notifications importing them.
+
+_ITEM_EVENTS: dict = {}
+
+
+def register_item(kind: str, event_for) -> None:
+    """``event_for(actor, item_id) -> icalendar.Event`` raises NotFound / PermissionDenied itself."""
+    _ITEM_EVENTS[kind] = event_for
+
+
+def item_ics(kind: str, actor: User, item_id: int) -> bytes:
+    """The .ics file of one registered item, as ``actor`` may see it."""
+    return build_calendar([_ITEM_EVENTS[kind](actor, item_id)])

@@ -21,7 +21,7 @@ from sqlalchemy.orm import defer, joinedload, selectinload
 from ..accounts.models import User
 from ..db import MAX_DB_INT, db, utcnow
 from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
-from ..mentoring.services import active_mentor_user_ids
+from ..mentoring.queries import active_mentor_user_ids
 from ..notifications.services import notify
 from ..pagination import Page, paginate
 from ..profiles.models import Domain, MentorProfile, Skill
