@@ -301,5 +301,6 @@ def session_ics_event(actor: User, session_id: int) -> Event:
 
 
 # Notifications serves the calendar files but sits below mentoring, so it cannot import this
-# module: mentoring registers its session download there (see notifications/calendar.py).
+# module: mentoring registers its feed source and its session download there.
+notifications_calendar.register_source(calendar_events)
 notifications_calendar.register_item("mentoring-session", session_ics_event)

@@ -20,9 +20,8 @@ def feed_sources():
     """Every feature that puts items in a person's feed. Imported here rather than at module
     load, because those features import notifications."""
     from ..events.services import calendar_events as meetups
-    from ..mentoring.queries import calendar_events as sessions
 
-    return (sessions, meetups)
+    return (*_FEED_SOURCES, meetups)
 
 
 def build_calendar(events, name: str = "mentorhub") -> bytes:
@@ -88,11 +87,18 @@ def user_for_token(token: str) -> User:
     return user
 
 
-# ---- for mentoring: one item's .ics download ---------------------------------------------
+# ---- for mentoring: feed source and one item's .ics ---------------------------------------
 # Features sit above notifications, so they register how to build one item's event here
 # (mentoring: "mentoring-session") instead of notifications importing them.
 
 _ITEM_EVENTS: dict = {}
+_FEED_SOURCES: list = []  # mentoring's sessions (registered by mentoring.queries)
+
+
+def register_source(calendar_events) -> None:
+    """``calendar_events(user) -> list[icalendar.Event]`` joins every person's feed."""
+    if calendar_events not in _FEED_SOURCES:
+        _FEED_SOURCES.append(calendar_events)
 
 
 def register_item(kind: str, event_for) -> None:
