@@ -16,7 +16,6 @@ from ..actors import is_admin
 from ..db import db, utcnow
 from ..errors import NotFound, PermissionDenied
 from ..notifications import calendar as notifications_calendar
-from ..profiles.models import MentorProfile
 from ..timeutil import zone
 from ..urls import external_url
 from ..validation import setting
@@ -32,10 +31,6 @@ from .models import (
     RequestMessage,
     SessionNote,
 )
-
-
-def mentor_profile(mentor_id: int) -> MentorProfile | None:
-    return db.session.scalar(select(MentorProfile).where(MentorProfile.user_id == mentor_id))
 
 
 def active_mentee_count(mentor_id: int) -> int:

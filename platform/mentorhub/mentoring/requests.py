@@ -13,11 +13,12 @@ from ..db import db, utcnow
 from ..errors import Conflict, PermissionDenied, ValidationError
 from ..generations import user_changed
 from ..notifications.services import notify
+from ..profiles.queries import mentor_profile
 from ..profiles.services import learner_profile_of
 from ..urls import path_for
 from ..validation import choice, setting
 from .models import CADENCES, REQUEST_OPEN, Mentorship, MentorshipRequest, RequestMessage
-from .queries import active_mentee_count, mentor_profile, pair_excluded
+from .queries import active_mentee_count, pair_excluded
 from .rules import add_cadence, can_answer_request, can_reply_request, can_request, can_withdraw_request, refuse
 from .writing import body_text, lock_mentor, lock_user
 

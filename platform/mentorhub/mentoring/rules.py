@@ -12,9 +12,10 @@ from ..accounts.models import User
 from ..accounts.services import is_blocked_between
 from ..db import db, utcnow
 from ..errors import PermissionDenied, ValidationError
+from ..profiles.queries import mentor_profile
 from ..validation import setting
 from .models import REQUEST_OPEN, CheckIn, MentoringSession, Mentorship, MentorshipRequest
-from .queries import active_mentee_count, mentor_profile
+from .queries import active_mentee_count
 
 
 def is_member(actor: User, row) -> bool:

@@ -14,13 +14,14 @@ from ..db import db, utcnow
 from ..errors import Conflict, ValidationError
 from ..notifications.services import notify
 from ..profiles.availability import merge, monday_of, utc_intervals
+from ..profiles.queries import mentor_profile
 from ..profiles.services import windows_of
 from ..timeutil import format_local, zone
 from ..urls import path_for
 from ..validation import is_in_window, setting, url
 from .jobs import send_session_reminders
 from .models import ActionItem, MentoringSession, Mentorship, SessionNote
-from .queries import mentor_profile, note_of
+from .queries import note_of
 from .rules import can_book, refuse
 from .writing import body_text, lock_mentor, lock_user, require_active, require_pair, set_done, title_text
 

@@ -12,6 +12,7 @@ from flask_wtf import FlaskForm
 from ..accounts.services import get_user
 from ..errors import ServiceError, ValidationError
 from ..forms import render_form, show_service_error
+from ..profiles.queries import mentor_profile
 from ..profiles.services import set_accepting as profiles_set_accepting
 from ..timeutil import to_zone
 from ..urls import safe_next
@@ -32,7 +33,7 @@ def _dashboard_data():
 @bp.get("/mentorships")
 @login_required
 def index():
-    profile = queries.mentor_profile(current_user.id)
+    profile = mentor_profile(current_user.id)
     return render_template("mentoring/index.html", requests=queries.requests_for(current_user),
                            mentorships=queries.mentorships_for(current_user),
                            sessions=queries.upcoming_sessions(current_user), profile=profile,
@@ -71,7 +72,7 @@ def new_request(mentor_user_id: int):
             return redirect(url_for("mentoring.request_detail", request_id=req.id))
     return render_form("mentoring/request_new.html", form, mentor=mentor, blocked=blocked,
                        rating=queries.mentor_rating_summary(mentor.id),
-                       profile=queries.mentor_profile(mentor.id))
+                       profile=mentor_profile(mentor.id))
 
 
 def _request_page(req, status: int = 200, **form_overrides):

@@ -14,6 +14,7 @@ from ..accounts.models import User
 from ..db import db, utcnow
 from ..errors import NotFound, PermissionDenied, ValidationError
 from ..profiles.models import MentorProfile
+from ..profiles.queries import mentor_profile
 from ..validation import setting, text
 from .models import Mentorship
 from .queries import get_mentorship
@@ -36,10 +37,7 @@ def is_postgres() -> bool:
 
 def lock_mentor(mentor_id: int) -> MentorProfile | None:
     """The mentor's profile, locked for this transaction on PostgreSQL (SQLite: BEGIN IMMEDIATE)."""
-    stmt = select(MentorProfile).where(MentorProfile.user_id == mentor_id).execution_options(populate_existing=True)
-    if is_postgres():
-        stmt = stmt.with_for_update()
-    profile = db.session.scalar(stmt)
+    profile = mentor_profile(mentor_id, for_update=True)
     if profile is None and is_postgres():
         db.session.execute(select(User.id).where(User.id == mentor_id).with_for_update())
     return profile
