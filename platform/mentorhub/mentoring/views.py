@@ -23,7 +23,7 @@ bp = Blueprint("mentoring", __name__)
 
 
 @bp.app_context_processor
-def _dashboard_data():
+def _cadence_names():
     return {"mentoring_cadences": CADENCES}
 
 
