@@ -15,7 +15,7 @@ from mentorhub.db import db
 from mentorhub.events import rsvp as events
 from mentorhub.events.models import Cohort, CohortMember, Event, Rsvp, cohort_organisers
 from mentorhub.matching.models import CohortPair, CohortRound
-from mentorhub.mentoring import services as mentoring
+from mentorhub.mentoring import mentorships, sessions
 from mentorhub.mentoring.models import CheckIn, Mentorship
 from mentorhub.notifications import services as notifications
 from mentorhub.portfolio import rubric
@@ -145,11 +145,11 @@ def grow_mentoring(app, make_mentorship, make_learner, learner, mentor, pairs: l
             m = db.session.get(Mentorship, pair.mentorship_id)
             lu = _get(m.learner)
             count = db.session.scalar(select(func.count()).select_from(CheckIn).where(CheckIn.mentorship_id == m.id))
-            mentoring.add_goal(lu, m, f"Goal {m.id}-{count}")
-            start = mentoring.available_slots(m)[0][0]
-            s = mentoring.book_session(lu, m, start, agenda="Talk about features")
-            mentoring.save_note(lu, s, "My notes.")
-            mentoring.add_action_item(lu, s, f"Read chapter {m.id}-{count}")
+            mentorships.add_goal(lu, m, f"Goal {m.id}-{count}")
+            start = sessions.available_slots(m)[0][0]
+            s = sessions.book_session(lu, m, start, agenda="Talk about features")
+            sessions.save_note(lu, s, "My notes.")
+            sessions.add_action_item(lu, s, f"Read chapter {m.id}-{count}")
             db.session.add(CheckIn(mentorship_id=m.id, due_at=PAST + timedelta(days=count),
                                    status="missed" if count else "open"))
             db.session.commit()

@@ -17,7 +17,7 @@ from datetime import timedelta
 from mentorhub.accounts.models import User
 from mentorhub.db import db, utcnow
 from mentorhub.events.models import Rsvp
-from mentorhub.mentoring import services as mentoring
+from mentorhub.mentoring import requests
 from mentorhub.mentoring.models import CheckIn, MentoringSession
 from mentorhub.notifications.models import Notification
 from mentorhub.portfolio import feedback, items
@@ -76,7 +76,7 @@ def build_community(app, make_user, make_learner, make_mentor, make_mentorship, 
     pairs += [make_mentorship(learner=o, mentor=mentor) for o in others]
     for o in others:  # open requests waiting for "both"
         with app.app_context():
-            mentoring.send_request(_user(o.id), _user(both.id), "Learn to ship models.")
+            requests.send_request(_user(o.id), _user(both.id), "Learn to ship models.")
     for k, other in enumerate(others, start):
         project = make_project(owner=mentor, champion=c.champion, title=f"Project Number{k}", seats=20)
         c.project_ids.append(project.id)

@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from mentorhub.matching import scoring
 from mentorhub.matching.scoring import Learners, Mentors, Projects, Scorer, Weights
 from mentorhub.matching import reasons
 from mentorhub.matching.features import DIFFICULTY_FIT, fit_positions

@@ -5,7 +5,7 @@ import pytest
 
 from mentorhub.accounts import services as accounts
 from mentorhub.errors import Conflict, ValidationError
-from mentorhub.mentoring import services
+from mentorhub.mentoring import requests, rules
 from mentorhub.mentoring.models import Mentorship, MentorshipRequest
 from mentorhub.notifications.models import Notification
 from mentoring.helpers import count, user
@@ -17,9 +17,9 @@ def test_blocked_pair_cannot_send_a_request(app, make_learner, make_mentor, bloc
     with app.app_context():
         a, b = (learner, mentor) if blocker == "learner" else (mentor, learner)
         accounts.block(user(a.id), user(b.id))
-        assert "blocked" in services.can_request(user(learner.id), user(mentor.id))
+        assert "blocked" in rules.can_request(user(learner.id), user(mentor.id))
         with pytest.raises(ValidationError, match="blocked"):
-            services.send_request(user(learner.id), user(mentor.id), "Ship a model")
+            requests.send_request(user(learner.id), user(mentor.id), "Ship a model")
         assert count(MentorshipRequest) == 0
         assert count(Notification, Notification.kind == "mentorship_request") == 0
 
@@ -27,10 +27,10 @@ def test_blocked_pair_cannot_send_a_request(app, make_learner, make_mentor, bloc
 def test_block_after_request_stops_acceptance(app, make_learner, make_mentor):
     learner, mentor = make_learner().user, make_mentor().user
     with app.app_context():
-        req = services.send_request(user(learner.id), user(mentor.id), "Ship a model")
+        req = requests.send_request(user(learner.id), user(mentor.id), "Ship a model")
         accounts.block(user(learner.id), user(mentor.id))
         with pytest.raises(ValidationError, match="blocked"):
-            services.accept_request(user(mentor.id), req)
+            requests.accept_request(user(mentor.id), req)
         assert count(Mentorship) == 0
         assert db_status(req.id) == "pending"
 
@@ -40,7 +40,7 @@ def test_admin_cannot_offer_a_blocked_pair(app, make_learner, make_mentor, make_
     with app.app_context():
         accounts.block(user(mentor.id), user(learner.id))
         with pytest.raises(Conflict, match="blocked"):
-            services.create_match_offer(user(admin.id), user(learner.id), user(mentor.id))
+            requests.create_match_offer(user(admin.id), user(learner.id), user(mentor.id))
         assert count(MentorshipRequest) == 0
 
 
@@ -59,7 +59,7 @@ def test_request_page_refuses_a_blocked_pair(app, client, login_as, make_learner
 def test_mentor_cannot_accept_over_http_after_a_block(app, client, login_as, make_learner, make_mentor):
     learner, mentor = make_learner().user, make_mentor().user
     with app.app_context():
-        req_id = services.send_request(user(learner.id), user(mentor.id), "Ship a model").id
+        req_id = requests.send_request(user(learner.id), user(mentor.id), "Ship a model").id
         accounts.block(user(mentor.id), user(learner.id))
     login_as(mentor)
     resp = client.post(f"/requests/{req_id}/accept")

@@ -10,7 +10,7 @@ from conftest import user_factory
 
 from mentorhub.accounts.services import export_data
 from mentorhub.db import db
-from mentorhub.mentoring import services
+from mentorhub.mentoring import privacy, sessions
 from mentorhub.mentoring.models import MentoringSession, Mentorship, MentorshipRating, SessionNote
 from mentorhub.notifications import services as notes
 from mentorhub.notifications.bulk import Send, notify_many
@@ -55,14 +55,14 @@ def test_export_and_erase(app, frozen, make_mentorship):
     with app.app_context():
         learner, mentor = user(pair.learner_id), user(pair.mentor_id)
         m = db.session.get(Mentorship, pair.mentorship_id)
-        s = services.book_session(learner, m, start)
-        services.save_note(learner, s, "My private thoughts")
-        services.save_note(mentor, s, "Mentor's own note")
+        s = sessions.book_session(learner, m, start)
+        sessions.save_note(learner, s, "My private thoughts")
+        sessions.save_note(mentor, s, "Mentor's own note")
         data = export_data(learner)["mentoring"]
         assert data["requests"][0]["goals"] and data["private_notes"] == [
             {"session_id": s.id, "body": "My private thoughts"}]
         assert data["sessions"][0]["starts_at"] == start.isoformat()
-        services.erase_user_data(learner)
+        privacy.erase_user_data(learner)
         db.session.commit()
         assert [n.body for n in db.session.scalars(select(SessionNote))] == ["Mentor's own note"]
         assert db.session.get(MentoringSession, s.id).status == "cancelled"

@@ -11,7 +11,7 @@ from fixtures.mentoring import mentoring_factories
 from fixtures.profiles import _load_taxonomy, profile_factories
 from mentorhub.db import db
 from mentorhub.errors import Conflict
-from mentorhub.mentoring import services
+from mentorhub.mentoring import queries, requests, sessions
 from mentorhub.mentoring.models import MentoringSession, Mentorship, MentorshipRequest
 from mentoring.helpers import user
 
@@ -27,7 +27,7 @@ def test_concurrent_bookings_of_one_slot_exactly_one_wins(any_app, password_hash
                          windows=[(d, 0, 24 * 60) for d in range(7)]).user
     pairs = [make_mentorship(mentor=mentor) for _ in range(8)]
     with any_app.app_context():
-        slot = services.available_slots(db.session.get(Mentorship, pairs[0].mentorship_id))[3][0]
+        slot = sessions.available_slots(db.session.get(Mentorship, pairs[0].mentorship_id))[3][0]
 
     barrier = threading.Barrier(THREADS)
     results: list[str] = []
@@ -42,7 +42,7 @@ def test_concurrent_bookings_of_one_slot_exactly_one_wins(any_app, password_hash
             db.session.rollback()  # and end the read transaction (SQLite: it holds the write lock)
             barrier.wait(timeout=30)
             try:
-                services.book_session(learner, m, slot)
+                sessions.book_session(learner, m, slot)
                 outcome = "ok"
             except Conflict:
                 outcome = "conflict"
@@ -70,7 +70,7 @@ def test_concurrent_accepts_respect_capacity(any_app, password_hash):
     mentor = make_mentor(capacity=2).user
     learners = [make_learner().user for _ in range(8)]
     with any_app.app_context():
-        req_ids = [services.send_request(user(lr.id), user(mentor.id), "Goal").id for lr in learners]
+        req_ids = [requests.send_request(user(lr.id), user(mentor.id), "Goal").id for lr in learners]
     barrier = threading.Barrier(len(req_ids))
     results: list[str] = []
 
@@ -81,7 +81,7 @@ def test_concurrent_accepts_respect_capacity(any_app, password_hash):
             db.session.rollback()
             barrier.wait(timeout=30)
             try:
-                services.accept_request(actor, req)
+                requests.accept_request(actor, req)
                 results.append("ok")
             except Exception as exc:  # noqa: BLE001
                 results.append(type(exc).__name__)
@@ -94,4 +94,4 @@ def test_concurrent_accepts_respect_capacity(any_app, password_hash):
     assert results.count("ok") == 2, results
     assert set(results) == {"ok", "ValidationError"}, results
     with any_app.app_context():
-        assert services.mentor_load() == {mentor.id: 2}
+        assert queries.mentor_load() == {mentor.id: 2}

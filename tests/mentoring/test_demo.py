@@ -6,7 +6,7 @@ from sqlalchemy import select
 from mentorhub import demo
 from mentorhub.accounts.models import User
 from mentorhub.db import db
-from mentorhub.mentoring import services
+from mentorhub.mentoring import queries
 from mentorhub.mentoring.demo import load_demo
 from mentorhub.mentoring.models import MentoringSession, Mentorship, MentorshipRequest
 from mentoring.helpers import count
@@ -26,5 +26,5 @@ def test_demo_loads_once_and_makes_a_usable_mentorship(app):
         assert load_demo() == {"mentorships": 0, "requests": 0}
         assert (count(Mentorship), count(MentorshipRequest), count(MentoringSession)) == totals
         learner = db.session.scalar(select(User).where(User.email == "learner@mentorhub.test"))
-        assert len(services.upcoming_sessions(learner)) == 1
-        assert services.mentor_load()  # community pairs are active
+        assert len(queries.upcoming_sessions(learner)) == 1
+        assert queries.mentor_load()  # community pairs are active

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import select
 
 from mentorhub.db import db
-from mentorhub.mentoring import jobs, services
+from mentorhub.mentoring import jobs, mentorships, queries, requests, sessions
 from mentorhub.mentoring.models import CheckIn, MentoringSession, Mentorship, MentorshipRequest
 from mentorhub.notifications.models import Notification, OutboxEmail
 from mentorhub.scheduler.registry import jobs as registry_jobs
@@ -26,7 +26,7 @@ def test_request_reminder_then_expiry_each_once(app, frozen, make_learner, make_
     clock = frozen(MONDAY)
     learner, mentor = make_learner().user, make_mentor().user
     with app.app_context():
-        req = services.send_request(user(learner.id), user(mentor.id), "Goal")
+        req = requests.send_request(user(learner.id), user(mentor.id), "Goal")
         assert jobs.request_reminders_and_expiry() == {"expired": 0, "reminded": 0}
     clock.move_to(MONDAY + timedelta(days=app.config["MENTORING_REQUEST_REMINDER_DAYS"], minutes=1))
     with app.app_context():
@@ -41,7 +41,7 @@ def test_request_reminder_then_expiry_each_once(app, frozen, make_learner, make_
         assert db.session.get(MentorshipRequest, req.id).status == "expired"
         told = [n for n in notes_for(learner.id) if "expired" in n.title]
         assert len(told) == 1 and told[0].link in ("/matches", "/mentors")
-        assert (learner.id, mentor.id) not in services.matching_exclusions()
+        assert (learner.id, mentor.id) not in queries.matching_exclusions()
 
 
 def test_checkins_created_at_cadence_nudged_then_missed(app, frozen, make_mentorship):
@@ -72,8 +72,8 @@ def test_checkins_created_at_cadence_nudged_then_missed(app, frozen, make_mentor
     with app.app_context():
         assert jobs.create_checkins() == 1
         m = db.session.get(Mentorship, pair.mentorship_id)
-        assert [c.status for c in services.checkins_of(m)] == ["missed", "open"]
-        assert services.checkin_streak(services.checkins_of(m)) == 0
+        assert [c.status for c in queries.checkins_of(m)] == ["missed", "open"]
+        assert queries.checkin_streak(queries.checkins_of(m)) == 0
 
 
 def test_long_outage_creates_one_checkin_not_a_backlog(app, frozen, make_mentorship):
@@ -90,7 +90,7 @@ def test_ended_mentorship_gets_no_checkins(app, frozen, make_mentorship):
     clock = frozen(MONDAY)
     pair = make_mentorship()
     with app.app_context():
-        services.end_mentorship(user(pair.learner_id), db.session.get(Mentorship, pair.mentorship_id), 4)
+        mentorships.end_mentorship(user(pair.learner_id), db.session.get(Mentorship, pair.mentorship_id), 4)
     clock.move_to(MONDAY + timedelta(days=30))
     with app.app_context():
         assert jobs.create_checkins() == 0
@@ -101,7 +101,7 @@ def test_session_reminders_24h_and_1h_to_both_once(app, frozen, make_mentorship)
     pair = make_mentorship()
     start = datetime(2026, 10, 28, 13, 0, tzinfo=UTC)  # Wednesday 09:00 New York
     with app.app_context():
-        services.book_session(user(pair.learner_id), db.session.get(Mentorship, pair.mentorship_id), start)
+        sessions.book_session(user(pair.learner_id), db.session.get(Mentorship, pair.mentorship_id), start)
         assert jobs.session_reminders() == 0
     clock.move_to(start - timedelta(hours=24))
     with app.app_context():
@@ -131,13 +131,13 @@ def test_rescheduled_session_is_reminded_for_its_new_time(app, frozen, make_ment
     pair = make_mentorship()
     start = datetime(2026, 10, 28, 13, 0, tzinfo=UTC)
     with app.app_context():
-        s = services.book_session(user(pair.learner_id), db.session.get(Mentorship, pair.mentorship_id), start)
+        s = sessions.book_session(user(pair.learner_id), db.session.get(Mentorship, pair.mentorship_id), start)
         sid = s.id
     clock.move_to(start - timedelta(hours=23))
     with app.app_context():
         assert jobs.session_reminders() == 1
         s = db.session.get(MentoringSession, sid)
-        services.reschedule_session(user(pair.mentor_id), s, start + timedelta(days=1))
+        sessions.reschedule_session(user(pair.mentor_id), s, start + timedelta(days=1))
         # the new time is more than 24 h away: nothing yet
         assert jobs.session_reminders() == 0
     clock.move_to(start + timedelta(hours=1))
@@ -153,7 +153,7 @@ def test_late_booking_gets_only_the_nearest_reminder_at_once(app, frozen, make_m
     start = datetime(2026, 10, 26, 13, 0, tzinfo=UTC)  # Monday 09:00 New York, in one hour
     clock.move_to(start - timedelta(minutes=50))
     with app.app_context():
-        services.book_session(user(pair.learner_id), db.session.get(Mentorship, pair.mentorship_id), start)
+        sessions.book_session(user(pair.learner_id), db.session.get(Mentorship, pair.mentorship_id), start)
         titles = [n.title for n in notes_for(pair.learner_id, "session_reminder")]
         assert len(titles) == 1 and titles[0].endswith("in 1 hour")
         assert jobs.session_reminders() == 0
@@ -163,8 +163,8 @@ def test_no_reminder_to_the_mentor_while_the_learner_owes_an_answer(app, frozen,
     clock = frozen(MONDAY)
     learner, mentor = make_learner().user, make_mentor().user
     with app.app_context():
-        req = services.send_request(user(learner.id), user(mentor.id), "Goal")
-        services.ask_for_info(user(mentor.id), req, "What is your stack?")
+        req = requests.send_request(user(learner.id), user(mentor.id), "Goal")
+        requests.ask_for_info(user(mentor.id), req, "What is your stack?")
     clock.move_to(MONDAY + timedelta(days=app.config["MENTORING_REQUEST_REMINDER_DAYS"] + 1))
     with app.app_context():
         assert jobs.request_reminders_and_expiry() == {"expired": 0, "reminded": 0}

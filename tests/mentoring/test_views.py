@@ -8,7 +8,7 @@ from icalendar import Calendar
 from sqlalchemy import select
 
 from mentorhub.db import db
-from mentorhub.mentoring import services
+from mentorhub.mentoring import jobs, requests, rules, sessions
 from mentorhub.mentoring.models import CheckIn, MentoringSession, Mentorship, MentorshipRequest
 from mentoring.helpers import count, user
 from support import PASSWORD
@@ -58,7 +58,7 @@ def test_mentor_answers_and_strangers_are_refused(app, client, clock, login_as, 
     learner, mentor = make_learner().user, make_mentor().user
     stranger = make_user()
     with app.app_context():
-        req_id = services.send_request(user(learner.id), user(mentor.id), "Goal").id
+        req_id = requests.send_request(user(learner.id), user(mentor.id), "Goal").id
     other = login_as(stranger, app.test_client())
     assert other.get(f"/requests/{req_id}").status_code == 403
     assert other.post(f"/requests/{req_id}/accept").status_code == 403
@@ -133,7 +133,7 @@ def test_checkin_page_and_streak_chart(app, client, frozen, login_as, make_mento
         learner, mentor = user(pair.learner_id), user(pair.mentor_id)
     clock.move_to(MONDAY + timedelta(days=7))
     with app.app_context():
-        services.create_due_checkins()
+        jobs.create_due_checkins()
         cid = db.session.scalar(select(CheckIn.id))
     login_as(learner)
     assert client.post(f"/checkins/{cid}", data={"progress": ""}).status_code == 400
@@ -168,7 +168,7 @@ def test_calendar_feed_token_regenerate_and_revoke(app, client, clock, login_as,
     pair = make_mentorship()
     with app.app_context():
         learner = user(pair.learner_id)
-        services.book_session(learner, db.session.get(Mentorship, pair.mentorship_id), TUESDAY_9_NY)
+        sessions.book_session(learner, db.session.get(Mentorship, pair.mentorship_id), TUESDAY_9_NY)
     login_as(learner)
     assert client.post("/calendar/regenerate").status_code == 302
     page = client.get("/calendar").get_data(as_text=True)
@@ -190,7 +190,7 @@ def test_index_lists_requests_mentorships_and_sessions(app, client, clock, login
     pair = make_mentorship()
     with app.app_context():
         learner = user(pair.learner_id)
-        services.book_session(learner, db.session.get(Mentorship, pair.mentorship_id), TUESDAY_9_NY)
+        sessions.book_session(learner, db.session.get(Mentorship, pair.mentorship_id), TUESDAY_9_NY)
     login_as(learner)
     page = client.get("/mentorships").get_data(as_text=True)
     assert "Tue 27 Oct 2026, 18:30 IST" in page and "accepted" in page and "active" in page
@@ -210,10 +210,10 @@ def test_mentor_pauses_new_requests_without_ending_mentorships(app, client, cloc
     assert "paused" in client.get("/mentorships").get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Mentorship, pair.mentorship_id).is_active
-        assert "not taking new mentees" in services.can_request(user(newcomer.id), user(pair.mentor_id))
+        assert "not taking new mentees" in rules.can_request(user(newcomer.id), user(pair.mentor_id))
     client.post("/mentorships/accepting", data={"accepting": "1"})
     with app.app_context():
-        assert services.can_request(user(newcomer.id), user(pair.mentor_id)) is None
+        assert rules.can_request(user(newcomer.id), user(pair.mentor_id)) is None
 
 
 def test_admin_sees_sessions_and_checkins_but_never_private_notes(app, client, clock, login_as, make_mentorship,
@@ -222,8 +222,8 @@ def test_admin_sees_sessions_and_checkins_but_never_private_notes(app, client, c
     admin = make_user(is_admin=True)
     with app.app_context():
         learner = user(pair.learner_id)
-        s = services.book_session(learner, db.session.get(Mentorship, pair.mentorship_id), TUESDAY_9_NY)
-        services.save_note(learner, s, "Only for me: nervous about SQL")
+        s = sessions.book_session(learner, db.session.get(Mentorship, pair.mentorship_id), TUESDAY_9_NY)
+        sessions.save_note(learner, s, "Only for me: nervous about SQL")
         sid = s.id
     login_as(admin)
     assert client.get(f"/mentorships/{pair.mentorship_id}").status_code == 200
@@ -239,7 +239,7 @@ def test_reschedule_goals_and_action_items_carry_into_the_checkin(app, client, f
     pair = make_mentorship()
     with app.app_context():
         learner, mentor = user(pair.learner_id), user(pair.mentor_id)
-        sid = services.book_session(learner, db.session.get(Mentorship, pair.mentorship_id), TUESDAY_9_NY).id
+        sid = sessions.book_session(learner, db.session.get(Mentorship, pair.mentorship_id), TUESDAY_9_NY).id
     mc = login_as(mentor, app.test_client())
     assert "Move your session" in mc.get(f"/sessions/{sid}/reschedule").get_data(as_text=True)
     later = TUESDAY_9_NY + timedelta(days=1)
@@ -258,7 +258,7 @@ def test_reschedule_goals_and_action_items_carry_into_the_checkin(app, client, f
         assert db.session.get(Mentorship, pair.mentorship_id).goals[0].is_done
     clock.move_to(MONDAY + timedelta(days=7))
     with app.app_context():
-        services.create_due_checkins()
+        jobs.create_due_checkins()
         cid = db.session.scalar(select(CheckIn.id))
     page = client.get(f"/checkins/{cid}").get_data(as_text=True)
     assert "Write the evaluation script" in page and "Send check-in" in page
@@ -352,8 +352,8 @@ def test_index_query_count_does_not_grow_with_mentees(app, client, clock, login_
         pair = make_mentorship(mentor=mentor)
         with app.app_context():
             m = db.session.get(Mentorship, pair.mentorship_id)
-            services.book_session(user(pair.learner_id), m, TUESDAY_9_NY + timedelta(days=1 + n // 8, hours=n % 8))
-            services.send_request(user(make_learner().user.id), user(mentor.id), "Learn MLOps")
+            sessions.book_session(user(pair.learner_id), m, TUESDAY_9_NY + timedelta(days=1 + n // 8, hours=n % 8))
+            requests.send_request(user(make_learner().user.id), user(mentor.id), "Learn MLOps")
 
     def queries() -> tuple[int, str]:
         with app.app_context():

@@ -13,7 +13,7 @@ from mentorhub.db import db
 from mentorhub.errors import ValidationError
 from mentorhub.events import planning as events
 from mentorhub.events.models import Event, EventSeries
-from mentorhub.mentoring import services as mentoring
+from mentorhub.mentoring import sessions
 from mentorhub.mentoring.models import MentoringSession, Mentorship
 from mentorhub.validation import date_in_window, date_window
 
@@ -60,7 +60,7 @@ def test_item06_date_window_session_booking(on_any, slot):
     with on_any.app.app_context():
         m = db.session.get(Mentorship, pair.mentorship_id)
         with pytest.raises(ValidationError, match="Choose a time slot from the list"):
-            mentoring.book_session(db.session.get(User, pair.learner_id), m, datetime.fromisoformat(slot))
+            sessions.book_session(db.session.get(User, pair.learner_id), m, datetime.fromisoformat(slot))
         assert db.session.scalar(select(func.count()).select_from(MentoringSession)) == 0
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mentorhub.accounts.models import User
 from mentorhub.db import db
-from mentorhub.mentoring import services
+from mentorhub.mentoring import mentorships, queries
 from mentorhub.mentoring.models import Mentorship
 
 
@@ -17,8 +17,8 @@ def test_item12_average_published_every_three_ratings_in_half_points(on_any):
     with any_app.app_context():
         for pair, score in zip(pairs, scores):
             m = db.session.get(Mentorship, pair.mentorship_id)
-            services.end_mentorship(db.session.get(User, pair.learner_id), m, score, "ok")
-            seen.append(services.mentor_rating_summary(mentor.id))
+            mentorships.end_mentorship(db.session.get(User, pair.learner_id), m, score, "ok")
+            seen.append(queries.mentor_rating_summary(mentor.id))
     # Nothing before three; 4,4,5 = 4.33 -> 4.5; the 4th (a 1) and 5th change nothing visible;
     # after the 6th: 24/6 = 4.0.
     assert seen == [None, None, {"average": 4.5, "count": 3}, {"average": 4.5, "count": 3},

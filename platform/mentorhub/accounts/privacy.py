@@ -9,7 +9,7 @@ from __future__ import annotations
 def sections():
     from ..events import privacy as events
     from ..matching import privacy as matching
-    from ..mentoring import services as mentoring
+    from ..mentoring import privacy as mentoring
     from ..notifications import services as notifications
     from ..portfolio import privacy as portfolio
     from ..profiles import privacy as profiles_privacy

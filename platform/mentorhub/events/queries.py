@@ -14,6 +14,7 @@ from ..accounts.models import User
 from ..actors import is_admin
 from ..db import MAX_DB_INT, db, utcnow
 from ..errors import NotFound, PermissionDenied
+from ..notifications import calendar as notifications_calendar
 from ..pagination import Page, paginate
 from ..profiles.models import Domain
 from ..projects import queries as projects
@@ -265,3 +266,6 @@ def calendar_events(user: User) -> list:
     answers = {r.event_id: r for r in db.session.scalars(
         select(Rsvp).where(Rsvp.user_id == user.id, Rsvp.event_id.in_([e.id for e in events])))} if events else {}
     return [_ics_event(e, user, answers.get(e.id)) for e in events]
+
+
+notifications_calendar.register_source(calendar_events)  # meetups join every person's feed

@@ -13,7 +13,7 @@ from ..accounts.queries import user_ids_by_email, users_by_id
 from ..db import db, utcnow
 from ..errors import Conflict, NotFound, ValidationError
 from ..mentoring.queries import learners_with_active_mentorship
-from ..mentoring.services import create_match_offer
+from ..mentoring.requests import create_match_offer
 from ..validation import setting, text
 from . import reasons
 from .assignment import assign

@@ -8,7 +8,7 @@ from sqlalchemy import bindparam, literal_column, union_all
 
 from ..accounts.services import blocked_pairs, blocks_of_select
 from ..db import db
-from ..mentoring.services import decline_cutoff, exclusion_selects, matching_exclusions
+from ..mentoring.queries import decline_cutoff, exclusion_selects, matching_exclusions
 from .index import MatchIndex
 
 Pairs = set[tuple[int, int]]

@@ -13,7 +13,7 @@ import numpy as np
 import scipy.sparse as sp
 from flask import current_app
 
-from ..mentoring.services import mentor_load, mentor_responsiveness
+from ..mentoring.queries import mentor_load, mentor_responsiveness
 from ..profiles import availability as av
 from ..profiles import queries as profile_rows
 from ..profiles.taxonomy import difficulty_rank, roadmap_stages

@@ -22,7 +22,8 @@ from .models import (
     MentorshipGoal,
     MentorshipRequest,
 )
-from .services import add_cadence, available_slots, session_minutes
+from .rules import add_cadence
+from .sessions import available_slots, session_minutes
 
 SEED = 20240306
 COMMUNITY_PAIRS = 14

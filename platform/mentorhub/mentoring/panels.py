@@ -10,7 +10,7 @@ from sqlalchemy import and_, literal_column, null, or_, select, union_all
 from ..accounts.models import User
 from ..db import db, utcnow
 from .models import REQUEST_OPEN, CheckIn, MentoringSession, MentorshipRequest
-from .services import open_checkins_select
+from .queries import open_checkins_select
 
 PANEL_ROWS = 3  # sessions, check-ins and requests listed on the dashboard, each
 

@@ -16,13 +16,11 @@ from ..db import db, utcnow
 from ..errors import NotFound, PermissionDenied
 from .models import CalendarFeed
 
-def feed_sources():
-    """Every feature that puts items in a person's feed. Imported here rather than at module
-    load, because those features import notifications."""
-    from ..events.queries import calendar_events as meetups
-    from ..mentoring.services import calendar_events as sessions
 
-    return (sessions, meetups)
+def feed_sources() -> tuple:
+    """Every feature that puts items in a person's feed, as registered by the features
+    themselves (mentoring's sessions, events' meetups): notifications sits below them."""
+    return tuple(_FEED_SOURCES)
 
 
 def build_calendar(events, name: str = "mentorhub") -> bytes:
@@ -86,3 +84,27 @@ def user_for_token(token: str) -> User:
     if user is None or not user.is_active:
         raise NotFound("This calendar feed does not exist or was turned off.")
     return user
+
+
+# ---- for mentoring: feed source and one item's .ics ---------------------------------------
+# Features sit above notifications, so they register how to build one item's event here
+# (mentoring: "mentoring-session") instead of notifications importing them.
+
+_ITEM_EVENTS: dict = {}
+_FEED_SOURCES: list = []  # registered by mentoring.queries and events.queries
+
+
+def register_source(calendar_events) -> None:
+    """``calendar_events(user) -> list[icalendar.Event]`` joins every person's feed."""
+    if calendar_events not in _FEED_SOURCES:
+        _FEED_SOURCES.append(calendar_events)
+
+
+def register_item(kind: str, event_for) -> None:
+    """``event_for(actor, item_id) -> icalendar.Event`` raises NotFound / PermissionDenied itself."""
+    _ITEM_EVENTS[kind] = event_for
+
+
+def item_ics(kind: str, actor: User, item_id: int) -> bytes:
+    """The .ics file of one registered item, as ``actor`` may see it."""
+    return build_calendar([_ITEM_EVENTS[kind](actor, item_id)])

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
@@ -8,6 +8,7 @@ from ..errors import ValidationError
 from ..extensions import csrf
 from ..pagination import parse_page
 from ..urls import safe_next
+from . import calendar as cal
 from . import services
 from .kinds import CHANNELS, KINDS
 
@@ -78,3 +79,46 @@ def unsubscribe(token: str):
         done = True
     return render_template("notifications/unsubscribe.html", what=services.unsubscribe_label(kind), done=done,
                            form=form, email=user.email)
+
+
+# ---- calendar files (moved from mentoring; the URLs are unchanged) --------------------------
+
+
+@bp.get("/calendar")
+@login_required
+def calendar_settings():
+    feed = cal.feed_of(current_user)
+    url = url_for("notifications.calendar_feed", token=feed.token, _external=True) if feed else None
+    return render_template("notifications/calendar.html", feed=feed, url=url, form=FlaskForm())
+
+
+@bp.post("/calendar/regenerate")
+@login_required
+def calendar_regenerate():
+    cal.regenerate_feed(current_user, current_user)
+    flash("Your calendar has a new private address. The old one no longer works.", "success")
+    return redirect(url_for("notifications.calendar_settings"))
+
+
+@bp.post("/calendar/revoke")
+@login_required
+def calendar_revoke():
+    cal.revoke_feed(current_user, current_user)
+    flash("Your calendar feed is turned off.", "success")
+    return redirect(url_for("notifications.calendar_settings"))
+
+
+@bp.get("/calendar/<token>.ics")
+def calendar_feed(token: str):
+    user = cal.user_for_token(token)
+    return Response(cal.feed_ics(user), mimetype="text/calendar",
+                    headers={"Cache-Control": "private, max-age=300"})
+
+
+@bp.get("/sessions/<int:session_id>.ics")
+@login_required
+def session_ics(session_id: int):
+    """One mentoring session's .ics (mentoring registers the event in calendar.py)."""
+    body = cal.item_ics("mentoring-session", current_user, session_id)
+    return Response(body, mimetype="text/calendar",
+                    headers={"Content-Disposition": f'attachment; filename="mentoring-session-{session_id}.ics"'})

@@ -395,3 +395,17 @@ def domains_by_ids(ids) -> list[Domain]:
     """The domains with these ids (retired ones too: a meetup keeps the domains it was given)."""
     ids = list(ids)
     return list(db.session.scalars(select(Domain).where(Domain.id.in_(ids)))) if ids else []
+
+
+# ---- for mentoring ----
+
+
+def mentor_profile(user_id: int, *, for_update: bool = False) -> MentorProfile | None:
+    """The mentor profile of ``user_id`` (None when they have none). ``for_update``: reloaded and,
+    on PostgreSQL, locked for the caller's transaction (mentoring decides capacity under it)."""
+    stmt = select(MentorProfile).where(MentorProfile.user_id == user_id)
+    if for_update:
+        stmt = stmt.execution_options(populate_existing=True)
+        if db.session.get_bind().dialect.name == "postgresql":
+            stmt = stmt.with_for_update()
+    return db.session.scalar(stmt)
