@@ -6,7 +6,24 @@ from typing import Any
 
 from flask import Flask
 
+from . import models  # noqa: F401  (every table on the metadata)
+from . import privacy, web
+from .accounts.views import bp as accounts_bp
+from .cli import register_commands
 from .config import ROOT, default_config
+from .core.views import bp as core_bp
+from .db import db as database  # not "db": that name is the mentorhub.db module (migrations use it)
+from .events.services import calendar_events as meetup_events
+from .events.views import bp as events_bp
+from .extensions import csrf, limiter, login_manager
+from .matching.views import bp as matching_bp
+from .mentoring.services import calendar_events as session_events
+from .mentoring.views import bp as mentoring_bp
+from .notifications.calendar import register_feed_sources
+from .notifications.views import bp as notifications_bp
+from .portfolio.views import bp as portfolio_bp
+from .profiles.views import bp as profiles_bp
+from .projects.views import bp as projects_bp
 
 
 def create_app(config: Any = None) -> Flask:
@@ -25,28 +42,15 @@ def create_app(config: Any = None) -> Flask:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
-    from . import models  # noqa: F401  (every table on the metadata)
-    from .db import db
-    from .extensions import csrf, limiter, login_manager
-
-    db.init_app(app)
+    database.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
 
-    from . import web
-
     web.init_app(app)
-
-    from .accounts.views import bp as accounts_bp
-    from .core.views import bp as core_bp
-    from .events.views import bp as events_bp
-    from .matching.views import bp as matching_bp
-    from .mentoring.views import bp as mentoring_bp
-    from .notifications.views import bp as notifications_bp
-    from .portfolio.views import bp as portfolio_bp
-    from .profiles.views import bp as profiles_bp
-    from .projects.views import bp as projects_bp
+    # What the lower features cannot import, handed in from here (the top layer).
+    privacy.init_app(app)
+    register_feed_sources(app, session_events, meetup_events)
 
     for bp in (
         core_bp,
@@ -60,8 +64,6 @@ def create_app(config: Any = None) -> Flask:
         portfolio_bp,
     ):
         app.register_blueprint(bp)
-
-    from .cli import register_commands
 
     register_commands(app)
     return app

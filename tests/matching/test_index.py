@@ -182,7 +182,7 @@ def test_service_writes_reach_the_next_read_without_a_rebuild(app, people, make_
     project = make_project(title="Fine-tune for NLP", domains=["nlp"], learn_skills=["pytorch"],
                            required_skills=[{"skill": "python", "level": 2}], difficulty="beginner")
     with app.app_context():
-        from mentorhub.accounts import services as accounts
+        from mentorhub.accounts import admin as accounts
 
         me = user(learner.user_id)
         assert project.id in [s.project.id for s in services.project_matches(me)]

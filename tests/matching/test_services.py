@@ -299,7 +299,7 @@ def test_project_matches_and_scores(app, people, make_user, taxonomy):
 def test_real_block_hides_the_mentor_both_ways(app, people):
     learner, good, _ = people
     with app.app_context():
-        from mentorhub.accounts import services as accounts
+        from mentorhub.accounts import blocks as accounts
 
         accounts.block(user(app, good.user_id), user(app, learner.user_id))
         db.session.commit()

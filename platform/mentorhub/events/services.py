@@ -20,7 +20,7 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from ..accounts.models import User
 from ..db import MAX_DB_INT, db, utcnow
 from ..errors import NotFound, PermissionDenied, ValidationError
-from ..notifications.services import notify
+from ..notifications.notify import notify
 from ..pagination import Page, paginate
 from ..profiles.models import Domain, MentorProfile
 from ..timeutil import is_valid_zone

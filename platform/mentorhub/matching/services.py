@@ -12,7 +12,7 @@ from flask import current_app, g, has_request_context
 from sqlalchemy import bindparam, literal_column, select, union_all, update
 
 from ..accounts.models import User
-from ..accounts.services import blocks_of_select
+from ..accounts.queries import blocks_of_select
 from ..db import db, utcnow
 from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
 from ..mentoring.services import decline_cutoff, exclusion_selects
@@ -89,7 +89,7 @@ def _per_request(name: str, load):
 
 
 def _blocked() -> set[tuple[int, int]]:
-    from ..accounts.services import blocked_pairs
+    from ..accounts.queries import blocked_pairs
 
     return _per_request("blocked", blocked_pairs)
 

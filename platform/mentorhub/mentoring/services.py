@@ -20,11 +20,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.models import User
-from ..accounts.services import is_blocked_between
+from ..accounts.queries import is_blocked_between
 from ..db import UTCDateTime, db, utcnow
 from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
 from ..generations import user_changed
-from ..notifications.services import notify
+from ..notifications.notify import notify
 from ..profiles.models import MentorProfile
 from ..timeutil import format_local, zone
 from ..validation import is_in_window

@@ -8,7 +8,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
-from ..accounts.services import get_user
+from ..accounts.queries import get_user
 from ..errors import ServiceError, ValidationError
 from ..forms import render_form, show_service_error
 from ..notifications import calendar as cal

@@ -1,13 +1,14 @@
 """Calendar files: one .ics per item and a private per-user feed URL (secret token, revocable).
 
-The feed combines the sources listed in feed_sources(): each feature's
-``calendar_events(user) -> list[icalendar.Event]`` with stable UIDs and DTSTAMP; adding a
-source is one line there.
+The feed combines the sources create_app registers (register_feed_sources): each feature's
+``calendar_events(user) -> list[icalendar.Event]`` with stable UIDs and DTSTAMP. Those features
+sit above notifications, so they are handed in rather than imported here.
 """
 from __future__ import annotations
 
 import secrets
 
+from flask import Flask, current_app
 from icalendar import Calendar
 from sqlalchemy import select
 
@@ -16,13 +17,16 @@ from ..db import db, utcnow
 from ..errors import NotFound, PermissionDenied
 from .models import CalendarFeed
 
-def feed_sources():
-    """Every feature that puts items in a person's feed. Imported here rather than at module
-    load, because those features import notifications."""
-    from ..events.services import calendar_events as meetups
-    from ..mentoring.services import calendar_events as sessions
+_SOURCES = "mentorhub.calendar_sources"
 
-    return (sessions, meetups)
+
+def register_feed_sources(app: Flask, *sources) -> None:
+    """The features that put items in a person's feed, in feed order (create_app lists them)."""
+    app.extensions[_SOURCES] = tuple(sources)
+
+
+def feed_sources() -> tuple:
+    return current_app.extensions.get(_SOURCES, ())
 
 
 def build_calendar(events, name: str = "mentorhub") -> bytes:

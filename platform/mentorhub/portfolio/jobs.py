@@ -8,7 +8,7 @@ from sqlalchemy import and_, or_, select, update
 
 from ..accounts.models import User
 from ..db import db, utcnow
-from ..notifications.services import notify
+from ..notifications.notify import notify
 from .models import FeedbackRequest, ReviewerSetting
 from .services import _matches, can_view
 

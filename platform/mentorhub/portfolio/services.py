@@ -22,7 +22,7 @@ from ..accounts.models import User
 from ..db import MAX_DB_INT, db, utcnow
 from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
 from ..mentoring.services import active_mentor_user_ids
-from ..notifications.services import notify
+from ..notifications.notify import notify
 from ..pagination import Page, paginate
 from ..profiles.models import Domain, MentorProfile, Skill
 from . import notebook as nbmod

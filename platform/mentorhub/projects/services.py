@@ -17,11 +17,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.models import User
-from ..accounts.services import is_blocked_between
+from ..accounts.queries import is_blocked_between
 from ..db import db, utcnow
 from ..errors import Conflict, NotFound, PermissionDenied, ServiceError, ValidationError
 from ..generations import projects_changed
-from ..notifications.services import notify
+from ..notifications.notify import notify
 from ..pagination import Page, paginate_rows
 from ..profiles.models import Domain, LearnerProfile, MentorProfile, Skill
 from ..profiles.services import LEVEL_NAMES as LEVELS  # one wording for skill levels
