@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask import current_app, has_request_context
 from sqlalchemy import text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -80,6 +81,15 @@ def notify_many(sends: list[Send]) -> int:
     sends = [s for s in sends if not skips(s.user)]
     if not sends:
         return 0
+    if has_request_context():
+        return _notify_many(sends)
+    # A sweep: one request context for the whole batch, so each footer's unsubscribe link is one
+    # url_for (outside a request, urls.path_for would set a context up per link: ~10x the cost).
+    with current_app.test_request_context("/"):
+        return _notify_many(sends)
+
+
+def _notify_many(sends: list[Send]) -> int:
     # A key used before (now or by a concurrent sweep) is skipped by ON CONFLICT DO NOTHING below.
     fresh: dict[str, Send] = {}
     for s in sends:
