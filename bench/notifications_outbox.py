@@ -20,8 +20,9 @@ from sqlalchemy import func, insert, select  # noqa: E402
 
 from mentorhub.accounts.models import User  # noqa: E402
 from mentorhub.db import db, utcnow  # noqa: E402
-from mentorhub.notifications import services  # noqa: E402
+from mentorhub.notifications import outbox  # noqa: E402
 from mentorhub.notifications.models import OutboxEmail  # noqa: E402
+from mentorhub.notifications.notify import notify  # noqa: E402
 
 
 class Sink:
@@ -54,7 +55,7 @@ def main() -> None:
         users = db.session.scalars(select(User).order_by(User.id)).all()
         t0 = time.perf_counter()
         for i, user in enumerate(users):
-            services.notify(user, "system", f"Bench notice {i}", body="Hello from the benchmark.", key=f"bench:{i}")
+            notify(user, "system", f"Bench notice {i}", body="Hello from the benchmark.", key=f"bench:{i}")
             if i % 100 == 99:
                 db.session.commit()
         db.session.commit()
@@ -62,7 +63,7 @@ def main() -> None:
         t0 = time.perf_counter()
         runs = 0
         while db.session.scalar(select(func.count()).select_from(OutboxEmail).where(OutboxEmail.status == "pending")):
-            services.deliver_outbox()
+            outbox.deliver_outbox()
             runs += 1
         deliver_s = time.perf_counter() - t0
     deadline = time.monotonic() + 30

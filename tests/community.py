@@ -17,7 +17,7 @@ from mentorhub.events.models import Cohort, CohortMember, Event, Rsvp, cohort_or
 from mentorhub.matching.models import CohortPair, CohortRound
 from mentorhub.mentoring import mentorships, sessions
 from mentorhub.mentoring.models import CheckIn, Mentorship
-from mentorhub.notifications import services as notifications
+from mentorhub.notifications.notify import notify
 from mentorhub.portfolio import rubric
 from mentorhub.portfolio import feedback, items, reviews
 from support import QueryLog, page_queries
@@ -159,7 +159,7 @@ def grow_notifications(app, user, n: int) -> None:
     with app.app_context():
         u = _get(user)
         for i in range(n):
-            notifications.notify(u, "review_queue", f"Notice {i}", "Something happened.", link="/portfolio/queue")
+            notify(u, "review_queue", f"Notice {i}", "Something happened.", link="/portfolio/queue")
         db.session.commit()
 
 

@@ -6,7 +6,31 @@ from typing import Any
 
 from flask import Flask
 
+from . import (
+    models,  # noqa: F401  (every table on the metadata)
+    privacy,
+    web,
+)
+from .accounts.views import bp as accounts_bp
+from .cli import register_commands
 from .config import ROOT, default_config
+from .core.views import bp as core_bp
+from .db import db as database  # not "db": that name is the mentorhub.db module (migrations use it)
+from .events.queries import calendar_events as meetup_events
+from .events.views import bp as events_bp
+from .extensions import csrf, limiter, login_manager
+from .matching.queries import project_scores_for
+from .matching.views import bp as matching_bp
+from .mentoring.queries import calendar_events as session_events
+from .mentoring.queries import mentor_load, session_ics_event
+from .mentoring.views import bp as mentoring_bp
+from .notifications.calendar import register_feed_sources, register_item
+from .notifications.views import bp as notifications_bp
+from .portfolio.views import bp as portfolio_bp
+from .profiles.cards import register_mentor_load
+from .profiles.views import bp as profiles_bp
+from .projects.queries import register_match_scorer
+from .projects.views import bp as projects_bp
 
 
 def create_app(config: Any = None) -> Flask:
@@ -25,28 +49,18 @@ def create_app(config: Any = None) -> Flask:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
-    from . import models  # noqa: F401  (every table on the metadata)
-    from .db import db
-    from .extensions import csrf, limiter, login_manager
-
-    db.init_app(app)
+    database.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
 
-    from . import web
-
     web.init_app(app)
-
-    from .accounts.views import bp as accounts_bp
-    from .core.views import bp as core_bp
-    from .events.views import bp as events_bp
-    from .matching.views import bp as matching_bp
-    from .mentoring.views import bp as mentoring_bp
-    from .notifications.views import bp as notifications_bp
-    from .portfolio.views import bp as portfolio_bp
-    from .profiles.views import bp as profiles_bp
-    from .projects.views import bp as projects_bp
+    # What the lower features cannot import, handed in from here (the top layer).
+    privacy.init_app(app)
+    register_feed_sources(app, session_events, meetup_events)
+    register_item(app, "mentoring-session", session_ics_event)
+    register_match_scorer(project_scores_for)  # projects (layer 4) sort by matching's (layer 5) scores
+    register_mentor_load(mentor_load)  # directory cards (profiles, layer 3) show mentoring's free places
 
     for bp in (
         core_bp,
@@ -60,13 +74,6 @@ def create_app(config: Any = None) -> Flask:
         portfolio_bp,
     ):
         app.register_blueprint(bp)
-
-    from .matching.queries import project_scores_for
-    from .projects.queries import register_match_scorer
-
-    register_match_scorer(project_scores_for)  # projects (layer 4) sort by matching's (layer 5) scores
-
-    from .cli import register_commands
 
     register_commands(app)
     return app

@@ -6,7 +6,12 @@ from pathlib import Path
 import click
 from flask import Blueprint, Flask, current_app
 
+from .accounts.cli import bp as accounts_cli
 from .db import db
+from .matching.cli import bp as matching_cli
+from .profiles.cli import bp as profiles_cli
+from .projects.cli import bp as projects_cli
+from .scheduler.cli import bp as scheduler_cli
 
 core_cli = Blueprint("core_cli", __name__, cli_group=None)
 
@@ -15,8 +20,8 @@ core_cli = Blueprint("core_cli", __name__, cli_group=None)
 @click.option("--revision", default="head", show_default=True)
 def migrate(revision: str) -> None:
     """Upgrade the database schema (Alembic)."""
-    # Imported here: Alembic is only needed by `flask migrate`; importing it at start-up costs
-    # about 0.2 s of CPU and several MiB for every other command and every web worker.
+    # Imported here on purpose: Alembic is only needed by `flask migrate`; importing it at start-up
+    # costs about 0.2 s of CPU and several MiB for every other command and every web worker.
     from .schema_migrations import upgrade
 
     url = current_app.config["DATABASE_URL"]
@@ -31,6 +36,8 @@ def migrate(revision: str) -> None:
 @click.option("--scale", type=int, default=None, help="Generate N learners and N/5 mentors for benchmarks.")
 def seed(demo: bool, scale: int | None) -> None:
     """Load seed data: the taxonomy and project ideas always; the demo community with --demo."""
+    # Imported here on purpose: the demo data pulls in nbformat (portfolio notebooks), which only
+    # `flask seed` needs (tests/core/test_startup_imports.py).
     from . import demo as demo_data
 
     if scale:
@@ -41,11 +48,5 @@ def seed(demo: bool, scale: int | None) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from .accounts.cli import bp as accounts_cli
-    from .matching.cli import bp as matching_cli
-    from .profiles.cli import bp as profiles_cli
-    from .projects.cli import bp as projects_cli
-    from .scheduler.cli import bp as scheduler_cli
-
     for bp in (core_cli, accounts_cli, profiles_cli, projects_cli, scheduler_cli, matching_cli):
         app.register_blueprint(bp)

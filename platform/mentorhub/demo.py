@@ -1,41 +1,23 @@
 """Seed and demo data, feature by feature, in dependency order. Every step is idempotent."""
 from __future__ import annotations
 
+import time
+
 import click
-from sqlalchemy import select
 
-from .accounts.models import User
-from .accounts.services import hash_password
+from .accounts.demo import DEMO_LOGINS, DEMO_PASSWORD, demo_user
 from .db import db
-
-DEMO_PASSWORD = "mentorhub-demo-pass"
-DEMO_LOGINS = [
-    ("admin@mentorhub.test", "Ada Admin", {"is_admin": True, "is_organiser": True}, "Europe/London"),
-    ("learner@mentorhub.test", "Lena Learner", {}, "Europe/Berlin"),
-    ("mentor@mentorhub.test", "Marco Mentor", {"is_organiser": True}, "America/New_York"),
-]
-
-
-def demo_user(email: str, name: str, timezone: str = "UTC", **flags) -> User:
-    """The user with this email, created with the demo password if missing."""
-    user = db.session.scalar(select(User).where(User.email == email))
-    if user is None:
-        user = User(email=email, display_name=name, password_hash=hash_password(DEMO_PASSWORD),
-                    timezone=timezone, **flags)
-        db.session.add(user)
-        db.session.flush()
-    return user
+from .events.demo import load_demo as load_events
+from .mentoring.demo import load_demo as load_mentoring
+from .portfolio.demo import load_demo as load_portfolio
+from .profiles.demo import load_demo as load_profiles
+from .profiles.demo import load_scale as load_profiles_scale
+from .profiles.taxonomy import load_taxonomy
+from .projects.demo import load_demo as load_projects
 
 
 def load(with_demo: bool) -> None:
     """The taxonomy always; with ``with_demo`` the demo logins and community, feature by feature."""
-    from .events.demo import load_demo as load_events
-    from .mentoring.demo import load_demo as load_mentoring
-    from .portfolio.demo import load_demo as load_portfolio
-    from .profiles.demo import load_demo as load_profiles
-    from .profiles.taxonomy import load_taxonomy
-    from .projects.demo import load_demo as load_projects
-
     load_taxonomy()
     if not with_demo:
         return
@@ -57,10 +39,6 @@ def load(with_demo: bool) -> None:
 
 
 def load_scale(n: int) -> None:
-    import time
-
-    from .profiles.demo import load_scale as load_profiles_scale
-
     started = time.perf_counter()
     counts = load_profiles_scale(n)
     click.echo(f"loaded {counts['learners']} learners and {counts['mentors']} mentors "

@@ -8,11 +8,16 @@ from flask_limiter.errors import RateLimitExceeded
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from .db import MAX_DB_INT
+from .accounts.sessions import load_user
+from .actors import is_signed_in
+from .db import MAX_DB_INT, db
 from .errors import ServiceError
+from .extensions import login_manager
 from .markdown import render_markdown
+from .notifications.queries import unread_count
 from .timeutil import WHEN_FORMAT, format_local, humanize_delta
 
 log = logging.getLogger(__name__)
@@ -43,7 +48,7 @@ def has_nul(values) -> bool:
 
 
 def viewer_zone() -> str:
-    if current_user and current_user.is_authenticated:
+    if is_signed_in(current_user):
         return current_user.timezone or "UTC"
     return "UTC"
 
@@ -74,17 +79,12 @@ ERROR_MESSAGES = {
 
 
 def init_app(app: Flask) -> None:
-    from .accounts.services import load_user
-    from .extensions import login_manager
-
     login_manager.user_loader(load_user)
     # Before any blueprint registers its routes, so every <int:...> gets the bound.
     app.url_map.converters["int"] = DbIntConverter
 
     proxies = app.config.get("TRUSTED_PROXIES", 0)
     if proxies:  # behind N reverse proxies: take the client address and scheme from their headers
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
     app.jinja_env.filters["localtime"] = localtime
@@ -95,9 +95,7 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def _header_context():
         unread = 0
-        if current_user.is_authenticated:
-            from .notifications.services import unread_count
-
+        if is_signed_in(current_user):
             try:
                 unread = unread_count(current_user)
             except Exception:  # noqa: BLE001 - an error page must render even when the DB is down
@@ -142,8 +140,6 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unexpected(exc):
         log.exception("unhandled error on %s %s", request.method, request.path)
-        from .db import db
-
         try:
             db.session.rollback()
         except Exception:  # noqa: BLE001

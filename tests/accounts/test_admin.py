@@ -83,16 +83,16 @@ def test_admin_cannot_suspend_self_and_unknown_action_is_404(client, app, make_a
 
 
 def test_admin_actions_on_a_deleted_account_are_404_in_the_service(app, make_admin, make_user):
-    from mentorhub.accounts import services
+    from mentorhub.accounts import admin as accounts_admin
     from mentorhub.errors import NotFound, PermissionDenied
 
     admin, gone, member = make_admin(), make_user(is_deleted=True), make_user()
     with app.app_context():
         actor, target = db.session.get(User, admin.id), db.session.get(User, gone.id)
-        for action in services.ADMIN_ACTIONS:
+        for action in accounts_admin.ADMIN_ACTIONS:
             with pytest.raises(NotFound):
-                services.admin_action(actor, target, action)
+                accounts_admin.admin_action(actor, target, action)
         with pytest.raises(PermissionDenied):  # a non-admin is refused before anything else
-            services.admin_action(db.session.get(User, member.id), target, "grant-organiser")
+            accounts_admin.admin_action(db.session.get(User, member.id), target, "grant-organiser")
     after = fresh(app, gone)
     assert not (after.is_suspended or after.is_organiser or after.is_admin)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from mentorhub.accounts import services
+from mentorhub.accounts import blocks as blocking, queries
 from mentorhub.accounts.models import Block, User
 from mentorhub.db import db
 from mentorhub.errors import NotFound, ValidationError
@@ -19,23 +19,23 @@ def test_block_is_symmetric_for_checks_and_pairs(app, make_user):
     a, b, c = make_user(), make_user(), make_user()
     with app.app_context():
         ua, ub = db.session.get(User, a.id), db.session.get(User, b.id)
-        assert services.block(ua, ub) is not None
-        assert services.block(ua, ub) is None  # twice is harmless
-        assert services.is_blocked_between(a.id, b.id) and services.is_blocked_between(b.id, a.id)
-        assert not services.is_blocked_between(a.id, c.id)
-        assert services.blocked_pairs() == {(a.id, b.id), (b.id, a.id)}
-        assert services.unblock(ua, ub) is True
-        assert services.unblock(ua, ub) is False
-        assert not services.is_blocked_between(a.id, b.id) and services.blocked_pairs() == set()
+        assert blocking.block(ua, ub) is not None
+        assert blocking.block(ua, ub) is None  # twice is harmless
+        assert queries.is_blocked_between(a.id, b.id) and queries.is_blocked_between(b.id, a.id)
+        assert not queries.is_blocked_between(a.id, c.id)
+        assert queries.blocked_pairs() == {(a.id, b.id), (b.id, a.id)}
+        assert blocking.unblock(ua, ub) is True
+        assert blocking.unblock(ua, ub) is False
+        assert not queries.is_blocked_between(a.id, b.id) and queries.blocked_pairs() == set()
 
 
 def test_only_the_blocker_can_lift_a_block(app, make_user):
     a, b = make_user(), make_user()
     with app.app_context():
         ua, ub = db.session.get(User, a.id), db.session.get(User, b.id)
-        services.block(ua, ub)
-        assert services.unblock(ub, ua) is False
-        assert services.is_blocked_between(a.id, b.id)
+        blocking.block(ua, ub)
+        assert blocking.unblock(ub, ua) is False
+        assert queries.is_blocked_between(a.id, b.id)
 
 
 def test_cannot_block_self_or_deleted(app, make_user):
@@ -43,9 +43,9 @@ def test_cannot_block_self_or_deleted(app, make_user):
     with app.app_context():
         ua = db.session.get(User, a.id)
         with pytest.raises(ValidationError):
-            services.block(ua, ua)
+            blocking.block(ua, ua)
         with pytest.raises(NotFound):
-            services.block(ua, db.session.get(User, gone.id))
+            blocking.block(ua, db.session.get(User, gone.id))
     assert blocks(app) == 0
 
 
@@ -101,7 +101,7 @@ def test_block_button_macro_toggles(app, client, make_user, login_as):
     html = render()
     assert f'action="/block/{them.id}"' in html and f'value="/people/{them.id}?tab=x"' in html
     with app.app_context():
-        services.block(db.session.get(User, me.id), db.session.get(User, them.id))
+        blocking.block(db.session.get(User, me.id), db.session.get(User, them.id))
     assert f'action="/unblock/{them.id}"' in render()
 
 

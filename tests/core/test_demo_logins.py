@@ -2,7 +2,7 @@
 import pytest
 
 from mentorhub.db import db
-from mentorhub.demo import DEMO_LOGINS, DEMO_PASSWORD, demo_user
+from mentorhub.accounts.demo import DEMO_LOGINS, DEMO_PASSWORD, demo_user
 
 
 @pytest.mark.parametrize("email,name,flags,tz", DEMO_LOGINS)
@@ -16,7 +16,7 @@ def test_demo_login_works(app, client, email, name, flags, tz):
 
 
 def test_test_domains_are_refused_in_production(app):
-    from mentorhub.accounts.services import normalize_email
+    from mentorhub.accounts.queries import normalize_email
     from mentorhub.errors import ValidationError
 
     app.config["EMAIL_ALLOW_TEST_DOMAINS"] = False

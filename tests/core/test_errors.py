@@ -73,7 +73,7 @@ def any_client(any_app, password_hash):
     from conftest import user_factory
     from mentorhub.accounts.models import User
     from mentorhub.db import db
-    from mentorhub.notifications.services import notify
+    from mentorhub.notifications.notify import notify
     from support import PASSWORD
 
     make = user_factory(any_app, password_hash)

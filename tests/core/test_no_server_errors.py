@@ -14,7 +14,8 @@ from werkzeug.routing import IntegerConverter
 
 from conftest import build_app
 from mentorhub.db import db
-from mentorhub.demo import DEMO_PASSWORD, demo_user, load
+from mentorhub.accounts.demo import DEMO_PASSWORD, demo_user
+from mentorhub.demo import load
 from mentorhub.events.models import Cohort, CohortMember, cohort_organisers
 from mentorhub.profiles.models import MentorProfile
 from mentorhub.projects.models import Project

@@ -10,7 +10,7 @@ from conftest import build_app
 from sqlalchemy import update
 
 from mentorhub import generations as changes
-from mentorhub.accounts import services as accounts
+from mentorhub.accounts import admin as accounts
 from mentorhub.accounts.models import User
 from mentorhub.db import db, utcnow
 from mentorhub.generations import MatchChange

@@ -8,7 +8,7 @@ import pytest
 from flask_login import AnonymousUserMixin
 from sqlalchemy import func, select
 
-from mentorhub.accounts import services as accounts
+from mentorhub.accounts import blocks as accounts
 from mentorhub.accounts.models import User
 from mentorhub.db import db, utcnow
 from mentorhub.errors import Conflict, PermissionDenied, ValidationError

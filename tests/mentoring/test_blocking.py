@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from mentorhub.accounts import services as accounts
+from mentorhub.accounts import blocks as accounts
 from mentorhub.errors import Conflict, ValidationError
 from mentorhub.mentoring import requests, rules
 from mentorhub.mentoring.models import Mentorship, MentorshipRequest

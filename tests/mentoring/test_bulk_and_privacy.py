@@ -8,13 +8,13 @@ from sqlalchemy import select
 
 from conftest import user_factory
 
-from mentorhub.accounts.services import export_data
 from mentorhub.db import db
 from mentorhub.mentoring import privacy, sessions
 from mentorhub.mentoring.models import MentoringSession, Mentorship, MentorshipRating, SessionNote
-from mentorhub.notifications import services as notes
+from mentorhub.notifications import preferences
 from mentorhub.notifications.bulk import Send, notify_many
 from mentorhub.notifications.models import Notification, OutboxEmail
+from mentorhub.privacy import export_data
 from mentoring.helpers import count, user
 
 UTC = timezone.utc
@@ -27,8 +27,8 @@ def test_notify_many_follows_preferences_keys_and_account_state(any_app, passwor
     make_user = user_factory(app, password_hash)
     instant, digest, off, suspended, deleted = (make_user() for _ in range(5))
     with app.app_context():
-        notes.set_preferences(user(digest.id), user(digest.id), {"checkin": "digest"})
-        notes.set_preferences(user(off.id), user(off.id), {"checkin": "off"})
+        preferences.set_preferences(user(digest.id), user(digest.id), {"checkin": "digest"})
+        preferences.set_preferences(user(off.id), user(off.id), {"checkin": "off"})
         user(suspended.id).is_suspended = True
         user(deleted.id).is_deleted = True
         db.session.commit()
@@ -45,7 +45,7 @@ def test_notify_many_follows_preferences_keys_and_account_state(any_app, passwor
         mail = mails[0]
         assert mail.key == f"notification:{by_user[instant.id].id}" and "/x" in mail.body
         token = mail.body.split("/unsubscribe/")[1].split()[0]
-        assert notes.read_unsubscribe_token(token)[1] == "checkin"
+        assert preferences.read_unsubscribe_token(token)[1] == "checkin"
 
 
 def test_export_and_erase(app, frozen, make_mentorship):

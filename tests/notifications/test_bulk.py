@@ -9,9 +9,10 @@ from sqlalchemy import select
 from conftest import user_factory
 from mentorhub.accounts.models import User
 from mentorhub.db import db
-from mentorhub.notifications import calendar, services
+from mentorhub.notifications import calendar, outbox, preferences
 from mentorhub.notifications.bulk import Send, notify_many
 from mentorhub.notifications.models import Notification, OutboxEmail
+from mentorhub.notifications.notify import MAIL_KEY_PREFIX, notify
 
 TITLE = "Check-in\nis due " + "x" * 250  # a line break (never in a mail header) and longer than a title
 
@@ -23,10 +24,10 @@ def _state(model, prefix: str, mail_prefix: str | None = None) -> dict:
         return {n.user_id: (n.kind, n.title, n.body, n.link, n.digest_pending, n.read_at) for n in rows}
     ids = db.session.scalars(select(Notification.id).where(Notification.key.startswith(prefix))).all()
     mails = db.session.scalars(select(OutboxEmail).where(
-        OutboxEmail.key.in_([f"{services.MAIL_KEY_PREFIX}{i}" for i in ids]))).all()
+        OutboxEmail.key.in_([f"{MAIL_KEY_PREFIX}{i}" for i in ids]))).all()
     out = {}
     for m in mails:
-        msg = services._message(m)
+        msg = outbox._message(m)
         out[m.user_id] = (m.to_addr, m.subject, m.body, m.status, msg["List-Unsubscribe"],
                           msg["List-Unsubscribe-Post"])
     return out
@@ -40,13 +41,13 @@ def test_notify_and_notify_many_write_the_same_rows(any_app, password_hash, froz
     instant, digest, off, suspended, deleted = (make_user() for _ in range(5))
     with app.app_context():
         u = {x.id: db.session.get(User, x.id) for x in (instant, digest, off, suspended, deleted)}
-        services.set_preferences(u[digest.id], u[digest.id], {"checkin": "digest"})
-        services.set_preferences(u[off.id], u[off.id], {"checkin": "off"})
+        preferences.set_preferences(u[digest.id], u[digest.id], {"checkin": "digest"})
+        preferences.set_preferences(u[off.id], u[off.id], {"checkin": "off"})
         u[suspended.id].is_suspended = True
         u[deleted.id].is_deleted = True
         db.session.commit()
         for user in u.values():
-            services.notify(user, "checkin", TITLE, body="Body", link="/mentoring/7", key=f"one:{user.id}")
+            notify(user, "checkin", TITLE, body="Body", link="/mentoring/7", key=f"one:{user.id}")
         assert notify_many([Send(user, "checkin", TITLE, key=f"many:{user.id}", body="Body", link="/mentoring/7")
                             for user in u.values()]) == 4
         db.session.commit()
@@ -65,7 +66,7 @@ def test_notify_and_notify_many_write_the_same_rows(any_app, password_hash, froz
         assert "http://127.0.0.1:5000/mentoring/7" in body and "All settings: " in body
         link = body.split("Stop these emails: ")[1].split()[0]
         assert header == f"<{link}>" and post == "List-Unsubscribe=One-Click"
-        assert services.read_unsubscribe_token(link.rsplit("/", 1)[1]) == (u[instant.id], "checkin")
+        assert preferences.read_unsubscribe_token(link.rsplit("/", 1)[1]) == (u[instant.id], "checkin")
 
 
 def test_notify_many_rejects_an_unknown_kind_before_writing(app, make_user):
@@ -81,4 +82,5 @@ def test_the_feed_combines_mentoring_and_events(app):
     from mentorhub.events import queries as events
     from mentorhub.mentoring import queries
 
-    assert set(calendar.feed_sources()) == {queries.calendar_events, events.calendar_events}
+    with app.app_context():  # create_app registers the feed's sources
+        assert calendar.feed_sources() == (queries.calendar_events, events.calendar_events)

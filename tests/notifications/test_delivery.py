@@ -10,8 +10,9 @@ from sqlalchemy import select
 
 from mentorhub.accounts.models import User
 from mentorhub.db import db
-from mentorhub.notifications import jobs, services
+from mentorhub.notifications import jobs, outbox as mail
 from mentorhub.notifications.models import OutboxEmail
+from mentorhub.notifications.notify import notify
 from support import free_port
 
 T0 = datetime(2026, 11, 22, 9, 0, tzinfo=timezone.utc)
@@ -25,7 +26,7 @@ def app_config(smtp_server):
 def queue(app, n=1, to="rcpt@example.com"):
     with app.app_context():
         for i in range(n):
-            services.queue_email(to, f"Subject {i}", f"Body {i}", key=f"test:{i}")
+            mail.queue_email(to, f"Subject {i}", f"Body {i}", key=f"test:{i}")
         db.session.commit()
 
 
@@ -37,7 +38,7 @@ def outbox(app) -> list[OutboxEmail]:
 def test_notification_mail_arrives_with_unsubscribe_link(app, make_user, smtp_server):
     user = make_user(email="learner@example.com")
     with app.app_context():
-        services.notify(db.session.get(User, user.id), "mentorship_update", "Your mentorship starts",
+        notify(db.session.get(User, user.id), "mentorship_update", "Your mentorship starts",
                         body="Marco accepted.", link="/mentoring/2")
         db.session.commit()
         assert jobs.deliver_outbox() == {"sent": 1, "retry": 0, "failed": 0, "logged": 0}
@@ -61,22 +62,22 @@ def test_retries_with_back_off_while_the_server_is_down(app, smtp_server, frozen
     app.config["SMTP_PORT"] = free_port()  # nothing listens there
     backoff = app.config["OUTBOX_BACKOFF_SECONDS"]
     with app.app_context():
-        assert services.deliver_outbox()["retry"] == 1
+        assert mail.deliver_outbox()["retry"] == 1
     (row,) = outbox(app)
     assert (row.status, row.attempts) == ("pending", 1) and row.next_attempt_at == T0 + timedelta(seconds=backoff)
     assert "ConnectionRefusedError" in row.last_error
     with app.app_context():
-        assert services.deliver_outbox() == {"sent": 0, "retry": 0, "failed": 0, "logged": 0}  # not due yet
+        assert mail.deliver_outbox() == {"sent": 0, "retry": 0, "failed": 0, "logged": 0}  # not due yet
     traveller.move_to(T0 + timedelta(seconds=backoff))
     with app.app_context():
-        services.deliver_outbox()
+        mail.deliver_outbox()
     (row,) = outbox(app)
     assert row.attempts == 2 and row.next_attempt_at == T0 + timedelta(seconds=backoff + 2 * backoff)
     # the server is back
     app.config["SMTP_PORT"] = smtp_server.port
     traveller.move_to(T0 + timedelta(seconds=3 * backoff))
     with app.app_context():
-        assert services.deliver_outbox()["sent"] == 1
+        assert mail.deliver_outbox()["sent"] == 1
     assert [m["subject"] for m in smtp_server.wait_for(1)] == ["Subject 0"]
     assert outbox(app)[0].status == "sent"
 
@@ -89,13 +90,13 @@ def test_gives_up_after_max_attempts(app, frozen):
     now = T0
     for _ in range(3):
         with app.app_context():
-            services.deliver_outbox()
+            mail.deliver_outbox()
         now += timedelta(days=1)
         traveller.move_to(now)
     (row,) = outbox(app)
     assert (row.status, row.attempts) == ("failed", 3)
     with app.app_context():
-        assert services.deliver_outbox()["retry"] == 0
+        assert mail.deliver_outbox()["retry"] == 0
 
 
 def test_without_smtp_the_mail_is_logged(app, caplog):
@@ -103,7 +104,7 @@ def test_without_smtp_the_mail_is_logged(app, caplog):
     app.config["SMTP_HOST"] = None
     queue(app)
     with app.app_context():
-        assert services.deliver_outbox()["logged"] == 1
+        assert mail.deliver_outbox()["logged"] == 1
     assert any("Subject 0" in r.getMessage() for r in caplog.records)
     assert outbox(app)[0].status == "sent"
 
@@ -115,10 +116,10 @@ def test_a_stale_claim_from_a_crashed_run_is_retried(app, smtp_server, frozen):
         row = db.session.scalars(select(OutboxEmail)).one()
         row.status, row.claimed_at = "sending", T0
         db.session.commit()
-        assert services.deliver_outbox()["sent"] == 0  # someone else is sending it
+        assert mail.deliver_outbox()["sent"] == 0  # someone else is sending it
     traveller.move_to(T0 + timedelta(seconds=app.config["OUTBOX_CLAIM_TIMEOUT"] + 1))
     with app.app_context():
-        assert services.deliver_outbox()["sent"] == 1
+        assert mail.deliver_outbox()["sent"] == 1
     assert len(smtp_server.wait_for(1)) == 1
 
 
@@ -135,7 +136,7 @@ def test_two_concurrent_runs_never_send_the_same_mail_twice(any_app, smtp_server
             barrier.wait(timeout=10)
             while True:
                 with any_app.app_context():
-                    counts = services.deliver_outbox()
+                    counts = mail.deliver_outbox()
                 results.append(counts)
                 if not any(counts.values()):
                     break
@@ -168,7 +169,7 @@ def test_one_connection_for_a_batch(app, smtp_server, monkeypatch):
     monkeypatch.setattr(smtplib.SMTP, "__init__", counting_init)
     queue(app, 5)
     with app.app_context():
-        assert services.deliver_outbox()["sent"] == 5
+        assert mail.deliver_outbox()["sent"] == 5
     assert len(smtp_server.wait_for(5)) == 5 and len(opened) == 1
 
 
@@ -177,7 +178,7 @@ def test_an_unreachable_server_stops_the_batch_without_charging_the_rest(app, fr
     queue(app, 3)
     app.config["SMTP_PORT"] = free_port()
     with app.app_context():
-        assert services.deliver_outbox() == {"sent": 0, "retry": 1, "failed": 0, "logged": 0}
+        assert mail.deliver_outbox() == {"sent": 0, "retry": 1, "failed": 0, "logged": 0}
     assert [(r.status, r.attempts) for r in outbox(app)] == [("pending", 1), ("pending", 0), ("pending", 0)]
 
 
@@ -188,7 +189,7 @@ def test_a_rejected_message_is_retried_and_the_rest_still_go(app, smtp_server, f
         bad = db.session.scalars(select(OutboxEmail).order_by(OutboxEmail.id)).first()
         bad.to_addr = "rcpt@example.com\nBcc: victim@example.com"  # header injection is refused, not sent
         db.session.commit()
-        counts = services.deliver_outbox()
+        counts = mail.deliver_outbox()
     assert counts["sent"] == 2 and counts["retry"] == 1
     assert sorted(m["subject"] for m in smtp_server.wait_for(2)) == ["Subject 1", "Subject 2"]
     assert outbox(app)[0].status == "pending" and outbox(app)[0].attempts == 1

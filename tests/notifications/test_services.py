@@ -9,8 +9,9 @@ from sqlalchemy import select
 from mentorhub.accounts.models import User
 from mentorhub.db import db
 from mentorhub.errors import PermissionDenied, ValidationError
-from mentorhub.notifications import services
+from mentorhub.notifications import digests, inbox, outbox, preferences, queries
 from mentorhub.notifications.models import Notification, NotificationPreference, OutboxEmail
+from mentorhub.notifications.notify import notify
 
 
 def rows(model, **where):
@@ -24,7 +25,7 @@ def test_instant_notification_queues_one_email_with_an_unsubscribe_link(app, mak
     u = make_user(email="inst@example.com")
     with app.app_context():
         user = db.session.get(User, u.id)
-        note = services.notify(user, "mentorship_request", "New request from Ana", body="Ana asks for help.",
+        note = notify(user, "mentorship_request", "New request from Ana", body="Ana asks for help.",
                                link="/mentoring/1", key="req:1")
         db.session.commit()
         assert note is not None and note.digest_pending is False
@@ -38,13 +39,13 @@ def test_the_same_key_never_notifies_or_queues_twice(app, make_user):
     u = make_user()
     with app.app_context():
         user = db.session.get(User, u.id)
-        assert services.notify(user, "checkin", "Check-in due", key="checkin:7:2026-11-22") is not None
+        assert notify(user, "checkin", "Check-in due", key="checkin:7:2026-11-22") is not None
         db.session.commit()
-        assert services.notify(user, "checkin", "Check-in due", key="checkin:7:2026-11-22") is None
+        assert notify(user, "checkin", "Check-in due", key="checkin:7:2026-11-22") is None
         db.session.commit()
         assert len(rows(Notification)) == 1 and len(rows(OutboxEmail)) == 1
-        assert services.queue_email("x@example.com", "s", "b", key="k1") is not None
-        assert services.queue_email("x@example.com", "s", "b", key="k1") is None
+        assert outbox.queue_email("x@example.com", "s", "b", key="k1") is not None
+        assert outbox.queue_email("x@example.com", "s", "b", key="k1") is None
         db.session.commit()
         assert len(rows(OutboxEmail, key="k1")) == 1
 
@@ -53,18 +54,18 @@ def test_off_keeps_it_in_the_centre_but_sends_nothing(app, make_user):
     u = make_user()
     with app.app_context():
         user = db.session.get(User, u.id)
-        services.set_preferences(user, user, {"event_update": "off"})
-        services.notify(user, "event_update", "Meetup moved")
+        preferences.set_preferences(user, user, {"event_update": "off"})
+        notify(user, "event_update", "Meetup moved")
         db.session.commit()
         assert len(rows(Notification)) == 1 and rows(OutboxEmail) == []
-        assert services.unread_count(user) == 1
+        assert queries.unread_count(user) == 1
 
 
 def test_suspended_or_deleted_users_get_no_email(app, make_user):
     s, d = make_user(is_suspended=True), make_user(is_deleted=True)
     with app.app_context():
-        assert services.notify(db.session.get(User, d.id), "system", "Hi") is None
-        services.notify(db.session.get(User, s.id), "system", "Hi")
+        assert notify(db.session.get(User, d.id), "system", "Hi") is None
+        notify(db.session.get(User, s.id), "system", "Hi")
         db.session.commit()
         assert rows(OutboxEmail) == []
 
@@ -72,7 +73,7 @@ def test_suspended_or_deleted_users_get_no_email(app, make_user):
 def test_unknown_kind_is_a_programming_error(app, make_user):
     u = make_user()
     with app.app_context(), pytest.raises(KeyError):
-        services.notify(db.session.get(User, u.id), "no_such_kind", "x")
+        notify(db.session.get(User, u.id), "no_such_kind", "x")
 
 
 def test_preferences_validate_and_only_the_owner_may_change_them(app, make_user):
@@ -80,15 +81,15 @@ def test_preferences_validate_and_only_the_owner_may_change_them(app, make_user)
     with app.app_context():
         ua, ub = db.session.get(User, a.id), db.session.get(User, b.id)
         with pytest.raises(ValidationError):
-            services.set_preferences(ua, ua, {"checkin": "loud"})
+            preferences.set_preferences(ua, ua, {"checkin": "loud"})
         with pytest.raises(ValidationError):
-            services.set_preferences(ua, ua, {"not_a_kind": "off"})
+            preferences.set_preferences(ua, ua, {"not_a_kind": "off"})
         with pytest.raises(PermissionDenied):
-            services.set_preferences(ua, ub, {"checkin": "off"})
+            preferences.set_preferences(ua, ub, {"checkin": "off"})
         assert rows(NotificationPreference) == []
-        services.set_preferences(ua, ua, {"checkin": "digest", "system": "off"})
-        services.set_preferences(ua, ua, {"checkin": "instant"})
-        prefs = services.preferences(ua)
+        preferences.set_preferences(ua, ua, {"checkin": "digest", "system": "off"})
+        preferences.set_preferences(ua, ua, {"checkin": "instant"})
+        prefs = preferences.preferences(ua)
         assert prefs["checkin"] == "instant" and prefs["system"] == "off"
         assert prefs["review_queue"] == "digest"  # the kind's default
 
@@ -98,18 +99,18 @@ def test_digest_collects_one_email_per_user_and_runs_once(app, make_user, frozen
     frozen(datetime(2026, 11, 22, 7, 0, tzinfo=timezone.utc))
     with app.app_context():
         user = db.session.get(User, u.id)
-        services.set_preferences(user, user, {"checkin": "digest", "event_update": "digest"})
-        services.notify(user, "checkin", "Check-in with Marco", link="/mentoring/3")
-        services.notify(user, "event_update", "Meetup moved to Friday")
-        services.notify(user, "system", "Instant one")
+        preferences.set_preferences(user, user, {"checkin": "digest", "event_update": "digest"})
+        notify(user, "checkin", "Check-in with Marco", link="/mentoring/3")
+        notify(user, "event_update", "Meetup moved to Friday")
+        notify(user, "system", "Instant one")
         db.session.commit()
         assert len(rows(OutboxEmail)) == 1  # only the instant one so far
-        assert services.send_digests() == 1
+        assert digests.send_digests() == 1
         digest = rows(OutboxEmail)[-1]
         assert digest.to_addr == "dig@example.com" and digest.subject == "Your mentorhub digest: 2 updates"
         assert "Check-in with Marco" in digest.body and "Meetup moved to Friday" in digest.body
         assert "Instant one" not in digest.body and "/unsubscribe/" in digest.body
-        assert services.send_digests() == 0  # nothing pending any more
+        assert digests.send_digests() == 0  # nothing pending any more
         assert len(rows(OutboxEmail)) == 2
         assert quiet.id not in {m.user_id for m in rows(OutboxEmail)}
 
@@ -118,10 +119,10 @@ def test_digest_of_one_update_says_update(app, make_user):
     u = make_user()
     with app.app_context():
         user = db.session.get(User, u.id)
-        services.set_preferences(user, user, {"checkin": "digest"})
-        services.notify(user, "checkin", "Check-in A")
+        preferences.set_preferences(user, user, {"checkin": "digest"})
+        notify(user, "checkin", "Check-in A")
         db.session.commit()
-        assert services.send_digests() == 1
+        assert digests.send_digests() == 1
         assert rows(OutboxEmail)[-1].subject == "Your mentorhub digest: 1 update"
 
 
@@ -132,8 +133,8 @@ def test_digest_reads_users_and_preferences_once_not_per_user(app, make_user):
     with app.app_context():
         for uid in ids:
             user = db.session.get(User, uid)
-            services.set_preferences(user, user, {"checkin": "digest"})
-            services.notify(user, "checkin", f"Check-in {uid}")
+            preferences.set_preferences(user, user, {"checkin": "digest"})
+            notify(user, "checkin", f"Check-in {uid}")
         db.session.commit()
         db.session.expunge_all()  # no user left in the identity map: each would be a SELECT
         statements = []
@@ -141,7 +142,7 @@ def test_digest_reads_users_and_preferences_once_not_per_user(app, make_user):
         listener = lambda *args: statements.append(args[2])  # noqa: E731 (conn, cursor, statement, …)
         event.listen(engine, "before_cursor_execute", listener)
         try:
-            assert services.send_digests() == 6
+            assert digests.send_digests() == 6
         finally:
             event.remove(engine, "before_cursor_execute", listener)
     assert sum("FROM notification_preferences" in s for s in statements) == 1
@@ -152,11 +153,11 @@ def test_digest_leaves_out_kinds_switched_off_since(app, make_user):
     u = make_user()
     with app.app_context():
         user = db.session.get(User, u.id)
-        services.set_preferences(user, user, {"checkin": "digest"})
-        services.notify(user, "checkin", "Check-in A")
+        preferences.set_preferences(user, user, {"checkin": "digest"})
+        notify(user, "checkin", "Check-in A")
         db.session.commit()
-        services.set_preferences(user, user, {"checkin": "off"})
-        assert services.send_digests() == 0
+        preferences.set_preferences(user, user, {"checkin": "off"})
+        assert digests.send_digests() == 0
         assert rows(OutboxEmail) == [] and rows(Notification, digest_pending=True) == []
 
 
@@ -164,19 +165,19 @@ def test_mark_read_checks_the_owner(app, make_user):
     a, b = make_user(), make_user()
     with app.app_context():
         ua, ub = db.session.get(User, a.id), db.session.get(User, b.id)
-        note = services.notify(ua, "system", "Mine")
+        note = notify(ua, "system", "Mine")
         db.session.commit()
         with pytest.raises(PermissionDenied):
-            services.mark_read(ub, note.id)
-        assert services.unread_count(ua) == 1
-        services.mark_read(ua, note.id)
-        assert services.unread_count(ua) == 0
+            inbox.mark_read(ub, note.id)
+        assert queries.unread_count(ua) == 1
+        inbox.mark_read(ua, note.id)
+        assert queries.unread_count(ua) == 0
 
 
 def test_line_breaks_in_titles_never_reach_mail_headers(app, make_user):
     u = make_user()
     with app.app_context():
-        services.notify(db.session.get(User, u.id), "system", "Project\r\nBcc: victim@example.com")
+        notify(db.session.get(User, u.id), "system", "Project\r\nBcc: victim@example.com")
         db.session.commit()
         (mail,) = rows(OutboxEmail)
         assert mail.subject == "Project Bcc: victim@example.com"
@@ -191,12 +192,12 @@ def test_a_callers_pending_conflict_is_not_taken_for_a_used_key(app, make_user):
     with app.app_context():
         db.session.get(User, b.id).email = "a@example.com"  # breaks the unique index
         with pytest.raises(IntegrityError):  # without a key no lookup autoflushes before the savepoint
-            services.notify(db.session.get(User, a.id), "system", "Hello")
+            notify(db.session.get(User, a.id), "system", "Hello")
         db.session.rollback()
         with pytest.raises(IntegrityError):
             db.session.get(User, b.id).email = "a@example.com"
-            services.queue_email("x@example.com", "Subject", "Body", key=None)
+            outbox.queue_email("x@example.com", "Subject", "Body", key=None)
         db.session.rollback()
-        assert services.notify(db.session.get(User, a.id), "system", "Hello", key="k-1") is not None
+        assert notify(db.session.get(User, a.id), "system", "Hello", key="k-1") is not None
         db.session.commit()
         assert db.session.get(User, b.id).email == "b@example.com"

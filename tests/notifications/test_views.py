@@ -8,14 +8,15 @@ from sqlalchemy import func, select
 
 from mentorhub.accounts.models import User
 from mentorhub.db import db
-from mentorhub.notifications import services
+from mentorhub.notifications import digests, preferences
 from mentorhub.notifications.models import Notification, NotificationPreference, OutboxEmail
+from mentorhub.notifications.notify import notify
 
 
 def add_notes(app, user, n, kind="system", **kw):
     with app.app_context():
         u = db.session.get(User, user.id)
-        ids = [services.notify(u, kind, f"Note {i}", **kw).id for i in range(n)]
+        ids = [notify(u, kind, f"Note {i}", **kw).id for i in range(n)]
         db.session.commit()
         return ids
 
@@ -91,9 +92,9 @@ def test_settings_page_saves_choices_and_notify_follows_them(client, app, make_u
     assert resp.status_code == 302
     with app.app_context():
         u = db.session.get(User, user.id)
-        assert services.preferences(u)["checkin"] == "off"
-        services.notify(u, "checkin", "Quiet one")
-        services.notify(u, "event_update", "Digest one")
+        assert preferences.preferences(u)["checkin"] == "off"
+        notify(u, "checkin", "Quiet one")
+        notify(u, "event_update", "Digest one")
         db.session.commit()
     assert count(app, OutboxEmail) == 0
     assert count(app, Notification, Notification.digest_pending.is_(True)) == 1
@@ -109,7 +110,7 @@ def test_settings_bad_channel_is_400_and_writes_nothing(client, app, make_user, 
 def _unsubscribe_path(app, user, kind="checkin"):
     with app.app_context():
         u = db.session.get(User, user.id)
-        services.notify(u, kind, "Check-in due")
+        notify(u, kind, "Check-in due")
         db.session.commit()
         body = db.session.scalars(select(OutboxEmail.body)).first()
     url = re.search(r"Stop these emails: (\S+)", body).group(1)
@@ -123,13 +124,13 @@ def test_unsubscribe_link_works_without_login(client, app, make_user):
     page = client.get(path)
     assert page.status_code == 200 and "unsub@example.com" in page.get_data(as_text=True)
     with app.app_context():
-        assert services.preferences(db.session.get(User, user.id))["checkin"] == "instant"  # GET only asks
+        assert preferences.preferences(db.session.get(User, user.id))["checkin"] == "instant"  # GET only asks
     done = client.post(path)
     assert done.status_code == 200 and "will no longer get emails" in done.get_data(as_text=True)
     with app.app_context():
         u = db.session.get(User, user.id)
-        assert services.preferences(u)["checkin"] == "off"
-        assert services.preferences(u)["system"] == "instant"
+        assert preferences.preferences(u)["checkin"] == "off"
+        assert preferences.preferences(u)["system"] == "instant"
 
 
 def test_tampered_unsubscribe_link_is_400(client, app, make_user):
@@ -159,16 +160,16 @@ def test_digest_unsubscribe_turns_off_every_digest_kind(client, app, make_user):
     user = make_user()
     with app.app_context():
         u = db.session.get(User, user.id)
-        services.set_preferences(u, u, {"checkin": "digest", "event_update": "digest"})
-        services.notify(u, "checkin", "A")
+        preferences.set_preferences(u, u, {"checkin": "digest", "event_update": "digest"})
+        notify(u, "checkin", "A")
         db.session.commit()
-        services.send_digests()
+        digests.send_digests()
         body = db.session.scalars(select(OutboxEmail.body)).one()
     path = re.search(r"Stop these emails: (\S+)", body).group(1).removeprefix("http://127.0.0.1:5000")
     assert "daily digest" in client.get(path).get_data(as_text=True)
     client.post(path)
     with app.app_context():
-        prefs = services.preferences(db.session.get(User, user.id))
+        prefs = preferences.preferences(db.session.get(User, user.id))
     assert prefs["checkin"] == prefs["event_update"] == prefs["review_queue"] == "off"
     assert prefs["system"] == "instant"
 

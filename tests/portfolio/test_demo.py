@@ -12,7 +12,7 @@ from mentorhub.portfolio.models import FeedbackRequest, PortfolioItem, Review, R
 
 def _base(app):
     """The demo logins, six demo learners and the taxonomy (the full profiles demo is slow)."""
-    from mentorhub.demo import DEMO_LOGINS, demo_user
+    from mentorhub.accounts.demo import DEMO_LOGINS, demo_user
     from mentorhub.profiles.models import MentorProfile
     from mentorhub.profiles.taxonomy import load_taxonomy
 

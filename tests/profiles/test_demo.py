@@ -25,7 +25,7 @@ def _snapshot():
 
 
 def _load_demo(app):
-    from mentorhub.demo import DEMO_LOGINS, demo_user
+    from mentorhub.accounts.demo import DEMO_LOGINS, demo_user
     from mentorhub.profiles.demo import load_demo
 
     with app.app_context():

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from mentorhub.accounts import services as accounts
+from mentorhub.accounts import blocks as accounts_blocks
 from mentorhub.accounts.models import User
 from mentorhub.db import db
 from mentorhub.errors import ValidationError
@@ -43,7 +43,7 @@ def test_blocked_person_sees_why_instead_of_the_apply_form(app, login_as, make_p
     owner, applicant = make_user(), make_user()
     project = make_project(owner=owner)
     with app.app_context():
-        accounts.block(u(owner), u(applicant))
+        accounts_blocks.block(u(owner), u(applicant))
         refusal = rules.can_apply(u(applicant), db.session.get(Project, project.id))
         with pytest.raises(ValidationError, match="blocked"):
             applications.apply(u(applicant), project.id, MOTIVATION)

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from conftest import build_app
 from mentorhub.config import ROOT
 from mentorhub.db import db
-from mentorhub.notifications import services
+from mentorhub.notifications import outbox
 from mentorhub.notifications.models import OutboxEmail
 from mentorhub.scheduler.models import SchedulerHeartbeat
 
@@ -27,7 +27,7 @@ def test_scheduler_process_delivers_the_outbox(tmp_path, sqlite_template, smtp_s
     url = f"sqlite:///{path}"
     app = build_app(url)
     with app.app_context():
-        services.queue_email("someone@example.com", "Hello from the scheduler", "Delivered by the real process.",
+        outbox.queue_email("someone@example.com", "Hello from the scheduler", "Delivered by the real process.",
                              key="process-test")
         db.session.commit()
     app.extensions["db_engine"].dispose()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fixtures.accounts import STRONG_PASSWORD
-from mentorhub.accounts import services
+from mentorhub.accounts import sessions as services
 from mentorhub.accounts.models import User
 from mentorhub.db import db
 from support import PASSWORD

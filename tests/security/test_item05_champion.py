@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from fixtures.projects import project_factory
-from mentorhub.accounts import services as accounts
+from mentorhub.accounts import blocks as accounts
 from mentorhub.accounts.models import User
 from mentorhub.db import db
 from mentorhub.errors import Conflict

@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import select
 
-from mentorhub.accounts import services as accounts
+from mentorhub.accounts import passwords as accounts
 from mentorhub.accounts.models import User
 from mentorhub.db import db
 from mentorhub.events.models import Cohort, CohortMember, Event, Rsvp

@@ -2,7 +2,7 @@ import click
 from flask import Blueprint
 
 from ..errors import ValidationError
-from . import services
+from .admin import create_admin as make_admin_account
 
 bp = Blueprint("accounts_cli", __name__, cli_group=None)
 
@@ -14,7 +14,7 @@ bp = Blueprint("accounts_cli", __name__, cli_group=None)
 def create_admin(email: str, name: str | None, password: str | None) -> None:
     """Make EMAIL an admin (creating the account if needed)."""
     try:
-        user, created = services.create_admin(email, name, password)
+        user, created = make_admin_account(email, name, password)
     except ValidationError as exc:
         raise click.ClickException(exc.message) from None
     click.echo(f"{'Created' if created else 'Updated'} admin {user.email}")

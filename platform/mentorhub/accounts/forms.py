@@ -6,7 +6,7 @@ from wtforms.validators import ValidationError as FieldError
 from ..errors import ValidationError
 from ..forms import options
 from ..timeutil import all_zones
-from .services import normalize_email
+from .queries import normalize_email
 
 
 def account_email(form, field) -> None:

@@ -44,7 +44,7 @@ class User(Base):
     def is_anonymous(self) -> bool:
         return False
 
-    # The device this request (or this login) runs under; set by accounts.services, never stored.
+    # The device this request (or this login) runs under; set by accounts.sessions, never stored.
     device_token = None  # type: str | None
 
     def get_id(self) -> str:

@@ -1,26 +1,44 @@
-"""Which features hold personal data: each gives an export and an erase function.
-
-Listed explicitly (no discovery). Each erase deletes what is only the user's own and
-anonymises what other people still need; it must not commit (delete_account does).
-"""
+"""The account's own rows in a data export and an account deletion (mentorhub/privacy.py runs
+every feature's hooks; this one runs last, as it anonymises the account itself)."""
 from __future__ import annotations
 
+from sqlalchemy import delete
 
-def sections():
-    from ..events import privacy as events
-    from ..matching import privacy as matching
-    from ..mentoring import privacy as mentoring
-    from ..notifications import services as notifications
-    from ..portfolio import privacy as portfolio
-    from ..profiles import privacy as profiles_privacy
-    from ..projects import privacy as projects
+from ..db import db
+from .models import Block, User
+from .queries import blocks_by
+from .sessions import end_all_sessions
 
-    return [
-        ("events", events.export_user_data, events.erase_user_data),
-        ("matching", matching.export_user_data, matching.erase_user_data),
-        ("mentoring", mentoring.export_user_data, mentoring.erase_user_data),
-        ("notifications", notifications.export_user_data, notifications.erase_user_data),
-        ("profiles", profiles_privacy.export_user_data, profiles_privacy.erase_user_data),
-        ("portfolio", portfolio.export_user_data, portfolio.erase_user_data),
-        ("projects", projects.export_user_data, projects.erase_user_data),
-    ]
+
+def export_user_data(user: User) -> dict:
+    """The account and the people it blocked (top-level keys of the export)."""
+    return {
+        "account": {
+            "id": user.id,
+            "email": user.email,
+            "display_name": user.display_name,
+            "timezone": user.timezone,
+            "is_admin": user.is_admin,
+            "created_at": user.created_at.isoformat() if user.created_at else None,
+            "last_seen_at": user.last_seen_at.isoformat() if user.last_seen_at else None,
+        },
+        "blocked_members": [
+            {"user_id": u.id, "display_name": u.display_name, "created_at": b.created_at.isoformat()}
+            for b, u in blocks_by(user)
+        ],
+    }
+
+
+def erase_user_data(user: User) -> None:
+    """Anonymise the account and log it out everywhere (no commit; see templates/accounts/delete.html)."""
+    # The blocks this person made are theirs; blocks others made against them stay in force.
+    db.session.execute(delete(Block).where(Block.blocker_id == user.id))
+    user.email = f"deleted-{user.id}@deleted.invalid"
+    user.display_name = "Former member"
+    user.password_hash = ""
+    user.is_deleted = True
+    user.is_admin = False
+    user.is_organiser = False
+    user.timezone = "UTC"
+    user.last_seen_at = None
+    end_all_sessions(user)

@@ -1,13 +1,84 @@
-"""Reads about accounts that views and other features call (a feature never reads another
-feature's tables directly)."""
+"""Accounts read by views and by other features: members by id or email, and who blocked whom."""
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import func, select
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import func, or_, select
 
 from ..db import db
-from .models import User
+from ..errors import NotFound, ValidationError
+from ..validation import setting
+from .models import Block, User
+
+
+def get_user(user_id: int, include_deleted: bool = False) -> User:
+    user = db.session.get(User, user_id)
+    if user is None or (user.is_deleted and not include_deleted):
+        raise NotFound("No such member.")
+    return user
+
+
+def normalize_email(email: str) -> str:
+    """Lower-cased, validated email, or ValidationError."""
+    try:
+        result = validate_email((email or "").strip(), check_deliverability=False,
+                                test_environment=setting("EMAIL_ALLOW_TEST_DOMAINS"))
+    except EmailNotValidError:
+        raise ValidationError("Enter a valid email address.", field="email") from None
+    return result.normalized.lower()
+
+
+def find_by_email(email: str) -> User | None:
+    try:
+        email = normalize_email(email)
+    except ValidationError:
+        return None
+    return db.session.scalar(select(User).where(func.lower(User.email) == email))
+
+
+# ---- blocks -------------------------------------------------------------------------------------
+
+
+def has_blocked(actor: User, user_id: int) -> bool:
+    return db.session.scalar(
+        select(Block.id).where(Block.blocker_id == actor.id, Block.blocked_id == user_id)
+    ) is not None
+
+
+def is_blocked_between(a_id: int, b_id: int) -> bool:
+    """True when either person blocked the other."""
+    return db.session.scalar(
+        select(Block.id).where(
+            or_((Block.blocker_id == a_id) & (Block.blocked_id == b_id),
+                (Block.blocker_id == b_id) & (Block.blocked_id == a_id))
+        ).limit(1)
+    ) is not None
+
+
+def blocks_of_select(user_id: int):
+    """(blocker, blocked) of the blocks with ``user_id`` on either side, as a statement."""
+    return select(Block.blocker_id, Block.blocked_id).where(or_(Block.blocker_id == user_id,
+                                                                Block.blocked_id == user_id))
+
+
+def blocked_pairs() -> set[tuple[int, int]]:
+    """Every blocked pair in both directions: (a, b) in the set means a and b must not meet."""
+    pairs: set[tuple[int, int]] = set()
+    for blocker, blocked in db.session.execute(select(Block.blocker_id, Block.blocked_id)):
+        pairs.add((blocker, blocked))
+        pairs.add((blocked, blocker))
+    return pairs
+
+
+def blocks_by(actor: User) -> list[tuple[Block, User]]:
+    """The people ``actor`` blocked, newest first, with their blocks."""
+    rows = db.session.execute(
+        select(Block, User).join(User, User.id == Block.blocked_id)
+        .where(Block.blocker_id == actor.id).order_by(Block.created_at.desc(), Block.id.desc())
+    ).all()
+    return [(b, u) for b, u in rows]
+
 
 # ---- for matching ----
 

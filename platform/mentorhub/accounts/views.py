@@ -25,12 +25,14 @@ from flask_login import (
 )
 from flask_wtf import FlaskForm
 
+from ..actors import is_signed_in
 from ..errors import NotFound, ValidationError
 from ..extensions import limiter, login_manager
 from ..forms import render_form, show_service_error
 from ..pagination import parse_page
 from ..urls import safe_next
-from . import services
+from ..validation import setting
+from . import account, admin, blocks, passwords, queries, registration, sessions
 from .forms import (
     ChangeEmailForm,
     ChangePasswordForm,
@@ -44,28 +46,36 @@ from .forms import (
 
 bp = Blueprint("accounts", __name__)
 
+# The data export and account deletion span every feature, so they live at the top
+# (mentorhub/privacy.py); create_app hands them in under this key (privacy.init_app).
+PRIVACY_EXTENSION = "mentorhub.privacy"
+
+
+def _privacy():
+    return current_app.extensions[PRIVACY_EXTENSION]
+
 
 @bp.before_app_request
 def _touch_last_seen():
-    if current_user.is_authenticated:
-        services.touch_last_seen(current_user)
+    if is_signed_in(current_user):
+        sessions.touch_last_seen(current_user)
 
 
 def _limit(name: str):
-    return limiter.limit(lambda: current_app.config[name], methods=["POST"])
+    return limiter.limit(lambda: setting(name), methods=["POST"])
 
 
 def _account_key() -> str:
     """The rate-limit key of the logged-in account (the address when nobody is logged in)."""
-    return f"account:{current_user.id}" if current_user.is_authenticated else get_remote_address()
+    return f"account:{current_user.id}" if is_signed_in(current_user) else get_remote_address()
 
 
 # Re-entering one's password (change password, change email, delete account): one budget per
 # account and one per address, shared by the three pages, so a stolen session cannot guess it.
-_password_per_account = limiter.shared_limit(lambda: current_app.config["PASSWORD_CONFIRM_RATE_LIMIT"],
+_password_per_account = limiter.shared_limit(lambda: setting("PASSWORD_CONFIRM_RATE_LIMIT"),
                                              scope="password-confirm-account", key_func=_account_key,
                                              methods=["POST"])
-_password_per_address = limiter.shared_limit(lambda: current_app.config["PASSWORD_CONFIRM_IP_RATE_LIMIT"],
+_password_per_address = limiter.shared_limit(lambda: setting("PASSWORD_CONFIRM_IP_RATE_LIMIT"),
                                              scope="password-confirm-address", methods=["POST"])
 
 
@@ -81,20 +91,20 @@ def _log_in(user, remember: bool = False) -> None:
     field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
     session.pop(field, None)
     g.pop(field, None)
-    services.start_device_session(user)
+    sessions.start_device_session(user)
     login_user(user, remember=remember)
 
 
 @bp.route("/register", methods=["GET", "POST"])
 @_limit("REGISTER_RATE_LIMIT")
 def register():
-    if current_user.is_authenticated:
+    if is_signed_in(current_user):
         return redirect(url_for("core.dashboard"))
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = services.register(form.display_name.data, form.email.data, form.password.data,
-                                     form.timezone.data or "UTC")
+            user = registration.register(form.display_name.data, form.email.data, form.password.data,
+                                         form.timezone.data or "UTC")
         except ValidationError as exc:
             show_service_error(form, exc)
         else:
@@ -110,21 +120,21 @@ def login():
     form = LoginForm()
     if request.method == "GET":
         form.next.data = safe_next(request.args.get("next")) or ""
-    if current_user.is_authenticated:
+    if is_signed_in(current_user):
         return redirect(safe_next(form.next.data) or url_for("core.dashboard"))
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
+        user = passwords.authenticate(form.email.data, form.password.data)
         if user is not None:
             _log_in(user, remember=form.remember.data)
             return redirect(safe_next(form.next.data) or url_for("core.dashboard"))
-        form.form_errors.append(services.GENERIC_LOGIN_ERROR)
+        form.form_errors.append(passwords.GENERIC_LOGIN_ERROR)
     return render_form("accounts/login.html", form)
 
 
 @bp.post("/logout")
 @login_required
 def logout():
-    services.end_device_session(current_user)
+    sessions.end_device_session(current_user)
     logout_user()
     flash("You have logged out.", "info")
     return redirect(url_for("accounts.login"))
@@ -133,9 +143,7 @@ def logout():
 @bp.post("/account/logout-everywhere")
 @login_required
 def logout_everywhere():
-    if not FlaskForm().validate_on_submit():
-        raise ValidationError("Your form expired. Please reload the page and try again.")
-    services.log_out_everywhere(current_user)
+    sessions.log_out_everywhere(current_user)
     logout_user()
     flash("You have logged out on every device, this one included.", "info")
     return redirect(url_for("accounts.login"))
@@ -147,7 +155,7 @@ def settings():
     form = SettingsForm(obj=current_user)
     if form.validate_on_submit():
         try:
-            services.update_settings(current_user, current_user, form.display_name.data, form.timezone.data)
+            account.update_settings(current_user, current_user, form.display_name.data, form.timezone.data)
         except ValidationError as exc:
             show_service_error(form, exc)
         else:
@@ -164,7 +172,7 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            services.change_password(current_user, form.current_password.data, form.password.data)
+            passwords.change_password(current_user, form.current_password.data, form.password.data)
         except ValidationError as exc:
             show_service_error(form, exc)
         else:
@@ -185,7 +193,7 @@ def change_email():
     form = ChangeEmailForm()
     if form.validate_on_submit():
         try:
-            services.change_email(current_user, form.password.data, form.email.data)
+            account.change_email(current_user, form.password.data, form.email.data)
         except ValidationError as exc:
             show_service_error(form, exc)
         else:
@@ -198,18 +206,18 @@ def change_email():
 def confirm_email(token: str):
     """The link mailed to the new address: the change happens here."""
     try:
-        services.confirm_email_change(token)
+        account.confirm_email_change(token)
     except ValidationError as exc:
         flash(exc.message, "error")
     else:
         flash("Email address changed.", "success")
-    return redirect(url_for("accounts.settings" if current_user.is_authenticated else "accounts.login"))
+    return redirect(url_for("accounts.settings" if is_signed_in(current_user) else "accounts.login"))
 
 
 @bp.get("/account/export.json")
 @login_required
 def export():
-    body = json.dumps(services.export_data(current_user), indent=2, default=str)
+    body = json.dumps(_privacy().export_data(current_user), indent=2, default=str)
     return Response(body, mimetype="application/json",
                     headers={"Content-Disposition": "attachment; filename=mentorhub-data.json"})
 
@@ -222,7 +230,7 @@ def delete():
     form = DeleteAccountForm()
     if form.validate_on_submit():
         try:
-            services.delete_account(current_user, form.password.data)
+            _privacy().delete_account(current_user, form.password.data)
         except ValidationError as exc:
             show_service_error(form, exc)
         else:
@@ -237,7 +245,7 @@ def delete():
 def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
-        services.request_password_reset(form.email.data)
+        passwords.request_password_reset(form.email.data)
         flash("If an account uses that address, we have sent it a link to reset the password.", "info")
         return redirect(url_for("accounts.login"))
     return render_form("accounts/reset_request.html", form)
@@ -247,14 +255,14 @@ def reset_request():
 @_limit("RESET_RATE_LIMIT")
 def reset_password(token: str):
     try:
-        services.user_for_reset_token(token)
+        passwords.user_for_reset_token(token)
     except ValidationError as exc:
         flash(exc.message, "error")
         return redirect(url_for("accounts.reset_request"))
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
-            services.reset_password(token, form.password.data)
+            passwords.reset_password(token, form.password.data)
         except ValidationError as exc:
             show_service_error(form, exc)
         else:
@@ -266,25 +274,18 @@ def reset_password(token: str):
 # ---- blocking ---------------------------------------------------------------------------------
 
 
-def _require_valid_form() -> None:
-    """The small block/unblock forms carry nothing but a CSRF token (and an optional next)."""
-    if not FlaskForm().validate_on_submit():
-        raise ValidationError("Your form expired. Please reload the page and try again.")
-
-
 @bp.get("/account/blocked")
 @login_required
 def blocked():
-    return render_template("accounts/blocked.html", blocks=services.blocks_by(current_user), form=FlaskForm())
+    return render_template("accounts/blocked.html", blocks=queries.blocks_by(current_user), form=FlaskForm())
 
 
 @bp.post("/block/<int:user_id>")
 @login_required
 def block(user_id: int):
     """Other pages link here with a small form (csrf_token, optional next)."""
-    _require_valid_form()
-    user = services.get_user(user_id)
-    services.block(current_user, user)
+    user = queries.get_user(user_id)
+    blocks.block(current_user, user)
     flash(f"You blocked {user.display_name}. Neither of you will be suggested to the other as a match.", "success")
     return redirect(safe_next(request.form.get("next")) or url_for("accounts.blocked"))
 
@@ -292,10 +293,9 @@ def block(user_id: int):
 @bp.post("/unblock/<int:user_id>")
 @login_required
 def unblock(user_id: int):
-    _require_valid_form()
     # A block on someone who has since deleted their account is still listed and can be lifted.
-    user = services.get_user(user_id, include_deleted=True)
-    if services.unblock(current_user, user):
+    user = queries.get_user(user_id, include_deleted=True)
+    if blocks.unblock(current_user, user):
         flash(f"You unblocked {user.display_name}.", "success")
     return redirect(safe_next(request.form.get("next")) or url_for("accounts.blocked"))
 
@@ -307,27 +307,27 @@ def unblock(user_id: int):
 @login_required
 def admin_users():
     query = request.args.get("q", "")
-    page = services.search_users(current_user, query, parse_page(request.args.get("page")))
-    return render_template("accounts/admin_users.html", page=page, q=query, actions=services.ADMIN_ACTIONS)
+    page = admin.search_users(current_user, query, parse_page(request.args.get("page")))
+    return render_template("accounts/admin_users.html", page=page, q=query, actions=admin.ADMIN_ACTIONS)
 
 
 @bp.route("/admin/users/<int:user_id>/<action>", methods=["GET", "POST"])
 @login_required
 def admin_user_action(user_id: int, action: str):
     """GET asks for confirmation (works without JavaScript); POST does it."""
-    services.require_admin(current_user)
-    if action not in services.ADMIN_ACTIONS:
+    admin.require_admin(current_user)
+    if action not in admin.ADMIN_ACTIONS:
         raise NotFound("No such action.")
-    user = services.get_user(user_id)
+    user = queries.get_user(user_id)
     form = FlaskForm()
-    if form.validate_on_submit():
+    if request.method == "POST":
         try:
-            services.admin_action(current_user, user, action)
+            admin.admin_action(current_user, user, action)
         except ValidationError as exc:
             show_service_error(form, exc)
         else:
-            flash(f"{services.ADMIN_ACTIONS[action][0]}: done for {user.display_name}.", "success")
+            flash(f"{admin.ADMIN_ACTIONS[action][0]}: done for {user.display_name}.", "success")
             return redirect(safe_next(request.form.get("next")) or url_for("accounts.admin_users"))
     return render_form("accounts/admin_confirm.html", form, user=user, action=action,
-                       label=services.ADMIN_ACTIONS[action][0], effect=services.ADMIN_ACTIONS[action][1],
+                       label=admin.ADMIN_ACTIONS[action][0], effect=admin.ADMIN_ACTIONS[action][1],
                        next=safe_next(request.args.get("next") or request.form.get("next")) or "")

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import text
 
-from ..db import db
+from ..actors import is_signed_in
 from ..events.panels import dashboard_panel as events_panel
 from ..matching.panels import dashboard_panel as matching_panel
 from ..mentoring.panels import dashboard_panel as mentoring_panel
@@ -13,7 +12,7 @@ from ..notifications.panels import dashboard_panel as notifications_panel
 from ..portfolio.panels import dashboard_panel as portfolio_panel
 from ..profiles.panels import dashboard_panel as profiles_panel
 from ..projects.panels import dashboard_panel as projects_panel
-from ..scheduler.services import last_seen
+from . import health
 
 bp = Blueprint("core", __name__)
 
@@ -33,7 +32,7 @@ DASHBOARD_PANELS = (
 
 @bp.get("/")
 def index():
-    if current_user.is_authenticated:
+    if is_signed_in(current_user):
         return redirect(url_for("core.dashboard"))
     return render_template("core/index.html")
 
@@ -47,10 +46,5 @@ def dashboard():
 
 @bp.get("/healthz")
 def healthz():
-    try:
-        db.session.execute(text("SELECT 1"))
-        seen = last_seen()
-    except Exception as exc:  # noqa: BLE001 - any database failure means unhealthy
-        db.session.rollback()
-        return jsonify(status="error", database="unreachable", error=type(exc).__name__), 503
-    return jsonify(status="ok", database="ok", scheduler_last_seen=seen.isoformat() if seen else None)
+    body, status = health.check()
+    return jsonify(body), status

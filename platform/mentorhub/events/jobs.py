@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from ..db import db, utcnow
-from ..notifications.services import notify
+from ..notifications.notify import notify
 from ..validation import setting
 from .models import Event
 from .queries import event_link, rsvps_with, when_for

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from ..accounts.models import User
 from ..db import db, utcnow
 from ..errors import PermissionDenied, ValidationError
-from ..notifications.services import notify
+from ..notifications.notify import notify
 from ..profiles.availability import monday_of, week_grid
 from ..profiles.queries import windows_for_users
 from ..projects import queries as projects

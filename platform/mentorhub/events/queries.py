@@ -14,7 +14,6 @@ from ..accounts.models import User
 from ..actors import is_admin
 from ..db import MAX_DB_INT, db, utcnow
 from ..errors import NotFound, PermissionDenied
-from ..notifications import calendar as notifications_calendar
 from ..pagination import Page, paginate
 from ..profiles.models import Domain
 from ..projects import queries as projects
@@ -268,4 +267,3 @@ def calendar_events(user: User) -> list:
     return [_ics_event(e, user, answers.get(e.id)) for e in events]
 
 
-notifications_calendar.register_source(calendar_events)  # meetups join every person's feed

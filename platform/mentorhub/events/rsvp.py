@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from ..accounts.models import User
 from ..db import db, utcnow
 from ..errors import NotFound, PermissionDenied, ValidationError
-from ..notifications.services import notify
+from ..notifications.notify import notify
 from . import rules
 from .models import Event, Rsvp
 from .queries import event_link, rsvp_of, rsvps_with, waitlist, when_for

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import g, has_request_context
 from sqlalchemy import bindparam, literal_column, union_all
 
-from ..accounts.services import blocked_pairs, blocks_of_select
+from ..accounts.queries import blocked_pairs, blocks_of_select
 from ..db import db
 from ..mentoring.queries import decline_cutoff, exclusion_selects, matching_exclusions
 from .index import MatchIndex

@@ -6,7 +6,7 @@ from __future__ import annotations
 from ..accounts.models import User
 from ..db import db, utcnow
 from ..errors import Conflict
-from ..notifications.services import notify
+from ..notifications.notify import notify
 from ..urls import path_for
 from .models import CheckIn
 from .rules import can_fill_checkin, can_respond_checkin, refuse

@@ -10,7 +10,7 @@ from ..accounts.models import User
 from ..db import db, utcnow
 from ..errors import Conflict, PermissionDenied, ValidationError
 from ..generations import user_changed
-from ..notifications.services import notify
+from ..notifications.notify import notify
 from ..urls import path_for
 from ..validation import integer, setting
 from .models import (

@@ -15,7 +15,6 @@ from ..accounts.models import User
 from ..actors import is_admin
 from ..db import db, utcnow
 from ..errors import NotFound, PermissionDenied
-from ..notifications import calendar as notifications_calendar
 from ..timeutil import zone
 from ..urls import external_url
 from ..validation import setting
@@ -297,8 +296,6 @@ def session_ics_event(actor: User, session_id: int) -> Event:
 
 # Notifications serves the calendar files but sits below mentoring, so it cannot import this
 # module: mentoring registers its feed source and its session download there.
-notifications_calendar.register_source(calendar_events)
-notifications_calendar.register_item("mentoring-session", session_ics_event)
 
 
 # ---- for matching ----

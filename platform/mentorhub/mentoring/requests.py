@@ -7,12 +7,12 @@ from __future__ import annotations
 from sqlalchemy import func, select, update
 
 from ..accounts.models import User
-from ..accounts.services import is_blocked_between
+from ..accounts.queries import is_blocked_between
 from ..actors import is_admin
 from ..db import db, utcnow
 from ..errors import Conflict, PermissionDenied, ValidationError
 from ..generations import user_changed
-from ..notifications.services import notify
+from ..notifications.notify import notify
 from ..profiles.queries import learner_profile_of, mentor_profile
 from ..urls import path_for
 from ..validation import choice, setting

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from ..accounts.models import User
-from ..accounts.services import is_blocked_between
+from ..accounts.queries import is_blocked_between
 from ..db import db, utcnow
 from ..errors import PermissionDenied, ValidationError
 from ..profiles.queries import mentor_profile

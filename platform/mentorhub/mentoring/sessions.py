@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from ..accounts.models import User
 from ..db import db, utcnow
 from ..errors import Conflict, ValidationError
-from ..notifications.services import notify
+from ..notifications.notify import notify
 from ..profiles.availability import merge, monday_of, utc_intervals
 from ..profiles.queries import mentor_profile, windows_of
 from ..timeutil import format_local, zone

@@ -9,7 +9,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
-from ..accounts.services import get_user
+from ..accounts.queries import get_user
 from ..errors import ServiceError, ValidationError
 from ..forms import render_form, show_service_error
 from ..profiles.queries import mentor_profile

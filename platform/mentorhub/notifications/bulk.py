@@ -1,8 +1,8 @@
 """notify() for a whole batch at once, for sweeps over many due rows.
 
-The rules are ``services.notify``'s own, from the same private functions in services.py
-(_skips, _chosen_channels/_channel, _notification_values, _gets_email, _mail_subject,
-_instant_body, _footer): every send has a unique key (a key used before sends nothing), the
+The rules are ``notify.notify``'s own, from the same functions (notify.py: skips,
+notification_values, gets_email, instant_body; preferences.py: chosen_channels/channel_of;
+outbox.py: mail_subject, footer): every send has a unique key (a key used before sends nothing), the
 user's channel preference decides between an instant email, the digest or nothing, deleted
 users get nothing and suspended users get no email. Only the writing differs: instead of
 one ORM round trip per row it uses a handful of set-based statements per batch: the preferences,
@@ -14,25 +14,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask import current_app, has_request_context
 from sqlalchemy import text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..accounts.models import User
 from ..db import db, utcnow
 from .kinds import kind as get_kind
 from .models import Notification, OutboxEmail
-from .services import (
-    MAIL_KEY_PREFIX,
-    _channel,
-    _chosen_channels,
-    _footer,
-    _gets_email,
-    _instant_body,
-    _mail_subject,
-    _notification_values,
-    _settings_url,
-    _skips,
-    _unsubscribe_serializer,
-)
+from .notify import MAIL_KEY_PREFIX, gets_email, instant_body, notification_values, skips
+from .outbox import footer, mail_subject, settings_link
+from .preferences import channel_of, chosen_channels, unsubscribe_serializer
 
 CHUNK = 500
 
@@ -50,9 +43,9 @@ class Send:
 def _insert(model):
     dialect = db.session.get_bind().dialect.name
     if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
+        insert = pg_insert
     elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
+        insert = sqlite_insert
     else:  # pragma: no cover - the platform runs on SQLite and PostgreSQL
         raise RuntimeError(f"notify_many does not support {dialect}")
     return insert(model).on_conflict_do_nothing(index_elements=["key"])
@@ -85,31 +78,40 @@ def notify_many(sends: list[Send]) -> int:
     """Send each item once (by key); returns how many notifications were new."""
     for name in {s.kind for s in sends}:
         get_kind(name)
-    sends = [s for s in sends if not _skips(s.user)]
+    sends = [s for s in sends if not skips(s.user)]
     if not sends:
         return 0
+    if has_request_context():
+        return _notify_many(sends)
+    # A sweep: one request context for the whole batch, so each footer's unsubscribe link is one
+    # url_for (outside a request, urls.path_for would set a context up per link: ~10x the cost).
+    with current_app.test_request_context("/"):
+        return _notify_many(sends)
+
+
+def _notify_many(sends: list[Send]) -> int:
     # A key used before (now or by a concurrent sweep) is skipped by ON CONFLICT DO NOTHING below.
     fresh: dict[str, Send] = {}
     for s in sends:
         fresh.setdefault(s.key, s)
-    chosen = _chosen_channels((s.user.id for s in fresh.values()), (s.kind for s in fresh.values()))
-    channels = {key: _channel(chosen, s.user.id, s.kind) for key, s in fresh.items()}
+    chosen = chosen_channels((s.user.id for s in fresh.values()), (s.kind for s in fresh.values()))
+    channels = {key: channel_of(chosen, s.user.id, s.kind) for key, s in fresh.items()}
 
     now = utcnow()
-    params = [_notification_values(s.user.id, s.kind, s.title, s.body, s.link, s.key, channels[s.key], now)
+    params = [notification_values(s.user.id, s.kind, s.title, s.body, s.link, s.key, channels[s.key], now)
               for s in fresh.values()]
     conn = db.session.connection()
-    serializer, settings_url = _unsubscribe_serializer(), _settings_url()
+    serializer, settings_url = unsubscribe_serializer(), settings_link()
     footers: dict[tuple[int, str], str] = {}
 
     def mail_body(s: Send) -> str | None:
         """The instant email's text, or None when this send gets no email."""
-        if not _gets_email(s.user, channels[s.key]):
+        if not gets_email(s.user, channels[s.key]):
             return None
-        footer = footers.get((s.user.id, s.kind))
-        if footer is None:  # one signed token per person and kind in a batch
-            footer = footers[(s.user.id, s.kind)] = _footer(s.user.id, s.kind, serializer, settings_url)
-        return _instant_body(s.body, s.link) + footer
+        tail = footers.get((s.user.id, s.kind))
+        if tail is None:  # one signed token per person and kind in a batch
+            tail = footers[(s.user.id, s.kind)] = footer(s.user.id, s.kind, serializer, settings_url)
+        return instant_body(s.body, s.link) + tail
 
     if conn.dialect.name == "postgresql":
         # One statement per chunk: the notifications, then mails for exactly the rows inserted.
@@ -125,7 +127,7 @@ def notify_many(sends: list[Send]) -> int:
                 "body": [p["body"] for p in rows], "link": [p["link"] for p in rows], "key": [p["key"] for p in rows],
                 "digest_pending": [p["digest_pending"] for p in rows],
                 "mail_to": [s.user.email if body is not None else None for s, body in zip(chunk, bodies)],
-                "mail_subject": [_mail_subject(s.title) if body is not None else None
+                "mail_subject": [mail_subject(s.title) if body is not None else None
                                  for s, body in zip(chunk, bodies)],
                 "mail_body": bodies,
             }).scalar_one()
@@ -141,7 +143,7 @@ def notify_many(sends: list[Send]) -> int:
         if body is None:
             continue
         mails.append({"key": f"{MAIL_KEY_PREFIX}{note_id}", "user_id": s.user.id, "to_addr": s.user.email,
-                      "subject": _mail_subject(s.title), "body": body, "status": "pending",
+                      "subject": mail_subject(s.title), "body": body, "status": "pending",
                       "attempts": 0, "next_attempt_at": now, "created_at": now})
     for i in range(0, len(mails), CHUNK):
         conn.execute(_insert(OutboxEmail), mails[i:i + CHUNK])

@@ -1,13 +1,14 @@
 """Calendar files: one .ics per item and a private per-user feed URL (secret token, revocable).
 
-The feed combines the sources listed in feed_sources(): each feature's
-``calendar_events(user) -> list[icalendar.Event]`` with stable UIDs and DTSTAMP; adding a
-source is one line there.
+The feed combines the sources create_app registers (register_feed_sources): each feature's
+``calendar_events(user) -> list[icalendar.Event]`` with stable UIDs and DTSTAMP. Those features
+sit above notifications, so they are handed in rather than imported here.
 """
 from __future__ import annotations
 
 import secrets
 
+from flask import Flask, current_app
 from icalendar import Calendar
 from sqlalchemy import select
 
@@ -16,11 +17,16 @@ from ..db import db, utcnow
 from ..errors import NotFound, PermissionDenied
 from .models import CalendarFeed
 
+_SOURCES = "mentorhub.calendar_sources"
+
+
+def register_feed_sources(app: Flask, *sources) -> None:
+    """The features that put items in a person's feed, in feed order (create_app lists them)."""
+    app.extensions[_SOURCES] = tuple(sources)
+
 
 def feed_sources() -> tuple:
-    """Every feature that puts items in a person's feed, as registered by the features
-    themselves (mentoring's sessions, events' meetups): notifications sits below them."""
-    return tuple(_FEED_SOURCES)
+    return current_app.extensions.get(_SOURCES, ())
 
 
 def build_calendar(events, name: str = "mentorhub") -> bytes:
@@ -86,25 +92,18 @@ def user_for_token(token: str) -> User:
     return user
 
 
-# ---- for mentoring: feed source and one item's .ics ---------------------------------------
-# Features sit above notifications, so they register how to build one item's event here
+# ---- one item's .ics ---------------------------------------------------------------------
+# Features sit above notifications, so create_app registers how to build one item's event here
 # (mentoring: "mentoring-session") instead of notifications importing them.
 
-_ITEM_EVENTS: dict = {}
-_FEED_SOURCES: list = []  # registered by mentoring.queries and events.queries
+_ITEMS = "mentorhub.calendar_items"
 
 
-def register_source(calendar_events) -> None:
-    """``calendar_events(user) -> list[icalendar.Event]`` joins every person's feed."""
-    if calendar_events not in _FEED_SOURCES:
-        _FEED_SOURCES.append(calendar_events)
-
-
-def register_item(kind: str, event_for) -> None:
+def register_item(app: Flask, kind: str, event_for) -> None:
     """``event_for(actor, item_id) -> icalendar.Event`` raises NotFound / PermissionDenied itself."""
-    _ITEM_EVENTS[kind] = event_for
+    app.extensions.setdefault(_ITEMS, {})[kind] = event_for
 
 
 def item_ics(kind: str, actor: User, item_id: int) -> bytes:
     """The .ics file of one registered item, as ``actor`` may see it."""
-    return build_calendar([_ITEM_EVENTS[kind](actor, item_id)])
+    return build_calendar([current_app.extensions[_ITEMS][kind](actor, item_id)])

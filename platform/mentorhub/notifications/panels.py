@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app
-
 from ..accounts.models import User
-from .services import recent_unread_counted
+from ..validation import setting
+from .queries import recent_unread_counted
 
 
 @dataclass(frozen=True)
@@ -20,4 +19,4 @@ class UnreadLine:
 def dashboard_panel(user: User) -> dict:
     """Data for templates/notifications/_dashboard.html (DASHBOARD_NOTIFICATIONS newest unread)."""
     return {"recent": [UnreadLine(n.title, n.created_at)
-                       for n in recent_unread_counted(user, current_app.config["DASHBOARD_NOTIFICATIONS"])]}
+                       for n in recent_unread_counted(user, setting("DASHBOARD_NOTIFICATIONS"))]}

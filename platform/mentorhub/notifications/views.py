@@ -9,7 +9,7 @@ from ..extensions import csrf
 from ..pagination import parse_page
 from ..urls import safe_next
 from . import calendar as cal
-from . import services
+from . import inbox, preferences, queries
 from .kinds import CHANNELS, KINDS
 
 bp = Blueprint("notifications", __name__)
@@ -19,14 +19,14 @@ bp = Blueprint("notifications", __name__)
 @login_required
 def index():
     unread_only = request.args.get("filter") == "unread"
-    page = services.list_notifications(current_user, parse_page(request.args.get("page")), unread_only)
+    page = queries.list_notifications(current_user, parse_page(request.args.get("page")), unread_only)
     return render_template("notifications/index.html", page=page, unread_only=unread_only, form=FlaskForm())
 
 
 @bp.post("/notifications/<int:notification_id>/read")
 @login_required
 def read(notification_id: int):
-    note = services.mark_read(current_user, notification_id)
+    note = inbox.mark_read(current_user, notification_id)
     if request.form.get("open") and note.link and safe_next(note.link):
         return redirect(note.link)
     return redirect(url_for("notifications.index"))
@@ -35,7 +35,7 @@ def read(notification_id: int):
 @bp.post("/notifications/read-all")
 @login_required
 def read_all():
-    count = services.mark_all_read(current_user)
+    count = inbox.mark_all_read(current_user)
     if count:
         flash(f"Marked {count} notification{'s' if count != 1 else ''} as read.", "success")
     else:
@@ -47,20 +47,18 @@ def read_all():
 @login_required
 def settings():
     form = FlaskForm()
-    current = services.preferences(current_user)
+    current = preferences.preferences(current_user)
     status = 200
-    if request.method == "POST" and form.validate_on_submit():
+    if request.method == "POST":
         choices = {kind: request.form.get(f"kind-{kind}", current[kind]) for kind in KINDS}
         try:
-            services.set_preferences(current_user, current_user, choices)
+            preferences.set_preferences(current_user, current_user, choices)
         except ValidationError as exc:
             form.form_errors.append(exc.message)
             status = 400
         else:
             flash("Notification settings saved.", "success")
             return redirect(url_for("notifications.settings"))
-    elif request.method == "POST":
-        status = 400
     return render_template("notifications/settings.html", form=form, prefs=current, kinds=KINDS,
                            channels=CHANNELS), status
 
@@ -70,14 +68,14 @@ def settings():
 def unsubscribe(token: str):
     form = FlaskForm()
     try:
-        user, kind = services.read_unsubscribe_token(token)
+        user, kind = preferences.read_unsubscribe_token(token)
     except ValidationError as exc:
         return render_template("notifications/unsubscribe.html", error=exc.message, form=form), 400
     done = False
     if request.method == "POST":
-        services.unsubscribe(token)
+        preferences.unsubscribe(token)
         done = True
-    return render_template("notifications/unsubscribe.html", what=services.unsubscribe_label(kind), done=done,
+    return render_template("notifications/unsubscribe.html", what=preferences.unsubscribe_label(kind), done=done,
                            form=form, email=user.email)
 
 

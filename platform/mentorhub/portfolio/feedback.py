@@ -15,7 +15,7 @@ from sqlalchemy.orm import defer, joinedload, selectinload
 from ..accounts.models import User
 from ..db import db, utcnow
 from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
-from ..notifications.services import notify
+from ..notifications.notify import notify
 from ..profiles.models import Skill
 from ..urls import path_for
 from ..validation import choice, db_ids, setting, text

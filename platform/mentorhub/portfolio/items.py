@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 from ..accounts.models import User
 from ..db import db, utcnow
 from ..errors import PermissionDenied, ValidationError
-from ..notifications.services import notify
+from ..notifications.notify import notify
 from ..profiles.models import Domain, Skill
 from ..projects.queries import project_title
 from ..urls import path_for

@@ -7,7 +7,7 @@ from sqlalchemy import select, update
 
 from ..accounts.models import User
 from ..db import db, utcnow
-from ..notifications.services import notify
+from ..notifications.notify import notify
 from ..urls import path_for
 from ..validation import setting
 from . import rules

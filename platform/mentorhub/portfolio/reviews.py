@@ -13,7 +13,7 @@ from sqlalchemy import update
 from ..accounts.models import User
 from ..db import db, utcnow
 from ..errors import Conflict, PermissionDenied
-from ..notifications.services import notify
+from ..notifications.notify import notify
 from ..urls import path_for
 from ..validation import integer, setting, text
 from . import rubric, rules

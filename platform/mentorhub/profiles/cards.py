@@ -5,16 +5,24 @@ the skill names and levels, the active mentee counts) and no ORM identity-map wo
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 
 from ..accounts.models import User
 from ..db import db
-from ..mentoring.models import Mentorship
 from .models import MentorProfile, MentorSkill, Skill
 
 TOP_SKILLS = 5  # skills a card shows, best level first
+
+# Active mentees per mentor come from mentoring (a higher layer), which create_app registers
+# (register_mentor_load); the one count lives in mentoring.queries.mentor_load.
+_mentor_load: list[Callable[[Iterable[int]], dict[int, int]]] = []
+
+
+def register_mentor_load(load: Callable[[Iterable[int]], dict[int, int]]) -> None:
+    _mentor_load[:] = [load]
 
 # The columns a card reads, in MentorCard's field order (the statement joins User).
 CARD_COLUMNS = (MentorProfile.id, MentorProfile.user_id, MentorProfile.headline, MentorProfile.capacity,
@@ -52,9 +60,7 @@ def cards_from_rows(rows) -> list[MentorCard]:
             .where(MentorSkill.mentor_id.in_(by_id))):
         skills.setdefault(mentor_id, []).append((name, level))
     user_ids = [card.user_id for card in cards]
-    taken = dict(db.session.execute(
-        select(Mentorship.mentor_id, func.count(Mentorship.id))
-        .where(Mentorship.mentor_id.in_(user_ids), Mentorship.status == "active").group_by(Mentorship.mentor_id)).all())
+    taken = _mentor_load[0](user_ids) if _mentor_load else {}
     for card in cards:
         card.top_skills = sorted(skills.get(card.id, ()), key=lambda s: (-s[1], s[0]))[:TOP_SKILLS]
         card.free_seats = max(0, card.capacity - taken.get(card.user_id, 0))

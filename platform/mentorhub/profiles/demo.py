@@ -13,7 +13,9 @@ import click
 from flask import current_app
 from sqlalchemy import func, insert, select, text
 
+from ..accounts.demo import DEMO_PASSWORD
 from ..accounts.models import User
+from ..accounts.passwords import hash_password
 from ..db import db, utcnow
 from ..generations import taxonomy_changed
 from .models import (
@@ -151,8 +153,6 @@ def load_demo() -> dict:
     """Demo mentors and learners, plus profiles for the demo logins. Returns counts of what was added."""
     from faker import Faker
 
-    from ..accounts.services import hash_password
-    from ..demo import DEMO_PASSWORD
 
     load_taxonomy()
     tx = _Taxa()
@@ -227,8 +227,6 @@ def load_scale(n: int, seed: int = SEED, progress: bool = True) -> dict:
     from faker import Faker
     from tqdm import tqdm
 
-    from ..accounts.services import hash_password
-    from ..demo import DEMO_PASSWORD
     if n <= 0:
         raise click.ClickException("--scale needs a positive number of learners")
     load_taxonomy()

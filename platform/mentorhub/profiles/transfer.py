@@ -23,7 +23,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..accounts.models import User
-from ..accounts.services import find_by_email, invite, normalize_email
+from ..accounts.passwords import invite
+from ..accounts.queries import find_by_email, normalize_email
 from ..db import db
 from ..errors import ValidationError
 from ..timeutil import is_valid_zone

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..accounts.services import has_blocked
+from ..accounts.queries import has_blocked
 from ..errors import ValidationError
 from ..forms import options, render_form, show_service_error
 from ..pagination import parse_page

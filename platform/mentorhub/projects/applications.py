@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from ..accounts.models import User
 from ..db import db, utcnow
 from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
-from ..notifications.services import notify
+from ..notifications.notify import notify
 from ..urls import path_for
 from ..validation import setting, text
 from . import rules

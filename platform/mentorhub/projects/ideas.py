@@ -11,10 +11,10 @@ from typing import Any
 from sqlalchemy import update
 
 from ..accounts.models import User
-from ..accounts.services import is_blocked_between
+from ..accounts.queries import is_blocked_between
 from ..db import db, utcnow
 from ..errors import Conflict, PermissionDenied, ValidationError
-from ..notifications.services import notify
+from ..notifications.notify import notify
 from ..profiles.cleaning import LEVEL_NAMES
 from ..profiles.models import Domain, Skill
 from ..profiles.queries import active_domains_by_slug, active_skills_by_slug, is_mentor

@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from ..db import db, utcnow
-from ..notifications.services import notify
+from ..notifications.notify import notify
 from ..urls import path_for
 from ..validation import setting
 from .activity import commit

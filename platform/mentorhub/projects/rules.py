@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..accounts.models import User
-from ..accounts.services import is_blocked_between
+from ..accounts.queries import is_blocked_between
 from ..actors import is_admin, is_signed_in
 from ..profiles.queries import is_mentor
 from .models import ACTIVE_STATUSES, Project, ProjectApplication, ProjectMember

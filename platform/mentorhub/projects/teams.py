@@ -6,7 +6,7 @@ from sqlalchemy import update
 from ..accounts.models import User
 from ..db import db
 from ..errors import Conflict, PermissionDenied
-from ..notifications.services import notify
+from ..notifications.notify import notify
 from ..urls import path_for
 from ..validation import choice, setting, text
 from . import rules

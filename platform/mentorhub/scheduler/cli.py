@@ -1,16 +1,15 @@
 import click
 from flask import Blueprint, current_app
 
-from .registry import jobs
-
 bp = Blueprint("scheduler_cli", __name__, cli_group=None)
 
 
 @bp.cli.command("scheduler")
 def scheduler() -> None:
     """Run the scheduler process (one per deployment)."""
-    # Imported here, as in run-job: APScheduler is only needed by these two commands; importing it
-    # at start-up costs every other command and every web worker its import time and memory.
+    # Imported here on purpose, as in run-job: the runner needs APScheduler and the job registry,
+    # which imports every sweep (the match index build pulls in scikit-learn); at start-up that
+    # would cost every other command and every web worker time and memory.
     from .runner import run
 
     run(current_app._get_current_object())
@@ -20,7 +19,7 @@ def scheduler() -> None:
 @click.argument("job_id")
 def run_one(job_id: str) -> None:
     """Run one scheduled job now, e.g. `run-job deliver-outbox`."""
-    from .runner import run_job  # only needed here and by `flask scheduler` (see there)
+    from .runner import jobs, run_job  # on purpose: only these two commands need them (see above)
 
     app = current_app._get_current_object()
     by_id = {j.id: j for j in jobs(app)}

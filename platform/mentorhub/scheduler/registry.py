@@ -7,6 +7,13 @@ from typing import Callable
 from flask import Flask
 
 from ..db import db
+from ..events import jobs as events
+from ..matching import publish as matching
+from ..mentoring import jobs as mentoring
+from ..notifications import jobs as notifications
+from ..portfolio import jobs as portfolio
+from ..projects import jobs as projects
+from . import services
 
 
 @dataclass(frozen=True)
@@ -19,14 +26,6 @@ class Job:
 
 
 def jobs(app: Flask) -> list[Job]:
-    from ..events import jobs as events
-    from ..matching import publish as matching
-    from ..mentoring import jobs as mentoring
-    from ..notifications import jobs as notifications
-    from ..portfolio import jobs as portfolio
-    from ..projects import jobs as projects
-    from . import services
-
     cfg = app.config
     return [
         Job("heartbeat", services.heartbeat, "interval", {"seconds": cfg["SCHEDULER_HEARTBEAT_SECONDS"]}),
