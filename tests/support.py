@@ -6,7 +6,9 @@ import socket
 
 import pytest
 from flask import before_render_template, template_rendered
-from sqlalchemy import event
+from sqlalchemy import event, func, select
+
+from mentorhub.db import db
 
 PASSWORD = "orbit-lantern-meadow-42"  # every factory-made user's password
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -85,3 +87,23 @@ def page_queries(app, client, url: str) -> "QueryLog":
         response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
     return log
+
+
+def counted_get(app, client, url: str) -> tuple[int, str]:
+    """GET ``url``: (statements it ran, the page's text), for tests that compare counts as data grows."""
+    with QueryLog(app) as log:
+        body = client.get(url).get_data(as_text=True)
+    return log.count, body
+
+
+def row_count(app, model, *where) -> int:
+    """Rows of ``model`` (matching ``where``); ``app`` None = inside the caller's app context."""
+    if app is not None:
+        with app.app_context():
+            return row_count(None, model, *where)
+    return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def row_counts(app, *models) -> tuple[int, ...]:
+    """``row_count`` of each model, e.g. to show that refused input wrote nothing."""
+    return tuple(row_count(app, m) for m in models)

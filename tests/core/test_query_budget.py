@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.community import build_community
+from community import build_community
 from support import page_queries
 
 # Issue 11: every main page, the dashboard included, in at most 12 queries: the fixed part of every

@@ -15,6 +15,7 @@ from mentorhub.events.models import Event, EventSeries
 from mentorhub.notifications.models import Notification
 
 from .test_views import events_count, form
+from support import counted_get
 
 UTC = timezone.utc
 HUGE = "99999999999999999999999"
@@ -131,7 +132,6 @@ def test_the_list_page_runs_as_many_queries_for_many_meetups_as_for_few(app, cli
                                                                         make_event):
     from datetime import timedelta
 
-    from sqlalchemy import event as sa_event
 
     from mentorhub.profiles.models import Domain
 
@@ -149,21 +149,8 @@ def test_the_list_page_runs_as_many_queries_for_many_meetups_as_for_few(app, cli
             db.session.get(Event, e.id).domains = [db.session.get(Domain, domain_id)]
             db.session.commit()
 
-    statements: list[str] = []
-
-    def count_statement(conn, cursor, statement, *args):
-        statements.append(statement)
-
     def queries() -> tuple[int, str]:
-        with app.app_context():
-            engine = db.engine
-        statements.clear()
-        sa_event.listen(engine, "before_cursor_execute", count_statement)
-        try:
-            body = client.get("/events").get_data(as_text=True)
-        finally:
-            sa_event.remove(engine, "before_cursor_execute", count_statement)
-        return len(statements), body
+        return counted_get(app, client, "/events")
 
     add(0)
     login_as(make_user())
@@ -196,7 +183,6 @@ def test_series_occurrences_on_dst_change_days():
 
 @pytest.mark.parametrize("path", ["/events/cohorts", "/events/cohorts/{cid}"])
 def test_cohort_pages_run_as_many_queries_for_many_members_as_for_few(app, client, make_user, login_as, path):
-    from sqlalchemy import event as sa_event
 
     from mentorhub.events.models import Cohort, CohortMember
 
@@ -213,21 +199,8 @@ def test_cohort_pages_run_as_many_queries_for_many_members_as_for_few(app, clien
             db.session.add(Cohort(name=f"Cohort {n:02d}"))
             db.session.commit()
 
-    statements: list[str] = []
-
-    def count_statement(conn, cursor, statement, *args):
-        statements.append(statement)
-
     def queries() -> tuple[int, str]:
-        with app.app_context():
-            engine = db.engine
-        statements.clear()
-        sa_event.listen(engine, "before_cursor_execute", count_statement)
-        try:
-            body = client.get(path.format(cid=cid)).get_data(as_text=True)
-        finally:
-            sa_event.remove(engine, "before_cursor_execute", count_statement)
-        return len(statements), body
+        return counted_get(app, client, path.format(cid=cid))
 
     add(0)
     login_as(make_user(is_admin=True))  # admins manage every cohort (organisers only their own)

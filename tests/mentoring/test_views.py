@@ -11,7 +11,7 @@ from mentorhub.db import db
 from mentorhub.mentoring import jobs, requests, rules, sessions
 from mentorhub.mentoring.models import CheckIn, MentoringSession, Mentorship, MentorshipRequest
 from mentoring.helpers import count, user
-from support import PASSWORD
+from support import PASSWORD, counted_get
 
 UTC = timezone.utc
 MONDAY = datetime(2026, 10, 26, 12, 0, tzinfo=UTC)
@@ -338,16 +338,10 @@ def test_id_past_a_postgresql_integer_is_404(any_app, password_hash):
 def test_index_query_count_does_not_grow_with_mentees(app, client, clock, login_as, make_mentor, make_learner,
                                                        make_mentorship):
     """The list page loads the other people with their rows, not one query per row."""
-    from sqlalchemy import event
 
     from fixtures.mentoring import WEEKDAY_DAYS
 
     mentor = make_mentor(timezone="America/New_York", capacity=8, windows=WEEKDAY_DAYS).user
-    statements: list[str] = []
-
-    def count_statement(conn, cursor, statement, *args):
-        statements.append(statement)
-
     def add_mentee(n: int) -> None:
         pair = make_mentorship(mentor=mentor)
         with app.app_context():
@@ -356,15 +350,7 @@ def test_index_query_count_does_not_grow_with_mentees(app, client, clock, login_
             requests.send_request(user(make_learner().user.id), user(mentor.id), "Learn MLOps")
 
     def queries() -> tuple[int, str]:
-        with app.app_context():
-            engine = db.engine
-        statements.clear()
-        event.listen(engine, "before_cursor_execute", count_statement)
-        try:
-            body = client.get("/mentorships").get_data(as_text=True)
-        finally:
-            event.remove(engine, "before_cursor_execute", count_statement)
-        return len(statements), body
+        return counted_get(app, client, "/mentorships")
 
     add_mentee(0)
     login_as(mentor)

@@ -13,6 +13,7 @@ from mentorhub.portfolio.models import PortfolioItem
 from mentorhub.portfolio.notebook import validate_notebook
 
 from .test_views import count, item_form
+from support import counted_get, QueryLog
 
 LIMITS = {"max_bytes": 2_000_000, "max_output_bytes": 500_000, "max_cells": 1000}
 
@@ -106,18 +107,12 @@ def test_reviewer_settings_with_an_impossible_skill_answer_400_and_save_nothing(
 def test_the_list_page_runs_as_many_queries_for_many_items_as_for_few(app, client, make_user, make_item,
                                                                       login_as, pf_skills):
     """No query per item: owners, skills and request states come in a fixed number of queries."""
-    from sqlalchemy import event
 
     from mentorhub.accounts.models import User
     from mentorhub.db import db
     from mentorhub.portfolio import feedback
 
     me = make_user()
-    statements: list[str] = []
-
-    def count_statement(conn, cursor, statement, *args):
-        statements.append(statement)
-
     def add(n: int) -> None:
         owner = make_user() if n % 2 else me
         item_id = make_item(owner, notebook=make_notebook(*GOOD_NOTEBOOK_CELLS), title=f"Work {n}",
@@ -126,15 +121,7 @@ def test_the_list_page_runs_as_many_queries_for_many_items_as_for_few(app, clien
             feedback.request_feedback(db.session.get(User, owner.id), item_id, "community")
 
     def queries() -> tuple[int, str]:
-        with app.app_context():
-            engine = db.engine
-        statements.clear()
-        event.listen(engine, "before_cursor_execute", count_statement)
-        try:
-            body = client.get("/portfolio").get_data(as_text=True)
-        finally:
-            event.remove(engine, "before_cursor_execute", count_statement)
-        return len(statements), body
+        return counted_get(app, client, "/portfolio")
 
     add(0)
     add(1)
@@ -152,7 +139,6 @@ def test_the_list_page_runs_as_many_queries_for_many_items_as_for_few(app, clien
 @pytest.mark.parametrize("path", ["/portfolio", "/portfolio/queue", "/dashboard"])
 def test_list_pages_never_load_notebooks(app, client, make_user, make_item, login_as, opt_in, path):
     """Notebooks weigh up to MBs: the list, the queue and the dashboard's queue count leave them out."""
-    from sqlalchemy import event
 
     from mentorhub.accounts.models import User
     from mentorhub.db import db
@@ -164,18 +150,9 @@ def test_list_pages_never_load_notebooks(app, client, make_user, make_item, logi
         feedback.request_feedback(db.session.get(User, owner.id), item_id, "community")
     reviewer = opt_in(make_user())
     login_as(reviewer)
-    with app.app_context():
-        engine = db.engine
-    statements: list[str] = []
-
-    def count_statement(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count_statement)
-    try:
+    with QueryLog(app) as log:
         body = client.get(path).get_data(as_text=True)
-    finally:
-        event.remove(engine, "before_cursor_execute", count_statement)
+    statements = log.statements
     assert ("Churn with notebook" in body) if path != "/dashboard" else ("1 item waiting" in body)
     # (a count over the list's subquery names the column but reads no rows of it)
     assert [s for s in statements if "notebook_json" in s and not s.startswith("SELECT count(")] == []

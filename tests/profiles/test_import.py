@@ -13,6 +13,7 @@ from mentorhub.notifications.models import OutboxEmail
 from mentorhub.profiles import queries
 from mentorhub.profiles.models import LearnerProfile, MentorProfile
 from mentorhub.profiles.taxonomy import load_taxonomy
+from support import row_counts
 
 HEADER = ("role,email,name,timezone,headline,skills,domains,availability,background,target_track,stage,"
           "hours_per_week,wanted,capacity,accepting,github_url\n")
@@ -20,11 +21,6 @@ GOOD_1 = "learner,ana@example.org,Ana Lima,America/Sao_Paulo,Analyst,python:3; s
 BAD_2 = "learner,not-an-email,Bo,Europe/Berlin,x,python:9; cobol:2,nlp,Tue 20:00-18:00,student,ml_engineer,projects,5,,,,\n"
 GOOD_3 = "mentor,cy@example.org,Cy Chen,Asia/Singapore,MLOps,docker:4,edge-ai,Mon 09:00-10:00,,,,,,4,yes,https://github.com/cy\n"
 BAD_4 = "mentor,dee@example.org,Dee,Moon/Base,Mentor,pytorch:4,nlp,,,,,,,42,maybe,\n"
-
-
-def _counts(app):
-    with app.app_context():
-        return tuple(db.session.scalar(select(func.count()).select_from(m)) for m in (User, LearnerProfile, MentorProfile))
 
 
 def _write(tmp_path, *rows, name="people.csv"):
@@ -44,7 +40,7 @@ def test_a_file_with_bad_rows_imports_nothing_and_lists_every_problem(app, runne
     assert "row 5, column timezone" in out and "row 5, column capacity" in out and "row 5, column accepting" in out
     assert "row 2" not in out and "row 4" not in out
     assert "nothing imported" in out
-    assert _counts(app) == (0, 0, 0)
+    assert row_counts(app, User, LearnerProfile, MentorProfile) == (0, 0, 0)
 
 
 def test_skip_invalid_imports_the_good_rows_and_reports_the_rest(app, runner, taxonomy, tmp_path):
@@ -52,7 +48,7 @@ def test_skip_invalid_imports_the_good_rows_and_reports_the_rest(app, runner, ta
     result = runner.invoke(args=["import", "--skip-invalid", path])
     assert result.exit_code == 0, result.output
     assert "row 3, column email" in result.output and "skipped 2 bad row(s)" in result.output
-    assert _counts(app) == (2, 1, 1)
+    assert row_counts(app, User, LearnerProfile, MentorProfile) == (2, 1, 1)
     with app.app_context():
         ana = db.session.scalar(select(User).where(User.email == "ana@example.org"))
         assert ana.timezone == "America/Sao_Paulo" and ana.password_hash == ""
@@ -72,7 +68,7 @@ def test_importing_again_updates_by_email_without_duplicates(app, runner, taxono
     path = _write(tmp_path, changed, GOOD_3)
     result = runner.invoke(args=["import", path])
     assert "0 new people" in result.output and "2 updated" in result.output
-    assert _counts(app) == (2, 1, 1)
+    assert row_counts(app, User, LearnerProfile, MentorProfile) == (2, 1, 1)
     with app.app_context():
         profile = queries.learner_profile_of(db.session.scalar(select(User.id).where(User.email == "ana@example.org")))
         assert profile.headline == "Analyst, now in MLOps"
@@ -83,7 +79,7 @@ def test_importing_again_updates_by_email_without_duplicates(app, runner, taxono
 def test_import_updates_existing_accounts_by_email(app, runner, taxonomy, tmp_path, make_user):
     make_user(email="ana@example.org", display_name="Old name")
     assert runner.invoke(args=["import", _write(tmp_path, GOOD_1)]).exit_code == 0
-    assert _counts(app) == (1, 1, 0)
+    assert row_counts(app, User, LearnerProfile, MentorProfile) == (1, 1, 0)
     with app.app_context():
         assert db.session.scalar(select(User.display_name)) == "Ana Lima"
 
@@ -95,14 +91,14 @@ def test_missing_columns_and_duplicate_rows(app, runner, taxonomy, tmp_path):
     assert result.exit_code == 1 and "Missing column(s): role, name" in result.output
     result = runner.invoke(args=["import", _write(tmp_path, GOOD_1, GOOD_1)])
     assert "row 3, column email" in result.output and "already has a learner row" in result.output
-    assert _counts(app) == (0, 0, 0)
+    assert row_counts(app, User, LearnerProfile, MentorProfile) == (0, 0, 0)
 
 
 def test_example_files_import(app, runner, taxonomy, tmp_path):
     for name in ("people.csv", "people.json"):
         result = runner.invoke(args=["import", str(ROOT / "seed" / "import" / name)])
         assert result.exit_code == 0, result.output
-    assert _counts(app) == (4, 3, 2)
+    assert row_counts(app, User, LearnerProfile, MentorProfile) == (4, 3, 2)
 
 
 def test_json_errors_name_the_person(app, runner, taxonomy, tmp_path):
@@ -114,7 +110,7 @@ def test_json_errors_name_the_person(app, runner, taxonomy, tmp_path):
     ]}))
     result = runner.invoke(args=["import", str(path)])
     assert "row 2, column capacity" in result.output and "row 3, column role" in result.output
-    assert _counts(app) == (0, 0, 0)
+    assert row_counts(app, User, LearnerProfile, MentorProfile) == (0, 0, 0)
     path.write_text("{not json")
     result = runner.invoke(args=["import", str(path)])
     assert result.exit_code == 1 and "Not valid JSON" in result.output

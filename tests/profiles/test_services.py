@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from mentorhub.accounts.models import User
 from mentorhub.db import db
 from mentorhub.errors import NotFound, PermissionDenied, ValidationError
 from mentorhub.profiles import cleaning, directory, privacy, queries, services
 from mentorhub.profiles.models import AvailabilityWindow, LearnerProfile, MentorProfile
+from support import row_counts
 
 GOOD_LEARNER = {
     "headline": "Analyst learning MLOps", "background": "data_analyst", "goals": "Deploy a model.",
@@ -25,12 +26,6 @@ GOOD_MENTOR = {
 
 def _user(app, user_id):
     return db.session.get(User, user_id)
-
-
-def _counts():
-    return (db.session.scalar(select(func.count()).select_from(LearnerProfile)),
-            db.session.scalar(select(func.count()).select_from(MentorProfile)),
-            db.session.scalar(select(func.count()).select_from(AvailabilityWindow)))
 
 
 def test_save_learner_stores_every_field(app, taxonomy, make_user):
@@ -88,7 +83,7 @@ def test_bad_learner_input_is_refused_and_nothing_saved(app, taxonomy, make_user
             services.save_learner(user, user, {**GOOD_LEARNER, field: value})
         assert exc.value.field == field and message in exc.value.message
         db.session.rollback()
-        assert _counts() == (0, 0, 0)
+        assert row_counts(None, LearnerProfile, MentorProfile, AvailabilityWindow) == (0, 0, 0)
         assert db.session.get(User, u.id).timezone == "UTC"
 
 
@@ -114,7 +109,7 @@ def test_bad_mentor_input_is_refused_and_nothing_saved(app, taxonomy, make_user,
             services.save_mentor(user, user, {**GOOD_MENTOR, field: value})
         assert exc.value.field == field and message in exc.value.message
         db.session.rollback()
-        assert _counts() == (0, 0, 0)
+        assert row_counts(None, LearnerProfile, MentorProfile, AvailabilityWindow) == (0, 0, 0)
 
 
 def test_all_problems_are_reported_together(app, taxonomy, make_user):
@@ -209,7 +204,7 @@ def test_personal_data_export_and_erase(app, make_learner, make_mentor):
         assert data["availability"] == [{"weekday": "Tuesday", "start": "18:00", "end": "20:00"}]
         privacy.erase_user_data(user)
         db.session.commit()
-        assert _counts() == (0, 0, 0)
+        assert row_counts(None, LearnerProfile, MentorProfile, AvailabilityWindow) == (0, 0, 0)
 
 
 def test_directory_search_filters(app, make_mentor, make_learner):

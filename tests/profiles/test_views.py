@@ -4,11 +4,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import func, select
 
-from mentorhub.db import db
 from mentorhub.profiles import queries
 from mentorhub.profiles.models import AvailabilityWindow, LearnerProfile, MentorProfile
+from support import counted_get, row_counts
 
 LEARNER_FORM = {
     "headline": "Student, learning ML", "background": "student", "goals": "Ship things",
@@ -24,12 +23,6 @@ MENTOR_FORM = {
     "timezone": "America/New_York", "level-docker": "4", "level-python": "4", "domains": ["nlp"],
     "win-0-day": "1", "win-0-start": "12:00", "win-0-end": "14:00",
 }
-
-
-def _counts(app):
-    with app.app_context():
-        return tuple(db.session.scalar(select(func.count()).select_from(m))
-                     for m in (LearnerProfile, MentorProfile, AvailabilityWindow))
 
 
 @pytest.mark.parametrize("path", ["/profile/learner", "/profile/mentor", "/people/1/learner/edit",
@@ -90,7 +83,7 @@ def test_bad_learner_form_answers_400_and_saves_nothing(app, client, taxonomy, m
     assert resp.status_code == 400
     body = resp.get_data(as_text=True)
     assert message in body.replace("&#39;", "'") and "Nothing was saved" in body
-    assert _counts(app) == (0, 0, 0)
+    assert row_counts(app, LearnerProfile, MentorProfile, AvailabilityWindow) == (0, 0, 0)
 
 
 def test_bad_form_shows_every_problem_and_keeps_input(app, client, taxonomy, make_user, login_as):
@@ -101,7 +94,7 @@ def test_bad_form_shows_every_problem_and_keeps_input(app, client, taxonomy, mak
     assert resp.status_code == 400
     assert "Capacity (mentees) must be a whole number from 0 to 10" in body and "HH:MM" in body
     assert re.search(r'name="level-python"[^>]*>.*?<option value="3" selected', body, re.S)
-    assert _counts(app) == (0, 0, 0)
+    assert row_counts(app, LearnerProfile, MentorProfile, AvailabilityWindow) == (0, 0, 0)
 
 
 @pytest.mark.parametrize("field, value, message", [
@@ -118,7 +111,7 @@ def test_bad_mentor_form(app, client, taxonomy, make_user, login_as, field, valu
     login_as(make_user())
     resp = client.post("/profile/mentor", data={**MENTOR_FORM, field: value})
     assert resp.status_code == 400 and message in resp.get_data(as_text=True)
-    assert _counts(app) == (0, 0, 0)
+    assert row_counts(app, LearnerProfile, MentorProfile, AvailabilityWindow) == (0, 0, 0)
 
 
 def test_create_mentor_and_appear_in_directory(app, client, taxonomy, make_user, login_as):
@@ -224,28 +217,12 @@ def test_dashboard_panel_switches_between_learner_and_mentor(app, client, make_l
 def test_directory_counts_taken_places_without_a_query_per_mentor(app, client, make_mentor, make_mentorship,
                                                                  make_learner, login_as):
     """Free places come from active mentorships; the page's query count does not grow with its size."""
-    from sqlalchemy import event
-
-    from mentorhub.db import db
-
     make_mentorship(capacity=2)
     make_mentor(capacity=3, skills={"pytorch": 4, "python": 3, "docker": 2})
     login_as(make_learner().user)
-    with app.app_context():
-        engine = db.engine
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
 
     def queries(url: str) -> tuple[int, str]:
-        statements.clear()
-        event.listen(engine, "before_cursor_execute", count)
-        try:
-            body = client.get(url).get_data(as_text=True)
-        finally:
-            event.remove(engine, "before_cursor_execute", count)
-        return len(statements), body
+        return counted_get(app, client, url)
 
     queries("/mentors")  # warm up per-process caches
     few, page = queries("/mentors")

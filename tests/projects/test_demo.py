@@ -6,11 +6,7 @@ from sqlalchemy import func, select
 from mentorhub.db import db
 from mentorhub.projects import demo
 from mentorhub.projects.models import Milestone, Project, ProjectApplication, ProjectMember
-
-
-def _counts():
-    return tuple(db.session.scalar(select(func.count()).select_from(m)) for m in
-                 (Project, ProjectApplication, ProjectMember, Milestone))
+from support import row_counts
 
 
 def test_seed_file_has_enough_varied_ideas():
@@ -29,13 +25,13 @@ def test_load_demo_is_idempotent(app, make_mentor, make_learner):
     with app.app_context():
         added = demo.load_demo()
         assert added == len(demo.read_ideas())
-        first = _counts()
+        first = row_counts(None, Project, ProjectApplication, ProjectMember, Milestone)
         assert first[0] >= 40 and first[1] > 0 and first[2] > 0
         owners = set(db.session.scalars(select(Project.owner_id)))
         assert owners == {m.user_id for m in mentors}
         assert db.session.scalar(select(func.count()).select_from(Project).where(Project.champion_id.is_not(None)))
         assert demo.load_demo() == 0
-        assert _counts() == first
+        assert row_counts(None, Project, ProjectApplication, ProjectMember, Milestone) == first
 
 
 def test_load_demo_falls_back_to_the_demo_mentor(app, make_user, taxonomy):

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from mentorhub.accounts.models import User
 from mentorhub.db import db
 from mentorhub.events import rules
 from mentorhub.events.models import Cohort, CohortMember, Event, Rsvp
 from mentorhub.notifications.models import Notification
-from support import PASSWORD
+from support import PASSWORD, row_count
 
 UTC = timezone.utc
 
@@ -22,11 +22,6 @@ def meetup_form(**kw):
             "tags": "", "audience": "cohort", "project_id": "", "frequency": "", "until": ""}
     base.update(kw)
     return base
-
-
-def _count(app, model, *where) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(model).where(*where))
 
 
 def test_item03_only_organisers_manage_cohort(any_app, people):
@@ -54,8 +49,8 @@ def test_item03_only_organisers_manage_cohort(any_app, people):
     assert resp.status_code == 400
     assert out.post("/events/cohorts", data={"name": "My own"}).status_code == 403  # not an organiser: no cohorts
     assert "Spring intake" not in out.get("/events/new").get_data(as_text=True)  # not offered as an audience
-    assert _count(any_app, CohortMember, CohortMember.cohort_id == cid) == 2
-    assert _count(any_app, Event) == 0 and _count(any_app, Notification) == 0
+    assert row_count(any_app, CohortMember, CohortMember.cohort_id == cid) == 2
+    assert row_count(any_app, Event) == 0 and row_count(any_app, Notification) == 0
 
     # Its organiser runs it, but only an admin makes someone an organiser.
     assert org.get(f"/events/cohorts/{cid}").status_code == 200

@@ -16,15 +16,11 @@ from mentorhub.events.models import Event, EventSeries
 from mentorhub.mentoring import sessions
 from mentorhub.mentoring.models import MentoringSession, Mentorship
 from mentorhub.validation import date_in_window, date_window
+from support import row_count
 
 FORM = {"title": "Kaggle night", "description": "", "format": "online", "online_url": "https://meet.example.org/k",
         "address": "", "timezone": "UTC", "capacity": "12", "tags": "", "audience": "everyone", "project_id": "",
         "cohort_id": "", "frequency": "", "until": ""}
-
-
-def _count(app, model) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(model))
 
 
 @pytest.mark.parametrize("kw, message", [
@@ -39,7 +35,7 @@ def test_item06_date_window_meetups(app, client, make_user, login_as, kw, messag
     login_as(make_user(is_organiser=True))
     resp = client.post("/events/new", data={**FORM, **kw})
     assert resp.status_code == 400 and message in resp.get_data(as_text=True)
-    assert _count(app, Event) == 0 and _count(app, EventSeries) == 0
+    assert row_count(app, Event) == 0 and row_count(app, EventSeries) == 0
 
 
 @pytest.mark.parametrize("week", [date(1, 1, 1), date(9999, 12, 31)])

@@ -8,7 +8,6 @@ from sqlalchemy import delete, or_, select, update
 from ..accounts.models import User
 from ..db import db, utcnow
 from ..generations import user_changed
-from ..notifications.models import CalendarFeed
 from .models import (
     REQUEST_OPEN,
     CheckIn,
@@ -58,7 +57,6 @@ def erase_user_data(user: User) -> None:
     db.session.execute(delete(SessionNote).where(SessionNote.author_id == user.id))
     db.session.execute(delete(MentorshipRating).where(MentorshipRating.rater_id == user.id))
     db.session.execute(delete(RequestMessage).where(RequestMessage.author_id == user.id))
-    db.session.execute(delete(CalendarFeed).where(CalendarFeed.user_id == user.id))
     db.session.execute(update(MentorshipRequest).where(MentorshipRequest.learner_id == user.id).values(
         goals="", background="", expectations=""))
     db.session.execute(update(MentorshipRequest).where(

@@ -5,7 +5,7 @@ from sqlalchemy import delete, select
 
 from ..accounts.models import User
 from ..db import db
-from .models import Notification, NotificationPreference, OutboxEmail
+from .models import CalendarFeed, Notification, NotificationPreference, OutboxEmail
 from .preferences import preferences
 
 
@@ -25,6 +25,7 @@ def erase_user_data(user: User) -> None:
     """No commit (the account deletion commits)."""
     db.session.execute(delete(Notification).where(Notification.user_id == user.id))
     db.session.execute(delete(NotificationPreference).where(NotificationPreference.user_id == user.id))
+    db.session.execute(delete(CalendarFeed).where(CalendarFeed.user_id == user.id))
     db.session.execute(
         delete(OutboxEmail).where(OutboxEmail.user_id == user.id, OutboxEmail.status.in_(("pending", "failed")))
     )
