@@ -12,7 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from .accounts.sessions import load_user
-from .actors import is_signed_in
+from .actors import is_admin, is_signed_in
 from .db import MAX_DB_INT, db
 from .errors import ServiceError
 from .extensions import login_manager
@@ -91,6 +91,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["humanize_delta"] = humanize_delta
     app.jinja_env.globals["viewer_zone"] = viewer_zone
+    app.jinja_env.globals["viewer_is_admin"] = lambda: is_admin(current_user)  # the admin links
 
     @app.context_processor
     def _header_context():

@@ -134,9 +134,14 @@ def can_apply(actor: User | None, project: Project, member: ProjectMember | None
 def can_withdraw(actor: User | None, application: ProjectApplication) -> str | None:
     if not (is_signed_in(actor) and application.user_id == actor.id):
         return NOT_YOUR_APPLICATION
-    if application.status != "pending":
+    if not is_undecided(application):
         return "Only a pending application can be withdrawn."
     return None
+
+
+def is_undecided(application: ProjectApplication) -> bool:
+    """An application the team can still accept or decline."""
+    return application.status == "pending"
 
 
 def is_live(application: ProjectApplication | None) -> bool:

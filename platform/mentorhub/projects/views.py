@@ -187,6 +187,7 @@ def applications(project_id: int):
 def _render_applications(project, errors: dict | None = None, status: int = 200):
     items = apps.applications_for(current_user, project)
     return render_template("projects/applications.html", project=project, applications=items,
+                           undecided={a.id for a in items if rules.is_undecided(a)},
                            errors=errors or {}, form=FlaskForm(), reason_form=ReasonForm()), status
 
 
