@@ -1,12 +1,12 @@
 """mentorhub: mentoring and project matching for people moving into ML engineering."""
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from flask import Flask
 
 from .config import ROOT, default_config
+from .operations import init_app as init_operations
 
 
 def create_app(config: Any = None) -> Flask:
@@ -22,8 +22,6 @@ def create_app(config: Any = None) -> Flask:
         app.config.update(config)
     elif config is not None:
         app.config.from_object(config)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("alembic").setLevel(logging.WARNING)
 
     from . import models  # noqa: F401  (every table on the metadata)
     from .db import db
@@ -60,6 +58,7 @@ def create_app(config: Any = None) -> Flask:
         portfolio_bp,
     ):
         app.register_blueprint(bp)
+    init_operations(app)  # /metrics, request logs and log redaction: after every other route
 
     from .cli import register_commands
 

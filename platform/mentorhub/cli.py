@@ -7,6 +7,7 @@ import click
 from flask import Blueprint, Flask, current_app
 
 from .db import db
+from .operations.cli import bp as operations_cli
 
 core_cli = Blueprint("core_cli", __name__, cli_group=None)
 
@@ -47,5 +48,5 @@ def register_commands(app: Flask) -> None:
     from .projects.cli import bp as projects_cli
     from .scheduler.cli import bp as scheduler_cli
 
-    for bp in (core_cli, accounts_cli, profiles_cli, projects_cli, scheduler_cli, matching_cli):
+    for bp in (core_cli, accounts_cli, profiles_cli, projects_cli, scheduler_cli, matching_cli, operations_cli):
         app.register_blueprint(bp)

@@ -1,11 +1,9 @@
 """Pages that belong to no single feature: home, dashboard, health."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import text
 
-from ..db import db
 from ..events.panels import dashboard_panel as events_panel
 from ..matching.panels import dashboard_panel as matching_panel
 from ..mentoring.panels import dashboard_panel as mentoring_panel
@@ -13,7 +11,7 @@ from ..notifications.panels import dashboard_panel as notifications_panel
 from ..portfolio.panels import dashboard_panel as portfolio_panel
 from ..profiles.panels import dashboard_panel as profiles_panel
 from ..projects.panels import dashboard_panel as projects_panel
-from ..scheduler.services import last_seen
+from ..operations.checks import health_report
 
 bp = Blueprint("core", __name__)
 
@@ -47,10 +45,5 @@ def dashboard():
 
 @bp.get("/healthz")
 def healthz():
-    try:
-        db.session.execute(text("SELECT 1"))
-        seen = last_seen()
-    except Exception as exc:  # noqa: BLE001 - any database failure means unhealthy
-        db.session.rollback()
-        return jsonify(status="error", database="unreachable", error=type(exc).__name__), 503
-    return jsonify(status="ok", database="ok", scheduler_last_seen=seen.isoformat() if seen else None)
+    body, status = health_report(current_app.config)
+    return jsonify(body), status

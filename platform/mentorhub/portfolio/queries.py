@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..db import MAX_DB_INT, db
@@ -67,3 +67,9 @@ def item_page(viewer, item_id: int) -> ItemPage:
 def filter_skills() -> list[Skill]:
     """The skills a list can be filtered by."""
     return list(db.session.scalars(select(Skill).where(Skill.is_retired.is_(False)).order_by(Skill.name)))
+
+
+def oldest_waiting_feedback_request():
+    """When the oldest feedback request still waiting for its review (open or claimed) was made."""
+    return db.session.scalar(select(func.min(FeedbackRequest.created_at))
+                             .where(FeedbackRequest.status.in_(("open", "claimed"))))

@@ -7,6 +7,7 @@ from typing import Callable
 from flask import Flask
 
 from ..db import db
+from ..operations import jobs as operations
 
 
 @dataclass(frozen=True)
@@ -51,4 +52,6 @@ def jobs(app: Flask) -> list[Job]:
         Job("match-index", matching.rebuild_if_due, "interval", {"seconds": cfg["MATCH_INDEX_JOB_SECONDS"]}),
         Job("planner-stats", db.refresh_planner_stats, "cron",
             {"hour": cfg["PLANNER_STATS_HOUR_UTC"], "minute": 30, "timezone": "UTC"}),
+        *([Job("nightly-backup", operations.nightly_backup, "cron", operations.backup_job_args(cfg))]
+          if operations.backup_job_args(cfg) else []),
     ]
