@@ -92,7 +92,7 @@ def _heartbeat_problem(cfg, now: datetime) -> Problem | None:
     return None
 
 
-def config_problems(app: Flask, workers: int = 1, starting: bool = False, mounts: Path = MOUNTS) -> list[Problem]:
+def config_problems(app: Flask, workers: int = 1, starting: bool = False, mounts: Path | None = None) -> list[Problem]:
     """Every problem with the app's settings. ``starting``: the scheduler is not up yet, so its
     heartbeat is not checked (``make serve`` starts it right after)."""
     cfg = app.config
@@ -100,7 +100,7 @@ def config_problems(app: Flask, workers: int = 1, starting: bool = False, mounts
     url = cfg["DATABASE_URL"]
     if backend(url) == "sqlite" and sqlite_path(url) is not None:
         folder = sqlite_path(url).parent
-        kind = filesystem_type(folder if folder.exists() else folder.parent, mounts)
+        kind = filesystem_type(folder if folder.exists() else folder.parent, mounts or MOUNTS)
         if kind in NETWORK_FILESYSTEMS:
             problems.append(Problem("DATABASE_URL", f"the SQLite file is on a network file system ({kind}): its "
                                                     "locks are unreliable there; use a local disk or PostgreSQL"))
