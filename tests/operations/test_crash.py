@@ -9,7 +9,6 @@ import re
 import threading
 import time
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, select, text
@@ -138,12 +137,8 @@ def test_a_web_worker_killed_mid_rsvp_promotion_leaves_the_waitlist_as_it_was(de
     (r"^\s*UPDATE outbox_emails SET status", "while claiming the batch (before its commit)"),
     (r"^\s*SELECT .*\sFROM outbox_emails\s+WHERE outbox_emails.id = ", "after the claim, before the first send"),
 ])
-def test_a_scheduler_killed_mid_delivery_sends_every_mail_exactly_once(tmp_path, sqlite_template, smtp_server,
-                                                                        crash_at, what):
-    path = tmp_path / "outbox.db"
-    path.write_bytes(sqlite_template.read_bytes())
-    url = f"sqlite:///{path}"
-    app = build_app(url)
+def test_a_scheduler_killed_mid_delivery_sends_every_mail_exactly_once(any_app, tmp_path, smtp_server, crash_at, what):
+    app, url = any_app, any_app.config["DATABASE_URL"]
     with app.app_context():
         for n in range(5):
             notifications.queue_email(f"person{n}@example.com", f"Mail {n}", "Hello", key=f"crash-{n}")
@@ -169,11 +164,8 @@ def test_a_scheduler_killed_mid_delivery_sends_every_mail_exactly_once(tmp_path,
     assert subjects == [f"Mail {n}" for n in range(5)]  # each exactly once
 
 
-def test_an_import_killed_halfway_imports_nothing_and_the_rerun_imports_each_person_once(tmp_path, sqlite_template):
-    path = tmp_path / "import.db"
-    path.write_bytes(sqlite_template.read_bytes())
-    url = f"sqlite:///{path}"
-    app = build_app(url)
+def test_an_import_killed_halfway_imports_nothing_and_the_rerun_imports_each_person_once(any_app, tmp_path):
+    app, url = any_app, any_app.config["DATABASE_URL"]
     with app.app_context():
         load_taxonomy()
     app.extensions["db_engine"].dispose()
@@ -193,9 +185,8 @@ def test_an_import_killed_halfway_imports_nothing_and_the_rerun_imports_each_per
     assert count(url, "SELECT count(*) FROM learner_profiles") == 6
 
 
-def test_a_backup_killed_halfway_leaves_nothing_that_looks_complete(tmp_path, demo_sqlite):
-    url = f"sqlite:///{tmp_path / 'live.db'}"
-    (tmp_path / "live.db").write_bytes(demo_sqlite.read_bytes())
+def test_a_backup_killed_halfway_leaves_nothing_that_looks_complete(demo_urls, tmp_path):
+    url, empty = demo_urls
     backups = tmp_path / "backups"
     target = backups / "mentorhub-20261130-021500"
     killed = run_driver(tmp_path, url, "backup", str(target), CRASH_MARKER=str(tmp_path / "crashed"))
@@ -203,7 +194,7 @@ def test_a_backup_killed_halfway_leaves_nothing_that_looks_complete(tmp_path, de
     assert not target.exists()
     [partial] = list(backups.iterdir())
     assert partial.name.endswith(PARTIAL) and not (partial / MANIFEST).exists()
-    restore = run_driver(tmp_path, f"sqlite:///{tmp_path / 'new.db'}", "cli", "restore", str(partial))
+    restore = run_driver(tmp_path, empty, "cli", "restore", str(partial))
     assert restore.returncode != 0 and "unfinished" in restore.stdout
     assert prune(backups, keep=3) == [partial.name]  # the nightly job clears what the dead process left
     again = run_driver(tmp_path, url, "cli", "backup", str(target))
