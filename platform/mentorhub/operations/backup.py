@@ -90,6 +90,11 @@ def pg_tool(name: str, bin_dir: str | None) -> str:
 # ---- what the database holds --------------------------------------------------------------------
 
 
+def quote(name: str) -> str:
+    """An SQL identifier, quoted (table and column names come from the database's catalogue)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
 def _digest_rows(rows) -> tuple[int, str]:
     digest, count = hashlib.sha256(), 0
     for row in rows:
@@ -105,10 +110,10 @@ def sqlite_tables(conn: sqlite3.Connection) -> dict[str, dict]:
                                         "AND name NOT LIKE 'sqlite_%' ORDER BY name")]
     tables = {}
     for name in names:
-        info = conn.execute(f'PRAGMA table_info("{name}")').fetchall()
+        info = conn.execute(f"PRAGMA table_info({quote(name)})").fetchall()
         keys = [r[1] for r in sorted(info, key=lambda r: r[5]) if r[5]] or [r[1] for r in info]
-        order = ", ".join(f'"{k}"' for k in keys)
-        rows, checksum = _digest_rows(conn.execute(f'SELECT * FROM "{name}" ORDER BY {order}'))
+        order = ", ".join(quote(k) for k in keys)
+        rows, checksum = _digest_rows(conn.execute(f"SELECT * FROM {quote(name)} ORDER BY {order}"))
         tables[name] = {"rows": rows, "checksum": checksum}
     return tables
 
@@ -121,14 +126,14 @@ def pg_tables(conn: psycopg.Connection) -> dict[str, dict]:
         keys = [r[0] for r in conn.execute(
             "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid "
             "AND a.attnum = ANY(i.indkey) WHERE i.indrelid = %s::regclass AND i.indisprimary "
-            "ORDER BY array_position(i.indkey, a.attnum)", (f'public."{name}"',))]
+            "ORDER BY array_position(i.indkey, a.attnum)", (f"public.{quote(name)}",))]
         if not keys:
             keys = [r[0] for r in conn.execute(
                 "SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' "
                 "AND table_name = %s ORDER BY ordinal_position", (name,))]
-        order = ", ".join(f'"{k}"' for k in keys)
+        order = ", ".join(quote(k) for k in keys)
         with conn.cursor(name=f"rows_{len(tables)}") as cur:  # server-side: large tables stream
-            cur.execute(f'SELECT * FROM public."{name}" ORDER BY {order}')
+            cur.execute(f"SELECT * FROM public.{quote(name)} ORDER BY {order}")
             rows, checksum = _digest_rows(cur)
         tables[name] = {"rows": rows, "checksum": checksum}
     return tables

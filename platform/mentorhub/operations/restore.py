@@ -18,7 +18,7 @@ import psycopg
 
 from ..config import INSTANCE
 from .backup import (FORMAT, MANIFEST, PARTIAL, REBUILD_NOTE, SECRET_FILE, BackupError, backend, libpq,
-                     pg_tables, pg_tool, sha256_file, sqlite_path, sqlite_tables)
+                     pg_tables, pg_tool, quote, sha256_file, sqlite_path, sqlite_tables)
 
 IGNORED_FOR_EMPTINESS = frozenset({"alembic_version"})
 
@@ -68,7 +68,7 @@ def _counts(tables: dict[str, dict]) -> dict[str, int]:
 def _pg_counts(conninfo: str, password: str | None) -> dict[str, int]:
     with psycopg.connect(conninfo, password=password) as conn:
         names = [r[0] for r in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")]
-        return {n: conn.execute(f'SELECT count(*) FROM public."{n}"').fetchone()[0] for n in names
+        return {n: conn.execute(f"SELECT count(*) FROM public.{quote(n)}").fetchone()[0] for n in names
                 if n not in IGNORED_FOR_EMPTINESS}
 
 
@@ -79,7 +79,7 @@ def _sqlite_counts(path: Path) -> dict[str, int]:
     try:
         names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
                                             "AND name NOT LIKE 'sqlite_%'")]
-        return {n: conn.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names
+        return {n: conn.execute(f"SELECT count(*) FROM {quote(n)}").fetchone()[0] for n in names
                 if n not in IGNORED_FOR_EMPTINESS}
     finally:
         conn.close()
@@ -112,10 +112,10 @@ def _load_pg(dump: Path, url: str, bin_dir: str | None) -> dict[str, dict]:
     with psycopg.connect(conninfo, password=password, autocommit=True) as conn:
         with conn.transaction():  # the target's own tables go first (they may be of another revision)
             for (name,) in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'").fetchall():
-                conn.execute(f'DROP TABLE IF EXISTS public."{name}" CASCADE')
+                conn.execute(f"DROP TABLE IF EXISTS public.{quote(name)} CASCADE")
             for (name,) in conn.execute("SELECT sequence_name FROM information_schema.sequences "
                                         "WHERE sequence_schema = 'public'").fetchall():
-                conn.execute(f'DROP SEQUENCE IF EXISTS public."{name}" CASCADE')
+                conn.execute(f"DROP SEQUENCE IF EXISTS public.{quote(name)} CASCADE")
     done = subprocess.run([pg_tool("pg_restore", bin_dir), "--no-owner", "--no-privileges", "--single-transaction",
                            "--exit-on-error", "--dbname", conninfo, str(dump)], env=env, capture_output=True, text=True)
     if done.returncode != 0:
