@@ -41,8 +41,11 @@ run: seed
 	kill -TERM $$sched 2>/dev/null; wait $$sched 2>/dev/null
 
 # Production-style: WORKERS gunicorn workers (gunicorn.conf.py) plus exactly one scheduler, on
-# SQLite by default or DATABASE_URL; Ctrl-C stops both.
+# SQLite by default or DATABASE_URL; Ctrl-C stops both. `flask check-config` runs first: in
+# production (MENTORHUB_ENV=production) any problem it lists stops the start.
 serve: migrate
+	@$(FLASK) check-config --starting --workers $(WORKERS) || [ "$${MENTORHUB_ENV:-development}" != production ] \
+		|| { echo "refusing to start in production: fix the settings listed above"; exit 1; }
 	@echo "mentorhub on http://$(HOST):$(PORT) with $(WORKERS) workers  (Ctrl-C stops them and the scheduler)"
 	@$(FLASK) scheduler & sched=$$!; \
 	trap 'kill -TERM $$sched 2>/dev/null; wait $$sched 2>/dev/null; exit 0' INT TERM; \

@@ -1,7 +1,6 @@
 """mentorhub: mentoring and project matching for people moving into ML engineering."""
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from flask import Flask
@@ -26,6 +25,7 @@ from .mentoring.queries import mentor_load, session_ics_event
 from .mentoring.views import bp as mentoring_bp
 from .notifications.calendar import register_feed_sources, register_item
 from .notifications.views import bp as notifications_bp
+from .operations import init_app as init_operations
 from .portfolio.views import bp as portfolio_bp
 from .profiles.cards import register_mentor_load
 from .profiles.views import bp as profiles_bp
@@ -46,8 +46,6 @@ def create_app(config: Any = None) -> Flask:
         app.config.update(config)
     elif config is not None:
         app.config.from_object(config)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("alembic").setLevel(logging.WARNING)
 
     database.init_app(app)
     csrf.init_app(app)
@@ -74,6 +72,7 @@ def create_app(config: Any = None) -> Flask:
         portfolio_bp,
     ):
         app.register_blueprint(bp)
+    init_operations(app)  # /metrics, request logs and log redaction: after every other route
 
     register_commands(app)
     return app

@@ -9,6 +9,7 @@ from flask import Blueprint, Flask, current_app
 from .accounts.cli import bp as accounts_cli
 from .db import db
 from .matching.cli import bp as matching_cli
+from .operations.cli import bp as operations_cli
 from .profiles.cli import bp as profiles_cli
 from .projects.cli import bp as projects_cli
 from .scheduler.cli import bp as scheduler_cli
@@ -48,5 +49,5 @@ def seed(demo: bool, scale: int | None) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    for bp in (core_cli, accounts_cli, profiles_cli, projects_cli, scheduler_cli, matching_cli):
+    for bp in (core_cli, accounts_cli, profiles_cli, projects_cli, scheduler_cli, matching_cli, operations_cli):
         app.register_blueprint(bp)

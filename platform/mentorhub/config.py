@@ -97,6 +97,19 @@ class Config:
     SCHEDULER_HEARTBEAT_KEEP_DAYS = _int("SCHEDULER_HEARTBEAT_KEEP_DAYS", 7)  # old process rows are pruned
     SCHEDULER_SWEEP_SECONDS = _int("SCHEDULER_SWEEP_SECONDS", 300)
 
+    # Operations: backups, metrics, logs, health (README "Operating mentorhub")
+    BACKUP_DIR = _env("BACKUP_DIR")  # nightly backups go here when set
+    BACKUP_KEEP = _int("BACKUP_KEEP", 7)  # complete backups kept in BACKUP_DIR (older ones deleted)
+    BACKUP_HOUR_UTC = _int("BACKUP_HOUR_UTC", 2)  # the nightly backup starts at HH:15 UTC
+    PG_BIN_DIR = _env("PG_BIN_DIR")  # where pg_dump/pg_restore are; default: PATH, then /usr/lib/postgresql/*/bin
+    METRICS_TOKEN = _env("METRICS_TOKEN")  # a bearer token that may read /metrics from anywhere
+    METRICS_ALLOWED_IPS = _env("METRICS_ALLOWED_IPS", "127.0.0.1,::1")  # addresses or networks, comma-separated
+    LOG_FORMAT = _env("LOG_FORMAT", "text")  # text | json (one JSON object per line)
+    LOG_LEVEL = _env("LOG_LEVEL", "INFO")
+    HEALTH_HEARTBEAT_INTERVALS = _int("HEALTH_HEARTBEAT_INTERVALS", 3)  # heartbeats missed before "degraded"
+    HEALTH_OUTBOX_BACKLOG = _int("HEALTH_OUTBOX_BACKLOG", 500)  # due unsent mails before "degraded"
+    SECRET_KEY_FROM_ENV = bool(_env("SECRET_KEY"))  # check-config: production needs SECRET_KEY set
+
     # Events
     EVENTS_PAGE_SIZE = _int("EVENTS_PAGE_SIZE", 20)
     EVENTS_MAX_CAPACITY = _int("EVENTS_MAX_CAPACITY", 1000)

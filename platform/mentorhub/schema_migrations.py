@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
+from alembic.script import ScriptDirectory
 
 from .config import ROOT
 
@@ -22,3 +23,9 @@ def alembic_config(url: str) -> AlembicConfig:
 def upgrade(url: str, revision: str) -> None:
     """Upgrade the database at ``url`` to ``revision``."""
     command.upgrade(alembic_config(url), revision)
+
+
+def revisions() -> tuple[str, set[str]]:
+    """(the head revision, every revision this code knows), for `flask restore`."""
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    return script.get_current_head(), {r.revision for r in script.walk_revisions()}

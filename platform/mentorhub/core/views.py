@@ -1,7 +1,7 @@
 """Pages that belong to no single feature: home, dashboard, health."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..actors import is_signed_in
@@ -9,10 +9,10 @@ from ..events.panels import dashboard_panel as events_panel
 from ..matching.panels import dashboard_panel as matching_panel
 from ..mentoring.panels import dashboard_panel as mentoring_panel
 from ..notifications.panels import dashboard_panel as notifications_panel
+from ..operations.checks import health_report
 from ..portfolio.panels import dashboard_panel as portfolio_panel
 from ..profiles.panels import dashboard_panel as profiles_panel
 from ..projects.panels import dashboard_panel as projects_panel
-from . import health
 
 bp = Blueprint("core", __name__)
 
@@ -46,5 +46,5 @@ def dashboard():
 
 @bp.get("/healthz")
 def healthz():
-    body, status = health.check()
+    body, status = health_report(current_app.config)
     return jsonify(body), status

@@ -3,10 +3,15 @@ a learner should fill in first, and the projects list's match scores. From the p
 plus its deltas (matching/index.py), which is current up to this request."""
 from __future__ import annotations
 
+from datetime import datetime
+
+from .. import generations as changes
 from ..actors import is_signed_in
 from ..profiles.queries import learner_profile_of, windows_of
 from ..projects.queries import projects_owned_by
+from . import store
 from .index import get_index
+from .reader import index_root
 
 
 def index_ready() -> bool:
@@ -82,3 +87,17 @@ def owned_projects(user) -> list:
     if index is not None and not (index.project_owner == user.id).any():
         return []  # the index is current up to this request: no query for the many who own none
     return projects_owned_by(user.id)
+
+
+# ---- for operations ----
+
+
+def index_status() -> dict | None:
+    """The published build (id, change-log position, when built) and how many changes wait as
+    a delta on top of it; None when nothing is published."""
+    meta = store.published_meta(index_root())
+    if meta is None:
+        return None
+    pending, _taxonomy = changes.pending(meta["seq"])
+    return {"build_id": meta["build_id"], "seq": meta["seq"], "built_at": datetime.fromisoformat(meta["built_at"]),
+            "pending_changes": pending}

@@ -323,3 +323,10 @@ def partner_id_selects(user_id: int) -> list:
     caller that unions them with its own people in one query."""
     return [select(Mentorship.learner_id).where(Mentorship.mentor_id == user_id),
             select(Mentorship.mentor_id).where(Mentorship.learner_id == user_id)]
+
+
+# ---- for operations ----
+
+
+def active_mentorship_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(Mentorship).where(Mentorship.status == "active")) or 0

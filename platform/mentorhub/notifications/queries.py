@@ -1,14 +1,16 @@
 """Notifications read by views and other modules: the centre's list and the unread count."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import g, has_request_context
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, case, func, select
 
 from ..accounts.models import User
 from ..db import db
 from ..pagination import Page, paginate
 from ..validation import setting
-from .models import Notification
+from .models import Notification, OutboxEmail
 
 # Built once at import: the page header of every logged-in page runs it.
 _UNREAD_COUNT = select(func.count(Notification.id)).where(Notification.user_id == bindparam("user_id"),
@@ -40,3 +42,19 @@ def list_notifications(user: User, page: int, unread_only: bool = False) -> Page
         stmt = stmt.where(Notification.read_at.is_(None))
     stmt = stmt.order_by(Notification.created_at.desc(), Notification.id.desc())
     return paginate(db.session, stmt, page, setting("NOTIFICATIONS_PAGE_SIZE"))
+
+
+# ---- for operations ----
+
+
+def outbox_summary(now: datetime) -> dict:
+    """Counts by status, the mail due now and unsent (the backlog) and when the oldest of it
+    was queued: one query."""
+    due = (OutboxEmail.status.in_(("pending", "sending"))) & (OutboxEmail.next_attempt_at <= now)
+    rows = db.session.execute(
+        select(OutboxEmail.status, func.count(), func.sum(case((due, 1), else_=0)),
+               func.min(case((due, OutboxEmail.created_at), else_=None)))
+        .group_by(OutboxEmail.status)).all()
+    oldest = [r[3] for r in rows if r[3] is not None]
+    return {"by_status": {r[0]: r[1] for r in rows}, "backlog": sum(int(r[2] or 0) for r in rows),
+            "oldest_due_at": min(oldest) if oldest else None}

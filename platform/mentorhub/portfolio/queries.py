@@ -283,3 +283,12 @@ def score_chart(owner: User, viewer, width: int = 560, height: int = 220,
         "ticks": [{"x": x(i), "at": p["at"], "item": p["item"], "mean": round(p["mean"], 1)}
                   for i, p in enumerate(points)],
     }
+
+
+# ---- for operations ----
+
+
+def oldest_waiting_feedback_request():
+    """When the oldest feedback request still waiting for its review (open or claimed) was made."""
+    return db.session.scalar(select(func.min(FeedbackRequest.created_at))
+                             .where(FeedbackRequest.status.in_(("open", "claimed"))))

@@ -11,6 +11,7 @@ from ..events import jobs as events
 from ..matching import publish as matching
 from ..mentoring import jobs as mentoring
 from ..notifications import jobs as notifications
+from ..operations import jobs as operations
 from ..portfolio import jobs as portfolio
 from ..projects import jobs as projects
 from . import services
@@ -50,4 +51,6 @@ def jobs(app: Flask) -> list[Job]:
         Job("match-index", matching.rebuild_if_due, "interval", {"seconds": cfg["MATCH_INDEX_JOB_SECONDS"]}),
         Job("planner-stats", db.refresh_planner_stats, "cron",
             {"hour": cfg["PLANNER_STATS_HOUR_UTC"], "minute": 30, "timezone": "UTC"}),
+        *([Job("nightly-backup", operations.nightly_backup, "cron", operations.backup_job_args(cfg))]
+          if operations.backup_job_args(cfg) else []),
     ]

@@ -8,35 +8,55 @@ from __future__ import annotations
 
 import logging
 import signal
+import time
 from typing import Callable
 
 from apscheduler.schedulers import SchedulerNotRunningError
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
-from ..db import db
+from ..db import db, utcnow
 from .registry import Job, jobs
+from .services import record_job_run
 
 log = logging.getLogger("mentorhub.scheduler")
 
 
 def run_job(app: Flask, job: Job | Callable) -> object:
+    """Run one job in a fresh app context; log one line with its outcome, counts and duration,
+    and record the run (scheduler_job_runs, which /metrics reads)."""
     func = job.func if isinstance(job, Job) else job
     name = job.id if isinstance(job, Job) else getattr(func, "__name__", "job")
     read_only = isinstance(job, Job) and job.read_only
     with app.app_context():
+        started_at, started = utcnow(), time.perf_counter()
         try:
             if read_only:
                 with db.read_only():
                     result = func()
             else:
                 result = func()
-            log.info("job %s done: %s", name, result)
-            return result
         except Exception:  # noqa: BLE001 - one failing job must not stop the others
-            log.exception("job %s failed", name)
-            db.session.rollback()
+            seconds = time.perf_counter() - started
+            log.exception("job %s failed after %.3f s", name, seconds,
+                          extra={"job": name, "outcome": "failed", "duration_ms": round(seconds * 1000, 1)})
+            _record(name, started_at, seconds, ok=False)
             return None
+        seconds = time.perf_counter() - started
+        log.info("job %s done in %.3f s: %s", name, seconds, result,
+                 extra={"job": name, "outcome": "done", "duration_ms": round(seconds * 1000, 1),
+                        "counts": result if isinstance(result, (dict, int)) else None})
+        _record(name, started_at, seconds, ok=True)
+        return result
+
+
+def _record(name: str, started_at, seconds: float, ok: bool) -> None:
+    try:
+        db.session.rollback()  # what the job left uncommitted would be dropped at teardown anyway
+        record_job_run(name, started_at, seconds, ok)
+    except Exception:  # noqa: BLE001 - bookkeeping must never fail a job (e.g. before `flask migrate`)
+        log.warning("could not record the run of job %s", name, exc_info=True)
+        db.session.rollback()
 
 
 def build_scheduler(app: Flask) -> BlockingScheduler:

@@ -8,7 +8,7 @@ from flask import current_app
 from sqlalchemy import delete, func, select
 
 from ..db import db, utcnow
-from .models import SchedulerHeartbeat
+from .models import SchedulerHeartbeat, SchedulerJobRun
 
 
 def process_name() -> str:
@@ -31,3 +31,18 @@ def heartbeat(now: datetime | None = None) -> None:
 
 def last_seen() -> datetime | None:
     return db.session.scalar(select(func.max(SchedulerHeartbeat.last_seen_at)))
+
+
+def record_job_run(job_id: str, started_at: datetime, seconds: float, ok: bool) -> None:
+    """Remember a job's last run (and its last success or failure). The caller has ended the
+    job's transaction (what a job leaves uncommitted is dropped, as at the end of its context)."""
+    row = db.session.get(SchedulerJobRun, job_id)
+    if row is None:
+        row = SchedulerJobRun(job_id=job_id)
+        db.session.add(row)
+    row.last_started_at, row.last_seconds = started_at, round(seconds, 3)
+    if ok:
+        row.last_success_at = started_at
+    else:
+        row.last_failure_at = started_at
+    db.session.commit()
