@@ -25,6 +25,8 @@ from pythonjsonlogger.json import JsonFormatter
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
+from ..actors import is_signed_in
+
 REQUEST_LOG = logging.getLogger("mentorhub.request")
 REDACTED = "[redacted]"
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -133,7 +135,7 @@ def _count_statement(*_args) -> None:
 
 def _user_id() -> int | None:
     user = g.get("_login_user")  # only when the request already loaded it: no query of our own
-    return getattr(user, "id", None) if getattr(user, "is_authenticated", False) else None
+    return user.id if is_signed_in(user) else None
 
 
 def request_facts(response) -> dict:
