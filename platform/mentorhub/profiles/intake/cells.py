@@ -230,6 +230,10 @@ def _record(number: int, values: dict, mapping: dict, ctx: Context, zone) -> Rec
             value, note = "https://" + raw, f"read as https://{raw}"
         cell(column, reading=note or value)
         (learner if column in LEARNER else mentor if column in MENTOR else common)[column] = value
+    if "about" in cells and cells["about"][1].lower() not in NOT_ANSWERS:
+        about = cell("about", reading="added to the goals (learner) and the bio (mentor)").raw
+        learner["goals"] = f"{learner['goals']}\n\n{about}" if learner.get("goals") else about
+        mentor["bio"] = f"{mentor['bio']}\n\n{about}" if mentor.get("bio") else about
     if rec.unmatched:
         learner["goals"] = _free_text(learner.get("goals", ""), rec.unmatched)
         mentor["bio"] = _free_text(mentor.get("bio", ""), rec.unmatched)

@@ -13,7 +13,7 @@ import re
 import yaml
 
 PERSON = ["role", "email", "name", "first_name", "last_name", "timezone", "headline", "skills", "domains",
-          "availability"]
+          "availability", "about"]  # about: free text for a learner's goals and a mentor's bio
 LEARNER = ["background", "goals", "target_track", "stage", "hours_per_week", "wanted"]
 MENTOR = ["bio", "years_experience", "current_role", "capacity", "accepting", "session_minutes"]
 LINKS = ["github_url", "linkedin_url", "website_url"]
@@ -53,6 +53,7 @@ MEANINGS = [
     (r"\bfree\b|availab|when can you|schedule|what times|which times|when are you", "availability"),
     (r"goal|hope to|hoping|achieve|why do you", "goals"),
     (r"\bbio\b|about (yourself|you)|tell us|introduce yourself", "bio"),
+    (r"anything else|about you|comments?\b|notes?\b|more about", "about"),
     (r"headline|tagline|one line|in a sentence", "headline"),
     (r"domain|area|field|interested in|interests|focus", "domains"),
     (r"^(name|your name|full name)$|what('?s| is) your (full )?name|\bname\b", "name"),

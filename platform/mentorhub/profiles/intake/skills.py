@@ -163,7 +163,8 @@ class SkillMatcher:
             first = self.match(parts[0])
             hedge = parts[0][: max(0, len(parts[0]) - len(_strip_hedge(parts[0])))]
             out.append(parts[0])
-            out.extend((hedge + p) if first.level != self.default_level and hedge else p for p in parts[1:])
+            out.extend((hedge + p) if first.level != self.default_level and hedge and _strip_hedge(p) == p else p
+                       for p in parts[1:])
         return out
 
     def read(self, text: str, prefer: str = "skill") -> SkillReading:

@@ -184,18 +184,26 @@ def read_availability(text: str, parts: dict[str, tuple[int, int]], after_minute
                         key=lambda ev: ev[0])
         # A day mentioned after a time that followed days starts a new phrase ("Mon 8-10pm, Sat morning");
         # times before the first day belong to the days after them ("19:00-21:00 on Tue and Thu").
+        # "after 6pm on Fridays": times just before "on <day>" belong to that day.
         groups: list[tuple[set, list]] = []
         current_days: set[int] = set()
         current_times: list = []
+        trailing: list = []  # times since the last day
         last = None
-        for _, kind, value in events:
+        for pos, kind, value in events:
             if kind == "day":
                 if last == "time" and current_days:
-                    groups.append((current_days, current_times))
-                    current_days, current_times = set(), []
+                    if re.search(r"\bon\s+$", clause[:pos], re.I):
+                        groups.append((current_days, current_times[:len(current_times) - len(trailing)]))
+                        current_days, current_times = set(), list(trailing)
+                    else:
+                        groups.append((current_days, current_times))
+                        current_days, current_times = set(), []
                 current_days |= value
+                trailing = []
             else:
                 current_times.append(value)
+                trailing.append(value)
             last = kind
         if current_days or current_times:
             groups.append((current_days, current_times))
