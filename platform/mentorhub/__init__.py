@@ -45,6 +45,7 @@ def create_app(config: Any = None) -> Flask:
     from .mentoring.views import bp as mentoring_bp
     from .notifications.views import bp as notifications_bp
     from .portfolio.views import bp as portfolio_bp
+    from .profiles.import_views import bp as profiles_import_bp
     from .profiles.views import bp as profiles_bp
     from .projects.views import bp as projects_bp
 
@@ -53,6 +54,7 @@ def create_app(config: Any = None) -> Flask:
         accounts_bp,
         notifications_bp,
         profiles_bp,
+        profiles_import_bp,
         projects_bp,
         matching_bp,
         mentoring_bp,

@@ -204,6 +204,22 @@ def preview_for(actor: User, text: str, fmt: str, mapping: dict[str, str | None]
     return plan_import(text, fmt, mapping, default_role, current_app.config["IMPORT_WEB_MAX_ROWS"])
 
 
+def headers_of(text: str, fmt: str) -> list[str]:
+    """The headers of an export ([] for mentorhub's own JSON, which needs no mapping)."""
+    table = read_table(text, fmt)
+    return table[0] if table else []
+
+
+def samples(plan: Plan) -> dict[str, str]:
+    """The first non-blank answer under each header, to show beside the mapping."""
+    out: dict[str, str] = {}
+    for rec in plan.records:
+        for header, value in rec.answers.items():
+            if value.strip() and header not in out:
+                out[header] = value
+    return out
+
+
 # ---- the command line's report ----------------------------------------------------------------
 
 

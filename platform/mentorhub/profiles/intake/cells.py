@@ -44,6 +44,7 @@ class Record:
     cells: list[Cell] = field(default_factory=list)
     data: dict[str, dict] = field(default_factory=dict)  # role -> profile data for transfer.Row
     unmatched: list[str] = field(default_factory=list)
+    answers: dict[str, str] = field(default_factory=dict)  # header -> the cell as written
 
     @property
     def problems(self) -> list[Cell]:
@@ -136,7 +137,7 @@ def read_records(records: list[tuple[int, dict]], mapping: dict[str, str | None]
 
 
 def _record(number: int, values: dict, mapping: dict, ctx: Context, zone) -> Record:
-    rec = Record(number)
+    rec = Record(number, answers={str(h): str(v or "") for h, v in values.items()})
     cells: dict[str, tuple[str, str]] = {}  # column -> (header, raw)
     for header, column in mapping.items():
         if column:
