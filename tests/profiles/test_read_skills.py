@@ -64,6 +64,7 @@ def test_unmatched_terms_are_returned_not_dropped(matcher):
 
 @pytest.mark.parametrize("text, levels, domains", [
     ("NLP and transformers", {"transformers": 2}, ["nlp"]),
+    ("deep learning and transformers", {"neural-networks": 2, "transformers": 2}, []),
     ("How to deploy models", {"model-deployment": 2}, []),
     ("I want to learn MLflow", {"mlflow": 2}, []),
     ("computer vision, LLMs", {}, ["computer-vision", "llms"]),

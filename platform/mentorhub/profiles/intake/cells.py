@@ -178,7 +178,7 @@ def _record(number: int, values: dict, mapping: dict, ctx: Context, zone) -> Rec
             rec.timezone = reading.zone
             c.reading = f"{reading.zone} ({reading.how})" if reading.how else reading.zone
             if "could be" in reading.how:
-                c.flag = reading.how
+                c.flag = f"{c.raw} is ambiguous: check the zone chosen"
         else:
             c.problem = reading.problem or f"{c.raw!r} is not a time zone we can read."
     for column, target in (("skills", "skills"), ("wanted", "wanted"), ("domains", "domains")):

@@ -24,14 +24,14 @@ HEDGES = [
     ("basic", 1), ("beginner in", 1), ("beginner", 1), ("new to", 1), ("learning", 1), ("familiar with", 1),
     ("some experience with", 2), ("some experience in", 2), ("some", 2), ("intermediate", 2), ("decent", 2),
     ("working knowledge of", 2), ("good", 3), ("solid", 3), ("strong", 3), ("advanced", 3), ("proficient in", 3),
-    ("proficient", 3), ("lots of", 3), ("expert in", 4), ("expert", 4), ("deep", 4),
+    ("proficient", 3), ("lots of", 3), ("expert in", 4), ("expert", 4),
 ]
 TRAILING_HEDGES = [("basics", 1), ("(basic)", 1), ("(beginner)", 1), ("(some)", 2), ("(advanced)", 3), ("(expert)", 4)]
 # Phrases around a wish to learn, dropped before matching ("How to deploy models").
 FILLERS = re.compile(r"^(?:i(?:'d| would)? (?:like|want|love) to (?:learn|get better at|understand|do)|"
                      r"i want to|want to|how to|learn(?:ing)?|get(?:ting)? (?:better at|into|started with)|"
                      r"more about|more|about|understand(?:ing)?|the basics of|basics of|intro to|"
-                     r"introduction to|also|maybe|mostly|especially|and|etc)\s+")
+                     r"introduction to|also|maybe|mostly|especially)\s+")
 LEVEL_SUFFIX = re.compile(r"\s*(?:[:=(]\s*|\s+level\s+)(\d+)\s*\)?\s*$")
 TYPO_CUTOFF = 0.84  # difflib ratio: one wrong or missing letter in a word of six or more
 TYPO_MIN_LENGTH = 5  # shorter terms must match exactly (r, sql, aws are too short to guess)

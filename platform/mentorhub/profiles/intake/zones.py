@@ -204,5 +204,6 @@ def resolve_ambiguous(reading: ZoneReading, others: Counter, when: datetime = da
     if best == (0, 0) or best == runner_up[0]:
         return ZoneReading(None, how=reading.how, options=reading.options,
                            problem=f"{reading.how} could be {labels}; write the city (such as Dublin) instead.")
-    return ZoneReading(name, how=f"{reading.how} could be {labels}: read as {label} ({name}), "
-                                 f"like {best[0] or best[1]} other(s) in this file")
+    share = f"{best[0]} other(s) in this file share its UTC offset" if best[0] else \
+        f"{best[1]} other(s) in this file are within an hour of it"
+    return ZoneReading(name, how=f"{reading.how} could be {labels}: read as {label} ({name}); {share}")
