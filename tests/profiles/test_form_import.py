@@ -129,9 +129,11 @@ def test_a_map_file_in_json_renames_a_column(app, runner, taxonomy, tmp_path):
 def test_the_yaml_map_file_of_the_readme(app, runner, taxonomy):
     result = runner.invoke(args=["import", "--map", str(FIXTURES / "google_forms_map.yaml"), GOOGLE])
     assert result.exit_code == 0, result.output
+    assert "column map used:" in result.output
     with app.app_context():
         goals = services.learner_profile_of(_user("emma.walsh@example.org")).goals
         assert goals.startswith("I learn best by building things.")
+        assert services.mentor_profile_of(_user("hugo.silva@example.org")).bio == "Ex-SRE, now MLOps lead."
 
 
 def test_a_header_that_cannot_be_mapped_exits_non_zero(app, runner, taxonomy, tmp_path):
