@@ -7,7 +7,13 @@ import json
 import pytest
 
 from mentorhub.config import ROOT
-from mentorhub.profiles.intake.columns import apply_map, format_map, guess_mapping, missing, read_map
+from mentorhub.profiles.intake.columns import (
+    apply_map,
+    format_map,
+    guess_mapping,
+    missing,
+    read_map,
+)
 
 FIXTURES = ROOT / "tests" / "fixtures" / "import"
 

@@ -25,10 +25,10 @@ def _upload(client, text=None, name="signups.csv", role=""):
 def _form_fields(html: str) -> dict:
     """The preview form as the browser would send it back (selected options, hidden source)."""
     fields = {"fmt": re.search(r'name="fmt"[^>]*value="([^"]*)"', html).group(1)}
-    source = re.search(r'<textarea name="source"[^>]*>(.*?)</textarea>', html, re.S).group(1)
+    source = re.search(r'<textarea name="source"[^>]*>(.*?)</textarea>', html, re.DOTALL).group(1)
     fields["source"] = source.replace("&#34;", '"').replace("&quot;", '"').replace("&#39;", "'").replace(
         "&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-    for name, body in re.findall(r'<select id="(map-\d+)" name="map-\d+">(.*?)</select>', html, re.S):
+    for name, body in re.findall(r'<select id="(map-\d+)" name="map-\d+">(.*?)</select>', html, re.DOTALL):
         chosen = re.search(r'<option value="([^"]*)" selected>', body)
         fields[name] = chosen.group(1) if chosen else ""
     return fields
@@ -70,7 +70,7 @@ def test_upload_shows_the_mapping_and_every_row_then_imports(app, taxonomy, make
     html = resp.get_data(as_text=True)
     assert resp.status_code == 200, html[:2000]
     assert "10 new people" in html
-    invited = re.search(r'data-testid="import-invited">(.*?)</ul>', html, re.S).group(1)
+    invited = re.search(r'data-testid="import-invited">(.*?)</ul>', html, re.DOTALL).group(1)
     assert invited.count("<li>") == 10 and "Chloé Martin &lt;chloe.martin@example.org&gt;" in invited
     with app.app_context():
         assert _users() == 11

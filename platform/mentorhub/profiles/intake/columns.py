@@ -42,14 +42,14 @@ MEANINGS = [
     (r"hours (per|a|each) week|hours.*week|how many hours", "hours_per_week"),
     (r"years", "years_experience"),
     (r"current (role|job|position)|job title|what do you do|where do you work|occupation", "current_role"),
-    (r"\bmentor\b.*\b(learn|mentee|or)\b|\b(learn|learner|mentee)\b.*\bmentor\b|join as|sign(ing)? up as|\brole\b|"
-     r"which are you", "role"),
+    ((r"\bmentor\b.*\b(learn|mentee|or)\b|\b(learn|learner|mentee)\b.*\bmentor\b|join as|sign(ing)? up as|"
+      r"\brole\b|which are you"), "role"),
     (r"background", "background"),
     (r"\btrack\b|career (goal|path)|aiming for", "target_track"),
     (r"\bstage\b|where are you on", "stage"),
     (r"learn|want to (get better|improve|grow)|improve", "wanted"),
-    (r"skills?|know already|already know|what you know|experience with|tools|tech stack|good at|comfortable with|can (you )?teach|expertise",
-     "skills"),
+    ((r"skills?|know already|already know|what you know|experience with|tools|tech stack|good at|"
+      r"comfortable with|can (you )?teach|expertise"), "skills"),
     (r"\bfree\b|availab|when can you|schedule|what times|which times|when are you", "availability"),
     (r"goal|hope to|hoping|achieve|why do you", "goals"),
     (r"\bbio\b|about (yourself|you)|tell us|introduce yourself", "bio"),
@@ -117,7 +117,7 @@ def read_map(text: str) -> dict[str, str | None]:
     if isinstance(data, dict) and isinstance(data.get("columns"), dict):
         data = data["columns"]
     if not isinstance(data, dict):
-        raise ValueError("The map file must be an object from the file's headers to column names.")
+        raise ValueError("The map file must be an object from the file's headers to column names.")  # noqa: TRY004
     mapping: dict[str, str | None] = {}
     for header, column in data.items():
         if column in (None, "", False, "ignore", "-"):

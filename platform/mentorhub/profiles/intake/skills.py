@@ -140,7 +140,7 @@ class SkillMatcher:
         words = key.split()
         if len(words) == 2:
             verb, obj = words
-            obj = obj[:-1] if obj.endswith("s") else obj
+            obj = obj.removesuffix("s")
             for suffix in ("ment", "ing", "ion", ""):
                 candidate = f"{obj} {verb.rstrip('e')}{suffix}" if suffix else f"{obj} {verb}"
                 if candidate in self.index:

@@ -33,11 +33,11 @@ PART_WORDS = {"morning": "morning", "mornings": "morning", "am": "morning", "lun
 SHORT = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 _T = r"(\d{1,2})(?:[:.h](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?"
-RANGE = re.compile(rf"\b{_T}\s*(?:-|–|—|to|until|till)\s*{_T}(?![\d:])", re.I)
-AFTER = re.compile(rf"\b(?:after|from|from about|at|around|since)\s+{_T}", re.I)
-BEFORE = re.compile(rf"\b(?:before|until|till)\s+{_T}", re.I)
-SINGLE = re.compile(r"\b(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)\b|\b(\d{1,2})[:.](\d{2})\b", re.I)
-DAY_RANGE = re.compile(r"\b([a-z]+)\s*(?:-|–|to|through|thru)\s*([a-z]+)\b", re.I)
+RANGE = re.compile(rf"\b{_T}\s*(?:-|–|—|to|until|till)\s*{_T}(?![\d:])", re.IGNORECASE)
+AFTER = re.compile(rf"\b(?:after|from|from about|at|around|since)\s+{_T}", re.IGNORECASE)
+BEFORE = re.compile(rf"\b(?:before|until|till)\s+{_T}", re.IGNORECASE)
+SINGLE = re.compile(r"\b(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)\b|\b(\d{1,2})[:.](\d{2})\b", re.IGNORECASE)
+DAY_RANGE = re.compile(r"\b([a-z]+)\s*(?:-|–|to|through|thru)\s*([a-z]+)\b", re.IGNORECASE)
 
 
 @dataclass
@@ -106,10 +106,10 @@ def _days(text: str) -> tuple[list[tuple[int, str]], set[int]]:
     for m in DAY_RANGE.finditer(text):
         a, b = _day(m.group(1)), _day(m.group(2))
         if a is not None and b is not None:
-            days = list(range(a, b + 1)) if a <= b else [*range(a, 7), *range(0, b + 1)]
+            days = list(range(a, b + 1)) if a <= b else [*range(a, 7), *range(b + 1)]
             found.extend((m.start(), str(d)) for d in days)
             taken.append((m.start(), m.end()))
-    for m in re.finditer(r"[a-z]+", text, re.I):
+    for m in re.finditer(r"[a-z]+", text, re.IGNORECASE):
         if any(s <= m.start() < e for s, e in taken):
             continue
         word = m.group(0).lower()
@@ -155,10 +155,10 @@ def _times(text: str, parts: dict, after_minutes: int) -> list[tuple[int, int, i
             hour, minute, suffix = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(4), m.group(5), None)
             start, _ = _clock(hour, minute, suffix)
             out.append((m.start(), start, min(DAY, start + after_minutes), "time"))
-    for m in re.finditer(r"[a-z]+", text, re.I):
+    for m in re.finditer(r"[a-z]+", text, re.IGNORECASE):
         word = m.group(0).lower()
         if word in PART_WORDS and free(m.start()) and PART_WORDS[word] in parts:
-            if word == "am" and not re.search(r"\bam\b", text[m.start():m.end() + 1], re.I):
+            if word == "am" and not re.search(r"\bam\b", text[m.start():m.end() + 1], re.IGNORECASE):
                 continue
             start, end = parts[PART_WORDS[word]]
             out.append((m.start(), start, end, "part"))
@@ -193,7 +193,7 @@ def read_availability(text: str, parts: dict[str, tuple[int, int]], after_minute
         for pos, kind, value in events:
             if kind == "day":
                 if last == "time" and current_days:
-                    if re.search(r"\bon\s+$", clause[:pos], re.I):
+                    if re.search(r"\bon\s+$", clause[:pos], re.IGNORECASE):
                         groups.append((current_days, current_times[:len(current_times) - len(trailing)]))
                         current_days, current_times = set(), list(trailing)
                     else:
