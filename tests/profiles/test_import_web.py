@@ -12,6 +12,7 @@ from mentorhub.config import ROOT
 from mentorhub.db import db
 from mentorhub.profiles import services
 from mentorhub.profiles.importing import can_import
+from support import QueryLog
 
 GOOGLE = ROOT / "tests" / "fixtures" / "import" / "google_forms.csv"
 
@@ -152,3 +153,16 @@ def test_user_text_is_escaped_in_the_preview(app, taxonomy, make_user, client, l
     text = "Email,Name,Role\nx@example.org,<script>alert(1)</script>,Learner\n"
     html = _upload(client, text).get_data(as_text=True)
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_the_preview_runs_the_same_queries_for_three_rows_or_ten(app, taxonomy, make_user, client, login_as):
+    login_as(make_user(is_admin=True))
+    lines = GOOGLE.read_text().splitlines()
+    client.get("/admin/import")  # the first request of a session also stamps last_seen_at
+    counts = []
+    for text in ("\n".join(lines[:4]) + "\n", GOOGLE.read_text()):
+        with QueryLog(app) as log:
+            assert _upload(client, text).status_code == 200
+        assert not log.in_templates
+        counts.append(log.count)
+    assert counts[0] == counts[1]

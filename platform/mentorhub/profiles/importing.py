@@ -173,9 +173,31 @@ def plan_import(text: str, fmt: str, mapping: dict[str, str | None] | None = Non
     if len(plan.rows) > limit:
         plan.errors.append((limit + 1, "file", f"At most {limit} rows can be imported at once."))
         return plan
-    plan.errors += transfer.check_rows(plan.rows)
+    plan.errors += transfer.check_rows(plan.rows) if table is None else _check_read_rows(plan.rows)
     plan.errors = sorted(set(plan.errors))
     return plan
+
+
+VOCABULARY = ("skills", "wanted", "domains")
+
+
+def _check_read_rows(rows: list[transfer.Row]) -> list[tuple[int, str, str]]:
+    """check_rows without a query per row: the readers only produce skills and domains of the
+    current vocabulary (context()), so only their levels and counts are left to check here."""
+    plain = [transfer.Row(r.number, r.role, r.email, r.name, r.timezone,
+                          {k: v for k, v in r.data.items() if k not in VOCABULARY}) for r in rows]
+    errors = transfer.check_rows(plain)
+    limit = current_app.config["PROFILE_MAX_SKILLS"]
+    for row in rows:
+        levels = row.data.get("skills") or {}
+        bad = [slug for slug, level in levels.items() if not 1 <= level <= 4]
+        if bad:
+            errors.append((row.number, "skills", f"Levels go from 1 (aware) to 4 (expert); check {', '.join(bad)}."))
+        if len(levels) > limit:
+            errors.append((row.number, "skills", f"Choose at most {limit} skills."))
+        if len(row.data.get("wanted") or []) > limit:
+            errors.append((row.number, "wanted", f"Choose at most {limit} skills to learn."))
+    return errors
 
 
 def run_import(plan: Plan, skip_invalid: bool = False) -> transfer.ImportReport:
