@@ -63,6 +63,11 @@ def create_app(config: Any = None) -> Flask:
     ):
         app.register_blueprint(bp)
 
+    from .events.queries import organises_a_cohort
+    from .profiles.importing import ORGANISER_CHECKS
+
+    app.extensions[ORGANISER_CHECKS] = [organises_a_cohort]  # cohort organisers may import people
+
     from .cli import register_commands
 
     register_commands(app)

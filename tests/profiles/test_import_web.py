@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from mentorhub.accounts.models import User
 from mentorhub.config import ROOT
 from mentorhub.db import db
+from mentorhub.events import services as events
 from mentorhub.profiles import services
 from mentorhub.profiles.importing import can_import
 from support import QueryLog
@@ -41,14 +42,28 @@ def _users():
 
 def test_who_may_import(app, make_user, client, login_as):
     admin, organiser, member = (make_user(is_admin=True), make_user(is_organiser=True), make_user())
-    assert can_import(admin) is None and can_import(organiser) is None
-    assert can_import(member) == "Only organisers and admins can import people."
-    assert can_import(None) == "Log in first."
+    with app.app_context():
+        assert can_import(admin) is None and can_import(organiser) is None
+        assert can_import(member) == "Only organisers and admins can import people."
+        assert can_import(None) == "Log in first."
     assert client.get("/admin/import").status_code == 302  # to the login page
     login_as(member)
     assert client.get("/admin/import").status_code == 403
     assert _upload(client).status_code == 403
     assert client.post("/admin/import/preview", data={"fmt": "csv", "source": "x"}).status_code == 403
+
+
+def test_a_cohort_organiser_may_import(app, make_user, client, login_as):
+    admin, member = make_user(is_admin=True), make_user()
+    with app.app_context():
+        admin, member = db.session.get(User, admin.id), db.session.get(User, member.id)
+        assert can_import(member) == "Only organisers and admins can import people."
+        cohort = events.create_cohort(admin, "Spring intake")
+        events.add_cohort_member(admin, cohort, member.id)
+        events.set_cohort_organiser(admin, cohort, member.id, True)
+        assert can_import(member) is None
+    login_as(member)
+    assert client.get("/admin/import").status_code == 200
 
 
 def test_upload_shows_the_mapping_and_every_row_then_imports(app, taxonomy, make_user, client, login_as):

@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.models import User
 from ..db import MAX_DB_INT, db, utcnow
 from ..errors import NotFound
 from . import services
-from .models import Event, Rsvp
+from .models import Event, Rsvp, cohort_organisers
 
 
 @dataclass
@@ -49,3 +49,9 @@ def event_page(actor: User, event_id: int) -> EventPage:
                      shows_link=manage or (rsvp is not None and rsvp.status == "going"),
                      in_audience=services.in_audience(actor, event), now=now,
                      cancel_block=services.can_cancel(actor, event, now))
+
+
+def organises_a_cohort(user_id: int) -> bool:
+    """True when the user organises at least one cohort (the profiles import asks this through
+    the organiser check create_app registers, as profiles sits below events)."""
+    return bool(db.session.scalar(select(exists().where(cohort_organisers.c.user_id == user_id))))

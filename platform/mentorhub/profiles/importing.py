@@ -32,11 +32,18 @@ PARTS = {"morning": "IMPORT_TIME_MORNING", "lunch": "IMPORT_TIME_LUNCH", "aftern
          "evening": "IMPORT_TIME_EVENING", "day": "IMPORT_TIME_DAY"}
 
 
+# Features above profiles that know other organisers (events: cohort organisers) put a
+# ``check(user_id) -> bool`` in app.extensions[ORGANISER_CHECKS] from create_app.
+ORGANISER_CHECKS = "profiles.organiser_checks"
+
+
 def can_import(actor: User | None) -> str | None:
-    """None when ``actor`` may import people (admins and organisers), else the reason."""
+    """None when ``actor`` may import people (admins, organisers and cohort organisers), else the reason."""
     if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
         return "Log in first."
     if actor.is_admin or actor.is_organiser:
+        return None
+    if any(check(actor.id) for check in current_app.extensions.get(ORGANISER_CHECKS, ())):
         return None
     return "Only organisers and admins can import people."
 
