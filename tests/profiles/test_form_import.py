@@ -13,6 +13,7 @@ from mentorhub.matching.models import MatchChange
 from mentorhub.notifications.models import OutboxEmail
 from mentorhub.profiles import services
 from mentorhub.profiles.models import LearnerProfile, MentorProfile
+from mentorhub.profiles.taxonomy import load_taxonomy
 
 FIXTURES = ROOT / "tests" / "fixtures" / "import"
 GOOGLE = str(FIXTURES / "google_forms.csv")
@@ -228,3 +229,17 @@ def test_typeform_export_csv_and_json(app, runner, taxonomy):
         assert services.windows_of(uma) == [(d, 480, 660) for d in range(5)]
         victor = services.mentor_as_dict(services.mentor_profile_of(_user("victor.adeyemi@example.org")))
         assert victor["skills"] == {"tensorflow": 2, "gcp": 2, "kubernetes": 2}
+
+
+def test_form_imports_and_reimports_on_sqlite_and_postgresql(any_app):
+    with any_app.app_context():
+        load_taxonomy()
+    runner = any_app.test_cli_runner()
+    for name in ("google_forms.csv", "microsoft_forms.csv", "typeform.csv"):
+        result = runner.invoke(args=["import", str(FIXTURES / name)])
+        assert result.exit_code == 0, result.output
+        again = runner.invoke(args=["import", str(FIXTURES / name)])
+        assert "0 new people (invited 0), 0 updated" in again.output and " unchanged" in again.output
+    with any_app.app_context():
+        assert _counts() == (19, 13, 8)
+        assert _user("dev.patel@example.org").timezone == "Asia/Kolkata"
