@@ -46,6 +46,7 @@ def test_the_documented_defaults():
     ("weekday evenings after 6pm", [(d, h(18), h(21)) for d in WEEKDAYS]),
     ("weekday evenings after 7pm", [(d, h(19), h(22)) for d in WEEKDAYS]),
     ("Saturday mornings, Sunday afternoons", [(5, h(8), h(11)), (6, h(14), h(17))]),
+    ("Tue and Thu after work", [(1, h(18), h(21)), (3, h(18), h(21))]),
     ("lunch on Tue, Thu", [(1, h(12), h(13)), (3, h(12), h(13))]),
     ("evenings", [(d, h(18), h(21)) for d in range(7)]),
     ("after 6pm", [(d, h(18), h(21)) for d in range(7)]),

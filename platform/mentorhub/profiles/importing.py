@@ -287,12 +287,11 @@ def row_lines(plan: Plan) -> list[str]:
 
 def summary_lines(plan: Plan, report: transfer.ImportReport | None, skip_invalid: bool) -> list[str]:
     bad = len(plan.bad_rows)
-    people = len({r.number for r in plan.rows})
+    good = len({r.number for r in plan.rows} - plan.bad_rows)
     if report is None:  # dry run
-        good = len({r.number for r in plan.rows if r.number not in plan.bad_rows})
         flagged = sum(1 for rec in plan.records if rec.flags)
         return [f"dry run: {good} row(s) can be imported, {bad} refused, {flagged} flagged; nothing was written."]
     lines = [line for line in report.lines() if not line.startswith("row ")]
     if skip_invalid and report.imported:
-        lines.append(f"imported {people - bad} row(s), skipped {bad}.")
+        lines.append(f"imported {good} row(s), skipped {bad}.")
     return lines

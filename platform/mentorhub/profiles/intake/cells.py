@@ -12,7 +12,7 @@ from .times import read_availability
 from .zones import ZoneReading, read_zone, resolve_ambiguous
 
 NUMERIC = ("hours_per_week", "years_experience", "capacity", "session_minutes")
-NOT_ANSWERS = {"", "n/a", "na", "none", "-", "no answer", "nothing", "nothing yet"}
+NOT_ANSWERS = {"", "n/a", "na", "none", "none yet", "not yet", "-", "no answer", "nothing", "nothing yet"}
 
 
 @dataclass
@@ -141,7 +141,7 @@ def _record(number: int, values: dict, mapping: dict, ctx: Context, zone) -> Rec
     cells: dict[str, tuple[str, str]] = {}  # column -> (header, raw)
     for header, column in mapping.items():
         if column:
-            cells[column] = (header, " ".join(str(values.get(header) or "").split(" ")).strip())
+            cells[column] = (header, str(values.get(header) or "").strip())
     common: dict = {}
     learner: dict = {}
     mentor: dict = {}
@@ -171,6 +171,8 @@ def _record(number: int, values: dict, mapping: dict, ctx: Context, zone) -> Rec
             c.problem = f"{c.raw!r} is not a role we can read; write learner, mentor or both."
     elif ctx.default_role:
         rec.roles = [ctx.default_role]
+    if "timezone" in cells and not zone:
+        cell("timezone", flag="no time zone given: UTC for someone new, unchanged for someone already here")
     if zone:
         c = cell("timezone")
         reading = zone[1]

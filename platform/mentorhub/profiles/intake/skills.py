@@ -180,7 +180,8 @@ class SkillMatcher:
             piece = term.text
             reading.terms.append(term)
             if term.slug is None:
-                if piece.strip().lower() not in ("none", "n/a", "na", "-", "nothing yet", "nothing"):
+                if piece.strip().lower() not in ("none", "none yet", "not yet", "n/a", "na", "-", "nothing yet",
+                                                 "nothing"):
                     reading.unmatched.append(LEVEL_SUFFIX.sub("", piece).strip())
             elif term.kind == "domain":
                 if term.slug not in reading.domains:

@@ -168,7 +168,7 @@ def _times(text: str, parts: dict, after_minutes: int) -> list[tuple[int, int, i
 def read_availability(text: str, parts: dict[str, tuple[int, int]], after_minutes: int = 180) -> Reading:
     """Windows for ``text``. ``parts`` maps morning/lunch/afternoon/evening/day to (start, end) minutes."""
     reading = Reading()
-    text = (text or "").strip()
+    text = re.sub(r"\bafter (work|school|dinner)\b", "evening", (text or "").strip(), flags=re.IGNORECASE)
     if not text:
         return reading
     # Each sentence or ';'-part is read on its own; inside one, days gather until times follow them.
