@@ -153,7 +153,14 @@ def _unique(headers: list[str]) -> list[str]:
 
 def plan_import(text: str, fmt: str, mapping: dict[str, str | None] | None = None,
                 default_role: str | None = None, max_rows: int | None = None) -> Plan:
-    """Read, map and check an export; writes nothing."""
+    """Read, map and check an export; writes nothing. It runs in a read transaction, so the
+    parsing never holds SQLite's write lock (the web preview is a POST, a writing request)."""
+    with db.read_only():
+        return _plan(text, fmt, mapping, default_role, max_rows)
+
+
+def _plan(text: str, fmt: str, mapping: dict[str, str | None] | None, default_role: str | None,
+          max_rows: int | None) -> Plan:
     plan = Plan()
     table = read_table(text, fmt)
     if table is None:  # mentorhub's own JSON: already in import columns
