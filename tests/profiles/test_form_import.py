@@ -243,3 +243,16 @@ def test_form_imports_and_reimports_on_sqlite_and_postgresql(any_app):
     with any_app.app_context():
         assert _counts() == (19, 13, 8)
         assert _user("dev.patel@example.org").timezone == "Asia/Kolkata"
+
+
+def test_domains_named_as_wishes_are_the_learners_only(app, runner, taxonomy, tmp_path):
+    path = tmp_path / "both.csv"
+    path.write_text("Email,Name,Role,Skills,What do you want to learn?\n"
+                    "zoe@example.org,Zoe Ng,Both,\"PyTorch, computer vision\",NLP and transformers\n")
+    assert runner.invoke(args=["import", str(path)]).exit_code == 0
+    with app.app_context():
+        zoe = _user("zoe@example.org")
+        learner = services.learner_as_dict(services.learner_profile_of(zoe))
+        mentor = services.mentor_as_dict(services.mentor_profile_of(zoe))
+        assert learner["domains"] == ["computer-vision", "nlp"] and learner["wanted"] == ["transformers"]
+        assert mentor["domains"] == ["computer-vision"] and mentor["skills"] == {"pytorch": 2}

@@ -147,6 +147,7 @@ def _record(number: int, values: dict, mapping: dict, ctx: Context, zone) -> Rec
     mentor: dict = {}
     skills_levels: dict[str, int] = {}
     domains: list[str] = []
+    wished: list[str] = []  # domains named in "want to learn": the learner's only
 
     def cell(column, **kw) -> Cell:
         header, raw = cells[column]
@@ -183,7 +184,7 @@ def _record(number: int, values: dict, mapping: dict, ctx: Context, zone) -> Rec
                 c.flag = f"{c.raw} is ambiguous: check the zone chosen"
         else:
             c.problem = reading.problem or f"{c.raw!r} is not a time zone we can read."
-    for column, target in (("skills", "skills"), ("wanted", "wanted"), ("domains", "domains")):
+    for column in ("skills", "wanted", "domains"):
         if column not in cells or cells[column][1].lower() in NOT_ANSWERS:
             continue
         reading = ctx.matcher.read(cells[column][1], prefer="domain" if column == "domains" else "skill")
@@ -195,7 +196,8 @@ def _record(number: int, values: dict, mapping: dict, ctx: Context, zone) -> Rec
         elif reading.levels:  # a skill written where domains were asked for still counts as a skill
             for slug, level in reading.levels.items():
                 skills_levels.setdefault(slug, level)
-        domains.extend(d for d in reading.domains if d not in domains)
+        target = wished if column == "wanted" else domains
+        target.extend(d for d in reading.domains if d not in target)
         if reading.unmatched:
             c.flag = "not a skill we know, kept in the free text: " + ", ".join(reading.unmatched)
             rec.unmatched.extend(reading.unmatched)
@@ -203,6 +205,8 @@ def _record(number: int, values: dict, mapping: dict, ctx: Context, zone) -> Rec
         common["skills"] = skills_levels
     if domains:
         common["domains"] = domains
+    if wished:
+        learner["domains"] = [*domains, *(d for d in wished if d not in domains)]
     if "availability" in cells and cells["availability"][1]:
         reading = read_availability(cells["availability"][1], ctx.parts, ctx.after_minutes)
         c = cell("availability", reading=reading.describe())
