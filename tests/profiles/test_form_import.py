@@ -256,3 +256,22 @@ def test_domains_named_as_wishes_are_the_learners_only(app, runner, taxonomy, tm
         mentor = services.mentor_as_dict(services.mentor_profile_of(zoe))
         assert learner["domains"] == ["computer-vision", "nlp"] and learner["wanted"] == ["transformers"]
         assert mentor["domains"] == ["computer-vision"] and mentor["skills"] == {"pytorch": 2}
+
+
+def test_roles_as_people_answer(app, runner, taxonomy, tmp_path):
+    path = tmp_path / "roles.csv"
+    path.write_text("Email,Name,I want to join as…\n"
+                    "a@example.org,A,I'd like to find a mentor\n"
+                    "b@example.org,B,Happy to mentor\n"
+                    "c@example.org,C,Both — I want to learn and to mentor\n"
+                    "d@example.org,D,\n"
+                    "e@example.org,E,Just curious\n")
+    result = runner.invoke(args=["import", "--dry-run", str(path)])
+    assert result.exit_code == 1
+    out = result.output
+    assert "row 2: A <a@example.org> as learner [ok]" in out and "row 3: B <b@example.org> as mentor [ok]" in out
+    assert "row 4: C <c@example.org> as learner and mentor [ok]" in out
+    assert "x role: No role given: write learner, mentor or both, or give everyone a role (--role)." in out
+    assert "x role: 'Just curious' is not a role we can read" in out
+    result = runner.invoke(args=["import", "--role", "mentor", str(path)])
+    assert result.exit_code == 1 and "row 6, column role" in result.output and "row 5" not in result.output

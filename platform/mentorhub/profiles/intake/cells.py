@@ -169,7 +169,8 @@ def _record(number: int, values: dict, mapping: dict, ctx: Context, zone) -> Rec
         rec.roles = read_role(cells["role"][1], ctx.default_role)
         c = cell("role", reading=" and ".join(rec.roles))
         if not rec.roles:
-            c.problem = f"{c.raw!r} is not a role we can read; write learner, mentor or both."
+            c.problem = (f"{c.raw!r} is not a role we can read; write learner, mentor or both." if c.raw else
+                         "No role given: write learner, mentor or both, or give everyone a role (--role).")
     elif ctx.default_role:
         rec.roles = [ctx.default_role]
     if "timezone" in cells and not zone:
