@@ -185,3 +185,13 @@ def test_the_preview_runs_the_same_queries_for_three_rows_or_ten(app, taxonomy, 
         skills_at = next(i for i, sql in enumerate(log.statements) if sql.startswith("SELECT skills."))
         assert [sql for sql in log.statements[:skills_at] if sql.startswith("BEGIN")][-1] == "BEGIN"
     assert counts[0] == counts[1]
+
+
+def test_mentorhubs_own_json_export_imports_on_the_web_too(app, taxonomy, make_user, client, login_as):
+    login_as(make_user(is_admin=True))
+    text = (ROOT / "seed" / "import" / "people.json").read_text()
+    html = _upload(client, text, "people.json").get_data(as_text=True)
+    assert "row(s) read:" in html and " 0 refused" in re.sub(r"\s+", " ", html)
+    fields = _form_fields(html)
+    resp = client.post("/admin/import/preview", data={**fields, "action": "import"})
+    assert resp.status_code == 200 and "new people" in resp.get_data(as_text=True)

@@ -71,6 +71,10 @@ class Plan:
         return [(c, r) for n, c, r in self.errors if n == number]
 
     @property
+    def row_count(self) -> int:
+        return len(self.records) or len({r.number for r in self.rows})
+
+    @property
     def bad_rows(self) -> set[int]:
         return {n for n, _, _ in self.errors}
 
