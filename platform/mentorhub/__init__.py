@@ -16,6 +16,7 @@ from .config import ROOT, default_config
 from .core.views import bp as core_bp
 from .db import db as database  # not "db": that name is the mentorhub.db module (migrations use it)
 from .events.queries import calendar_events as meetup_events
+from .events.queries import organises_a_cohort
 from .events.views import bp as events_bp
 from .extensions import csrf, limiter, login_manager
 from .matching.queries import project_scores_for
@@ -28,6 +29,8 @@ from .notifications.views import bp as notifications_bp
 from .operations import init_app as init_operations
 from .portfolio.views import bp as portfolio_bp
 from .profiles.cards import register_mentor_load
+from .profiles.import_views import bp as profiles_import_bp
+from .profiles.importing import ORGANISER_CHECKS
 from .profiles.views import bp as profiles_bp
 from .projects.queries import register_match_scorer
 from .projects.views import bp as projects_bp
@@ -59,12 +62,14 @@ def create_app(config: Any = None) -> Flask:
     register_item(app, "mentoring-session", session_ics_event)
     register_match_scorer(project_scores_for)  # projects (layer 4) sort by matching's (layer 5) scores
     register_mentor_load(mentor_load)  # directory cards (profiles, layer 3) show mentoring's free places
+    app.extensions[ORGANISER_CHECKS] = [organises_a_cohort]  # cohort organisers may import people
 
     for bp in (
         core_bp,
         accounts_bp,
         notifications_bp,
         profiles_bp,
+        profiles_import_bp,
         projects_bp,
         matching_bp,
         mentoring_bp,

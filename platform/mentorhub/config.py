@@ -190,6 +190,14 @@ class Config:
     MENTOR_SESSION_MINUTES = (30, 45, 60, 90)
     DIRECTORY_PAGE_SIZE = _int("DIRECTORY_PAGE_SIZE", 12)
     IMPORT_MAX_ROWS = _int("IMPORT_MAX_ROWS", 50_000)
+    # How the importer reads parts of the day people write in availability answers (their own zone).
+    IMPORT_TIME_MORNING = _env("IMPORT_TIME_MORNING", "08:00-11:00")
+    IMPORT_TIME_LUNCH = _env("IMPORT_TIME_LUNCH", "12:00-13:00")
+    IMPORT_TIME_AFTERNOON = _env("IMPORT_TIME_AFTERNOON", "14:00-17:00")
+    IMPORT_TIME_EVENING = _env("IMPORT_TIME_EVENING", "18:00-21:00")
+    IMPORT_TIME_DAY = _env("IMPORT_TIME_DAY", "10:00-18:00")  # a day named without a time ("weekends")
+    IMPORT_AFTER_HOURS = _int("IMPORT_AFTER_HOURS", 3)  # "after 6pm" and a lone "7pm" last this long
+    IMPORT_WEB_MAX_ROWS = _int("IMPORT_WEB_MAX_ROWS", 2000)  # rows the web import previews and imports
     SCALE_BATCH_ROWS = _int("SCALE_BATCH_ROWS", 5000)  # rows per executemany in seed --scale
 
     # Listing

@@ -92,6 +92,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["humanize_delta"] = humanize_delta
     app.jinja_env.globals["viewer_zone"] = viewer_zone
     app.jinja_env.globals["viewer_is_admin"] = lambda: is_admin(current_user)  # the admin links
+    # The organiser links (admins and members an admin made organisers; no query while rendering).
+    app.jinja_env.globals["viewer_organises"] = lambda: is_admin(current_user) or (
+        is_signed_in(current_user) and bool(current_user.is_organiser))
 
     @app.context_processor
     def _header_context():

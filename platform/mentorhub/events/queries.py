@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import icalendar
-from sqlalchemy import func, or_, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from ..accounts.models import User
@@ -267,3 +267,12 @@ def calendar_events(user: User) -> list:
     return [_ics_event(e, user, answers.get(e.id)) for e in events]
 
 
+
+
+# ---- for profiles (registered by create_app) ----
+
+
+def organises_a_cohort(user_id: int) -> bool:
+    """True when the user organises at least one cohort (the profiles import asks this through
+    the organiser check create_app registers, as profiles sits below events)."""
+    return bool(db.session.scalar(select(exists().where(cohort_organisers.c.user_id == user_id))))

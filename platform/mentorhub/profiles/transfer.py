@@ -64,14 +64,16 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     invited: int = 0
+    unchanged: int = 0  # people already as the file says: nothing written for them
     imported_rows: int = 0
     imported: bool = False
+    invited_people: list[tuple[str, str]] = field(default_factory=list)  # (name, email) of new people
 
     def lines(self) -> list[str]:
         out = [f"row {row}, column {col}: {reason}" for row, col, reason in self.errors]
         if self.imported:
             out.append(f"imported {self.imported_rows} profile(s): {self.created} new people (invited {self.invited}), "
-                       f"{self.updated} updated" + (f"; skipped {len({r for r, _, _ in self.errors})} bad row(s)"
+                       f"{self.updated} updated, {self.unchanged} unchanged" + (f"; skipped {len({r for r, _, _ in self.errors})} bad row(s)"
                                                      if self.errors else ""))
         else:
             out.append(f"nothing imported: {len({r for r, _, _ in self.errors})} bad row(s). Fix them, or use "
@@ -204,40 +206,48 @@ def check_rows(rows: list[Row]) -> list[tuple[int, str, str]]:
 # ---- importing -----------------------------------------------------------------------------
 
 
-def import_rows(rows: list[Row], read_errors=(), skip_invalid: bool = False) -> ImportReport:
-    """Check everything, then write (all rows, or with ``skip_invalid`` the good ones) in one transaction."""
+def import_rows(rows: list[Row], read_errors=(), skip_invalid: bool = False, checked: bool = False) -> ImportReport:
+    """Check everything (unless ``checked``: the errors are in ``read_errors``), then write (all
+    rows, or with ``skip_invalid`` the good ones) in one transaction. A row that would change
+    nothing is not written, so importing the same file twice changes nothing the second time."""
     limit = current_app.config["IMPORT_MAX_ROWS"]
     report = ImportReport(errors=list(read_errors))
     if len(rows) > limit:
         report.errors.append((limit + 1, "file", f"At most {limit} rows can be imported at once."))
         return report
-    report.errors += check_rows(rows)
+    if not checked:
+        report.errors += check_rows(rows)
     report.errors.sort()
     if report.errors and not skip_invalid:
         return report
     bad = {r for r, _, _ in report.errors}
-    created: dict[str, User] = {}
+    people: dict[str, User] = {}
+    changed: set[str] = set()
+    new: set[str] = set()
     try:
         for row in rows:
             if row.number in bad:
                 continue
             email = normalize_email(row.email)
-            user = created.get(email) or find_by_email(email)
+            user = people.get(email) or find_by_email(email)
+            people[email] = user
             name = " ".join(row.name.split())
             if user is None:
                 user = User(email=email, display_name=name, password_hash="", timezone=row.timezone or "UTC")
                 db.session.add(user)
                 db.session.flush()
                 invite(user)
-                created[email] = user
-                report.created += 1
-                report.invited += 1
-            elif email not in created:
+                people[email] = user
+                new.add(email)
+                report.invited_people.append((name, email))
+            elif email not in new and _unchanged(user, row, name):
+                report.imported_rows += 1
+                continue
+            elif email not in new:
                 user.display_name = name
                 if row.timezone:
                     user.timezone = row.timezone
-                created[email] = user
-                report.updated += 1
+                changed.add(email)
             data = _profile_data(row)
             if row.timezone:
                 data["timezone"] = row.timezone
@@ -247,8 +257,35 @@ def import_rows(rows: list[Row], read_errors=(), skip_invalid: bool = False) -> 
     except Exception:
         db.session.rollback()
         raise
+    report.created = report.invited = len(new)
+    report.updated = len(changed)
+    report.unchanged = len(set(people) - new - changed)
     report.imported = True
     return report
+
+
+def _unchanged(user: User, row: Row, name: str) -> bool:
+    """True when writing ``row`` would leave ``user`` and the profile exactly as they are."""
+    if user.display_name != name or (row.timezone and user.timezone != row.timezone):
+        return False
+    learner = row.role == "learner"
+    profile = services.learner_profile_of(user) if learner else services.mentor_profile_of(user)
+    if profile is None:
+        return False
+    cleaned, problems = (services.clean_learner if learner else services.clean_mentor)(_profile_data(row), profile)
+    if problems:
+        return False
+    current = services.learner_as_dict(profile) if learner else services.mentor_as_dict(profile)
+    for key, value in cleaned.items():
+        if key == "windows":
+            if sorted(tuple(w) for w in services.windows_of(user)) != sorted(tuple(w) for w in value):
+                return False
+        elif key in ("wanted", "domains"):
+            if sorted(current.get(key) or []) != sorted(value):
+                return False
+        elif current.get(key) != value:
+            return False
+    return True
 
 
 def import_file(path: Path | str, fmt: str | None = None, skip_invalid: bool = False) -> ImportReport:
