@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from mentorhub.accounts.models import User
 from mentorhub.config import ROOT
 from mentorhub.db import db
-from mentorhub.matching.models import MatchChange
+from mentorhub.generations import MatchChange
 from mentorhub.notifications.models import OutboxEmail
 from mentorhub.profiles import queries
 from mentorhub.profiles.models import LearnerProfile, MentorProfile

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from mentorhub.accounts.models import User
 from mentorhub.config import ROOT
 from mentorhub.db import db
-from mentorhub.events import services as events
+from mentorhub.events import cohorts as events
 from mentorhub.profiles import queries
 from mentorhub.profiles.importing import can_import
 from support import QueryLog

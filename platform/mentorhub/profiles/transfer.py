@@ -269,16 +269,16 @@ def _unchanged(user: User, row: Row, name: str) -> bool:
     if user.display_name != name or (row.timezone and user.timezone != row.timezone):
         return False
     learner = row.role == "learner"
-    profile = services.learner_profile_of(user) if learner else services.mentor_profile_of(user)
+    profile = queries.learner_profile_of(user) if learner else queries.mentor_profile_of(user)
     if profile is None:
         return False
-    cleaned, problems = (services.clean_learner if learner else services.clean_mentor)(_profile_data(row), profile)
+    cleaned, problems = (cleaning.clean_learner if learner else cleaning.clean_mentor)(_profile_data(row), profile)
     if problems:
         return False
-    current = services.learner_as_dict(profile) if learner else services.mentor_as_dict(profile)
+    current = queries.learner_as_dict(profile) if learner else queries.mentor_as_dict(profile)
     for key, value in cleaned.items():
         if key == "windows":
-            if sorted(tuple(w) for w in services.windows_of(user)) != sorted(tuple(w) for w in value):
+            if sorted(tuple(w) for w in queries.windows_of(user)) != sorted(tuple(w) for w in value):
                 return False
         elif key in ("wanted", "domains"):
             if sorted(current.get(key) or []) != sorted(value):
