@@ -39,6 +39,8 @@ def create_app(config: Any = None) -> Flask:
     web.init_app(app)
 
     from .accounts.views import bp as accounts_bp
+    from .api.routes import bp as api_bp
+    from .api.settings import bp as api_tokens_bp
     from .core.views import bp as core_bp
     from .events.views import bp as events_bp
     from .matching.views import bp as matching_bp
@@ -58,6 +60,8 @@ def create_app(config: Any = None) -> Flask:
         mentoring_bp,
         events_bp,
         portfolio_bp,
+        api_bp,
+        api_tokens_bp,
     ):
         app.register_blueprint(bp)
 

@@ -42,10 +42,11 @@ def seed(demo: bool, scale: int | None) -> None:
 
 def register_commands(app: Flask) -> None:
     from .accounts.cli import bp as accounts_cli
+    from .api.cli import bp as api_cli
     from .matching.cli import bp as matching_cli
     from .profiles.cli import bp as profiles_cli
     from .projects.cli import bp as projects_cli
     from .scheduler.cli import bp as scheduler_cli
 
-    for bp in (core_cli, accounts_cli, profiles_cli, projects_cli, scheduler_cli, matching_cli):
+    for bp in (core_cli, accounts_cli, profiles_cli, projects_cli, scheduler_cli, matching_cli, api_cli):
         app.register_blueprint(bp)

@@ -9,3 +9,4 @@ from .matching import models as matching_models  # noqa: F401
 from .mentoring import models as mentoring_models  # noqa: F401
 from .events import models as events_models  # noqa: F401
 from .portfolio import models as portfolio_models  # noqa: F401
+from .api import models as api_models  # noqa: F401

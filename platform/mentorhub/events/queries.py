@@ -269,3 +269,13 @@ def calendar_events(user: User) -> list:
 
 
 notifications_calendar.register_source(calendar_events)  # meetups join every person's feed
+
+
+# ---- for api ----
+
+
+def upcoming_select(actor: User, now: datetime | None = None):
+    """Meetups ``actor`` may see that have not ended and are not cancelled (as list_events)."""
+    now = now or utcnow()
+    return select(Event).where(rules.visible_clause(actor), Event.ends_at > now, Event.is_cancelled.is_(False)) \
+        .options(selectinload(Event.domains))

@@ -283,3 +283,16 @@ def score_chart(owner: User, viewer, width: int = 560, height: int = 220,
         "ticks": [{"x": x(i), "at": p["at"], "item": p["item"], "mean": round(p["mean"], 1)}
                   for i, p in enumerate(points)],
     }
+
+
+# ---- for api ----
+
+
+def items_select(viewer, owner_id: int | None = None):
+    """Items ``viewer`` may see (as list_items), without the notebooks."""
+    stmt = select(PortfolioItem).where(rules.visible_filter(viewer))
+    if owner_id:
+        stmt = stmt.where(PortfolioItem.owner_id == owner_id)
+    return stmt.options(defer(PortfolioItem.notebook_json), defer(PortfolioItem.notebook_hints),
+                        defer(PortfolioItem.notebook_html), selectinload(PortfolioItem.owner),
+                        selectinload(PortfolioItem.skills))
