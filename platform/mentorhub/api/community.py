@@ -29,7 +29,7 @@ from .schemas import (
     RsvpBody,
     RsvpOut,
 )
-from .spec import ERRORS_WRITE, PageQuery, cursor_page, responses, spec
+from .spec import ERRORS_WRITE, PageQuery, cursor_page, operation, responses
 
 LIST_ERRORS = (400, 401, 403, 429)
 
@@ -38,7 +38,7 @@ LIST_ERRORS = (400, 401, 403, 429)
 
 
 @bp.get("/projects")
-@spec.validate(query=PageQuery, resp=responses(200, ProjectPage, LIST_ERRORS), tags=["projects"])
+@operation(query=PageQuery, resp=responses(200, ProjectPage, LIST_ERRORS), tags=["projects"])
 def list_projects(query: PageQuery):
     """Open project ideas (active and not stale, as the list page shows by default), newest first."""
     rows, cursor = cursor_page(projects.open_projects_select(), query)
@@ -46,13 +46,13 @@ def list_projects(query: PageQuery):
 
 
 @bp.get("/projects/<int:project_id>")
-@spec.validate(resp=responses(200, ProjectOut), tags=["projects"])
+@operation(resp=responses(200, ProjectOut), tags=["projects"])
 def get_project(project_id: int):
     return shapes.project(projects.get_project(project_id))
 
 
 @bp.post("/projects/<int:project_id>/applications")
-@spec.validate(json=ApplyBody, resp=responses(201, ApplicationOut, ERRORS_WRITE), tags=["projects"])
+@operation(json=ApplyBody, resp=responses(201, ApplicationOut, ERRORS_WRITE), tags=["projects"])
 def apply(project_id: int, json: ApplyBody):
     """Apply to join a project idea's team (the rules of the project page's Apply button)."""
     application = applications.apply(actor(), project_id, json.motivation)
@@ -60,7 +60,7 @@ def apply(project_id: int, json: ApplyBody):
 
 
 @bp.get("/applications")
-@spec.validate(query=PageQuery, resp=responses(200, ApplicationPage, LIST_ERRORS), tags=["projects"])
+@operation(query=PageQuery, resp=responses(200, ApplicationPage, LIST_ERRORS), tags=["projects"])
 def list_applications(query: PageQuery):
     """Your applications to projects, newest first."""
     rows, cursor = cursor_page(projects.applications_select(actor()), query)
@@ -68,7 +68,7 @@ def list_applications(query: PageQuery):
 
 
 @bp.post("/applications/<int:application_id>/withdraw")
-@spec.validate(resp=responses(200, ApplicationOut, ERRORS_WRITE), tags=["projects"])
+@operation(resp=responses(200, ApplicationOut, ERRORS_WRITE), tags=["projects"])
 def withdraw_application(application_id: int):
     return shapes.application(applications.withdraw(actor(), application_id))
 
@@ -77,7 +77,7 @@ def withdraw_application(application_id: int):
 
 
 @bp.get("/meetups")
-@spec.validate(query=PageQuery, resp=responses(200, EventPage, LIST_ERRORS), tags=["meetups"])
+@operation(query=PageQuery, resp=responses(200, EventPage, LIST_ERRORS), tags=["meetups"])
 def list_meetups(query: PageQuery):
     """Upcoming meetups you may see, newest first."""
     rows, cursor = cursor_page(events.upcoming_select(actor()), query)
@@ -85,13 +85,13 @@ def list_meetups(query: PageQuery):
 
 
 @bp.get("/meetups/<int:event_id>")
-@spec.validate(resp=responses(200, EventOut), tags=["meetups"])
+@operation(resp=responses(200, EventOut), tags=["meetups"])
 def get_meetup(event_id: int):
     return shapes.event(events.get_event(actor(), event_id))
 
 
 @bp.post("/meetups/<int:event_id>/rsvp")
-@spec.validate(json=RsvpBody, resp=responses(200, RsvpOut, ERRORS_WRITE), tags=["meetups"])
+@operation(json=RsvpBody, resp=responses(200, RsvpOut, ERRORS_WRITE), tags=["meetups"])
 def rsvp(event_id: int, json: RsvpBody):
     """Going or not going; going to a full meetup puts you on its waitlist."""
     row = answer_rsvp(actor(), events.get_event(actor(), event_id), json.going)
@@ -102,7 +102,7 @@ def rsvp(event_id: int, json: RsvpBody):
 
 
 @bp.get("/portfolio")
-@spec.validate(query=PageQuery, resp=responses(200, ItemPage, LIST_ERRORS), tags=["portfolio"])
+@operation(query=PageQuery, resp=responses(200, ItemPage, LIST_ERRORS), tags=["portfolio"])
 def list_items(query: PageQuery):
     """Portfolio items you may see, newest first."""
     rows, cursor = cursor_page(portfolio.items_select(actor()), query)
@@ -110,20 +110,20 @@ def list_items(query: PageQuery):
 
 
 @bp.get("/portfolio/<int:item_id>")
-@spec.validate(resp=responses(200, ItemOut), tags=["portfolio"])
+@operation(resp=responses(200, ItemOut), tags=["portfolio"])
 def get_item(item_id: int):
     return shapes.item(portfolio.item_page(actor(), item_id).item)
 
 
 @bp.get("/portfolio/<int:item_id>/reviews")
-@spec.validate(resp=responses(200, ReviewList), tags=["portfolio"])
+@operation(resp=responses(200, ReviewList), tags=["portfolio"])
 def item_reviews(item_id: int):
     """The reviews of an item you may see."""
     return {"items": [shapes.review(r) for r in portfolio.item_page(actor(), item_id).item.reviews]}
 
 
 @bp.post("/reviews/<int:review_id>/helpful")
-@spec.validate(resp=responses(200, ReviewOut, ERRORS_WRITE), tags=["portfolio"])
+@operation(resp=responses(200, ReviewOut, ERRORS_WRITE), tags=["portfolio"])
 def review_helpful(review_id: int):
     """Mark a review of your item as helpful."""
     review = mark_helpful(actor(), review_id, True)
@@ -134,13 +134,13 @@ def review_helpful(review_id: int):
 
 
 @bp.get("/notifications")
-@spec.validate(query=NotificationQuery, resp=responses(200, NotificationPage, LIST_ERRORS), tags=["notifications"])
+@operation(query=NotificationQuery, resp=responses(200, NotificationPage, LIST_ERRORS), tags=["notifications"])
 def list_notifications(query: NotificationQuery):
     rows, cursor = cursor_page(notifications_select(actor(), unread_only=query.unread), query)
     return shapes.page(rows, cursor, shapes.notification)
 
 
 @bp.post("/notifications/<int:notification_id>/read")
-@spec.validate(resp=responses(200, NotificationOut, ERRORS_WRITE), tags=["notifications"])
+@operation(resp=responses(200, NotificationOut, ERRORS_WRITE), tags=["notifications"])
 def read_notification(notification_id: int):
     return shapes.notification(mark_read(actor(), notification_id))

@@ -21,14 +21,14 @@ from .schemas import (
     SessionPage,
     SlotList,
 )
-from .spec import ERRORS_WRITE, PageQuery, cursor_page, responses, spec
+from .spec import ERRORS_WRITE, PageQuery, cursor_page, operation, responses
 
 MENTORING = "mentoring"
 LIST_ERRORS = (400, 401, 403, 429)
 
 
 @bp.get("/requests")
-@spec.validate(query=PageQuery, resp=responses(200, RequestPage, LIST_ERRORS), tags=[MENTORING])
+@operation(query=PageQuery, resp=responses(200, RequestPage, LIST_ERRORS), tags=[MENTORING])
 def list_requests(query: PageQuery):
     """Mentorship requests you sent or received, newest first."""
     rows, cursor = cursor_page(queries.requests_select(actor()), query)
@@ -36,7 +36,7 @@ def list_requests(query: PageQuery):
 
 
 @bp.post("/requests")
-@spec.validate(json=RequestCreate, resp=responses(201, RequestOut, ERRORS_WRITE), tags=[MENTORING])
+@operation(json=RequestCreate, resp=responses(201, RequestOut, ERRORS_WRITE), tags=[MENTORING])
 def send_request(json: RequestCreate):
     """Ask a mentor to mentor you (the same rules as the request page: capacity, blocks, cooldown)."""
     mentor = get_user(json.mentor_id)
@@ -45,13 +45,13 @@ def send_request(json: RequestCreate):
 
 
 @bp.get("/requests/<int:request_id>")
-@spec.validate(resp=responses(200, RequestOut), tags=[MENTORING])
+@operation(resp=responses(200, RequestOut), tags=[MENTORING])
 def get_request(request_id: int):
     return shapes.request(queries.get_request(actor(), request_id))
 
 
 @bp.post("/requests/<int:request_id>/withdraw")
-@spec.validate(resp=responses(200, RequestOut, ERRORS_WRITE), tags=[MENTORING])
+@operation(resp=responses(200, RequestOut, ERRORS_WRITE), tags=[MENTORING])
 def withdraw_request(request_id: int):
     """Withdraw a request you sent while it is open."""
     req = requests.withdraw_request(actor(), queries.get_request(actor(), request_id))
@@ -59,7 +59,7 @@ def withdraw_request(request_id: int):
 
 
 @bp.post("/requests/<int:request_id>/accept")
-@spec.validate(resp=responses(201, MentorshipOut, ERRORS_WRITE), tags=[MENTORING])
+@operation(resp=responses(201, MentorshipOut, ERRORS_WRITE), tags=[MENTORING])
 def accept_request(request_id: int):
     """Accept a request sent to you: the mentorship begins."""
     m = requests.accept_request(actor(), queries.get_request(actor(), request_id))
@@ -67,7 +67,7 @@ def accept_request(request_id: int):
 
 
 @bp.post("/requests/<int:request_id>/decline")
-@spec.validate(json=DeclineBody, resp=responses(200, RequestOut, ERRORS_WRITE), tags=[MENTORING])
+@operation(json=DeclineBody, resp=responses(200, RequestOut, ERRORS_WRITE), tags=[MENTORING])
 def decline_request(request_id: int, json: DeclineBody):
     """Decline a request sent to you, with a reason the learner sees."""
     req = requests.decline_request(actor(), queries.get_request(actor(), request_id), json.reason)
@@ -75,20 +75,20 @@ def decline_request(request_id: int, json: DeclineBody):
 
 
 @bp.get("/mentorships")
-@spec.validate(query=PageQuery, resp=responses(200, MentorshipPage, LIST_ERRORS), tags=[MENTORING])
+@operation(query=PageQuery, resp=responses(200, MentorshipPage, LIST_ERRORS), tags=[MENTORING])
 def list_mentorships(query: PageQuery):
     rows, cursor = cursor_page(queries.mentorships_select(actor()), query)
     return shapes.page(rows, cursor, shapes.mentorship)
 
 
 @bp.get("/mentorships/<int:mentorship_id>")
-@spec.validate(resp=responses(200, MentorshipOut), tags=[MENTORING])
+@operation(resp=responses(200, MentorshipOut), tags=[MENTORING])
 def get_mentorship(mentorship_id: int):
     return shapes.mentorship(queries.get_mentorship(actor(), mentorship_id))
 
 
 @bp.get("/mentorships/<int:mentorship_id>/slots")
-@spec.validate(resp=responses(200, SlotList), tags=[MENTORING])
+@operation(resp=responses(200, SlotList), tags=[MENTORING])
 def free_slots(mentorship_id: int):
     """The slots a session can be booked in (UTC), as the booking page lists them."""
     m = queries.get_mentorship(actor(), mentorship_id)
@@ -96,7 +96,7 @@ def free_slots(mentorship_id: int):
 
 
 @bp.get("/sessions")
-@spec.validate(query=PageQuery, resp=responses(200, SessionPage, LIST_ERRORS), tags=[MENTORING])
+@operation(query=PageQuery, resp=responses(200, SessionPage, LIST_ERRORS), tags=[MENTORING])
 def list_sessions(query: PageQuery):
     """Your sessions as mentor or learner, newest booking first."""
     rows, cursor = cursor_page(queries.sessions_select(actor()), query)
@@ -104,7 +104,7 @@ def list_sessions(query: PageQuery):
 
 
 @bp.post("/mentorships/<int:mentorship_id>/sessions")
-@spec.validate(json=BookBody, resp=responses(201, SessionOut, ERRORS_WRITE), tags=[MENTORING])
+@operation(json=BookBody, resp=responses(201, SessionOut, ERRORS_WRITE), tags=[MENTORING])
 def book_session(mentorship_id: int, json: BookBody):
     """Book a session in one of the mentorship's free slots (the learner, while it is active)."""
     m = queries.get_mentorship(actor(), mentorship_id)
@@ -113,14 +113,14 @@ def book_session(mentorship_id: int, json: BookBody):
 
 
 @bp.get("/check-ins")
-@spec.validate(query=PageQuery, resp=responses(200, CheckInPage, LIST_ERRORS), tags=[MENTORING])
+@operation(query=PageQuery, resp=responses(200, CheckInPage, LIST_ERRORS), tags=[MENTORING])
 def list_checkins(query: PageQuery):
     rows, cursor = cursor_page(queries.checkins_select(actor()), query)
     return shapes.page(rows, cursor, shapes.checkin)
 
 
 @bp.post("/check-ins/<int:checkin_id>")
-@spec.validate(json=CheckInBody, resp=responses(200, CheckInOut, ERRORS_WRITE), tags=[MENTORING])
+@operation(json=CheckInBody, resp=responses(200, CheckInOut, ERRORS_WRITE), tags=[MENTORING])
 def fill_checkin(checkin_id: int, json: CheckInBody):
     """Fill in an open check-in (the learner)."""
     c = checkins.submit_checkin(actor(), queries.get_checkin(actor(), checkin_id), json.progress,

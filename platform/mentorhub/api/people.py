@@ -6,14 +6,14 @@ from ..profiles import queries as profiles
 from . import shapes
 from .blueprint import actor, bp, token
 from .schemas import MatchList, MatchQuery, Me, MentorPage, PersonOut
-from .spec import PageQuery, cursor_page, responses, spec
+from .spec import PageQuery, cursor_page, operation, responses
 
 PEOPLE = "people"
 MATCHES = "matches"
 
 
 @bp.get("/me")
-@spec.validate(resp=responses(200, Me), tags=[PEOPLE])
+@operation(resp=responses(200, Me), tags=[PEOPLE])
 def me():
     """The account the token belongs to, and the token."""
     user, used = actor(), token()
@@ -24,7 +24,7 @@ def me():
 
 
 @bp.get("/people/mentors")
-@spec.validate(query=PageQuery, resp=responses(200, MentorPage, (400, 401, 403, 429)), tags=[PEOPLE])
+@operation(query=PageQuery, resp=responses(200, MentorPage, (400, 401, 403, 429)), tags=[PEOPLE])
 def mentors(query: PageQuery):
     """Mentor profiles (the directory), newest first."""
     rows, cursor = cursor_page(profiles.mentors_select(), query)
@@ -32,7 +32,7 @@ def mentors(query: PageQuery):
 
 
 @bp.get("/people/<int:user_id>")
-@spec.validate(resp=responses(200, PersonOut), tags=[PEOPLE])
+@operation(resp=responses(200, PersonOut), tags=[PEOPLE])
 def person(user_id: int):
     """A person with the profiles you may see (as their profile page)."""
     user, learner, mentor = profiles.visible_person(actor(), user_id)
@@ -42,7 +42,7 @@ def person(user_id: int):
 
 
 @bp.get("/matches/mentors")
-@spec.validate(query=MatchQuery, resp=responses(200, MatchList, (400, 401, 403, 429)), tags=[MATCHES])
+@operation(query=MatchQuery, resp=responses(200, MatchList, (400, 401, 403, 429)), tags=[MATCHES])
 def mentor_matches(query: MatchQuery):
     """Your best mentors, each with its score components and the reason in words."""
     found = suggestions.mentor_matches(actor(), k=query.k, domain=query.domain)
@@ -50,7 +50,7 @@ def mentor_matches(query: MatchQuery):
 
 
 @bp.get("/matches/projects")
-@spec.validate(query=MatchQuery, resp=responses(200, MatchList, (400, 401, 403, 429)), tags=[MATCHES])
+@operation(query=MatchQuery, resp=responses(200, MatchList, (400, 401, 403, 429)), tags=[MATCHES])
 def project_matches(query: MatchQuery):
     """Your best project ideas, each with its score components and the reason in words."""
     found = suggestions.project_matches(actor(), k=query.k, domain=query.domain)

@@ -119,3 +119,9 @@ def cursor_page(stmt: Select, query: PageQuery | None, *, scalars: bool = True) 
     last = rows[-1] if rows else None
     last_id = (last.id if scalars else last[0].id) if last is not None else None
     return rows, (_encode(last_id) if more and last_id is not None else None)
+
+
+def operation(**kw):
+    """spectree's ``validate`` for an API route: the answer is the JSON of the validated model
+    (so times are ISO 8601, as documented), never Flask's own serialisation of the dict."""
+    return spec.validate(force_resp_serialize=True, **kw)
