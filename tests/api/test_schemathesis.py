@@ -25,6 +25,10 @@ from schemathesis.specs.openapi.checks import (
 from werkzeug.serving import make_server
 
 from conftest import build_app
+from mentorhub import demo
+from mentorhub.accounts.queries import user_by_email
+from mentorhub.api import tokens
+from mentorhub.matching.publish import build_and_publish
 from support import free_port
 
 EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "8"))
@@ -35,11 +39,6 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 @pytest.fixture(scope="module")
 def demo_server(tmp_path_factory, sqlite_template):
     """The app with the demo community, served on loopback; yields (base URL, write token)."""
-    from mentorhub import demo
-    from mentorhub.accounts.queries import user_by_email
-    from mentorhub.api import tokens
-    from mentorhub.matching.publish import build_and_publish
-
     path = tmp_path_factory.mktemp("api-fuzz") / "demo.db"
     shutil.copy(sqlite_template, path)
     app = build_app(f"sqlite:///{path}", TESTING=False)

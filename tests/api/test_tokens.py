@@ -3,10 +3,14 @@ header is the only way in (a session cookie never authorises the API)."""
 from __future__ import annotations
 
 import hashlib
+import shutil
 from datetime import timedelta
 
 from sqlalchemy import select
+from werkzeug.security import generate_password_hash
 
+from conftest import build_app, user_factory
+from mentorhub.accounts.models import User
 from mentorhub.api import tokens
 from mentorhub.api.models import ApiToken
 from mentorhub.db import db, utcnow
@@ -60,7 +64,6 @@ def test_a_suspended_account_cannot_use_its_token(app, client, make_user):
     user = make_user()
     secret = make_token(app, user)
     with app.app_context():
-        from mentorhub.accounts.models import User
         db.session.get(User, user.id).is_suspended = True
         db.session.commit()
     assert client.get("/api/v1/me", headers=bearer(secret)).status_code == 401
@@ -129,17 +132,10 @@ def test_cli_prints_the_token_once(app, runner, make_user):
     assert missing.exit_code != 0 and "No account" in missing.output
 
 
-def test_rate_limited_per_token(app_config, make_user, tmp_path, sqlite_template):
-    import shutil
-
-    from conftest import build_app
-
+def test_rate_limited_per_token(tmp_path, sqlite_template):
     path = tmp_path / "rl.db"
     shutil.copy(sqlite_template, path)
     app = build_app(f"sqlite:///{path}", RATELIMIT_ENABLED=True, API_RATE_LIMIT="3 per minute")
-    from conftest import user_factory
-    from werkzeug.security import generate_password_hash
-
     users = user_factory(app, generate_password_hash("x", method="pbkdf2"))
     a, b = users(), users()
     first, second = make_token(app, a), make_token(app, b)
