@@ -10,10 +10,12 @@ from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from conftest import build_app, user_factory
+from fixtures.accounts import csrf_token
 from mentorhub.accounts.models import User
 from mentorhub.api import tokens
 from mentorhub.api.models import ApiToken
 from mentorhub.db import db, utcnow
+from support import PASSWORD
 
 PROBLEM = "application/problem+json"
 
@@ -145,4 +147,23 @@ def test_rate_limited_per_token(tmp_path, sqlite_template):
     limited = client.get("/api/v1/me", headers=bearer(first))
     assert limited.mimetype == PROBLEM and limited.json["status"] == 429
     assert client.get("/api/v1/me", headers=bearer(second)).status_code == 200  # its own budget
+    app.extensions["db_engine"].dispose()
+
+
+def test_api_writes_need_no_csrf_token_but_pages_still_do(tmp_path, sqlite_template):
+    path = tmp_path / "csrf.db"
+    shutil.copy(sqlite_template, path)
+    app = build_app(f"sqlite:///{path}", WTF_CSRF_ENABLED=True)
+    user = user_factory(app, generate_password_hash(PASSWORD, method="pbkdf2"))()
+    secret = make_token(app, user, scope="write")
+    client = app.test_client()
+    assert client.post("/login", data={"email": user.email, "password": PASSWORD,
+                                       "csrf_token": csrf_token(client)}).status_code == 302
+    resp = client.post("/api/v1/notifications/1/read", headers=bearer(secret))
+    assert resp.status_code == 404 and resp.mimetype == PROBLEM  # reached the service: no CSRF refusal
+    nul = client.post("/api/v1/requests", headers=bearer(secret), json={"mentor_id": 1, "goals": "a\x00b"})
+    assert nul.status_code == 400 and "NUL" in nul.json["detail"]
+    assert client.post("/account/tokens", data={"name": "x"}).status_code == 400  # the page: no CSRF token, refused
+    assert client.post("/account/tokens", data={"name": "x", "csrf_token": csrf_token(client, "/account/tokens")}
+                       ).status_code == 200
     app.extensions["db_engine"].dispose()

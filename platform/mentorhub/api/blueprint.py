@@ -67,6 +67,24 @@ def _authenticate() -> None:
         raise ApiProblem(403, "This token can only read. Create a token with the 'write' scope to change things.")
 
 
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+@bp.before_request
+def _reject_nul_in_json() -> None:
+    """As the pages refuse a NUL in a form (PostgreSQL text cannot hold one), the API refuses one
+    in a JSON body."""
+    if request.method not in READ_METHODS and request.is_json and _has_nul(request.get_json(silent=True)):
+        raise ApiProblem(400, "Your input contains a NUL character, which we cannot store. Remove it and try again.")
+
+
 def actor():
     """The person the request's token belongs to (set by _authenticate)."""
     return g.api_user
