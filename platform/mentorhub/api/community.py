@@ -48,6 +48,7 @@ def list_projects(query: PageQuery):
 @bp.get("/projects/<int:project_id>")
 @operation(resp=responses(200, ProjectOut), tags=["projects"])
 def get_project(project_id: int):
+    """One project idea."""
     return shapes.project(projects.get_project(project_id))
 
 
@@ -70,6 +71,7 @@ def list_applications(query: PageQuery):
 @bp.post("/applications/<int:application_id>/withdraw")
 @operation(resp=responses(200, ApplicationOut, ERRORS_WRITE), tags=["projects"])
 def withdraw_application(application_id: int):
+    """Withdraw your pending application."""
     return shapes.application(applications.withdraw(actor(), application_id))
 
 
@@ -87,6 +89,7 @@ def list_meetups(query: PageQuery):
 @bp.get("/meetups/<int:event_id>")
 @operation(resp=responses(200, EventOut), tags=["meetups"])
 def get_meetup(event_id: int):
+    """One meetup you may see."""
     return shapes.event(events.get_event(actor(), event_id))
 
 
@@ -112,6 +115,7 @@ def list_items(query: PageQuery):
 @bp.get("/portfolio/<int:item_id>")
 @operation(resp=responses(200, ItemOut), tags=["portfolio"])
 def get_item(item_id: int):
+    """One portfolio item you may see."""
     return shapes.item(portfolio.item_page(actor(), item_id).item)
 
 
@@ -136,6 +140,7 @@ def review_helpful(review_id: int):
 @bp.get("/notifications")
 @operation(query=NotificationQuery, resp=responses(200, NotificationPage, LIST_ERRORS), tags=["notifications"])
 def list_notifications(query: NotificationQuery):
+    """Your notifications, newest first (unread=true for the unread ones only)."""
     rows, cursor = cursor_page(notifications_select(actor(), unread_only=query.unread), query)
     return shapes.page(rows, cursor, shapes.notification)
 
@@ -143,4 +148,5 @@ def list_notifications(query: NotificationQuery):
 @bp.post("/notifications/<int:notification_id>/read")
 @operation(resp=responses(200, NotificationOut, ERRORS_WRITE), tags=["notifications"])
 def read_notification(notification_id: int):
+    """Mark one of your notifications as read."""
     return shapes.notification(mark_read(actor(), notification_id))

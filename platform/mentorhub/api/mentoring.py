@@ -47,6 +47,7 @@ def send_request(json: RequestCreate):
 @bp.get("/requests/<int:request_id>")
 @operation(resp=responses(200, RequestOut), tags=[MENTORING])
 def get_request(request_id: int):
+    """One request you sent or received."""
     return shapes.request(queries.get_request(actor(), request_id))
 
 
@@ -77,6 +78,7 @@ def decline_request(request_id: int, json: DeclineBody):
 @bp.get("/mentorships")
 @operation(query=PageQuery, resp=responses(200, MentorshipPage, LIST_ERRORS), tags=[MENTORING])
 def list_mentorships(query: PageQuery):
+    """Your mentorships as mentor or learner, newest first."""
     rows, cursor = cursor_page(queries.mentorships_select(actor()), query)
     return shapes.page(rows, cursor, shapes.mentorship)
 
@@ -84,6 +86,7 @@ def list_mentorships(query: PageQuery):
 @bp.get("/mentorships/<int:mentorship_id>")
 @operation(resp=responses(200, MentorshipOut), tags=[MENTORING])
 def get_mentorship(mentorship_id: int):
+    """One of your mentorships."""
     return shapes.mentorship(queries.get_mentorship(actor(), mentorship_id))
 
 
@@ -115,6 +118,7 @@ def book_session(mentorship_id: int, json: BookBody):
 @bp.get("/check-ins")
 @operation(query=PageQuery, resp=responses(200, CheckInPage, LIST_ERRORS), tags=[MENTORING])
 def list_checkins(query: PageQuery):
+    """Check-ins of your mentorships, newest first."""
     rows, cursor = cursor_page(queries.checkins_select(actor()), query)
     return shapes.page(rows, cursor, shapes.checkin)
 
