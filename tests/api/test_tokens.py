@@ -3,6 +3,7 @@ header is the only way in (a session cookie never authorises the API)."""
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 from datetime import timedelta
 
@@ -99,10 +100,19 @@ def test_settings_page_creates_shows_once_and_revokes(app, client, make_user, lo
         assert row.scope == "write" and (row.expires_at - row.created_at).days == 30
     listing = client.get("/account/tokens").get_data(as_text=True)
     assert "laptop script" in listing and "never" in listing and "shown only this once" not in listing
+    with app.app_context():
+        _, used = tokens.create_token(db.session.get(User, user.id), db.session.get(User, user.id), "used one")
+    assert client.get("/api/v1/me", headers=bearer(used)).status_code == 200
+    rows = re.findall(r"<tr><td>(.*?)</td>.*?</tr>", client.get("/account/tokens").get_data(as_text=True), re.S)
+    assert len(rows) == 2
+    used_row = client.get("/account/tokens").get_data(as_text=True).split("used one")[1].split("</tr>")[0]
+    assert "never" not in used_row and "live" in used_row
     bad = client.post("/account/tokens", data={"name": "", "scope": "write"})
     assert bad.status_code == 400 and "Please fill in" in bad.get_data(as_text=True)
     too_long = client.post("/account/tokens", data={"name": "x", "days": "100000"})
     assert too_long.status_code == 400
+    with app.app_context():
+        row = db.session.scalar(select(ApiToken).where(ApiToken.name == "laptop script"))
     resp = client.post(f"/account/tokens/{row.id}/revoke", follow_redirects=True)
     assert resp.status_code == 200 and "revoked" in resp.get_data(as_text=True)
     with app.app_context():
