@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from ..events import queries as events
 from ..events.rsvp import rsvp as answer_rsvp
-from ..notifications.services import mark_read, notifications_select
+from ..notifications.queries import notifications_select
+from ..notifications.services import mark_read
 from ..portfolio import queries as portfolio
 from ..portfolio.reviews import mark_helpful
 from ..projects import applications

@@ -516,12 +516,3 @@ def erase_user_data(user: User) -> None:
     db.session.execute(
         delete(OutboxEmail).where(OutboxEmail.user_id == user.id, OutboxEmail.status.in_(("pending", "failed")))
     )
-
-
-# ---- for api ----
-
-
-def notifications_select(user: User, unread_only: bool = False):
-    """``user``'s notifications (as list_notifications, for callers that page by cursor)."""
-    stmt = select(Notification).where(Notification.user_id == user.id)
-    return stmt.where(Notification.read_at.is_(None)) if unread_only else stmt
