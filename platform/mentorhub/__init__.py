@@ -11,6 +11,8 @@ from . import (
     web,
 )
 from .accounts.views import bp as accounts_bp
+from .api.routes import bp as api_bp
+from .api.settings import bp as api_tokens_bp
 from .cli import register_commands
 from .config import ROOT, default_config
 from .core.views import bp as core_bp
@@ -75,6 +77,8 @@ def create_app(config: Any = None) -> Flask:
         mentoring_bp,
         events_bp,
         portfolio_bp,
+        api_bp,
+        api_tokens_bp,
     ):
         app.register_blueprint(bp)
     init_operations(app)  # /metrics, request logs and log redaction: after every other route

@@ -7,6 +7,7 @@ import click
 from flask import Blueprint, Flask, current_app
 
 from .accounts.cli import bp as accounts_cli
+from .api.cli import bp as api_cli
 from .db import db
 from .matching.cli import bp as matching_cli
 from .operations.cli import bp as operations_cli
@@ -49,5 +50,5 @@ def seed(demo: bool, scale: int | None) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    for bp in (core_cli, accounts_cli, profiles_cli, projects_cli, scheduler_cli, matching_cli, operations_cli):
+    for bp in (core_cli, accounts_cli, profiles_cli, projects_cli, scheduler_cli, matching_cli, operations_cli, api_cli):
         app.register_blueprint(bp)

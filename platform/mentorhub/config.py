@@ -205,6 +205,16 @@ class Config:
     NOTIFICATIONS_PAGE_SIZE = _int("NOTIFICATIONS_PAGE_SIZE", 30)
     DASHBOARD_NOTIFICATIONS = _int("DASHBOARD_NOTIFICATIONS", 5)  # unread shown on the dashboard
 
+    # JSON API (/api/v1) and personal access tokens
+    API_PAGE_SIZE = _int("API_PAGE_SIZE", 20)  # items per page when the caller gives no limit
+    API_PAGE_SIZE_MAX = _int("API_PAGE_SIZE_MAX", 100)  # the largest limit a caller may ask for
+    API_RATE_LIMIT = _env("API_RATE_LIMIT", "120 per minute;2000 per hour")  # per token (per address without one)
+    API_TOKEN_DAYS = _int("API_TOKEN_DAYS", 90)  # a new token's lifetime unless the creator picks one
+    API_TOKEN_MAX_DAYS = _int("API_TOKEN_MAX_DAYS", 365)
+    API_TOKENS_PER_USER = _int("API_TOKENS_PER_USER", 20)  # live (unrevoked, unexpired) tokens per person
+    API_TOKEN_NAME_MAX = _int("API_TOKEN_NAME_MAX", 80)
+    API_TOKEN_TOUCH_SECONDS = _int("API_TOKEN_TOUCH_SECONDS", 60)  # last-used is written at most this often
+
     # Projects
     PROJECT_STALE_DAYS = _int("PROJECT_STALE_DAYS", 60)  # no activity this long: stale, hidden by default
     PROJECT_ACTIVE_DAYS = _int("PROJECT_ACTIVE_DAYS", 30)  # the "active recently" filter

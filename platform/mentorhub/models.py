@@ -1,6 +1,7 @@
 """Imports every feature's models so that Base.metadata holds every table (Alembic, tests)."""
 from . import generations  # noqa: F401  (match_changes)
 from .accounts import models as accounts_models  # noqa: F401
+from .api import models as api_models  # noqa: F401
 from .events import models as events_models  # noqa: F401
 from .matching import models as matching_models  # noqa: F401
 from .mentoring import models as mentoring_models  # noqa: F401

@@ -16,6 +16,7 @@ from .accounts import privacy as accounts
 from .accounts.models import User
 from .accounts.passwords import require_password
 from .accounts.views import PRIVACY_EXTENSION
+from .api import privacy as api
 from .db import db
 from .events import privacy as events
 from .matching import privacy as matching
@@ -27,6 +28,7 @@ from .projects import privacy as projects
 
 # (export key, export, erase), in the order of the export file.
 SECTIONS: tuple[tuple[str, Callable[[User], dict], Callable[[User], None]], ...] = (
+    ("api", api.export_user_data, api.erase_user_data),
     ("events", events.export_user_data, events.erase_user_data),
     ("matching", matching.export_user_data, matching.erase_user_data),
     ("mentoring", mentoring.export_user_data, mentoring.erase_user_data),

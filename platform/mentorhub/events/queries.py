@@ -276,3 +276,13 @@ def organises_a_cohort(user_id: int) -> bool:
     """True when the user organises at least one cohort (the profiles import asks this through
     the organiser check create_app registers, as profiles sits below events)."""
     return bool(db.session.scalar(select(exists().where(cohort_organisers.c.user_id == user_id))))
+
+
+# ---- for api ----
+
+
+def upcoming_select(actor: User, now: datetime | None = None):
+    """Meetups ``actor`` may see that have not ended and are not cancelled (as list_events)."""
+    now = now or utcnow()
+    return select(Event).where(rules.visible_clause(actor), Event.ends_at > now, Event.is_cancelled.is_(False)) \
+        .options(selectinload(Event.domains))

@@ -330,3 +330,36 @@ def partner_id_selects(user_id: int) -> list:
 
 def active_mentorship_count() -> int:
     return db.session.scalar(select(func.count()).select_from(Mentorship).where(Mentorship.status == "active")) or 0
+
+
+# ---- for api ----
+
+
+def _people(model):
+    return (joinedload(model.learner), joinedload(model.mentor))
+
+
+def requests_select(actor: User):
+    """The actor's requests, sent and received, with both people (the caller orders and pages)."""
+    return select(MentorshipRequest).where(or_(MentorshipRequest.learner_id == actor.id,
+                                               MentorshipRequest.mentor_id == actor.id)) \
+        .options(*_people(MentorshipRequest))
+
+
+def mentorships_select(actor: User):
+    return select(Mentorship).where(or_(Mentorship.learner_id == actor.id, Mentorship.mentor_id == actor.id)) \
+        .options(*_people(Mentorship))
+
+
+def sessions_select(actor: User, mentorship_id: int | None = None):
+    stmt = select(MentoringSession).where(or_(MentoringSession.learner_id == actor.id,
+                                              MentoringSession.mentor_id == actor.id))
+    if mentorship_id is not None:
+        stmt = stmt.where(MentoringSession.mentorship_id == mentorship_id)
+    return stmt.options(*_people(MentoringSession))
+
+
+def checkins_select(actor: User):
+    return select(CheckIn).join(Mentorship, Mentorship.id == CheckIn.mentorship_id).where(
+        or_(Mentorship.learner_id == actor.id, Mentorship.mentor_id == actor.id)) \
+        .options(joinedload(CheckIn.mentorship).options(*_people(Mentorship)))

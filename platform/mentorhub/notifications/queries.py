@@ -58,3 +58,12 @@ def outbox_summary(now: datetime) -> dict:
     oldest = [r[3] for r in rows if r[3] is not None]
     return {"by_status": {r[0]: r[1] for r in rows}, "backlog": sum(int(r[2] or 0) for r in rows),
             "oldest_due_at": min(oldest) if oldest else None}
+
+
+# ---- for api ----
+
+
+def notifications_select(user: User, unread_only: bool = False):
+    """``user``'s notifications (as services.list_notifications), for callers that page by cursor."""
+    stmt = select(Notification).where(Notification.user_id == user.id)
+    return stmt.where(Notification.read_at.is_(None)) if unread_only else stmt

@@ -292,3 +292,16 @@ def oldest_waiting_feedback_request():
     """When the oldest feedback request still waiting for its review (open or claimed) was made."""
     return db.session.scalar(select(func.min(FeedbackRequest.created_at))
                              .where(FeedbackRequest.status.in_(("open", "claimed"))))
+
+
+# ---- for api ----
+
+
+def items_select(viewer, owner_id: int | None = None):
+    """Items ``viewer`` may see (as list_items), without the notebooks."""
+    stmt = select(PortfolioItem).where(rules.visible_filter(viewer))
+    if owner_id:
+        stmt = stmt.where(PortfolioItem.owner_id == owner_id)
+    return stmt.options(defer(PortfolioItem.notebook_json), defer(PortfolioItem.notebook_hints),
+                        defer(PortfolioItem.notebook_html), selectinload(PortfolioItem.owner),
+                        selectinload(PortfolioItem.skills))

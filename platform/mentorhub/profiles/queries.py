@@ -409,3 +409,14 @@ def mentor_profile(user_id: int, *, for_update: bool = False) -> MentorProfile |
         if db.session.get_bind().dialect.name == "postgresql":
             stmt = stmt.with_for_update()
     return db.session.scalar(stmt)
+
+
+# ---- for api ----
+
+
+def mentors_select():
+    """Mentor profiles of active members (the directory's rows), with person, skills and domains."""
+    return select(MentorProfile).join(User, User.id == MentorProfile.user_id) \
+        .where(User.is_deleted.is_(False), User.is_suspended.is_(False)) \
+        .options(joinedload(MentorProfile.user), selectinload(MentorProfile.skills).joinedload(MentorSkill.skill),
+                 selectinload(MentorProfile.domains))

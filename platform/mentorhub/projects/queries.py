@@ -425,3 +425,19 @@ def teams_of(user, *, every: bool = False) -> list[Project]:
 def title_of(project_id: int) -> str | None:
     """A project's title, or None when there is no such project."""
     return db.session.scalar(select(Project.title).where(Project.id == project_id))
+
+
+# ---- for api ----
+
+
+def open_projects_select(now: datetime | None = None):
+    """The ideas the list page shows by default (active, not stale), with owner, domains and skills."""
+    return filtered_query(ProjectFilters(), now).options(
+        joinedload(Project.owner), selectinload(Project.domains),
+        selectinload(Project.skills).joinedload(ProjectSkill.skill))
+
+
+def applications_select(user: User):
+    """``user``'s own applications, with their projects."""
+    return select(ProjectApplication).where(ProjectApplication.user_id == user.id) \
+        .options(joinedload(ProjectApplication.project))
