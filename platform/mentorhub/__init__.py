@@ -11,6 +11,8 @@ from . import (
     privacy,
     web,
 )
+from .accounts import oauth as signin_providers
+from .accounts.signin_views import bp as signin_bp
 from .accounts.views import bp as accounts_bp
 from .cli import register_commands
 from .config import ROOT, default_config
@@ -55,6 +57,7 @@ def create_app(config: Any = None) -> Flask:
     login_manager.init_app(app)
 
     web.init_app(app)
+    signin_providers.init_app(app)  # GitHub / OpenID Connect, when their settings are present
     # What the lower features cannot import, handed in from here (the top layer).
     privacy.init_app(app)
     register_feed_sources(app, session_events, meetup_events)
@@ -65,6 +68,7 @@ def create_app(config: Any = None) -> Flask:
     for bp in (
         core_bp,
         accounts_bp,
+        signin_bp,
         notifications_bp,
         profiles_bp,
         projects_bp,
