@@ -33,6 +33,7 @@ from .profiles.cards import register_mentor_load
 from .profiles.views import bp as profiles_bp
 from .projects.queries import register_match_scorer
 from .projects.views import bp as projects_bp
+from .webhooks.views import bp as webhooks_bp
 
 
 def create_app(config: Any = None) -> Flask:
@@ -76,6 +77,7 @@ def create_app(config: Any = None) -> Flask:
         mentoring_bp,
         events_bp,
         portfolio_bp,
+        webhooks_bp,
     ):
         app.register_blueprint(bp)
 

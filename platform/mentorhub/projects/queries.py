@@ -19,6 +19,7 @@ from ..db import MAX_DB_INT, db, utcnow
 from ..errors import NotFound
 from ..pagination import Page, paginate_rows
 from ..profiles.models import Domain, Skill
+from ..urls import path_for
 from ..validation import setting
 from .cards import card_columns, cards_from_rows
 from .models import (
@@ -425,3 +426,21 @@ def teams_of(user, *, every: bool = False) -> list[Project]:
 def title_of(project_id: int) -> str | None:
     """A project's title, or None when there is no such project."""
     return db.session.scalar(select(Project.title).where(Project.id == project_id))
+
+
+# ---- for webhooks ----
+
+
+def ideas_created_since(since: datetime, limit: int) -> list[dict]:
+    rows = db.session.execute(select(Project.id, Project.title, Project.summary, Project.created_at)
+                              .where(Project.created_at > since).order_by(Project.created_at).limit(limit))
+    return [{"key": f"project.created:{r.id}", "kind": "project.created", "at": r.created_at, "title": r.title,
+             "path": path_for("projects.detail", project_id=r.id), "detail": r.summary} for r in rows]
+
+
+def milestones_reached_since(since: datetime, limit: int) -> list[dict]:
+    rows = db.session.execute(select(Milestone.id, Milestone.title, Milestone.reached_at, Project.id.label("pid"),
+                                     Project.title.label("project")).join(Project, Project.id == Milestone.project_id)
+                              .where(Milestone.reached_at > since).order_by(Milestone.reached_at).limit(limit))
+    return [{"key": f"milestone.reached:{r.id}", "kind": "milestone.reached", "at": r.reached_at, "title": r.title,
+             "path": path_for("projects.detail", project_id=r.pid), "detail": f"Project: {r.project}"} for r in rows]
