@@ -54,13 +54,13 @@ def collect(now: datetime | None = None) -> int:
             start = cursor.seen_until
         happenings = source(start - late, limit) if subscribed else []
         for happening in happenings:
-            queued += _queue(happening, [h for h in subscribed if happening["at"] >= h.created_at])
+            queued += _queue(happening, [h for h in subscribed if happening["at"] >= h.created_at], now)
         cursor.seen_until = happenings[-1]["at"] if len(happenings) >= limit else now
         db.session.commit()
     return queued
 
 
-def _queue(happening: dict, hooks: list[Webhook]) -> int:
+def _queue(happening: dict, hooks: list[Webhook], now: datetime) -> int:
     if not hooks:
         return 0
     have = set(db.session.scalars(select(WebhookDelivery.webhook_id).where(
@@ -72,7 +72,7 @@ def _queue(happening: dict, hooks: list[Webhook]) -> int:
             continue
         row = WebhookDelivery(webhook_id=hook.id, event_key=happening["key"], event=happening["kind"],
                               body=payloads.build(hook.target, happening, link), status="pending",
-                              next_attempt_at=utcnow(), created_at=utcnow())
+                              next_attempt_at=now, created_at=utcnow())
         try:
             with db.session.begin_nested():  # a second scheduler queued it first: skip
                 db.session.add(row)
