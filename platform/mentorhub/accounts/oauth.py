@@ -17,6 +17,7 @@ from flask import Flask, current_app
 from joserfc.errors import JoseError
 from requests import RequestException
 
+from ..db import db
 from ..errors import NotFound, ServiceError
 from ..validation import is_web_address, setting
 
@@ -87,8 +88,10 @@ def require_enabled(provider: str) -> None:
 
 def redirect_to_provider(provider: str, callback_url: str):
     """The redirect to the provider's consent page; state, nonce and verifier go in the session."""
+    client = _client(provider)
     try:
-        return _client(provider).authorize_redirect(callback_url)
+        with db.unlocked():  # the first call fetches the issuer's metadata: no transaction held meanwhile
+            return client.authorize_redirect(callback_url)
     except (AuthlibBaseError, RequestException, ValueError, KeyError) as exc:  # discovery failed
         log.warning("could not start sign-in with %s: %s", provider, exc)
         raise SignInFailed(SIGN_IN_FAILED.format(name=label(provider))) from None

@@ -102,27 +102,33 @@ def deliver(now: datetime | None = None) -> dict[str, int]:
     db.session.commit()
     counts = {"sent": 0, "retry": 0, "failed": 0}
     for row_id in claimed:
-        counts[_deliver_one(row_id, now)] += 1
+        outcome = _deliver_one(row_id, now)
+        if outcome:
+            counts[outcome] += 1
     return counts
 
 
-def _deliver_one(row_id: int, now: datetime) -> str:
+def _deliver_one(row_id: int, now: datetime) -> str | None:
     row = db.session.get(WebhookDelivery, row_id, populate_existing=True)
+    if row is None:  # its endpoint was deleted since the claim (the rows went with it)
+        return None
     hook = db.session.get(Webhook, row.webhook_id)
+    status, error, outcome = None, None, "retry"
+    with db.unlocked():  # the network call holds no transaction (no SQLite write lock)
+        try:
+            status = transport.post(hook.url, hook.secret, row.body.encode(), row.event, row.id).status
+        except transport.Refused as exc:  # SSRF: never retried
+            error, outcome = f"Refused: {exc}", "failed"
+        except (OSError, http.client.HTTPException) as exc:
+            error = f"{type(exc).__name__}: {exc}"[:2000]
     row.attempts += 1
-    outcome = "retry"
-    try:
-        answer = transport.post(hook.url, hook.secret, row.body.encode(), row.event, row.id)
-        row.last_status = answer.status
-        if 200 <= answer.status < 300:
-            row.status, row.sent_at, row.last_error = "sent", utcnow(), None
-            outcome = "sent"
+    row.last_status = status
+    if status is not None:
+        if 200 <= status < 300:
+            row.status, row.sent_at, error, outcome = "sent", utcnow(), None, "sent"
         else:
-            row.last_error = f"The endpoint answered HTTP {answer.status}."
-    except transport.Refused as exc:  # SSRF: never retried
-        row.last_error, outcome = f"Refused: {exc}", "failed"
-    except (OSError, http.client.HTTPException) as exc:
-        row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            error = f"The endpoint answered HTTP {status}."
+    row.last_error = error
     if outcome == "retry" and row.attempts >= setting("WEBHOOK_MAX_ATTEMPTS"):
         outcome = "failed"
     if outcome == "failed":

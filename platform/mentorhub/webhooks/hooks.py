@@ -25,10 +25,11 @@ def create_webhook(actor, name: str, target: str, address: str, events: list[str
     chosen = [e for e in EVENTS if e in set(events or [])]
     if not chosen or len(chosen) != len(set(events)):
         raise ValidationError("Choose at least one event from the list.", field="events")
+    with db.unlocked():  # a DNS lookup holds no transaction (no SQLite write lock)
+        check_address(address)  # SSRF: refused now, and checked again at every delivery
     count = db.session.scalar(select(func.count()).select_from(Webhook).where(Webhook.owner_id == actor.id))
     if count >= setting("WEBHOOK_MAX_PER_OWNER"):
         raise ValidationError(f"You have {count} webhooks, the most one organiser may have. Delete one first.")
-    check_address(address)  # SSRF: refused now, and checked again at every delivery
     hook = Webhook(owner_id=actor.id, name=name, target=target, url=address, secret=secrets.token_hex(32),
                    events=",".join(chosen), is_active=True, created_at=utcnow())
     db.session.add(hook)
