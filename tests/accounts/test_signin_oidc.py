@@ -177,5 +177,7 @@ def test_a_deleted_account_frees_its_sign_in(app, client, provider, make_user, l
     login_as(member)
     sign_in(client)
     client.post("/signin/link", data={"password": PASSWORD})
+    exported = client.get("/account/export.json").get_json(force=True)
+    assert [i["provider"] for i in exported["linked_sign_ins"]] == ["oidc"]
     assert client.post("/account/delete", data={"password": PASSWORD}).status_code == 302
     assert counts(app) == (1, 0)

@@ -15,6 +15,7 @@ from mentorhub.portfolio import feedback
 from mentorhub.projects.models import Milestone
 from mentorhub.webhooks import jobs
 from mentorhub.webhooks.models import Webhook, WebhookDelivery
+from support import PASSWORD
 from webhook_receiver import Receiver, signature_ok
 
 ALL = ["meetup.created", "project.created", "milestone.reached", "portfolio.review_requested"]
@@ -168,3 +169,12 @@ def test_bad_input_is_refused_with_a_message(app, client, login_as, organiser, r
     assert resp.status_code == 400
     with app.app_context():
         assert db.session.scalar(select(Webhook)) is None
+
+
+def test_in_the_export_and_gone_with_the_account(app, register, client):
+    hook = register()
+    exported = json.loads(client.get("/account/export.json").get_data(as_text=True))
+    assert exported["webhooks"]["webhooks"][0]["name"] == "generic hook"
+    assert client.post("/account/delete", data={"password": PASSWORD}).status_code == 302
+    with app.app_context():
+        assert db.session.get(Webhook, hook.id) is None
