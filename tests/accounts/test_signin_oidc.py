@@ -181,3 +181,10 @@ def test_a_deleted_account_frees_its_sign_in(app, client, provider, make_user, l
     assert [i["provider"] for i in exported["linked_sign_ins"]] == ["oidc"]
     assert client.post("/account/delete", data={"password": PASSWORD}).status_code == 302
     assert counts(app) == (1, 0)
+
+
+def test_signing_in_again_while_linked_asks_nothing(app, client, provider):
+    sign_in(client)
+    resp = sign_in(client)  # the same person, already signed in with this identity
+    assert resp.headers["Location"].endswith("/account/sign-in")
+    assert counts(app) == (1, 1)

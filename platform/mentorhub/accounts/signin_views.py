@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import asdict
 
-from flask import Blueprint, flash, redirect, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
 from ..actors import is_signed_in
@@ -16,7 +16,7 @@ from ..urls import external_url
 from ..validation import setting
 from . import identities, oauth
 from .forms import LinkConfirmForm, LinkLoginForm
-from .queries import identities_of, suggested_github_url
+from .queries import identities_of, identity_for, suggested_github_url
 from .views import _log_in
 
 bp = Blueprint("signin", __name__)
@@ -63,6 +63,10 @@ def callback(provider: str):
     profile = oauth.finish_sign_in(provider)  # SignInFailed: a 400 page with the reason
     name = oauth.label(provider)
     if is_signed_in(current_user):
+        linked = identity_for(profile.provider, profile.subject)
+        if linked is not None and linked.user_id == current_user.id:
+            flash(f"This {name} account is already linked to yours.", "info")
+            return redirect(url_for("signin.identities_page"))
         _remember(profile)
         return redirect(url_for("signin.link"))
     user, created = identities.sign_in(profile)
@@ -110,10 +114,10 @@ def link():
 def identities_page():
     linked = identities_of(current_user)
     have = {i.provider for i in linked}
-    return render_form("accounts/signin_identities.html", LinkConfirmForm(), linked=linked,
-                       labels={i.provider: oauth.label(i.provider) for i in linked},
-                       can_link=[(p, label) for p, label in oauth.enabled() if p not in have],
-                       github_url=suggested_github_url(current_user.id))
+    return render_template("accounts/signin_identities.html", linked=linked,
+                           labels={i.provider: oauth.label(i.provider) for i in linked},
+                           can_link=[(p, label) for p, label in oauth.enabled() if p not in have],
+                           github_url=suggested_github_url(current_user.id))
 
 
 @bp.post("/account/sign-in/<int:identity_id>/unlink")
