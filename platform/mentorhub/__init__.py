@@ -10,6 +10,8 @@ from . import (
     privacy,
     web,
 )
+from .accounts import oauth as signin_providers
+from .accounts.signin_views import bp as signin_bp
 from .accounts.views import bp as accounts_bp
 from .api.routes import bp as api_bp
 from .api.settings import bp as api_tokens_bp
@@ -36,6 +38,7 @@ from .profiles.importing import ORGANISER_CHECKS
 from .profiles.views import bp as profiles_bp
 from .projects.queries import register_match_scorer
 from .projects.views import bp as projects_bp
+from .webhooks.views import bp as webhooks_bp
 
 
 def create_app(config: Any = None) -> Flask:
@@ -58,6 +61,7 @@ def create_app(config: Any = None) -> Flask:
     login_manager.init_app(app)
 
     web.init_app(app)
+    signin_providers.init_app(app)  # GitHub / OpenID Connect, when their settings are present
     # What the lower features cannot import, handed in from here (the top layer).
     privacy.init_app(app)
     register_feed_sources(app, session_events, meetup_events)
@@ -69,6 +73,7 @@ def create_app(config: Any = None) -> Flask:
     for bp in (
         core_bp,
         accounts_bp,
+        signin_bp,
         notifications_bp,
         profiles_bp,
         profiles_import_bp,
@@ -79,6 +84,7 @@ def create_app(config: Any = None) -> Flask:
         portfolio_bp,
         api_bp,
         api_tokens_bp,
+        webhooks_bp,
     ):
         app.register_blueprint(bp)
     init_operations(app)  # /metrics, request logs and log redaction: after every other route

@@ -267,6 +267,32 @@ class Config:
     MATCH_COHORT_NOTE_MAX = _int("MATCH_COHORT_NOTE_MAX", 200)  # characters in a round's note
     MATCH_BATCH_CHUNK = _int("MATCH_BATCH_CHUNK", 1000)
 
+    # Sign in with GitHub / OpenID Connect (each is off while its client id is unset)
+    OIDC_ISSUER = _env("OIDC_ISSUER")  # discovery at <issuer>/.well-known/openid-configuration
+    OIDC_CLIENT_ID = _env("OIDC_CLIENT_ID")
+    OIDC_CLIENT_SECRET = _env("OIDC_CLIENT_SECRET")
+    OIDC_NAME = _env("OIDC_NAME", "single sign-on")  # the button says "Sign in with <OIDC_NAME>"
+    OIDC_SCOPES = _env("OIDC_SCOPES", "openid email profile")
+    GITHUB_CLIENT_ID = _env("GITHUB_CLIENT_ID")
+    GITHUB_CLIENT_SECRET = _env("GITHUB_CLIENT_SECRET")
+    GITHUB_AUTHORIZE_URL = _env("GITHUB_AUTHORIZE_URL", "https://github.com/login/oauth/authorize")
+    GITHUB_TOKEN_URL = _env("GITHUB_TOKEN_URL", "https://github.com/login/oauth/access_token")
+    GITHUB_API_URL = _env("GITHUB_API_URL", "https://api.github.com/")
+    OAUTH_TIMEOUT = _int("OAUTH_TIMEOUT", 10)  # seconds for each call to the provider
+    OAUTH_PENDING_SECONDS = _int("OAUTH_PENDING_SECONDS", 900)  # an unlinked sign-in waits this long
+
+    # Outgoing webhooks (organisers' Discord, Slack or generic endpoints)
+    WEBHOOKS_SSRF_PROTECTION = _bool("WEBHOOKS_SSRF_PROTECTION", True)  # refuse private addresses
+    WEBHOOK_MAX_ATTEMPTS = _int("WEBHOOK_MAX_ATTEMPTS", 6)  # then the delivery is given up
+    WEBHOOK_BACKOFF_SECONDS = _int("WEBHOOK_BACKOFF_SECONDS", 60)  # doubled after each failure
+    WEBHOOK_TIMEOUT = _int("WEBHOOK_TIMEOUT", 10)  # seconds to connect and to read the answer
+    WEBHOOK_BATCH = _int("WEBHOOK_BATCH", 100)  # deliveries per sweep
+    WEBHOOK_SWEEP_SECONDS = _int("WEBHOOK_SWEEP_SECONDS", 30)
+    WEBHOOK_LATE_SECONDS = _int("WEBHOOK_LATE_SECONDS", 300)  # look back this far for late commits
+    WEBHOOK_MAX_PER_OWNER = _int("WEBHOOK_MAX_PER_OWNER", 20)
+    WEBHOOK_NAME_MAX = _int("WEBHOOK_NAME_MAX", 80)
+    WEBHOOK_LOG_SHOWN = _int("WEBHOOK_LOG_SHOWN", 50)  # deliveries shown in an endpoint's log
+
 
 class ProductionConfig(Config):
     EMAIL_ALLOW_TEST_DOMAINS = _bool("EMAIL_ALLOW_TEST_DOMAINS", False)
@@ -282,6 +308,8 @@ class TestConfig(Config):
     DATABASE_URL = "sqlite://"
     SMTP_HOST = None
     SERVER_NAME = None
+    OIDC_CLIENT_ID = None  # sign-in providers stay off unless a test turns one on
+    GITHUB_CLIENT_ID = None
 
 
 def default_config() -> type[Config]:

@@ -10,3 +10,4 @@ from .portfolio import models as portfolio_models  # noqa: F401
 from .profiles import models as profiles_models  # noqa: F401
 from .projects import models as projects_models  # noqa: F401
 from .scheduler import models as scheduler_models  # noqa: F401
+from .webhooks import models as webhooks_models  # noqa: F401

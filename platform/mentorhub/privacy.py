@@ -25,6 +25,7 @@ from .notifications import privacy as notifications
 from .portfolio import privacy as portfolio
 from .profiles import privacy as profiles
 from .projects import privacy as projects
+from .webhooks import privacy as webhooks
 
 # (export key, export, erase), in the order of the export file.
 SECTIONS: tuple[tuple[str, Callable[[User], dict], Callable[[User], None]], ...] = (
@@ -36,6 +37,7 @@ SECTIONS: tuple[tuple[str, Callable[[User], dict], Callable[[User], None]], ...]
     ("profiles", profiles.export_user_data, profiles.erase_user_data),
     ("portfolio", portfolio.export_user_data, portfolio.erase_user_data),
     ("projects", projects.export_user_data, projects.erase_user_data),
+    ("webhooks", webhooks.export_user_data, webhooks.erase_user_data),
 )
 
 

@@ -20,7 +20,7 @@ LAYERS = {
     4: {"projects", "mentoring"},
     5: {"matching", "events", "portfolio"},
     6: {"privacy", "dashboard", "demo", "cli", "web", "models", "core", "scheduler", "operations",
-        "api", "__init__"},
+        "api", "webhooks", "__init__"},
 }
 LAYER_OF = {name: n for n, names in LAYERS.items() for name in names}
 

@@ -62,3 +62,16 @@ class ResetRequestForm(FlaskForm):
 
 class ResetPasswordForm(FlaskForm):
     password = PasswordField("New password", validators=[DataRequired(), Length(max=256)])
+
+
+class LinkLoginForm(FlaskForm):
+    """Link a GitHub or OpenID Connect sign-in to an existing account: its email and password."""
+
+    email = EmailField("Email of your mentorhub account", validators=[DataRequired(), Length(max=254)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=256)])
+
+
+class LinkConfirmForm(FlaskForm):
+    """Link a sign-in to the account you are signed in to: your password again."""
+
+    password = PasswordField("Your password", validators=[DataRequired(), Length(max=256)])

@@ -80,3 +80,20 @@ class Block(Base):
     blocker_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     blocked_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class LinkedIdentity(Base):
+    """An account at GitHub or the OpenID Connect provider that signs in to ``user``. Linked on a
+    first sign-in that created the account, or after the account's password was entered."""
+
+    __tablename__ = "linked_identities"
+    __table_args__ = (UniqueConstraint("provider", "subject"), UniqueConstraint("user_id", "provider"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    provider: Mapped[str] = mapped_column(String(20))  # "github" | "oidc"
+    subject: Mapped[str] = mapped_column(String(255))  # the provider's stable id for the person
+    login: Mapped[str] = mapped_column(String(255), default="")  # shown in settings
+    profile_url: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

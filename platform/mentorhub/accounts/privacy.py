@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import delete
 
 from ..db import db
-from .models import Block, User
-from .queries import blocks_by
+from .models import Block, LinkedIdentity, User
+from .queries import blocks_by, identities_of
 from .sessions import end_all_sessions
 
 
@@ -26,6 +26,11 @@ def export_user_data(user: User) -> dict:
             {"user_id": u.id, "display_name": u.display_name, "created_at": b.created_at.isoformat()}
             for b, u in blocks_by(user)
         ],
+        "linked_sign_ins": [
+            {"provider": i.provider, "login": i.login, "profile_url": i.profile_url,
+             "created_at": i.created_at.isoformat() if i.created_at else None}
+            for i in identities_of(user)
+        ],
     }
 
 
@@ -33,6 +38,7 @@ def erase_user_data(user: User) -> None:
     """Anonymise the account and log it out everywhere (no commit; see templates/accounts/delete.html)."""
     # The blocks this person made are theirs; blocks others made against them stay in force.
     db.session.execute(delete(Block).where(Block.blocker_id == user.id))
+    db.session.execute(delete(LinkedIdentity).where(LinkedIdentity.user_id == user.id))
     user.email = f"deleted-{user.id}@deleted.invalid"
     user.display_name = "Former member"
     user.password_hash = ""

@@ -9,7 +9,7 @@ from sqlalchemy import func, or_, select
 from ..db import db
 from ..errors import NotFound, ValidationError
 from ..validation import setting
-from .models import Block, User
+from .models import Block, LinkedIdentity, User
 
 
 def get_user(user_id: int, include_deleted: bool = False) -> User:
@@ -109,3 +109,27 @@ def first_admin() -> User | None:
     """The oldest administrator account not deleted, or None."""
     return db.session.scalar(select(User).where(User.is_admin.is_(True), User.is_deleted.is_(False))
                              .order_by(User.id).limit(1))
+
+
+# ---- linked sign-in identities (GitHub, OpenID Connect) ----
+
+
+def identity_for(provider: str, subject: str) -> LinkedIdentity | None:
+    return db.session.scalar(select(LinkedIdentity).where(LinkedIdentity.provider == provider,
+                                                          LinkedIdentity.subject == subject))
+
+
+def identity_for_user(user: User, provider: str) -> LinkedIdentity | None:
+    return db.session.scalar(select(LinkedIdentity).where(LinkedIdentity.user_id == user.id,
+                                                          LinkedIdentity.provider == provider))
+
+
+def identities_of(user: User) -> list[LinkedIdentity]:
+    return list(db.session.scalars(select(LinkedIdentity).where(LinkedIdentity.user_id == user.id)
+                                   .order_by(LinkedIdentity.id)))
+
+
+def suggested_github_url(user_id: int) -> str | None:
+    """The GitHub profile link of the account's linked GitHub sign-in: the profile forms offer it."""
+    return db.session.scalar(select(LinkedIdentity.profile_url).where(LinkedIdentity.user_id == user_id,
+                                                                      LinkedIdentity.provider == "github"))

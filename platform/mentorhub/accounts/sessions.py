@@ -32,11 +32,11 @@ def start_device_session(user: User) -> None:
     """A new login on one device: its own token, folded into ``user.get_id()``. Logins older
     than the remember-me lifetime are pruned on the way."""
     cutoff = utcnow() - timedelta(seconds=setting("REMEMBER_COOKIE_DURATION"))
-    db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id,
-                                                  LoginSession.created_at < cutoff))
-    row = LoginSession(user_id=user.id, token=new_token(), created_at=utcnow())
-    db.session.add(row)
-    db.session.commit()
+    with db.write_unit():  # also from a GET: the sign-in callback of GitHub / OpenID Connect
+        db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id,
+                                                      LoginSession.created_at < cutoff))
+        row = LoginSession(user_id=user.id, token=new_token(), created_at=utcnow())
+        db.session.add(row)
     user.device_token = row.token
 
 

@@ -286,3 +286,18 @@ def upcoming_select(actor: User, now: datetime | None = None):
     now = now or utcnow()
     return select(Event).where(rules.visible_clause(actor), Event.ends_at > now, Event.is_cancelled.is_(False)) \
         .options(selectinload(Event.domains))
+
+
+# ---- for webhooks ----
+
+
+def meetups_created_since(since: datetime, limit: int) -> list[dict]:
+    """Meetups open to everyone created after ``since`` (a series once, at its first occurrence)."""
+    rows = db.session.scalars(
+        select(Event).where(Event.created_at > since, Event.audience == "everyone", Event.cohort_id.is_(None),
+                            Event.is_cancelled.is_(False), or_(Event.series_id.is_(None), Event.series_index == 0))
+        .order_by(Event.created_at, Event.id).limit(limit))
+    return [{"key": f"meetup.created:{e.id}", "kind": "meetup.created", "at": e.created_at, "title": e.title,
+             "path": path_for("events.detail", event_id=e.id),
+             "detail": f"Starts {format_local(e.starts_at, 'UTC')} UTC" + (" (online)" if e.is_online else "")}
+            for e in rows]

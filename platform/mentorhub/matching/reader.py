@@ -17,7 +17,7 @@ from ..mentoring.queries import mentor_load, mentor_responsiveness
 from ..profiles import availability as av
 from ..profiles import queries as profile_rows
 from ..profiles.taxonomy import difficulty_rank, roadmap_stages
-from ..projects.queries import project_domain_rows, project_match_rows, project_skill_rows
+from ..projects.match_rows import project_domain_rows, project_match_rows, project_skill_rows
 from .features import Learners, Mentors, Projects, Weights, fit_positions
 
 

@@ -4,6 +4,7 @@ Loaders that check who may see a row answer NotFound (or PermissionDenied for th
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from markupsafe import Markup
 from sqlalchemy import func, select
@@ -18,6 +19,7 @@ from ..profiles.models import Domain, Skill
 from ..profiles.queries import skill_ids_known_by
 from ..projects.queries import project_choices as _project_choices
 from ..projects.queries import project_title
+from ..urls import path_for
 from ..validation import setting
 from . import rubric, rules
 from .models import (
@@ -305,3 +307,19 @@ def items_select(viewer, owner_id: int | None = None):
     return stmt.options(defer(PortfolioItem.notebook_json), defer(PortfolioItem.notebook_hints),
                         defer(PortfolioItem.notebook_html), selectinload(PortfolioItem.owner),
                         selectinload(PortfolioItem.skills))
+
+
+# ---- for webhooks ----
+
+
+def review_requests_since(since: datetime, limit: int) -> list[dict]:
+    """Community review requests opened after ``since``; the title only of public items."""
+    rows = db.session.execute(
+        select(FeedbackRequest.id, FeedbackRequest.created_at, PortfolioItem.id.label("item_id"),
+               PortfolioItem.title, PortfolioItem.visibility)
+        .join(PortfolioItem, PortfolioItem.id == FeedbackRequest.item_id)
+        .where(FeedbackRequest.created_at > since, FeedbackRequest.mode == "community")
+        .order_by(FeedbackRequest.created_at).limit(limit))
+    return [{"key": f"portfolio.review_requested:{r.id}", "kind": "portfolio.review_requested", "at": r.created_at,
+             "title": r.title if r.visibility == "public" else "A portfolio item",
+             "path": path_for("portfolio.detail", item_id=r.item_id), "detail": "Seeking review"} for r in rows]

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..accounts.queries import has_blocked
+from ..accounts.queries import has_blocked, suggested_github_url
 from ..errors import ValidationError
 from ..forms import options, render_form, show_service_error
 from ..pagination import parse_page
@@ -122,6 +122,8 @@ def _edit(kind: str, user_id: int | None):
     form_cls = LearnerForm if is_learner else MentorForm
     if request.method == "GET":
         data = queries.profile_form_data(kind, profile)
+        if not data.get("github_url"):  # offer the link of a GitHub sign-in (the person saves it or not)
+            data["github_url"] = suggested_github_url(user.id)
         form = form_cls(formdata=None, data={**{k: v for k, v in data.items() if k not in ("skills", "wanted")},
                                              "timezone": user.timezone,
                                              "session_minutes": str(data.get("session_minutes", "")) or None})

@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import NamedTuple
 
 from sqlalchemy import exists, false, func, literal_column, or_, select, true, union_all
 from sqlalchemy.orm import joinedload, selectinload
@@ -19,6 +18,7 @@ from ..db import MAX_DB_INT, db, utcnow
 from ..errors import NotFound
 from ..pagination import Page, paginate_rows
 from ..profiles.models import Domain, Skill
+from ..urls import path_for
 from ..validation import setting
 from .cards import card_columns, cards_from_rows
 from .models import (
@@ -336,45 +336,6 @@ def people_on_project(project: Project) -> set[int]:
     return people
 
 
-class ProjectMatchRow(NamedTuple):
-    id: int
-    difficulty: str  # slug from seed/roadmap.yaml ``difficulties``
-    free_seats: int
-    is_open: bool  # takes people (ACTIVE_STATUSES)
-    owner_id: int
-
-
-def _only(query, column, ids):
-    return query if ids is None else query.where(column.in_(ids))
-
-
-def project_match_rows(project_ids: list[int] | None = None) -> list[ProjectMatchRow]:
-    """Every project (or those of ``project_ids``), ordered by id. One bulk query: the match
-    index reads every project at once."""
-    rows = db.session.execute(_only(
-        select(Project.id, Project.difficulty, Project.seats, Project.seats_taken, Project.status,
-               Project.owner_id).order_by(Project.id), Project.id, project_ids)).all()
-    return [ProjectMatchRow(r.id, r.difficulty, max(0, r.seats - r.seats_taken), r.status in ACTIVE_STATUSES, r.owner_id)
-            for r in rows]
-
-
-def project_skill_rows(project_ids: list[int] | None = None) -> list:
-    """(project_id, skill_id, kind, min_level) of every project's skills (or of ``project_ids``)."""
-    if project_ids == []:
-        return []
-    return db.session.execute(_only(
-        select(ProjectSkill.project_id, ProjectSkill.skill_id, ProjectSkill.kind, ProjectSkill.min_level),
-        ProjectSkill.project_id, project_ids)).all()
-
-
-def project_domain_rows(project_ids: list[int] | None = None) -> list:
-    """(project_id, domain_id) of every project's fields (or of ``project_ids``)."""
-    if project_ids == []:
-        return []
-    return db.session.execute(_only(select(project_domains.c.project_id, project_domains.c.domain_id),
-                                    project_domains.c.project_id, project_ids)).all()
-
-
 # ---- for portfolio ----
 
 
@@ -441,3 +402,21 @@ def applications_select(user: User):
     """``user``'s own applications, with their projects."""
     return select(ProjectApplication).where(ProjectApplication.user_id == user.id) \
         .options(joinedload(ProjectApplication.project))
+
+
+# ---- for webhooks ----
+
+
+def ideas_created_since(since: datetime, limit: int) -> list[dict]:
+    rows = db.session.execute(select(Project.id, Project.title, Project.summary, Project.created_at)
+                              .where(Project.created_at > since).order_by(Project.created_at).limit(limit))
+    return [{"key": f"project.created:{r.id}", "kind": "project.created", "at": r.created_at, "title": r.title,
+             "path": path_for("projects.detail", project_id=r.id), "detail": r.summary} for r in rows]
+
+
+def milestones_reached_since(since: datetime, limit: int) -> list[dict]:
+    rows = db.session.execute(select(Milestone.id, Milestone.title, Milestone.reached_at, Project.id.label("pid"),
+                                     Project.title.label("project")).join(Project, Project.id == Milestone.project_id)
+                              .where(Milestone.reached_at > since).order_by(Milestone.reached_at).limit(limit))
+    return [{"key": f"milestone.reached:{r.id}", "kind": "milestone.reached", "at": r.reached_at, "title": r.title,
+             "path": path_for("projects.detail", project_id=r.pid), "detail": f"Project: {r.project}"} for r in rows]

@@ -14,6 +14,7 @@ from ..notifications import jobs as notifications
 from ..operations import jobs as operations
 from ..portfolio import jobs as portfolio
 from ..projects import jobs as projects
+from ..webhooks import jobs as webhooks
 from . import services
 
 
@@ -48,6 +49,7 @@ def jobs(app: Flask) -> list[Job]:
         Job("portfolio-reminders", portfolio.remind_unclaimed, "interval", {"seconds": cfg["SCHEDULER_SWEEP_SECONDS"]}),
         Job("projects-mark-stale", projects.mark_stale_projects, "interval",
             {"seconds": cfg["SCHEDULER_SWEEP_SECONDS"]}),
+        Job("deliver-webhooks", webhooks.deliver_webhooks, "interval", {"seconds": cfg["WEBHOOK_SWEEP_SECONDS"]}),
         Job("match-index", matching.rebuild_if_due, "interval", {"seconds": cfg["MATCH_INDEX_JOB_SECONDS"]}),
         Job("planner-stats", db.refresh_planner_stats, "cron",
             {"hour": cfg["PLANNER_STATS_HOUR_UTC"], "minute": 30, "timezone": "UTC"}),
