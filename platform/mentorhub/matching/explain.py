@@ -47,10 +47,11 @@ def mentor_components(L, i: int, M, j: int) -> dict[str, float]:
     off += L.l_dom_norm.shape[1]
     text = float(L.l_text[i] @ m_row[off:off + L.l_text.shape[1]])
     n_slots = L.l_avail.shape[1]
-    hours = float((slot_row(L.l_packed, i, n_slots) & slot_row(M.m_packed, j, n_slots)).sum() * L.slot_hours)
-    avail = min(1.0, hours / w.overlap_target_hours)
-    return {"skills": skills, "domains": domains, "text": max(0.0, text), "availability": avail,
-            "overlap_hours": hours}
+    slots = int((slot_row(L.l_packed, i, n_slots) & slot_row(M.m_packed, j, n_slots)).sum())
+    hours = float(slots * L.slot_hours)
+    teaches = bool(np.bitwise_and(L.l_need[i], M.m_expert[j]).any())
+    return {"skills": skills, "domains": domains, "text": max(0.0, text), "availability": float(L.curve[slots]),
+            "overlap_hours": hours, "can_teach": teaches, "reachable": teaches and slots >= L.reach_slots}
 
 
 def explain_mentor(L, i: int, M, j: int) -> Explanation:

@@ -15,13 +15,22 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import explain
-from .features import Weights, sparse_row, words
+from .features import (
+    GROWTH_TIER,
+    REACH_TIER,
+    Weights,
+    availability_curve,
+    growth_columns,
+    reach_slots,
+    sparse_row,
+    words,
+)
 
 # The arrays a model consists of; matching/store.py writes and maps exactly these.
 LEARNER_ARRAYS = ("have", "want", "l_dom", "l_skill", "l_dom_norm", "l_text", "l_feat", "l_avail", "l_packed",
-                  "l_stage", "lp_feat")
+                  "l_need", "l_stage", "lp_feat")
 MENTOR_ARRAYS = ("teach", "m_dom", "m_text", "m_rows", "m_availT", "m_activity", "m_factor", "m_eligible", "mTf",
-                 "m_avail_w", "m_packed", "m_words", "m_cap")
+                 "m_avail_w", "m_packed", "m_words", "m_expert", "m_cap", "skill_related")
 PROJECT_ARRAYS = ("p_required", "p_teaches", "p_dom", "p_seat_score", "pT", "p_eligible", "p_difficulty")
 ARRAYS = LEARNER_ARRAYS + MENTOR_ARRAYS + PROJECT_ARRAYS
 
@@ -53,6 +62,9 @@ class MatchModel:
         self.n_mentors = self.teach.shape[0]
         self.n_projects = self.p_required.shape[0]
         self.n_skills = self.have.shape[1]
+        self.curve = availability_curve(self.l_avail.shape[1], slot_hours, weights)  # score by shared slots
+        self.reach_slots = reach_slots(slot_hours, weights)
+        self.growth = growth_columns(self.n_skills)
 
     def arrays(self) -> dict:
         return {name: getattr(self, name) for name in ARRAYS}
@@ -65,11 +77,14 @@ class MatchModel:
         total = _vecmat(data, self.mTf[cols]) if len(data) else np.zeros(self.n_mentors, np.float32)
         packed = L.l_packed[i]
         if packed.any():  # shared slots from the bit-packed grids (exact counts)
-            hours = self.shared_slots(packed)
-            hours *= self.slot_hours / self.w.overlap_target_hours
-            np.minimum(hours, 1.0, out=hours)
-            total = total + self.m_avail_w * hours
+            slots = self.shared_slots(packed).astype(np.int64)
+            total = total + self.m_avail_w * self.curve[slots]
+            total += REACH_TIER * ((slots >= self.reach_slots) & self.can_teach(L.l_need[i]))
         return np.asarray(total, dtype=np.float32)
+
+    def can_teach(self, need: np.ndarray) -> np.ndarray:
+        """Per mentor of this model: teaches one learner's wanted skill (``need`` bits) at solid or above."""
+        return np.bitwise_and(self.m_expert, need).any(axis=1)
 
     def overlap_hours_of(self, L: MatchModel, i: int) -> np.ndarray:
         """Weekly overlap hours of learner i of ``L`` with every mentor of this model."""
@@ -82,34 +97,44 @@ class MatchModel:
         """Slots one bit-packed grid row shares with every mentor of this model."""
         return np.bitwise_count(self.m_words & words(packed)[0]).sum(axis=1, dtype=np.float32)
 
-    def mentor_scores_dense(self, feat: np.ndarray, avail: np.ndarray, out: np.ndarray,
+    def mentor_scores_dense(self, feat: np.ndarray, avail: np.ndarray, need: np.ndarray, out: np.ndarray,
                             tmp: np.ndarray) -> np.ndarray:
-        """(n, m) scores of dense learner feature rows and float32 slot rows; ``out``/``tmp`` reused."""
+        """(n, m) scores of dense learner feature rows, float32 slot rows and "can teach" bit rows;
+        ``out``/``tmp`` reused."""
         np.matmul(feat, self.mTf, out=out)
         np.matmul(avail, self.m_availT, out=tmp)
-        tmp *= self.slot_hours / self.w.overlap_target_hours
-        np.minimum(tmp, 1.0, out=tmp)
-        tmp *= self.m_avail_w
-        out += tmp
+        for start in range(0, len(out), 64):  # small row blocks keep the temporaries small
+            rows = slice(start, start + 64)
+            slots = tmp[rows].astype(np.int64)
+            out[rows] += self.m_avail_w * self.curve[slots]
+            teach = (np.bitwise_and(need[rows, None, :], self.m_expert[None, :, :]) != 0).any(axis=2)
+            out[rows] += REACH_TIER * ((slots >= self.reach_slots) & teach)
         return out
 
     def learner_scores_against(self, M: MatchModel, j: int) -> np.ndarray:
         """Every learner of this model against mentor j of ``M``."""
         lin = self.l_feat @ M.m_rows[j]
-        hours = _POPCOUNT[self.l_packed & M.m_packed[j]].sum(axis=1, dtype=np.float32)
-        lin = lin + self.w.availability * np.minimum(1.0, hours * self.slot_hours / self.w.overlap_target_hours)
-        return (np.asarray(lin).ravel() * M.m_factor[j]).astype(np.float32)
+        slots = _POPCOUNT[self.l_packed & M.m_packed[j]].sum(axis=1, dtype=np.int64)
+        lin = (np.asarray(lin).ravel() + self.w.availability * self.curve[slots]) * M.m_factor[j]
+        teach = np.bitwise_and(self.l_need, M.m_expert[j]).any(axis=1)
+        return (lin + REACH_TIER * ((slots >= self.reach_slots) & teach)).astype(np.float32)
 
     def project_scores_of(self, L: MatchModel, i: int) -> np.ndarray:
         """Learner i of ``L`` against every project of this model."""
         data, cols = sparse_row(L.lp_feat, i)
         if not len(data):
             return np.zeros(self.n_projects, np.float32)
-        return np.asarray(self.pT[cols].T @ data, dtype=np.float32).ravel()
+        total = np.asarray(self.pT[cols].T @ data, dtype=np.float32).ravel()
+        g = (cols >= self.growth.start) & (cols < self.growth.stop)
+        if g.any():  # growth first: an idea teaching a wanted skill outranks every one that does not
+            total += GROWTH_TIER * (np.asarray(self.pT[cols[g]].T @ data[g]).ravel() > 0)
+        return total
 
     def learner_scores_for_column(self, P: MatchModel, p: int) -> np.ndarray:
         """Every learner of this model against project p of ``P``."""
-        return np.asarray((self.lp_feat @ P.pT[:, [p]]).toarray(), dtype=np.float32).ravel()
+        total = np.asarray((self.lp_feat @ P.pT[:, [p]]).toarray(), dtype=np.float32).ravel()
+        grows = np.asarray((self.lp_feat[:, self.growth] @ P.pT[self.growth, [p]]).toarray()).ravel() > 0
+        return total + GROWTH_TIER * grows
 
     # ---- learner -> mentors ------------------------------------------------------------------
 
@@ -128,7 +153,7 @@ class MatchModel:
         out = np.empty(shape, np.float32) if out is None else out[: len(rows)]
         tmp = np.empty(shape, np.float32) if tmp is None else tmp[: len(rows)]
         return self.mentor_scores_dense(self.l_feat[rows].toarray(), self.l_avail[rows].astype(np.float32),
-                                        out, tmp)
+                                        self.l_need[rows], out, tmp)
 
     def overlap_hours(self, i: int) -> np.ndarray:
         """Weekly overlap hours of learner i with every mentor."""
@@ -146,9 +171,10 @@ class MatchModel:
 
         Returns (index, score) arrays of shape (len(rows), k); index -1 where fewer exist.
 
-        Exact, with pruning: the availability term adds at most ``w.availability``, so per
-        learner the ``candidates`` mentors with the best upper bound (linear part + full
-        availability) are scored exactly from bit-packed grids. A row is accepted when its
+        Exact, with pruning: the availability term adds at most ``m_avail_w * m_cap`` and the
+        reach tier at most REACH_TIER (only for a learner with enough free time), so per learner
+        the ``candidates`` mentors with the best upper bound (linear part + both) are scored
+        exactly from bit-packed grids. A row is accepted when its
         k-th exact score is at least the best upper bound left out; other rows are scored
         in full. Same result as scoring every pair (up to ties).
         """
@@ -166,7 +192,6 @@ class MatchModel:
         c = min(candidates, m - 1)
         if c < k:  # too few mentors to prune: score everything
             c = 0
-        scale = self.slot_hours / self.w.overlap_target_hours
         bound_w = self.m_avail_w * self.m_cap  # the most availability can add, per mentor
         for start in range(0, len(rows), chunk):
             part = rows[start:start + chunk]
@@ -179,8 +204,11 @@ class MatchModel:
                 ub = out[:n]
                 np.matmul(self.l_feat[part].toarray(), self.mTf, out=ub)  # linear part, factor included
                 ub += bound_w
-                cap_l = np.minimum(1.0, self.l_avail[part].sum(axis=1) * scale).astype(np.float32)
-                small = np.flatnonzero(cap_l < 1.0)
+                l_slots = self.l_avail[part].sum(axis=1)
+                tier_l = (REACH_TIER * (l_slots >= self.reach_slots)).astype(np.float32)
+                ub += tier_l[:, None]
+                cap_l = self.curve[l_slots]
+                small = np.flatnonzero(cap_l < self.m_cap.max(initial=0.0))
                 if len(small):  # a learner with little free time cannot overlap more than that
                     ub[small] -= self.m_avail_w * (self.m_cap - np.minimum(cap_l[small, None], self.m_cap))
                 self._mask(ub, part, inelig, exclude)
@@ -190,13 +218,15 @@ class MatchModel:
                 t = part_buf[:, m - c - 1].copy()  # the best bound left out
                 r, cols = np.nonzero(ub > t[:, None])
                 lp = np.packbits(self.l_avail[part], axis=1)
-                hours = _POPCOUNT[lp[r] & self.m_packed[cols]].sum(axis=1, dtype=np.float32)
-                lin = ub[r, cols] - bound_w[cols]
+                slots = _POPCOUNT[lp[r] & self.m_packed[cols]].sum(axis=1, dtype=np.int64)
+                lin = ub[r, cols] - bound_w[cols] - tier_l[r]
                 if len(small):
                     in_small = np.isin(r, small)
                     fix = self.m_avail_w[cols] * (self.m_cap[cols] - np.minimum(cap_l[r], self.m_cap[cols]))
                     lin[in_small] += fix[in_small]
-                exact = lin + self.m_avail_w[cols] * np.minimum(1.0, hours * scale)
+                teach = (np.bitwise_and(self.l_need[part][r], self.m_expert[cols]) != 0).any(axis=1)
+                exact = (lin + self.m_avail_w[cols] * self.curve[slots]
+                         + REACH_TIER * ((slots >= self.reach_slots) & teach))
                 # at most c candidates per row, in column order: rank them in a padded block
                 pos = np.arange(len(r)) - np.searchsorted(r, np.arange(n))[r]
                 block = np.full((n, c), -np.inf, dtype=np.float32)

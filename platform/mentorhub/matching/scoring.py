@@ -52,13 +52,13 @@ class Scorer(MatchModel):
     """A model fitted on these learners, mentors and projects (one joint text fit)."""
 
     def __init__(self, learners: Learners, mentors: Mentors, projects: Projects | None = None,
-                 weights: Weights | None = None, slot_hours: float = 0.5):
+                 weights: Weights | None = None, slot_hours: float = 0.5, related=None):
         w = weights or Weights()
         l_text, m_text, self.text_model = text_vectors(learners.text, mentors.text, w.text_dims,
                                                        w.text_max_features)
         if projects is None:
             projects = empty_projects(learners.have.shape[1], learners.domains.shape[1])
-        arrays = {**learner_features(learners, w, l_text), **mentor_features(mentors, w, m_text, slot_hours),
+        arrays = {**learner_features(learners, w, l_text), **mentor_features(mentors, w, m_text, slot_hours, related),
                   **project_features(projects, w)}
         self._set(arrays, w, slot_hours)
 
