@@ -129,6 +129,16 @@ class Combined:
             need[r] = L.l_need[li]
         return feat, avail, need
 
+    def reach_tiers(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """The reach tier inside the scores of pairs (learner rows[k], mentor cols[k]): what to
+        take off a ranked score to get the match score people see."""
+        out = np.zeros(len(rows), np.float32)
+        for k, (i, j) in enumerate(zip(rows, cols)):
+            L, li = self.learner(i)
+            M, mj = self.mentor(j)
+            out[k] = explain.reach_tier(L, li, M, mj)
+        return out
+
     def explain_mentor(self, i: int, j: int) -> explain.Explanation:
         L, li = self.learner(i)
         M, mj = self.mentor(j)

@@ -409,3 +409,14 @@ def mentor_profile(user_id: int, *, for_update: bool = False) -> MentorProfile |
         if db.session.get_bind().dialect.name == "postgresql":
             stmt = stmt.with_for_update()
     return db.session.scalar(stmt)
+
+
+# ---- for matching (skill relations) ----
+
+
+def skill_ids_by_slug(slugs) -> dict[str, int]:
+    """Skill slug -> id for the slugs that exist (retired ones included)."""
+    slugs = {str(s) for s in slugs}
+    if not slugs:
+        return {}
+    return dict(db.session.execute(select(Skill.slug, Skill.id).where(Skill.slug.in_(slugs))).all())
