@@ -15,11 +15,9 @@ import scipy.sparse as sp
 from .features import (
     BEYOND,
     DIFFICULTY_FIT,
-    GATE,
-    GROWTH_TIER,
     MENTOR_COMPONENTS,
-    REACH_TIER,
     SOLID,
+    gate,
     slot_row,
     sparse_row,
 )
@@ -70,12 +68,12 @@ def mentor_components(L, i: int, M, j: int) -> dict[str, float]:
 
 
 def reach_tier(L, i: int, M, j: int) -> float:
-    """REACH_TIER when mentor j can teach one of learner i's wanted skills and they share the
+    """The reach tier when mentor j can teach one of learner i's wanted skills and they share the
     reach hours, else 0 (the same rule as the ranked scores in matching/model.py)."""
     n_slots = L.l_avail.shape[1]
     slots = int((slot_row(L.l_packed, i, n_slots) & slot_row(M.m_packed, j, n_slots)).sum())
     teaches = bool(np.bitwise_and(L.l_need[i], M.m_expert[j]).any())
-    return REACH_TIER if teaches and slots >= L.reach_slots else 0.0
+    return L.reach_tier if teaches and slots >= L.reach_slots else 0.0
 
 
 def explain_mentor(L, i: int, M, j: int) -> Explanation:
@@ -109,7 +107,7 @@ def explain_mentor(L, i: int, M, j: int) -> Explanation:
     m_dom = set(row_dict(M.m_dom, j))
     n_slots = L.l_avail.shape[1]
     slots = np.flatnonzero(slot_row(L.l_packed, i, n_slots) & slot_row(M.m_packed, j, n_slots)).tolist()
-    tier = REACH_TIER if c["reachable"] else 0.0
+    tier = L.reach_tier if c["reachable"] else 0.0
     return Explanation(
         total=float(sum(weighted.values())) + tier, tier=tier, components=comps, weighted=weighted,
         shared_skills=shared, teachable_skills=teachable, also_knows=also, related_skills=close,
@@ -148,7 +146,7 @@ def explain_project(L, i: int, P, p: int) -> Explanation:
     req = row_dict(P.p_required, p)
     teaches = set(row_dict(P.p_teaches, p))
     beyond = bool(BEYOND[L.l_stage[i], P.p_difficulty[p]])
-    tier = GROWTH_TIER * (comps["growth"] > 0) - GATE * beyond
+    tier = L.growth_tier * (comps["growth"] > 0) - gate(w) * beyond
     return Explanation(
         total=float(sum(weighted.values())) + tier, tier=tier, components=comps, weighted=weighted,
         shared_skills=sorted(s for s, lv in req.items() if have.get(s, 0) >= lv),

@@ -46,10 +46,8 @@ def fit_positions(stages, difficulties) -> tuple[dict[str, int], dict[str, int]]
 
 COVERAGE_SHARE = 0.6
 SOLID = 3  # "can teach" needs at least this level, and more than the learner has
-# Ranking tiers added to the weighted sum (which is at most 1), so a tier always wins:
-REACH_TIER = 1.0  # a mentor who can teach a wanted skill and shares >= reach_hours of free time
-GROWTH_TIER = 1.0  # an idea that teaches at least one wanted skill
-GATE = 3.0  # subtracted for an idea beyond the learner's stage: below zero, never suggested
+# Ranking tiers added to the weighted sum; each is at least the largest weighted sum the weights
+# allow (1 with the defaults), so a tier always wins whatever the weights (see ``reach_tier``).
 MENTOR_COMPONENTS = ("skills", "domains", "text", "availability")
 PROJECT_COMPONENTS = ("readiness", "growth", "domains", "difficulty", "seats")
 
@@ -144,6 +142,21 @@ def _safe_inv(x: np.ndarray) -> np.ndarray:
     out = np.zeros_like(x)
     np.divide(1.0, x, out=out, where=x > 0)
     return out
+
+
+def reach_tier(w: Weights) -> float:
+    """Added for a mentor who can teach a wanted skill and shares >= reach_hours of free time."""
+    return max(1.0, w.skills + w.domains + w.text + w.availability)
+
+
+def growth_tier(w: Weights) -> float:
+    """Added for an idea that teaches at least one wanted skill."""
+    return max(1.0, w.readiness + w.growth + w.project_domains + w.difficulty + w.seats)
+
+
+def gate(w: Weights) -> float:
+    """Subtracted for an idea beyond the learner's stage: below zero, so never suggested."""
+    return 1.0 + 2.0 * growth_tier(w)
 
 
 def availability_curve(n_slots: int, slot_hours: float, w: Weights) -> np.ndarray:
@@ -244,7 +257,7 @@ def learner_features(learners: Learners, w: Weights, l_text: np.ndarray) -> dict
         l_ready * w.readiness, sp.csr_matrix(const * w.readiness),
         l_growth * w.growth, l_dom_norm * w.project_domains,
         sp.csr_matrix(DIFFICULTY_FIT[l_stage] * w.difficulty), sp.csr_matrix(const * w.seats),
-        sp.csr_matrix(BEYOND[l_stage] * -GATE),
+        sp.csr_matrix(BEYOND[l_stage] * -gate(w)),
     ], format="csr").astype(np.float32)
     return {"have": have, "want": want, "l_dom": l_dom, "l_skill": l_skill, "l_dom_norm": l_dom_norm,
             "l_text": l_text, "l_feat": l_feat, "l_avail": l_avail, "l_need": bit_words(need),

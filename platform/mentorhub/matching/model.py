@@ -16,12 +16,12 @@ import numpy as np
 
 from . import explain
 from .features import (
-    GROWTH_TIER,
-    REACH_TIER,
     Weights,
     availability_curve,
     growth_columns,
+    growth_tier,
     reach_slots,
+    reach_tier,
     sparse_row,
     words,
 )
@@ -65,6 +65,7 @@ class MatchModel:
         self.curve = availability_curve(self.l_avail.shape[1], slot_hours, weights)  # score by shared slots
         self.reach_slots = reach_slots(slot_hours, weights)
         self.growth = growth_columns(self.n_skills)
+        self.reach_tier, self.growth_tier = reach_tier(weights), growth_tier(weights)
 
     def arrays(self) -> dict:
         return {name: getattr(self, name) for name in ARRAYS}
@@ -79,7 +80,7 @@ class MatchModel:
         if packed.any():  # shared slots from the bit-packed grids (exact counts)
             slots = self.shared_slots(packed).astype(np.int64)
             total = total + self.m_avail_w * self.curve[slots]
-            total += REACH_TIER * ((slots >= self.reach_slots) & self.can_teach(L.l_need[i]))
+            total += self.reach_tier * ((slots >= self.reach_slots) & self.can_teach(L.l_need[i]))
         return np.asarray(total, dtype=np.float32)
 
     def can_teach(self, need: np.ndarray) -> np.ndarray:
@@ -108,7 +109,7 @@ class MatchModel:
             slots = tmp[rows].astype(np.int64)
             out[rows] += self.m_avail_w * self.curve[slots]
             teach = (np.bitwise_and(need[rows, None, :], self.m_expert[None, :, :]) != 0).any(axis=2)
-            out[rows] += REACH_TIER * ((slots >= self.reach_slots) & teach)
+            out[rows] += self.reach_tier * ((slots >= self.reach_slots) & teach)
         return out
 
     def learner_scores_against(self, M: MatchModel, j: int) -> np.ndarray:
@@ -117,7 +118,7 @@ class MatchModel:
         slots = _POPCOUNT[self.l_packed & M.m_packed[j]].sum(axis=1, dtype=np.int64)
         lin = (np.asarray(lin).ravel() + self.w.availability * self.curve[slots]) * M.m_factor[j]
         teach = np.bitwise_and(self.l_need, M.m_expert[j]).any(axis=1)
-        return (lin + REACH_TIER * ((slots >= self.reach_slots) & teach)).astype(np.float32)
+        return (lin + self.reach_tier * ((slots >= self.reach_slots) & teach)).astype(np.float32)
 
     def project_scores_of(self, L: MatchModel, i: int) -> np.ndarray:
         """Learner i of ``L`` against every project of this model."""
@@ -127,14 +128,14 @@ class MatchModel:
         total = np.asarray(self.pT[cols].T @ data, dtype=np.float32).ravel()
         g = (cols >= self.growth.start) & (cols < self.growth.stop)
         if g.any():  # growth first: an idea teaching a wanted skill outranks every one that does not
-            total += GROWTH_TIER * (np.asarray(self.pT[cols[g]].T @ data[g]).ravel() > 0)
+            total += self.growth_tier * (np.asarray(self.pT[cols[g]].T @ data[g]).ravel() > 0)
         return total
 
     def learner_scores_for_column(self, P: MatchModel, p: int) -> np.ndarray:
         """Every learner of this model against project p of ``P``."""
         total = np.asarray((self.lp_feat @ P.pT[:, [p]]).toarray(), dtype=np.float32).ravel()
         grows = np.asarray((self.lp_feat[:, self.growth] @ P.pT[self.growth, [p]]).toarray()).ravel() > 0
-        return total + GROWTH_TIER * grows
+        return total + self.growth_tier * grows
 
     # ---- learner -> mentors ------------------------------------------------------------------
 
@@ -172,7 +173,7 @@ class MatchModel:
         Returns (index, score) arrays of shape (len(rows), k); index -1 where fewer exist.
 
         Exact, with pruning: the availability term adds at most ``m_avail_w * m_cap`` and the
-        reach tier at most REACH_TIER (only for a learner with enough free time), so per learner
+        reach tier at most ``reach_tier`` (only for a learner with enough free time), so per learner
         the ``candidates`` mentors with the best upper bound (linear part + both) are scored
         exactly from bit-packed grids. A row is accepted when its
         k-th exact score is at least the best upper bound left out; other rows are scored
@@ -205,7 +206,7 @@ class MatchModel:
                 np.matmul(self.l_feat[part].toarray(), self.mTf, out=ub)  # linear part, factor included
                 ub += bound_w
                 l_slots = self.l_avail[part].sum(axis=1)
-                tier_l = (REACH_TIER * (l_slots >= self.reach_slots)).astype(np.float32)
+                tier_l = (self.reach_tier * (l_slots >= self.reach_slots)).astype(np.float32)
                 ub += tier_l[:, None]
                 cap_l = self.curve[l_slots]
                 small = np.flatnonzero(cap_l < self.m_cap.max(initial=0.0))
@@ -226,7 +227,7 @@ class MatchModel:
                     lin[in_small] += fix[in_small]
                 teach = (np.bitwise_and(self.l_need[part][r], self.m_expert[cols]) != 0).any(axis=1)
                 exact = (lin + self.m_avail_w[cols] * self.curve[slots]
-                         + REACH_TIER * ((slots >= self.reach_slots) & teach))
+                         + self.reach_tier * ((slots >= self.reach_slots) & teach))
                 # at most c candidates per row, in column order: rank them in a padded block
                 pos = np.arange(len(r)) - np.searchsorted(r, np.arange(n))[r]
                 block = np.full((n, c), -np.inf, dtype=np.float32)
