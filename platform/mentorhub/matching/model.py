@@ -16,6 +16,8 @@ import numpy as np
 
 from . import explain
 from .features import (
+    LEVELS,
+    SOLID,
     Weights,
     availability_curve,
     growth_columns,
@@ -203,11 +205,13 @@ class MatchModel:
                 ix, sc = _top_rows(s, k)
             else:
                 ub = out[:n]
-                np.matmul(self.l_feat[part].toarray(), self.mTf, out=ub)  # linear part, factor included
+                feat = self.l_feat[part].toarray()
+                np.matmul(feat, self.mTf, out=ub)  # linear part, factor included
                 ub += bound_w
                 l_slots = self.l_avail[part].sum(axis=1)
                 tier_l = (self.reach_tier * (l_slots >= self.reach_slots)).astype(np.float32)
-                ub += tier_l[:, None]
+                may_reach = self._may_reach(feat, self.l_avail[part], tmp[:n])
+                ub += may_reach * tier_l[:, None]
                 cap_l = self.curve[l_slots]
                 small = np.flatnonzero(cap_l < self.m_cap.max(initial=0.0))
                 if len(small):  # a learner with little free time cannot overlap more than that
@@ -220,7 +224,7 @@ class MatchModel:
                 r, cols = np.nonzero(ub > t[:, None])
                 lp = np.packbits(self.l_avail[part], axis=1)
                 slots = _POPCOUNT[lp[r] & self.m_packed[cols]].sum(axis=1, dtype=np.int64)
-                lin = ub[r, cols] - bound_w[cols] - tier_l[r]
+                lin = ub[r, cols] - bound_w[cols] - may_reach[r, cols] * tier_l[r]
                 if len(small):
                     in_small = np.isin(r, small)
                     fix = self.m_avail_w[cols] * (self.m_cap[cols] - np.minimum(cap_l[r], self.m_cap[cols]))
@@ -248,6 +252,24 @@ class MatchModel:
             if progress:
                 progress(n)
         return idx_out, sc_out
+
+    def _may_reach(self, feat: np.ndarray, avail: np.ndarray, buf: np.ndarray) -> np.ndarray:
+        """(n, m) bool, True wherever the reach tier may apply: the mentor holds a wanted skill at
+        solid level (the coverage columns) and shares a six-hour block of the week with the
+        learner. Two small products; ``buf`` is scratch of the chunk's shape."""
+        if self.w.skills <= 0:  # the coverage columns are all zero: no bound but the tier itself
+            return np.ones(buf.shape, bool)
+        cov = (LEVELS - SOLID + 1) * self.n_skills
+        if getattr(self, "_bound_arrays", None) is None:
+            blocks = np.arange(0, self.l_avail.shape[1], max(1, self.l_avail.shape[1] // 28))
+            self._bound_arrays = (np.ascontiguousarray(self.m_rows[:, :cov].T), blocks,
+                                  (np.add.reduceat(self.m_availT, blocks, axis=0) > 0).astype(np.float32))
+        covT, blocks, m_blocks = self._bound_arrays
+        np.matmul(feat[:, :cov], covT, out=buf)
+        teach = buf > 0
+        np.matmul((np.add.reduceat(avail, blocks, axis=1) > 0).astype(np.float32), m_blocks, out=buf)
+        teach &= buf > 0
+        return teach
 
     @staticmethod
     def _mask(s: np.ndarray, part: np.ndarray, inelig: np.ndarray, exclude) -> None:
