@@ -226,12 +226,11 @@ def learner_features(learners: Learners, w: Weights, l_text: np.ndarray) -> dict
     inv_want = _safe_inv(n_want)
     inv_depth = _safe_inv(depth_den)
     cov = (COVERAGE_SHARE * inv_want[rows]).astype(np.float32)
-    # coverage: blocks k = SOLID..4 of [max(h + 1, SOLID) = k] * share / |want| (mentor [t >= k])
-    blocks = [sp.csr_matrix((cov * (np.maximum(lvl + 1, SOLID) == k), (rows, cols)), shape=(n, S))
-              for k in range(SOLID, LEVELS + 1)]
-    # depth: blocks k = 1..4 of [h < k] * (1 - share) / depth_den (mentor [t >= k])
-    blocks += [sp.csr_matrix(((1 - COVERAGE_SHARE) * (lvl < k) * inv_depth[rows], (rows, cols)), shape=(n, S))
-               for k in range(1, LEVELS + 1)]
+    # blocks k = 1..4 against the mentor's [t >= k]: depth [h < k] * (1 - share) / depth_den, plus
+    # coverage [k = max(h + 1, SOLID)] * share / |want| (held at solid level and above the learner)
+    blocks = [sp.csr_matrix(((1 - COVERAGE_SHARE) * (lvl < k) * inv_depth[rows]
+                             + cov * (np.maximum(lvl + 1, SOLID) == k), (rows, cols)), shape=(n, S))
+              for k in range(1, LEVELS + 1)]
     # related: a wanted skill below solid, against the mentor's "knows a related skill well"
     # column; worth related_credit of a wanted skill's whole share (1 / |want|)
     blocks.append(sp.csr_matrix((w.related_credit * inv_want[rows] * (lvl < SOLID), (rows, cols)), shape=(n, S)))
@@ -283,15 +282,15 @@ def mentor_features(mentors: Mentors, w: Weights, m_text: np.ndarray, slot_hours
     m, S = teach.shape
     related = no_relations(S) if related is None else _csr(related, (S, S))
     m_dom = _csr(mentors.domains)
-    depth = _threshold_blocks(teach, lambda v, k: v >= k)
-    solid = depth[:, (SOLID - 1) * S:]  # [t >= k] for k = SOLID..4: the coverage blocks
+    depth = _threshold_blocks(teach, lambda v, k: v >= k)  # [t >= k], k = 1..4
+    solid = depth[:, (SOLID - 1) * S:]  # [t >= k] for k = SOLID..4: what coverage reads
     expert = teach.copy()
     expert.data = (expert.data >= SOLID).astype(np.float32)
     expert.eliminate_zeros()
     m_related = ((expert @ related) > 0).astype(np.float32) - expert.multiply((expert @ related) > 0)
     m_related = sp.csr_matrix(m_related, dtype=np.float32)
     m_related.eliminate_zeros()
-    m_skill = sp.hstack([solid, depth, m_related], format="csr")
+    m_skill = sp.hstack([depth, m_related], format="csr")
     m_text = np.asarray(m_text, dtype=np.float32).reshape(m, w.text_dims)
     m_feat = sp.hstack([m_skill, m_dom, sp.csr_matrix(m_text)], format="csr")
     m_rows = np.ascontiguousarray(m_feat.toarray(), dtype=np.float32)  # (m, F): one mentor is one row

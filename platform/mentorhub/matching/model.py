@@ -16,7 +16,6 @@ import numpy as np
 
 from . import explain
 from .features import (
-    LEVELS,
     SOLID,
     Weights,
     availability_curve,
@@ -195,7 +194,6 @@ class MatchModel:
         c = min(candidates, m - 1)
         if c < k:  # too few mentors to prune: score everything
             c = 0
-        bound_w = self.m_avail_w * self.m_cap  # the most availability can add, per mentor
         for start in range(0, len(rows), chunk):
             part = rows[start:start + chunk]
             n = len(part)
@@ -207,15 +205,15 @@ class MatchModel:
                 ub = out[:n]
                 feat = self.l_feat[part].toarray()
                 np.matmul(feat, self.mTf, out=ub)  # linear part, factor included
-                ub += bound_w
                 l_slots = self.l_avail[part].sum(axis=1)
+                # availability bound: shared slots are at most either side's free slots (curve rises)
+                cap = tmp[:n]
+                np.minimum(self.curve[l_slots][:, None], self.m_cap[None, :], out=cap)
+                cap *= self.m_avail_w
+                ub += cap
                 tier_l = (self.reach_tier * (l_slots >= self.reach_slots)).astype(np.float32)
-                may_reach = self._may_reach(feat, self.l_avail[part], tmp[:n])
-                ub += may_reach * tier_l[:, None]
-                cap_l = self.curve[l_slots]
-                small = np.flatnonzero(cap_l < self.m_cap.max(initial=0.0))
-                if len(small):  # a learner with little free time cannot overlap more than that
-                    ub[small] -= self.m_avail_w * (self.m_cap - np.minimum(cap_l[small, None], self.m_cap))
+                may_reach = self._may_reach(self.l_need[part], self.l_avail[part], tmp[:n])
+                np.add(ub, tier_l[:, None], out=ub, where=may_reach)
                 self._mask(ub, part, inelig, exclude)
                 part_buf = tmp[:n]
                 part_buf[...] = ub
@@ -224,11 +222,8 @@ class MatchModel:
                 r, cols = np.nonzero(ub > t[:, None])
                 lp = np.packbits(self.l_avail[part], axis=1)
                 slots = _POPCOUNT[lp[r] & self.m_packed[cols]].sum(axis=1, dtype=np.int64)
-                lin = ub[r, cols] - bound_w[cols] - may_reach[r, cols] * tier_l[r]
-                if len(small):
-                    in_small = np.isin(r, small)
-                    fix = self.m_avail_w[cols] * (self.m_cap[cols] - np.minimum(cap_l[r], self.m_cap[cols]))
-                    lin[in_small] += fix[in_small]
+                lin = (ub[r, cols] - self.m_avail_w[cols] * np.minimum(self.curve[l_slots][r], self.m_cap[cols])
+                       - may_reach[r, cols] * tier_l[r])
                 teach = (np.bitwise_and(self.l_need[part][r], self.m_expert[cols]) != 0).any(axis=1)
                 exact = (lin + self.m_avail_w[cols] * self.curve[slots]
                          + self.reach_tier * ((slots >= self.reach_slots) & teach))
@@ -253,19 +248,20 @@ class MatchModel:
                 progress(n)
         return idx_out, sc_out
 
-    def _may_reach(self, feat: np.ndarray, avail: np.ndarray, buf: np.ndarray) -> np.ndarray:
+    def _may_reach(self, need: np.ndarray, avail: np.ndarray, buf: np.ndarray) -> np.ndarray:
         """(n, m) bool, True wherever the reach tier may apply: the mentor holds a wanted skill at
-        solid level (the coverage columns) and shares a six-hour block of the week with the
-        learner. Two small products; ``buf`` is scratch of the chunk's shape."""
-        if self.w.skills <= 0:  # the coverage columns are all zero: no bound but the tier itself
-            return np.ones(buf.shape, bool)
-        cov = (LEVELS - SOLID + 1) * self.n_skills
+        solid level and shares a six-hour block of the week with the learner. Two small products
+        (``need``: the learners' "can teach" bit rows); ``buf`` is scratch of the chunk's shape."""
+        S = self.n_skills
         if getattr(self, "_bound_arrays", None) is None:
             blocks = np.arange(0, self.l_avail.shape[1], max(1, self.l_avail.shape[1] // 28))
-            self._bound_arrays = (np.ascontiguousarray(self.m_rows[:, :cov].T), blocks,
+            solid = self.m_rows[:, (SOLID - 1) * S:SOLID * S]  # [t >= SOLID]
+            self._bound_arrays = (np.ascontiguousarray(solid.T), blocks,
                                   (np.add.reduceat(self.m_availT, blocks, axis=0) > 0).astype(np.float32))
-        covT, blocks, m_blocks = self._bound_arrays
-        np.matmul(feat[:, :cov], covT, out=buf)
+        solidT, blocks, m_blocks = self._bound_arrays
+        bits = np.unpackbits(np.ascontiguousarray(need).view(np.uint8), axis=1)[:, :2 * S]
+        wanted = (bits[:, :S] | bits[:, S:]).astype(np.float32)  # needs t >= 3 or t >= 4: both need t >= 3
+        np.matmul(wanted, solidT, out=buf)
         teach = buf > 0
         np.matmul((np.add.reduceat(avail, blocks, axis=1) > 0).astype(np.float32), m_blocks, out=buf)
         teach &= buf > 0
