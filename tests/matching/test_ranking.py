@@ -3,13 +3,18 @@ solid level, related skills, growth-first and stage-gated projects. Pure tests o
 arrays first, then the same rules through a published index and the matches page."""
 from __future__ import annotations
 
+import json
+from datetime import datetime, timezone
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
 
 from mentorhub.errors import ValidationError
-from mentorhub.matching import reasons, suggestions
+from mentorhub.matching import publish, reasons, store
 from mentorhub.matching.features import Weights, availability_curve
+from mentorhub.matching.index import get_index
+from mentorhub.matching.reader import index_root
 from mentorhub.matching.scoring import Learners, Mentors, Projects, Scorer
 from mentorhub.profiles.taxonomy import skill_relations
 
@@ -199,3 +204,18 @@ def test_matches_page_says_why_when_no_teacher_shares_an_hour(client, login_as, 
     login_as(lrn.user)
     html = client.get("/matches").get_data(as_text=True)
     assert 'data-testid="reach-note"' in html and "Can teach you" in html
+
+
+def test_a_build_in_an_older_layout_is_not_mapped_and_is_rebuilt(app, fresh_index, publish_index):
+    with app.app_context():
+        root = index_root()
+        build_id = store.current_build(root)
+        meta_path = root / build_id / "meta.json"
+        meta = json.loads(meta_path.read_text())
+        meta.pop("format")
+        meta_path.write_text(json.dumps(meta))
+        store.publish(root, build_id)  # a new pointer: processes look again
+        assert get_index() is None
+        assert publish.rebuild_reason(store.published_meta(root), datetime.now(timezone.utc)) is not None
+        publish_index()
+        assert get_index() is not None
