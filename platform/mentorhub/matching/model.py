@@ -86,7 +86,7 @@ class MatchModel:
 
     def can_teach(self, need: np.ndarray) -> np.ndarray:
         """Per mentor of this model: teaches one learner's wanted skill (``need`` bits) at solid or above."""
-        return np.bitwise_and(self.m_expert, need).any(axis=1)
+        return _any_shared(self.m_expert, need[None, :])
 
     def overlap_hours_of(self, L: MatchModel, i: int) -> np.ndarray:
         """Weekly overlap hours of learner i of ``L`` with every mentor of this model."""
@@ -109,7 +109,7 @@ class MatchModel:
             rows = slice(start, start + 64)
             slots = tmp[rows].astype(np.int64)
             out[rows] += self.m_avail_w * self.curve[slots]
-            teach = (np.bitwise_and(need[rows, None, :], self.m_expert[None, :, :]) != 0).any(axis=2)
+            teach = _any_shared(need[rows, None, :], self.m_expert[None, :, :])
             out[rows] += self.reach_tier * ((slots >= self.reach_slots) & teach)
         return out
 
@@ -118,7 +118,7 @@ class MatchModel:
         lin = self.l_feat @ M.m_rows[j]
         slots = _POPCOUNT[self.l_packed & M.m_packed[j]].sum(axis=1, dtype=np.int64)
         lin = (np.asarray(lin).ravel() + self.w.availability * self.curve[slots]) * M.m_factor[j]
-        teach = np.bitwise_and(self.l_need, M.m_expert[j]).any(axis=1)
+        teach = _any_shared(self.l_need, M.m_expert[j][None, :])
         return (lin + self.reach_tier * ((slots >= self.reach_slots) & teach)).astype(np.float32)
 
     def project_scores_of(self, L: MatchModel, i: int) -> np.ndarray:
@@ -224,7 +224,7 @@ class MatchModel:
                 slots = _POPCOUNT[lp[r] & self.m_packed[cols]].sum(axis=1, dtype=np.int64)
                 lin = (ub[r, cols] - self.m_avail_w[cols] * np.minimum(self.curve[l_slots][r], self.m_cap[cols])
                        - may_reach[r, cols] * tier_l[r])
-                teach = (np.bitwise_and(self.l_need[part][r], self.m_expert[cols]) != 0).any(axis=1)
+                teach = _any_shared(self.l_need[part][r], self.m_expert[cols])
                 exact = (lin + self.m_avail_w[cols] * self.curve[slots]
                          + self.reach_tier * ((slots >= self.reach_slots) & teach))
                 # at most c candidates per row, in column order: rank them in a padded block
@@ -330,6 +330,15 @@ def _vecmat(v: np.ndarray, m: np.ndarray) -> np.ndarray:
     """v @ m without BLAS: a single learner's query is tiny, and a multi-threaded BLAS call
     on a busy machine costs far more in thread hand-offs than the arithmetic."""
     return np.einsum("i,ij->j", v, m)
+
+
+def _any_shared(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Whether bit rows share a bit: ``a`` and ``b`` broadcast over all but the last axis (64-bit
+    words). A word at a time, as numpy's any() over a short last axis is slow."""
+    acc = np.zeros(np.broadcast_shapes(a.shape[:-1], b.shape[:-1]), np.uint64)
+    for w in range(a.shape[-1]):
+        acc |= a[..., w] & b[..., w]
+    return acc != 0
 
 
 _POPCOUNT = np.array([bin(v).count("1") for v in range(256)], dtype=np.uint8)
