@@ -194,6 +194,7 @@ class MatchModel:
         c = min(candidates, m - 1)
         if c < k:  # too few mentors to prune: score everything
             c = 0
+        bound_w = self.m_avail_w * self.m_cap  # the most availability can add, per mentor
         for start in range(0, len(rows), chunk):
             part = rows[start:start + chunk]
             n = len(part)
@@ -206,11 +207,7 @@ class MatchModel:
                 feat = self.l_feat[part].toarray()
                 np.matmul(feat, self.mTf, out=ub)  # linear part, factor included
                 l_slots = self.l_avail[part].sum(axis=1)
-                # availability bound: shared slots are at most either side's free slots (curve rises)
-                cap = tmp[:n]
-                np.minimum(self.curve[l_slots][:, None], self.m_cap[None, :], out=cap)
-                cap *= self.m_avail_w
-                ub += cap
+                ub += bound_w  # availability adds at most the mentor's own free time's worth
                 tier_l = (self.reach_tier * (l_slots >= self.reach_slots)).astype(np.float32)
                 may_reach = self._may_reach(self.l_need[part], self.l_avail[part], tmp[:n])
                 np.add(ub, tier_l[:, None], out=ub, where=may_reach)
@@ -222,8 +219,7 @@ class MatchModel:
                 r, cols = np.nonzero(ub > t[:, None])
                 lp = np.packbits(self.l_avail[part], axis=1)
                 slots = _POPCOUNT[lp[r] & self.m_packed[cols]].sum(axis=1, dtype=np.int64)
-                lin = (ub[r, cols] - self.m_avail_w[cols] * np.minimum(self.curve[l_slots][r], self.m_cap[cols])
-                       - may_reach[r, cols] * tier_l[r])
+                lin = ub[r, cols] - bound_w[cols] - may_reach[r, cols] * tier_l[r]
                 teach = _any_shared(self.l_need[part][r], self.m_expert[cols])
                 exact = (lin + self.m_avail_w[cols] * self.curve[slots]
                          + self.reach_tier * ((slots >= self.reach_slots) & teach))
