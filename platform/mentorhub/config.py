@@ -243,7 +243,9 @@ class Config:
     MATCH_WEIGHT_PROJECT_DOMAINS = float(_env("MATCH_WEIGHT_PROJECT_DOMAINS", "0.15"))
     MATCH_WEIGHT_DIFFICULTY = float(_env("MATCH_WEIGHT_DIFFICULTY", "0.10"))
     MATCH_WEIGHT_SEATS = float(_env("MATCH_WEIGHT_SEATS", "0.05"))
-    MATCH_OVERLAP_TARGET_HOURS = float(_env("MATCH_OVERLAP_TARGET_HOURS", "4"))  # overlap that scores full marks
+    MATCH_OVERLAP_SCALE_HOURS = float(_env("MATCH_OVERLAP_SCALE_HOURS", "2"))  # availability = 1 - exp(-hours / this)
+    MATCH_REACH_HOURS = float(_env("MATCH_REACH_HOURS", "1"))  # shared hours a week that rank a teaching mentor first
+    MATCH_RELATED_CREDIT = float(_env("MATCH_RELATED_CREDIT", "0.5"))  # credit for a related skill (taxonomy)
     MATCH_SEATS_TARGET = _int("MATCH_SEATS_TARGET", 3)
     MATCH_TEXT_DIMS = _int("MATCH_TEXT_DIMS", 64)
     MATCH_TEXT_MAX_FEATURES = _int("MATCH_TEXT_MAX_FEATURES", 20_000)

@@ -76,9 +76,13 @@ def plan_cohort(learner_ids: list[int] | None = None, min_score: float | None = 
     exclude = {int(r): excluded_mentor_rows(index, u, excluded, blocks) for r, u in zip(rows, learner_ids)}
     idx, sc = index.scorer.top_mentors_all(setting("MATCH_COHORT_CANDIDATES"), chunk=setting("MATCH_BATCH_CHUNK"),
                                            rows=rows, exclude=exclude, progress=progress)
-    r, c, v = candidate_edges(idx, sc, min_score)
+    r, c, v = candidate_edges(idx, sc, -np.inf)
+    # the threshold is on the match score people see; the assignment maximises the ranked score,
+    # so reachable teachers (the reach tier) are preferred
+    keep = v - index.scorer.reach_tiers(rows[r], c) >= min_score
+    r, c, v = r[keep], c[keep], v[keep]
     free = np.where(index.scorer.m_eligible, np.maximum(0, index.mentor_capacity - index.mentor_load), 0)
-    result = assign(len(rows), free, r, c, v, min_score=min_score)
+    result = assign(len(rows), free, r, c, v, min_score=-np.inf)
     users = users_by_id(set(learner_ids) | {int(index.mentor_users[j]) for j in result.mentor if j >= 0})
     out = []
     for n, (u, j, score) in enumerate(zip(learner_ids, result.mentor, result.score)):
@@ -87,6 +91,7 @@ def plan_cohort(learner_ids: list[int] | None = None, min_score: float | None = 
         if mentor is not None:
             e = index.scorer.explain_mentor(int(rows[n]), int(j))
             reason = reasons.mentor_reason(e, index.skill_names, index.domain_names)
+            score = e.total - e.tier  # the match score people see
         out.append(PlannedPair(learner=users[u], mentor=mentor, score=float(score), reason=reason))
     return out
 
@@ -191,7 +196,7 @@ def swap_pairs(actor: User, pair_id: int, other_id: int) -> tuple[CohortPair, Co
         i, j = index.learner_row.get(pair.learner_id), index.mentor_row.get(pair.mentor_id)
         if i is not None and j is not None:
             e = index.scorer.explain_mentor(i, j)
-            pair.score = round(e.total, 4)
+            pair.score = round(e.total - e.tier, 4)
             pair.reason = reasons.mentor_reason(e, index.skill_names, index.domain_names)[:REASON_MAX]
     db.session.commit()
     return a, b

@@ -17,7 +17,7 @@ LEVELS = 4
 # checked by ``fit_positions`` when they are read, so a new stage fails loudly instead of
 # scoring like another one.
 DIFFICULTY_FIT_BY_NAME = {
-    "foundations": {"beginner": 1.0, "intermediate": 0.4, "advanced": 0.0},
+    "foundations": {"beginner": 1.0, "intermediate": 0.7, "advanced": 0.0},
     "core-ml": {"beginner": 0.8, "intermediate": 0.8, "advanced": 0.2},
     "projects": {"beginner": 0.6, "intermediate": 1.0, "advanced": 0.3},
     "deployment": {"beginner": 0.2, "intermediate": 0.8, "advanced": 1.0},
@@ -28,6 +28,10 @@ STAGES = tuple(DIFFICULTY_FIT_BY_NAME)
 DIFFICULTIES = tuple(DIFFICULTY_FIT_BY_NAME[STAGES[0]])
 DIFFICULTY_FIT = np.array([[DIFFICULTY_FIT_BY_NAME[s][d] for d in DIFFICULTIES] for s in STAGES],
                           dtype=np.float32)
+# Difficulties beyond a stage: a gate, not a penalty (such an idea scores below zero, so it is
+# never suggested to a learner at that stage, nor that learner to it).
+BEYOND_BY_NAME = {"foundations": {"advanced"}, "core-ml": {"advanced"}}
+BEYOND = np.array([[d in BEYOND_BY_NAME.get(s, ()) for d in DIFFICULTIES] for s in STAGES], dtype=np.float32)
 
 
 def fit_positions(stages, difficulties) -> tuple[dict[str, int], dict[str, int]]:
@@ -41,6 +45,9 @@ def fit_positions(stages, difficulties) -> tuple[dict[str, int], dict[str, int]]
 
 
 COVERAGE_SHARE = 0.6
+SOLID = 3  # "can teach" needs at least this level, and more than the learner has
+# Ranking tiers added to the weighted sum; each is at least the largest weighted sum the weights
+# allow (1 with the defaults), so a tier always wins whatever the weights (see ``reach_tier``).
 MENTOR_COMPONENTS = ("skills", "domains", "text", "availability")
 PROJECT_COMPONENTS = ("readiness", "growth", "domains", "difficulty", "seats")
 
@@ -52,7 +59,9 @@ class Weights:
     text: float = 0.20
     availability: float = 0.25
     activity: float = 0.5
-    overlap_target_hours: float = 4.0
+    overlap_scale_hours: float = 2.0  # availability = 1 - exp(-hours / scale): 1 h 0.39, 4 h 0.86, 8 h 0.98
+    reach_hours: float = 1.0  # shared hours a week that make a teaching mentor "reachable"
+    related_credit: float = 0.5  # share of a wanted skill's coverage given for a related skill
     readiness: float = 0.35
     growth: float = 0.35
     project_domains: float = 0.15
@@ -135,6 +144,38 @@ def _safe_inv(x: np.ndarray) -> np.ndarray:
     return out
 
 
+def reach_tier(w: Weights) -> float:
+    """Added for a mentor who can teach a wanted skill and shares >= reach_hours of free time."""
+    return max(1.0, w.skills + w.domains + w.text + w.availability)
+
+
+def growth_tier(w: Weights) -> float:
+    """Added for an idea that teaches at least one wanted skill."""
+    return max(1.0, w.readiness + w.growth + w.project_domains + w.difficulty + w.seats)
+
+
+def gate(w: Weights) -> float:
+    """Subtracted for an idea beyond the learner's stage: below zero, so never suggested."""
+    return 1.0 + 2.0 * growth_tier(w)
+
+
+def availability_curve(n_slots: int, slot_hours: float, w: Weights) -> np.ndarray:
+    """Availability score by number of shared slots (0..n_slots): 1 - exp(-hours / scale).
+    Every hour counts, the first most, and no plateau lets more hours outweigh skills."""
+    hours = np.arange(n_slots + 1, dtype=np.float64) * slot_hours
+    return (1.0 - np.exp(-hours / max(w.overlap_scale_hours, 1e-6))).astype(np.float32)
+
+
+def reach_slots(slot_hours: float, w: Weights) -> int:
+    """Shared slots that make ``w.reach_hours``."""
+    return max(1, int(np.ceil(w.reach_hours / slot_hours - 1e-9)))
+
+
+def bit_words(flags: np.ndarray) -> np.ndarray:
+    """Boolean rows (n, k) as 64-bit words (n, ceil(k / 64)): "any shared bit" is one AND per word."""
+    return words(np.packbits(np.atleast_2d(flags), axis=1))
+
+
 def _threshold_blocks(levels: sp.csr_matrix, test) -> sp.csr_matrix:
     """hstack over k=1..4 of test(levels, k) as 0/1 (only stored entries are considered)."""
     blocks = []
@@ -184,14 +225,21 @@ def learner_features(learners: Learners, w: Weights, l_text: np.ndarray) -> dict
     np.add.at(depth_den, rows, LEVELS - lvl)
     inv_want = _safe_inv(n_want)
     inv_depth = _safe_inv(depth_den)
-    # skills: blocks k = 1..4 of a*[h = k-1]/|want| + b*[h < k]/depth_den
-    blocks = []
-    for k in range(1, LEVELS + 1):
-        vals = (COVERAGE_SHARE * (lvl == k - 1) * inv_want[rows]
-                + (1 - COVERAGE_SHARE) * (lvl < k) * inv_depth[rows]).astype(np.float32)
-        blocks.append(sp.csr_matrix((vals, (rows, cols)), shape=(n, S)))
-    l_skill = sp.hstack(blocks, format="csr")
+    cov = (COVERAGE_SHARE * inv_want[rows]).astype(np.float32)
+    # blocks k = 1..4 against the mentor's [t >= k]: depth [h < k] * (1 - share) / depth_den, plus
+    # coverage [k = max(h + 1, SOLID)] * share / |want| (held at solid level and above the learner)
+    blocks = [sp.csr_matrix(((1 - COVERAGE_SHARE) * (lvl < k) * inv_depth[rows]
+                             + cov * (np.maximum(lvl + 1, SOLID) == k), (rows, cols)), shape=(n, S))
+              for k in range(1, LEVELS + 1)]
+    # related: a wanted skill below solid, against the mentor's "knows a related skill well"
+    # column; worth related_credit of a wanted skill's whole share (1 / |want|)
+    blocks.append(sp.csr_matrix((w.related_credit * inv_want[rows] * (lvl < SOLID), (rows, cols)), shape=(n, S)))
+    l_skill = sp.hstack(blocks, format="csr").astype(np.float32)
     l_skill.eliminate_zeros()
+    # "can teach" bits: wanted below solid needs t >= SOLID (first S bits), at solid needs t = 4 (next S)
+    need = np.zeros((n, 2 * S), bool)
+    need[rows[lvl < SOLID], cols[lvl < SOLID]] = True
+    need[rows[lvl == SOLID], S + cols[lvl == SOLID]] = True
     l_dom_norm = _row_scale(l_dom, _safe_inv(np.asarray(l_dom.sum(axis=1)).ravel())).tocsr()
     l_text = np.asarray(l_text, dtype=np.float32).reshape(n, w.text_dims)
     # Learner features: [skills | domains | text]; weights folded into the learner side.
@@ -208,19 +256,41 @@ def learner_features(learners: Learners, w: Weights, l_text: np.ndarray) -> dict
         l_ready * w.readiness, sp.csr_matrix(const * w.readiness),
         l_growth * w.growth, l_dom_norm * w.project_domains,
         sp.csr_matrix(DIFFICULTY_FIT[l_stage] * w.difficulty), sp.csr_matrix(const * w.seats),
+        sp.csr_matrix(BEYOND[l_stage] * -gate(w)),
     ], format="csr").astype(np.float32)
     return {"have": have, "want": want, "l_dom": l_dom, "l_skill": l_skill, "l_dom_norm": l_dom_norm,
-            "l_text": l_text, "l_feat": l_feat, "l_avail": l_avail,
+            "l_text": l_text, "l_feat": l_feat, "l_avail": l_avail, "l_need": bit_words(need),
             "l_packed": np.packbits(l_avail, axis=1), "l_stage": l_stage, "lp_feat": lp_feat}
 
 
-def mentor_features(mentors: Mentors, w: Weights, m_text: np.ndarray, slot_hours: float) -> dict:
+def growth_columns(n_skills: int) -> slice:
+    """The columns of ``lp_feat`` (and rows of ``pT``) that hold growth (wanted skills taught)."""
+    start = LEVELS * n_skills + 1
+    return slice(start, start + n_skills)
+
+
+def no_relations(n_skills: int) -> sp.csr_matrix:
+    return sp.csr_matrix((n_skills, n_skills), dtype=np.float32)
+
+
+def mentor_features(mentors: Mentors, w: Weights, m_text: np.ndarray, slot_hours: float,
+                    related: sp.spmatrix | None = None) -> dict:
     """Mentor columns (features x mentors) with the activity factor folded in (``mTf``), and the
-    same features one row per mentor (``m_rows``) for single-mentor reads."""
+    same features one row per mentor (``m_rows``) for single-mentor reads. ``related`` is the
+    taxonomy's skill relations (S x S, 0/1, symmetric)."""
     teach = _csr(mentors.teach)
-    m = teach.shape[0]
+    m, S = teach.shape
+    related = no_relations(S) if related is None else _csr(related, (S, S))
     m_dom = _csr(mentors.domains)
-    m_skill = _threshold_blocks(teach, lambda v, k: v >= k)
+    depth = _threshold_blocks(teach, lambda v, k: v >= k)  # [t >= k], k = 1..4
+    solid = depth[:, (SOLID - 1) * S:]  # [t >= k] for k = SOLID..4: what coverage reads
+    expert = teach.copy()
+    expert.data = (expert.data >= SOLID).astype(np.float32)
+    expert.eliminate_zeros()
+    m_related = ((expert @ related) > 0).astype(np.float32) - expert.multiply((expert @ related) > 0)
+    m_related = sp.csr_matrix(m_related, dtype=np.float32)
+    m_related.eliminate_zeros()
+    m_skill = sp.hstack([depth, m_related], format="csr")
     m_text = np.asarray(m_text, dtype=np.float32).reshape(m, w.text_dims)
     m_feat = sp.hstack([m_skill, m_dom, sp.csr_matrix(m_text)], format="csr")
     m_rows = np.ascontiguousarray(m_feat.toarray(), dtype=np.float32)  # (m, F): one mentor is one row
@@ -230,6 +300,7 @@ def mentor_features(mentors: Mentors, w: Weights, m_text: np.ndarray, slot_hours
     m_activity = np.clip(np.asarray(act, dtype=np.float32), 0, 1)
     m_factor = (1 - w.activity * (1 - m_activity)).astype(np.float32)
     elig = mentors.eligible if mentors.eligible is not None else np.ones(m, bool)
+    curve = availability_curve(avail.shape[1], slot_hours, w)
     return {
         "teach": teach, "m_dom": m_dom, "m_text": m_text, "m_rows": m_rows, "m_availT": m_availT,
         "m_activity": m_activity, "m_factor": m_factor, "m_eligible": np.asarray(elig, dtype=bool),
@@ -238,7 +309,9 @@ def mentor_features(mentors: Mentors, w: Weights, m_text: np.ndarray, slot_hours
         "m_avail_w": (w.availability * m_factor).astype(np.float32),  # availability weight per mentor
         "m_packed": np.packbits(avail, axis=1),
         "m_words": words(np.packbits(avail, axis=1)),
-        "m_cap": np.minimum(1.0, m_availT.sum(axis=0) * slot_hours / w.overlap_target_hours).astype(np.float32),
+        "m_expert": bit_words(np.hstack([solid[:, :S].toarray() > 0, solid[:, -S:].toarray() > 0])),
+        "m_cap": curve[avail.sum(axis=1)],  # the most availability can score, per mentor
+        "skill_related": related,
     }
 
 
@@ -258,7 +331,7 @@ def project_features(projects: Projects, w: Weights) -> dict:
     seats = np.minimum(1.0, np.maximum(0, free.astype(np.float32)) / max(1, w.seats_target)).astype(np.float32)
     p_feat = sp.hstack([
         r_blocks, sp.csr_matrix((n_req == 0).astype(np.float32)[:, None]),
-        teaches, p_dom, p_diff, sp.csr_matrix(seats[:, None]),
+        teaches, p_dom, p_diff, sp.csr_matrix(seats[:, None]), p_diff,
     ], format="csr")
     elig = projects.eligible if projects.eligible is not None else np.ones(len(difficulty), bool)
     return {"p_required": req, "p_teaches": teaches, "p_dom": p_dom, "p_seat_score": seats,

@@ -152,6 +152,8 @@ def get_index() -> MatchIndex | None:
             return None
         if stamp != state["stamp"]:
             build_id = store.current_build(root)
+            if store.published_meta(root) is None:
+                return None  # written in an older layout: "being prepared" until the next build
             loaded = state["loaded"]
             if loaded is None or loaded.meta["build_id"] != build_id:
                 loaded = Loaded(store.Build(root / build_id))
@@ -239,7 +241,8 @@ def _combine(loaded: Loaded, delta: Delta) -> MatchIndex:
                             domains=_stack([r[2] for r in pr], D), difficulty=np.array([r[3] for r in pr], np.int64),
                             free_seats=np.array([r[4] for r in pr], np.int64), eligible=np.array([r[5] for r in pr], bool))
         arrays = {**learner_features(learners, base.w, text.transform(learners.text)),
-                  **mentor_features(mentors, base.w, text.transform(mentors.text), base.slot_hours),
+                  **mentor_features(mentors, base.w, text.transform(mentors.text), base.slot_hours,
+                                    base.skill_related),
                   **project_features(projects, base.w)}
         dmodel = MatchModel.from_arrays(arrays, base.w, base.slot_hours)
 

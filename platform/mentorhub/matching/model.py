@@ -15,13 +15,23 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import explain
-from .features import Weights, sparse_row, words
+from .features import (
+    SOLID,
+    Weights,
+    availability_curve,
+    growth_columns,
+    growth_tier,
+    reach_slots,
+    reach_tier,
+    sparse_row,
+    words,
+)
 
 # The arrays a model consists of; matching/store.py writes and maps exactly these.
 LEARNER_ARRAYS = ("have", "want", "l_dom", "l_skill", "l_dom_norm", "l_text", "l_feat", "l_avail", "l_packed",
-                  "l_stage", "lp_feat")
+                  "l_need", "l_stage", "lp_feat")
 MENTOR_ARRAYS = ("teach", "m_dom", "m_text", "m_rows", "m_availT", "m_activity", "m_factor", "m_eligible", "mTf",
-                 "m_avail_w", "m_packed", "m_words", "m_cap")
+                 "m_avail_w", "m_packed", "m_words", "m_expert", "m_cap", "skill_related")
 PROJECT_ARRAYS = ("p_required", "p_teaches", "p_dom", "p_seat_score", "pT", "p_eligible", "p_difficulty")
 ARRAYS = LEARNER_ARRAYS + MENTOR_ARRAYS + PROJECT_ARRAYS
 
@@ -53,6 +63,10 @@ class MatchModel:
         self.n_mentors = self.teach.shape[0]
         self.n_projects = self.p_required.shape[0]
         self.n_skills = self.have.shape[1]
+        self.curve = availability_curve(self.l_avail.shape[1], slot_hours, weights)  # score by shared slots
+        self.reach_slots = reach_slots(slot_hours, weights)
+        self.growth = growth_columns(self.n_skills)
+        self.reach_tier, self.growth_tier = reach_tier(weights), growth_tier(weights)
 
     def arrays(self) -> dict:
         return {name: getattr(self, name) for name in ARRAYS}
@@ -65,11 +79,14 @@ class MatchModel:
         total = _vecmat(data, self.mTf[cols]) if len(data) else np.zeros(self.n_mentors, np.float32)
         packed = L.l_packed[i]
         if packed.any():  # shared slots from the bit-packed grids (exact counts)
-            hours = self.shared_slots(packed)
-            hours *= self.slot_hours / self.w.overlap_target_hours
-            np.minimum(hours, 1.0, out=hours)
-            total = total + self.m_avail_w * hours
+            slots = self.shared_slots(packed).astype(np.int64)
+            total = total + self.m_avail_w * self.curve[slots]
+            total += self.reach_tier * ((slots >= self.reach_slots) & self.can_teach(L.l_need[i]))
         return np.asarray(total, dtype=np.float32)
+
+    def can_teach(self, need: np.ndarray) -> np.ndarray:
+        """Per mentor of this model: teaches one learner's wanted skill (``need`` bits) at solid or above."""
+        return _any_shared(self.m_expert, need[None, :])
 
     def overlap_hours_of(self, L: MatchModel, i: int) -> np.ndarray:
         """Weekly overlap hours of learner i of ``L`` with every mentor of this model."""
@@ -82,34 +99,44 @@ class MatchModel:
         """Slots one bit-packed grid row shares with every mentor of this model."""
         return np.bitwise_count(self.m_words & words(packed)[0]).sum(axis=1, dtype=np.float32)
 
-    def mentor_scores_dense(self, feat: np.ndarray, avail: np.ndarray, out: np.ndarray,
+    def mentor_scores_dense(self, feat: np.ndarray, avail: np.ndarray, need: np.ndarray, out: np.ndarray,
                             tmp: np.ndarray) -> np.ndarray:
-        """(n, m) scores of dense learner feature rows and float32 slot rows; ``out``/``tmp`` reused."""
+        """(n, m) scores of dense learner feature rows, float32 slot rows and "can teach" bit rows;
+        ``out``/``tmp`` reused."""
         np.matmul(feat, self.mTf, out=out)
         np.matmul(avail, self.m_availT, out=tmp)
-        tmp *= self.slot_hours / self.w.overlap_target_hours
-        np.minimum(tmp, 1.0, out=tmp)
-        tmp *= self.m_avail_w
-        out += tmp
+        for start in range(0, len(out), 64):  # small row blocks keep the temporaries small
+            rows = slice(start, start + 64)
+            slots = tmp[rows].astype(np.int64)
+            out[rows] += self.m_avail_w * self.curve[slots]
+            teach = _any_shared(need[rows, None, :], self.m_expert[None, :, :])
+            out[rows] += self.reach_tier * ((slots >= self.reach_slots) & teach)
         return out
 
     def learner_scores_against(self, M: MatchModel, j: int) -> np.ndarray:
         """Every learner of this model against mentor j of ``M``."""
         lin = self.l_feat @ M.m_rows[j]
-        hours = _POPCOUNT[self.l_packed & M.m_packed[j]].sum(axis=1, dtype=np.float32)
-        lin = lin + self.w.availability * np.minimum(1.0, hours * self.slot_hours / self.w.overlap_target_hours)
-        return (np.asarray(lin).ravel() * M.m_factor[j]).astype(np.float32)
+        slots = _POPCOUNT[self.l_packed & M.m_packed[j]].sum(axis=1, dtype=np.int64)
+        lin = (np.asarray(lin).ravel() + self.w.availability * self.curve[slots]) * M.m_factor[j]
+        teach = _any_shared(self.l_need, M.m_expert[j][None, :])
+        return (lin + self.reach_tier * ((slots >= self.reach_slots) & teach)).astype(np.float32)
 
     def project_scores_of(self, L: MatchModel, i: int) -> np.ndarray:
         """Learner i of ``L`` against every project of this model."""
         data, cols = sparse_row(L.lp_feat, i)
         if not len(data):
             return np.zeros(self.n_projects, np.float32)
-        return np.asarray(self.pT[cols].T @ data, dtype=np.float32).ravel()
+        total = np.asarray(self.pT[cols].T @ data, dtype=np.float32).ravel()
+        g = (cols >= self.growth.start) & (cols < self.growth.stop)
+        if g.any():  # growth first: an idea teaching a wanted skill outranks every one that does not
+            total += self.growth_tier * (np.asarray(self.pT[cols[g]].T @ data[g]).ravel() > 0)
+        return total
 
     def learner_scores_for_column(self, P: MatchModel, p: int) -> np.ndarray:
         """Every learner of this model against project p of ``P``."""
-        return np.asarray((self.lp_feat @ P.pT[:, [p]]).toarray(), dtype=np.float32).ravel()
+        total = np.asarray((self.lp_feat @ P.pT[:, [p]]).toarray(), dtype=np.float32).ravel()
+        grows = np.asarray((self.lp_feat[:, self.growth] @ P.pT[self.growth, [p]]).toarray()).ravel() > 0
+        return total + self.growth_tier * grows
 
     # ---- learner -> mentors ------------------------------------------------------------------
 
@@ -128,7 +155,7 @@ class MatchModel:
         out = np.empty(shape, np.float32) if out is None else out[: len(rows)]
         tmp = np.empty(shape, np.float32) if tmp is None else tmp[: len(rows)]
         return self.mentor_scores_dense(self.l_feat[rows].toarray(), self.l_avail[rows].astype(np.float32),
-                                        out, tmp)
+                                        self.l_need[rows], out, tmp)
 
     def overlap_hours(self, i: int) -> np.ndarray:
         """Weekly overlap hours of learner i with every mentor."""
@@ -146,9 +173,10 @@ class MatchModel:
 
         Returns (index, score) arrays of shape (len(rows), k); index -1 where fewer exist.
 
-        Exact, with pruning: the availability term adds at most ``w.availability``, so per
-        learner the ``candidates`` mentors with the best upper bound (linear part + full
-        availability) are scored exactly from bit-packed grids. A row is accepted when its
+        Exact, with pruning: the availability term adds at most ``m_avail_w * m_cap`` and the
+        reach tier at most ``reach_tier`` (only for a learner with enough free time), so per learner
+        the ``candidates`` mentors with the best upper bound (linear part + both) are scored
+        exactly from bit-packed grids. A row is accepted when its
         k-th exact score is at least the best upper bound left out; other rows are scored
         in full. Same result as scoring every pair (up to ties).
         """
@@ -166,7 +194,6 @@ class MatchModel:
         c = min(candidates, m - 1)
         if c < k:  # too few mentors to prune: score everything
             c = 0
-        scale = self.slot_hours / self.w.overlap_target_hours
         bound_w = self.m_avail_w * self.m_cap  # the most availability can add, per mentor
         for start in range(0, len(rows), chunk):
             part = rows[start:start + chunk]
@@ -177,12 +204,13 @@ class MatchModel:
                 ix, sc = _top_rows(s, k)
             else:
                 ub = out[:n]
-                np.matmul(self.l_feat[part].toarray(), self.mTf, out=ub)  # linear part, factor included
-                ub += bound_w
-                cap_l = np.minimum(1.0, self.l_avail[part].sum(axis=1) * scale).astype(np.float32)
-                small = np.flatnonzero(cap_l < 1.0)
-                if len(small):  # a learner with little free time cannot overlap more than that
-                    ub[small] -= self.m_avail_w * (self.m_cap - np.minimum(cap_l[small, None], self.m_cap))
+                feat = self.l_feat[part].toarray()
+                np.matmul(feat, self.mTf, out=ub)  # linear part, factor included
+                l_slots = self.l_avail[part].sum(axis=1)
+                ub += bound_w  # availability adds at most the mentor's own free time's worth
+                tier_l = (self.reach_tier * (l_slots >= self.reach_slots)).astype(np.float32)
+                may_reach = self._may_reach(self.l_need[part], self.l_avail[part], tmp[:n])
+                np.add(ub, tier_l[:, None], out=ub, where=may_reach)
                 self._mask(ub, part, inelig, exclude)
                 part_buf = tmp[:n]
                 part_buf[...] = ub
@@ -190,13 +218,11 @@ class MatchModel:
                 t = part_buf[:, m - c - 1].copy()  # the best bound left out
                 r, cols = np.nonzero(ub > t[:, None])
                 lp = np.packbits(self.l_avail[part], axis=1)
-                hours = _POPCOUNT[lp[r] & self.m_packed[cols]].sum(axis=1, dtype=np.float32)
-                lin = ub[r, cols] - bound_w[cols]
-                if len(small):
-                    in_small = np.isin(r, small)
-                    fix = self.m_avail_w[cols] * (self.m_cap[cols] - np.minimum(cap_l[r], self.m_cap[cols]))
-                    lin[in_small] += fix[in_small]
-                exact = lin + self.m_avail_w[cols] * np.minimum(1.0, hours * scale)
+                slots = _POPCOUNT[lp[r] & self.m_packed[cols]].sum(axis=1, dtype=np.int64)
+                lin = ub[r, cols] - bound_w[cols] - may_reach[r, cols] * tier_l[r]
+                teach = _any_shared(self.l_need[part][r], self.m_expert[cols])
+                exact = (lin + self.m_avail_w[cols] * self.curve[slots]
+                         + self.reach_tier * ((slots >= self.reach_slots) & teach))
                 # at most c candidates per row, in column order: rank them in a padded block
                 pos = np.arange(len(r)) - np.searchsorted(r, np.arange(n))[r]
                 block = np.full((n, c), -np.inf, dtype=np.float32)
@@ -217,6 +243,25 @@ class MatchModel:
             if progress:
                 progress(n)
         return idx_out, sc_out
+
+    def _may_reach(self, need: np.ndarray, avail: np.ndarray, buf: np.ndarray) -> np.ndarray:
+        """(n, m) bool, True wherever the reach tier may apply: the mentor holds a wanted skill at
+        solid level and shares a six-hour block of the week with the learner. Two small products
+        (``need``: the learners' "can teach" bit rows); ``buf`` is scratch of the chunk's shape."""
+        S = self.n_skills
+        if getattr(self, "_bound_arrays", None) is None:
+            blocks = np.arange(0, self.l_avail.shape[1], max(1, self.l_avail.shape[1] // 28))
+            solid = self.m_rows[:, (SOLID - 1) * S:SOLID * S]  # [t >= SOLID]
+            self._bound_arrays = (np.ascontiguousarray(solid.T), blocks,
+                                  (np.add.reduceat(self.m_availT, blocks, axis=0) > 0).astype(np.float32))
+        solidT, blocks, m_blocks = self._bound_arrays
+        bits = np.unpackbits(np.ascontiguousarray(need).view(np.uint8), axis=1)[:, :2 * S]
+        wanted = (bits[:, :S] | bits[:, S:]).astype(np.float32)  # needs t >= 3 or t >= 4: both need t >= 3
+        np.matmul(wanted, solidT, out=buf)
+        teach = buf > 0
+        np.matmul((np.add.reduceat(avail, blocks, axis=1) > 0).astype(np.float32), m_blocks, out=buf)
+        teach &= buf > 0
+        return teach
 
     @staticmethod
     def _mask(s: np.ndarray, part: np.ndarray, inelig: np.ndarray, exclude) -> None:
@@ -281,6 +326,15 @@ def _vecmat(v: np.ndarray, m: np.ndarray) -> np.ndarray:
     """v @ m without BLAS: a single learner's query is tiny, and a multi-threaded BLAS call
     on a busy machine costs far more in thread hand-offs than the arithmetic."""
     return np.einsum("i,ij->j", v, m)
+
+
+def _any_shared(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Whether bit rows share a bit: ``a`` and ``b`` broadcast over all but the last axis (64-bit
+    words). A word at a time, as numpy's any() over a short last axis is slow."""
+    acc = np.zeros(np.broadcast_shapes(a.shape[:-1], b.shape[:-1]), np.uint64)
+    for w in range(a.shape[-1]):
+        acc |= a[..., w] & b[..., w]
+    return acc != 0
 
 
 _POPCOUNT = np.array([bin(v).count("1") for v in range(256)], dtype=np.uint8)

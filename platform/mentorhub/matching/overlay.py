@@ -107,8 +107,8 @@ class Combined:
         inelig = ~self.m_eligible
         for start in range(0, len(rows), chunk):
             part = rows[start:start + chunk]
-            feat, avail = self._dense_learners(part)
-            s = np.hstack([M.mentor_scores_dense(feat, avail, np.empty((len(part), M.n_mentors), np.float32),
+            feat, avail, need = self._dense_learners(part)
+            s = np.hstack([M.mentor_scores_dense(feat, avail, need, np.empty((len(part), M.n_mentors), np.float32),
                                                  np.empty((len(part), M.n_mentors), np.float32))
                            for M in self.parts])
             MatchModel._mask(s, part, inelig, exclude)
@@ -117,15 +117,27 @@ class Combined:
                 progress(len(part))
         return idx_out, sc_out
 
-    def _dense_learners(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _dense_learners(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         feat = np.zeros((len(rows), self.base.l_feat.shape[1]), np.float32)
         avail = np.zeros((len(rows), self.base.l_avail.shape[1]), np.float32)
+        need = np.zeros((len(rows), self.base.l_need.shape[1]), self.base.l_need.dtype)
         for r, i in enumerate(rows):
             L, li = self.learner(i)
             data, cols = sparse_row(L.l_feat, li)
             feat[r, cols] = data
             avail[r] = slot_row(L.l_packed, li, avail.shape[1])
-        return feat, avail
+            need[r] = L.l_need[li]
+        return feat, avail, need
+
+    def reach_tiers(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """The reach tier inside the scores of pairs (learner rows[k], mentor cols[k]): what to
+        take off a ranked score to get the match score people see."""
+        out = np.zeros(len(rows), np.float32)
+        for k, (i, j) in enumerate(zip(rows, cols)):
+            L, li = self.learner(i)
+            M, mj = self.mentor(j)
+            out[k] = explain.reach_tier(L, li, M, mj)
+        return out
 
     def explain_mentor(self, i: int, j: int) -> explain.Explanation:
         L, li = self.learner(i)

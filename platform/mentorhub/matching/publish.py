@@ -16,7 +16,14 @@ from .. import generations as changes
 from ..db import db, utcnow
 from ..profiles import availability as av
 from . import store
-from .reader import index_root, read_columns, read_people, read_projects, weights_from_config
+from .reader import (
+    index_root,
+    read_columns,
+    read_people,
+    read_projects,
+    read_relations,
+    weights_from_config,
+)
 from .scoring import Scorer
 
 
@@ -35,9 +42,10 @@ def build_and_publish(now: datetime | None = None) -> dict:
         cols = read_columns()
         people = read_people(cols, week, now)
         prj = read_projects(cols)
+        related = read_relations(cols)
     read_seconds = time.perf_counter() - started
     scorer = Scorer(people.learners, people.mentors, prj.projects, weights=weights_from_config(cfg),
-                    slot_hours=cfg["MATCH_SLOT_MINUTES"] / 60)
+                    slot_hours=cfg["MATCH_SLOT_MINUTES"] / 60, related=related)
     ids = {"learner_users": people.learner_users, "learner_active": people.learner_active,
            "mentor_users": people.mentor_users, "mentor_capacity": people.mentor_capacity,
            "mentor_load": people.mentor_load, "project_ids": prj.project_ids, "project_owner": prj.project_owner}

@@ -16,7 +16,7 @@ from flask import current_app
 from ..mentoring.queries import mentor_load, mentor_responsiveness
 from ..profiles import availability as av
 from ..profiles import queries as profile_rows
-from ..profiles.taxonomy import difficulty_rank, roadmap_stages
+from ..profiles.taxonomy import difficulty_rank, roadmap_stages, skill_relations
 from ..projects.match_rows import project_domain_rows, project_match_rows, project_skill_rows
 from .features import Learners, Mentors, Projects, Weights, fit_positions
 
@@ -58,7 +58,8 @@ def weights_from_config(cfg) -> Weights:
     return Weights(
         skills=cfg["MATCH_WEIGHT_SKILLS"], domains=cfg["MATCH_WEIGHT_DOMAINS"], text=cfg["MATCH_WEIGHT_TEXT"],
         availability=cfg["MATCH_WEIGHT_AVAILABILITY"], activity=cfg["MATCH_WEIGHT_ACTIVITY"],
-        overlap_target_hours=cfg["MATCH_OVERLAP_TARGET_HOURS"], readiness=cfg["MATCH_WEIGHT_READINESS"],
+        overlap_scale_hours=cfg["MATCH_OVERLAP_SCALE_HOURS"], reach_hours=cfg["MATCH_REACH_HOURS"],
+        related_credit=cfg["MATCH_RELATED_CREDIT"], readiness=cfg["MATCH_WEIGHT_READINESS"],
         growth=cfg["MATCH_WEIGHT_GROWTH"], project_domains=cfg["MATCH_WEIGHT_PROJECT_DOMAINS"],
         difficulty=cfg["MATCH_WEIGHT_DIFFICULTY"], seats=cfg["MATCH_WEIGHT_SEATS"],
         seats_target=cfg["MATCH_SEATS_TARGET"], text_dims=cfg["MATCH_TEXT_DIMS"],
@@ -73,6 +74,21 @@ def index_root() -> Path:
 def read_columns() -> Columns:
     skills, domains = profile_rows.skill_columns(), profile_rows.domain_columns()
     return Columns([s for s, _ in skills], [n for _, n in skills], [d for d, _ in domains], [n for _, n in domains])
+
+
+def read_relations(cols: Columns) -> sp.csr_matrix:
+    """The taxonomy's related skills as a symmetric 0/1 (S x S) matrix over the build's columns."""
+    pairs = skill_relations()
+    ids = profile_rows.skill_ids_by_slug({s for pair in pairs for s in pair})
+    r, c = [], []
+    for a, b in pairs:
+        i, j = cols.skill_col.get(ids.get(a)), cols.skill_col.get(ids.get(b))
+        if i is not None and j is not None:
+            r += [i, j]
+            c += [j, i]
+    m = sp.csr_matrix((np.ones(len(r), np.float32), (r, c)), shape=(cols.S, cols.S))
+    m.data[:] = 1.0  # a pair written twice counts once
+    return m
 
 
 def _pairs(rows, row_of: dict[int, int], col_of: dict[int, int], n: int, width: int, values=None) -> sp.csr_matrix:

@@ -7,18 +7,24 @@ from .explain import Explanation
 
 
 def mentor_reason(expl: Explanation, skill_names: dict[int, str], domain_names: dict[int, str]) -> str:
-    """One plain sentence on why this mentor fits."""
+    """One plain sentence on why this mentor fits. "Can teach" only for a wanted skill held at
+    solid level (3) or above and above the learner's; lower levels read "also knows"."""
     parts = []
     if expl.teachable_skills:
         names = [skill_names.get(s, "?") for s, _, _ in expl.teachable_skills[:3]]
         parts.append(f"can teach {_join(names)}, which you want to learn")
-    elif expl.shared_skills:
+    parts += [_close(near, wanted, skill_names) for wanted, near in expl.related_skills[:2]]
+    if expl.also_knows:
+        parts.append(f"also knows {_join([skill_names.get(s, '?') for s, _, _ in expl.also_knows[:2]])}")
+    elif not expl.teachable_skills and not expl.related_skills and expl.shared_skills:
         names = [skill_names.get(s, "?") for s in expl.shared_skills[:2]]
         parts.append(f"also works with {_join(names)}")
     if expl.shared_domains:
         parts.append(f"works in {_join([domain_names.get(d, '?') for d in expl.shared_domains[:2]])}")
     if expl.overlap_hours > 0:
         parts.append(f"shares {_hours(expl.overlap_hours)} of free time with you each week")
+    elif expl.teachable_skills:
+        parts.append("shares no free hour with you yet")
     if not parts:
         return "A possible fit, though your profiles have little in common yet."
     return _sentence(parts)
@@ -30,6 +36,8 @@ def learner_reason(expl: Explanation, skill_names: dict[int, str], domain_names:
     if expl.teachable_skills:
         names = [skill_names.get(s, "?") for s, _, _ in expl.teachable_skills[:3]]
         parts.append(f"wants to learn {_join(names)}, which you can teach")
+    parts += [f"wants to learn {skill_names.get(wanted, '?')}, close to {skill_names.get(near, '?')}, which you know"
+              for wanted, near in expl.related_skills[:1]]
     if expl.shared_domains:
         parts.append(f"interested in {_join([domain_names.get(d, '?') for d in expl.shared_domains[:2]])}")
     if expl.overlap_hours > 0:
@@ -37,6 +45,19 @@ def learner_reason(expl: Explanation, skill_names: dict[int, str], domain_names:
     if not parts:
         return "A possible fit, though your profiles have little in common yet."
     return _sentence(parts)
+
+
+def no_reachable_note(reachable: list[bool], teaching: list[bool]) -> str | None:
+    """Why the mentors who can teach are ranked without free time: none of them shares an hour
+    (``reachable`` and ``teaching`` per suggested mentor); None when one does or none teaches."""
+    if not any(teaching) or any(reachable):
+        return None
+    return ("None of the mentors who can teach what you want shares an hour of free time with you each week, "
+            "so these are ranked by skills alone. Adding more free time to your profile widens the choice.")
+
+
+def _close(near: int, wanted: int, skill_names: dict[int, str]) -> str:
+    return f"knows {skill_names.get(near, '?')}, close to {skill_names.get(wanted, '?')}"
 
 
 def project_reason(expl: Explanation, skill_names: dict[int, str], domain_names: dict[int, str]) -> str:

@@ -30,6 +30,9 @@ from .features import TextProjection, Weights
 from .model import ARRAYS, MatchModel
 
 POINTER = "CURRENT"
+# The layout of a build's arrays; a build written with another one is not mapped (pages say
+# matches are being prepared) and is rebuilt at the scheduler's next check.
+FORMAT = 2
 
 
 def new_build_id() -> str:
@@ -58,7 +61,7 @@ def write_build(root: Path, build_id: str, model: MatchModel, ids: dict[str, np.
     np.save(tmp / "text_idf.npy", text.idf)
     if text.basis is not None:
         np.save(tmp / "text_basis.npy", text.basis)
-    meta = {**meta, "build_id": build_id, "arrays": kinds, "weights": asdict(model.w),
+    meta = {**meta, "build_id": build_id, "format": FORMAT, "arrays": kinds, "weights": asdict(model.w),
             "slot_hours": model.slot_hours}
     (tmp / "meta.json").write_text(json.dumps(meta))
     final = root / build_id
@@ -89,10 +92,12 @@ def current_build(root: Path) -> str | None:
 
 
 def published_meta(root: Path) -> dict | None:
+    """The current build's metadata; None when nothing is published or it has another FORMAT."""
     build_id = current_build(root)
     if build_id is None or not (root / build_id / "meta.json").exists():
         return None
-    return json.loads((root / build_id / "meta.json").read_text())
+    meta = json.loads((root / build_id / "meta.json").read_text())
+    return meta if meta.get("format") == FORMAT else None
 
 
 def _map(path: Path) -> np.ndarray:

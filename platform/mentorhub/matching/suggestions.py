@@ -40,6 +40,9 @@ class Suggestion:
     user: User | None = None
     project: object | None = None
     teach_skills: list[str] = field(default_factory=list)
+    also_knows: list[str] = field(default_factory=list)
+    close_skills: list[str] = field(default_factory=list)  # "TensorFlow (close to PyTorch)"
+    reachable: bool = True
     shared_skills: list[str] = field(default_factory=list)
     missing_skills: list[str] = field(default_factory=list)
     shared_domains: list[str] = field(default_factory=list)
@@ -53,6 +56,8 @@ class Suggestion:
             "components": {k: round(v, 4) for k, v in self.components.items()},
             "reason": self.reason,
             "teach_skills": self.teach_skills,
+            "also_knows": self.also_knows,
+            "close_skills": self.close_skills,
             "shared_skills": self.shared_skills,
             "missing_skills": self.missing_skills,
             "shared_domains": self.shared_domains,
@@ -88,9 +93,13 @@ def _mentor_suggestion(index: MatchIndex, i: int, j: int, viewer_tz: str, user: 
     e = index.remember(("mentor", i, j), lambda: index.scorer.explain_mentor(i, j))
     reason_fn = reasons.learner_reason if for_mentor else reasons.mentor_reason
     return Suggestion(
-        score=e.total, components=e.components, weighted=e.weighted,
+        score=e.total - e.tier, components=e.components, weighted=e.weighted,
         reason=reason_fn(e, index.skill_names, index.domain_names), user=user,
         teach_skills=_names(index, [s for s, _, _ in e.teachable_skills]),
+        also_knows=_names(index, [s for s, _, _ in e.also_knows]),
+        close_skills=[f"{index.skill_names.get(r, '?')} (close to {index.skill_names.get(s, '?')})"
+                      for s, r in e.related_skills],
+        reachable=e.reachable,
         shared_skills=_names(index, e.shared_skills), shared_domains=_names(index, e.shared_domains, "domain"),
         overlap_hours=round(e.overlap_hours, 1), overlap_windows=_windows_text(index, e.overlap_slots, viewer_tz),
         activity=e.activity,
@@ -100,7 +109,7 @@ def _mentor_suggestion(index: MatchIndex, i: int, j: int, viewer_tz: str, user: 
 def _project_suggestion(index: MatchIndex, i: int, p: int, project) -> Suggestion:
     e = index.remember(("project", i, p), lambda: index.scorer.explain_project(i, p))
     return Suggestion(
-        score=e.total, components=e.components, weighted=e.weighted,
+        score=e.total - e.tier, components=e.components, weighted=e.weighted,
         reason=reasons.project_reason(e, index.skill_names, index.domain_names), project=project,
         teach_skills=_names(index, [s for s, _, _ in e.teachable_skills]),
         shared_skills=_names(index, e.shared_skills),
@@ -161,6 +170,11 @@ def mentor_matches(actor: User, user: User | None = None, k: int | None = None, 
     tz = actor.timezone or "UTC"
     return [_mentor_suggestion(index, i, int(j), tz, users.get(int(index.mentor_users[j])))
             for j in ranked.index if int(index.mentor_users[j]) in users]
+
+
+def reach_note(mentors: list[Suggestion]) -> str | None:
+    """The page's note when none of the suggested mentors who can teach shares an hour of free time."""
+    return reasons.no_reachable_note([m.reachable for m in mentors], [bool(m.teach_skills) for m in mentors])
 
 
 def _project_exclusions(index: MatchIndex, user: User) -> set[int]:

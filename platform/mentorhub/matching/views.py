@@ -84,6 +84,7 @@ def matches():
     empty = None if mentors or error else queries.mentor_empty_reason(current_user, domain, min_overlap)
     return render_template(
         "matching/matches.html", mentors=mentors, projects=projects, learners=learners, empty=empty,
+        reach_note=suggestions.reach_note(mentors),
         preparing=not queries.index_ready(),
         gaps=queries.profile_gaps(current_user), ready=queries.is_ready(current_user),
         domains=_domains(), f={"domain": domain or "", "min_overlap": min_overlap or ""}, error=error,

@@ -186,3 +186,20 @@ def track_skills(slug: str) -> dict[str, int]:
     """Skill slug -> expected level for a target track (empty for an unknown track)."""
     t = track(slug)
     return {str(k): int(v) for k, v in (t or {}).get("skills", {}).items()}
+
+
+def skill_relations(path: Path | str | None = None) -> list[tuple[str, str]]:
+    """Pairs of related skill slugs from the taxonomy's ``related`` list (each pair once, as
+    written). ValidationError for a pair that is not two different known skills."""
+    path = Path(path or TAXONOMY_PATH)
+    known = {str(s.get("slug")) for s in read_taxonomy(path)["skills"]}
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    pairs = []
+    for item in data.get("related") or []:
+        if not isinstance(item, list) or len(item) != 2 or item[0] == item[1]:
+            raise ValidationError(f"A related pair in {path.name} must name two different skills: {item!r}")
+        unknown = [str(s) for s in item if str(s) not in known]
+        if unknown:
+            raise ValidationError(f"The related pair {item!r} in {path.name} names an unknown skill: {unknown[0]!r}")
+        pairs.append((str(item[0]), str(item[1])))
+    return pairs
