@@ -26,6 +26,7 @@ from .rules import (
     can_withdraw_request,
     refuse,
 )
+from .checkins import open_checkin
 from .writing import body_text, lock_mentor, lock_user
 
 
@@ -152,8 +153,9 @@ def accept_request(actor: User, req: MentorshipRequest) -> Mentorship:
                f"{learner.display_name} found a mentor",
                body="Their request to you was withdrawn because another mentor accepted first.",
                link=path_for("mentoring.request_detail", request_id=other.id), key=f"request:{other.id}:withdrawn")
+    open_checkin(mentorship, now, kickoff=True)
     notify(learner, "mentorship_update", f"{actor.display_name} accepted your request",
-           body="Your mentorship has started. Book your first session from the mentorship page.",
+           body="Your mentorship has started. Fill in the kickoff check-in and book your first session.",
            link=path_for("mentoring.mentorship_detail", mentorship_id=mentorship.id), key=f"request:{req.id}:accepted")
     user_changed(req.mentor_id)
     db.session.commit()
