@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import icalendar
-from sqlalchemy import func, or_, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from ..accounts.models import User
@@ -269,3 +269,11 @@ def calendar_events(user: User) -> list:
 
 
 notifications_calendar.register_source(calendar_events)  # meetups join every person's feed
+
+
+# ---- for dashboard ----
+
+
+def step_facts(user_id: int) -> dict:
+    """Next-step facts of events for the dashboard's one facts query: said yes to (or queued for) a meetup."""
+    return {"rsvped": exists().where(Rsvp.user_id == user_id, Rsvp.status.in_(("going", "waitlisted")))}

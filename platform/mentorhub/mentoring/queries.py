@@ -8,7 +8,7 @@ from collections import defaultdict
 from datetime import datetime, timedelta, timezone
 
 from icalendar import Event
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.models import User
@@ -326,3 +326,22 @@ def partner_id_selects(user_id: int) -> list:
     caller that unions them with its own people in one query."""
     return [select(Mentorship.learner_id).where(Mentorship.mentor_id == user_id),
             select(Mentorship.mentor_id).where(Mentorship.learner_id == user_id)]
+
+
+# ---- for dashboard ----
+
+
+def step_facts(user_id: int) -> dict:
+    """Next-step facts of mentoring, as scalar SQL expressions for the dashboard's one facts query:
+    requests sent and sessions booked as a learner; requests waiting for this mentor (and since
+    when) and their upcoming sessions that still lack a meeting link."""
+    waiting = and_(MentorshipRequest.mentor_id == user_id, MentorshipRequest.status.in_(REQUEST_OPEN))
+    return {
+        "requested": exists().where(MentorshipRequest.learner_id == user_id),
+        "booked": exists().where(MentoringSession.learner_id == user_id, MentoringSession.status == "booked"),
+        "requests_waiting": select(func.count(MentorshipRequest.id)).where(waiting).scalar_subquery(),
+        "oldest_request_at": select(func.min(MentorshipRequest.created_at)).where(waiting).scalar_subquery(),
+        "sessions_unprepared": select(func.count(MentoringSession.id)).where(
+            MentoringSession.mentor_id == user_id, MentoringSession.status == "booked",
+            MentoringSession.ends_at > utcnow(), MentoringSession.meeting_url == "").scalar_subquery(),
+    }

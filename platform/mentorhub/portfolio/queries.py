@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import defer, joinedload, selectinload
 
 from ..accounts.models import User
-from ..db import MAX_DB_INT, db
+from ..db import MAX_DB_INT, db, utcnow
 from ..errors import NotFound, PermissionDenied
 from ..mentoring.queries import active_mentor_ids
 from ..pagination import Page, paginate
@@ -282,4 +282,21 @@ def score_chart(owner: User, viewer, width: int = 560, height: int = 220,
         "mean": " ".join(f"{x(i)},{y(p['mean'])}" for i, p in enumerate(points)),
         "ticks": [{"x": x(i), "at": p["at"], "item": p["item"], "mean": round(p["mean"], 1)}
                   for i, p in enumerate(points)],
+    }
+
+
+# ---- for dashboard ----
+
+
+def step_facts(user_id: int) -> dict:
+    """Next-step facts of the portfolio for the dashboard's one facts query: feedback asked for,
+    reviews asked of this person and still available, and whether they review for the community."""
+    now = utcnow()
+    return {
+        "asked_feedback": exists().where(FeedbackRequest.requester_id == user_id),
+        "reviews_asked": select(func.count(FeedbackRequest.id)).where(
+            FeedbackRequest.mode == "mentor", FeedbackRequest.mentor_id == user_id,
+            or_(rules.available(now), rules.live_claim_of(user_id, now))).scalar_subquery(),
+        "community_reviewer": exists().where(ReviewerSetting.user_id == user_id,
+                                             ReviewerSetting.is_opted_in.is_(True)),
     }

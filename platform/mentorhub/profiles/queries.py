@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import exists, false, literal_column, null, select, true, union, union_all
+from sqlalchemy import exists, false, func, literal_column, null, select, true, union, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.models import User
@@ -409,3 +409,23 @@ def mentor_profile(user_id: int, *, for_update: bool = False) -> MentorProfile |
         if db.session.get_bind().dialect.name == "postgresql":
             stmt = stmt.with_for_update()
     return db.session.scalar(stmt)
+
+
+# ---- for dashboard ----
+
+
+def step_facts(user_id: int) -> dict:
+    """Next-step facts of the viewer's profiles, as scalar SQL expressions for the dashboard's one
+    facts query: a learner profile, its skills, availability windows, and whether the mentor
+    profile takes new mentees."""
+    return {
+        "has_learner": exists().where(LearnerProfile.user_id == user_id),
+        "learner_skills": select(func.count(LearnerSkill.learner_id)).join(
+            LearnerProfile, LearnerProfile.id == LearnerSkill.learner_id)
+        .where(LearnerProfile.user_id == user_id).scalar_subquery(),
+        "windows": select(func.count(AvailabilityWindow.id)).where(AvailabilityWindow.user_id == user_id)
+        .scalar_subquery(),
+        "has_mentor": exists().where(MentorProfile.user_id == user_id),
+        "mentor_open": exists().where(MentorProfile.user_id == user_id, MentorProfile.is_accepting.is_(True),
+                                      MentorProfile.capacity > 0),
+    }
