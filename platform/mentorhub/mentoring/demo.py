@@ -80,6 +80,21 @@ def _mentorship(learner: User, mentor: User, cadence: str, started_days_ago: int
     return m
 
 
+def _open_latest_checkin(m: Mentorship) -> None:
+    """The demo pair shows both kinds: earlier check-ins answered, the newest one waiting to be filled in."""
+    rows = db.session.scalars(select(CheckIn).where(CheckIn.mentorship_id == m.id).order_by(CheckIn.due_at)).all()
+    for c in rows[:-1]:
+        if c.status == "missed":
+            c.status, c.missed_at = "responded", None
+            c.progress, c.next_steps = "Cleaned the data and trained a baseline.", "Compare a second model."
+            c.mentor_response = "Good progress. Keep the baseline as your reference."
+            c.submitted_at, c.responded_at = c.due_at + timedelta(days=1), c.due_at + timedelta(days=2)
+    if rows:
+        last = rows[-1]
+        last.status, last.progress, last.blockers, last.next_steps, last.mentor_response = "open", "", "", "", ""
+        last.submitted_at = last.responded_at = last.missed_at = None
+
+
 def _session(m: Mentorship, starts, minutes: int, agenda: str) -> MentoringSession:
     s = MentoringSession(mentorship_id=m.id, mentor_id=m.mentor_id, learner_id=m.learner_id, starts_at=starts,
                          ends_at=starts + timedelta(minutes=minutes), slot_starts_at=starts, agenda=agenda,
@@ -99,6 +114,7 @@ def load_demo() -> dict:
         minutes = session_minutes(mentor.id)
         slots = [a for a, _b in available_slots(m) if a >= utcnow() + timedelta(days=2)]
         upcoming = slots[0] if slots else utcnow().replace(hour=15, minute=0, second=0, microsecond=0) + timedelta(days=3)
+        _open_latest_checkin(m)
         past = _session(m, upcoming - timedelta(days=14), minutes, "Review the churn model and its features.")
         _session(m, upcoming, minutes, "1. Deployment plan\n2. Questions on monitoring")
         for i, title in enumerate(ACTIONS[:3]):
