@@ -3,8 +3,15 @@ a learner should fill in first, and the projects list's match scores. From the p
 plus its deltas (matching/index.py), which is current up to this request."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+from statistics import median
+
 from ..actors import is_signed_in
-from ..profiles.queries import learner_profile_of, windows_of
+from ..db import utcnow
+from ..mentoring.queries import mentor_load_and_replies
+from ..profiles.queries import learner_profile_of, mentor_headlines, windows_of
+from ..timeutil import humanize_delta, to_zone
+from ..validation import setting
 from ..projects.queries import projects_owned_by
 from .index import get_index
 
@@ -82,3 +89,31 @@ def owned_projects(user) -> list:
     if index is not None and not (index.project_owner == user.id).any():
         return []  # the index is current up to this request: no query for the many who own none
     return projects_owned_by(user.id)
+
+
+@dataclass(frozen=True)
+class MentorCardFacts:
+    """What a match card says about a mentor beyond the score: for templates/matching/matches.html."""
+
+    headline: str
+    timezone: str
+    local_time: str  # the mentor's clock now, "HH:MM"
+    free_places: int
+    median_response: str | None  # "5 hours"; None before they answered any request
+
+
+def mentor_card_facts(user_ids) -> dict[int, MentorCardFacts]:
+    """Headline, zone and local time, free places and median response time of each mentor, in
+    three queries whatever the number of mentors."""
+    ids = list(user_ids)
+    if not ids:
+        return {}
+    profiles = mentor_headlines(ids)
+    load = mentor_load_and_replies(ids, setting("MATCH_RESPONSE_SAMPLE"))
+    now = utcnow()
+    out = {}
+    for uid, (headline, capacity, tz) in profiles.items():
+        active, replies = load.get(uid, (0, []))
+        out[uid] = MentorCardFacts(headline or "", tz or "UTC", to_zone(now, tz).strftime("%H:%M"),
+                                   max(0, capacity - active), humanize_delta(median(replies)) if replies else None)
+    return out

@@ -345,3 +345,27 @@ def step_facts(user_id: int) -> dict:
             MentoringSession.mentor_id == user_id, MentoringSession.status == "booked",
             MentoringSession.ends_at > utcnow(), MentoringSession.meeting_url == "").scalar_subquery(),
     }
+
+
+# ---- for matching ----
+
+
+def mentor_load_and_replies(user_ids, sample: int) -> dict[int, tuple[int, list[float]]]:
+    """For each mentor in ``user_ids``: (active mentees, seconds it took to answer each of their
+    ``sample`` latest answered requests), in two queries whatever the number of mentors."""
+    ids = list(user_ids)
+    if not ids:
+        return {}
+    active = dict(db.session.execute(
+        select(Mentorship.mentor_id, func.count(Mentorship.id))
+        .where(Mentorship.mentor_id.in_(ids), Mentorship.status == "active").group_by(Mentorship.mentor_id)).all())
+    ranked = (select(MentorshipRequest.mentor_id, MentorshipRequest.created_at, MentorshipRequest.responded_at,
+                     func.row_number().over(partition_by=MentorshipRequest.mentor_id,
+                                            order_by=MentorshipRequest.responded_at.desc()).label("n"))
+              .where(MentorshipRequest.mentor_id.in_(ids), MentorshipRequest.responded_at.is_not(None),
+                     MentorshipRequest.is_offer.is_(False)).subquery())
+    replies: dict[int, list[float]] = {i: [] for i in ids}
+    for mentor_id, created, responded in db.session.execute(
+            select(ranked.c.mentor_id, ranked.c.created_at, ranked.c.responded_at).where(ranked.c.n <= sample)):
+        replies[mentor_id].append((responded - created).total_seconds())
+    return {i: (active.get(i, 0), replies[i]) for i in ids}

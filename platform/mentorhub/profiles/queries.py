@@ -429,3 +429,14 @@ def step_facts(user_id: int) -> dict:
         "mentor_open": exists().where(MentorProfile.user_id == user_id, MentorProfile.is_accepting.is_(True),
                                       MentorProfile.capacity > 0),
     }
+
+
+# ---- for matching ----
+
+
+def mentor_headlines(user_ids) -> dict[int, tuple[str, int, str]]:
+    """(headline, capacity, time zone) of each mentor in ``user_ids``, in one query."""
+    rows = db.session.execute(select(MentorProfile.user_id, MentorProfile.headline, MentorProfile.capacity,
+                                     User.timezone).join(User, User.id == MentorProfile.user_id)
+                              .where(MentorProfile.user_id.in_(list(user_ids)))).all()
+    return {r[0]: tuple(r[1:]) for r in rows}
