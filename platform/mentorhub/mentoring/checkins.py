@@ -14,7 +14,7 @@ from ..notifications.services import notify
 from ..urls import path_for
 from .models import CheckIn, Mentorship
 from .rules import add_cadence, can_check_in_now, can_fill_checkin, can_respond_checkin, refuse
-from .writing import body_text
+from .writing import body_text, lock_user
 
 
 def has_open_checkin(m: Mentorship) -> bool:
@@ -39,6 +39,7 @@ def open_checkin(m: Mentorship, now: datetime, *, kickoff: bool = False) -> Chec
 
 def check_in_now(actor: User, m: Mentorship) -> CheckIn:
     """Either side opens a check-in at once; the next scheduled one comes a full cadence later."""
+    lock_user(m.learner_id)  # PostgreSQL: both sides pressing at once open one check-in, not two
     refuse(can_check_in_now(actor, m, has_open_checkin(m)), actor.id not in (m.learner_id, m.mentor_id), Conflict)
     c = open_checkin(m, utcnow())
     db.session.commit()
