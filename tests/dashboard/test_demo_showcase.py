@@ -17,6 +17,7 @@ from mentorhub.accounts.models import User
 from mentorhub.db import db, utcnow
 from mentorhub.events.models import Event
 from mentorhub.matching import suggestions
+from mentorhub.matching.queries import mentor_card_facts
 from mentorhub.matching.publish import build_and_publish
 from mentorhub.mentoring import queries as mentoring
 from mentorhub.mentoring.models import CheckIn, Mentorship, MentorshipRequest
@@ -44,6 +45,8 @@ def test_the_demo_shows_every_capability(demo_app, client):
         assert len(top) == 3
         for s in top:
             assert s.overlap_hours > 0 and s.shared_domains and s.teach_skills, s.as_dict()
+        cards = mentor_card_facts(s.user.id for s in top)
+        assert all(c.headline and c.free_places and c.median_response for c in cards.values()), cards
 
         assert db.session.scalar(select(func.count(MentorshipRequest.id)).where(
             MentorshipRequest.mentor_id == marco.id, MentorshipRequest.status == "pending")) >= 1

@@ -47,11 +47,12 @@ def _pair_exists(learner_id: int, mentor_id: int) -> bool:
                                                          Mentorship.mentor_id == mentor_id)) is not None
 
 
-def _mentorship(learner: User, mentor: User, cadence: str, started_days_ago: int, rng: random.Random) -> Mentorship:
+def _mentorship(learner: User, mentor: User, cadence: str, started_days_ago: int, rng: random.Random,
+                answered_after: timedelta = timedelta(days=2)) -> Mentorship:
     now = utcnow()
     started = now - timedelta(days=started_days_ago)
     req = MentorshipRequest(learner_id=learner.id, mentor_id=mentor.id, goals=rng.choice(GOALS), cadence=cadence,
-                            status="accepted", created_at=started - timedelta(days=2), updated_at=started,
+                            status="accepted", created_at=started - answered_after, updated_at=started,
                             responded_at=started, closed_at=started)
     db.session.add(req)
     db.session.flush()
@@ -133,6 +134,13 @@ def load_demo() -> dict:
             if mp.user_id == lp.user_id or _pair_exists(lp.user_id, mp.user_id):
                 continue
             _mentorship(lp.user, mp.user, ("weekly", "biweekly", "monthly")[i % 3], 20 + 5 * i, rng)
+            added["mentorships"] += 1
+    # the demo learner's best matches have answered quickly before (their cards show it)
+    guides = db.session.scalars(select(User).where(User.email.like("guide-%@demo.mentorhub.test"))
+                                .order_by(User.email)).all()
+    for g, lp, hours in zip(guides, learners[-5:-2], (3, 5, 20)):
+        if not _pair_exists(lp.user_id, g.id):
+            _mentorship(lp.user, g, "biweekly", 30, rng, answered_after=timedelta(hours=hours))
             added["mentorships"] += 1
     if mentor is not None and learners:
         for lp in learners[-2:]:
