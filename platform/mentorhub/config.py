@@ -262,6 +262,7 @@ class Config:
     MATCH_INDEX_MEMO_ENTRIES = _int("MATCH_INDEX_MEMO_ENTRIES", 20000)  # explanations kept per process and index
     MATCH_TOP_K = _int("MATCH_TOP_K", 10)
     MATCH_TOP_K_MAX = _int("MATCH_TOP_K_MAX", 50)
+    MATCH_RESPONSE_SAMPLE = _int("MATCH_RESPONSE_SAMPLE", 20)  # latest answers behind a mentor's median response time
     MATCH_MIN_SCORE = float(_env("MATCH_MIN_SCORE", "0.05"))  # below this a suggestion is not shown
     MATCH_COHORT_MIN_SCORE = float(_env("MATCH_COHORT_MIN_SCORE", "0.25"))  # below this a learner stays unmatched
     MATCH_COHORT_CANDIDATES = _int("MATCH_COHORT_CANDIDATES", 10)  # top-k mentors per learner in the graph

@@ -46,7 +46,7 @@ def test_request_reminder_then_expiry_each_once(app, frozen, make_learner, make_
 
 def test_checkins_created_at_cadence_nudged_then_missed(app, frozen, make_mentorship):
     clock = frozen(MONDAY)
-    pair = make_mentorship(cadence="weekly")
+    pair = make_mentorship(cadence="weekly", kickoff=False)
     with app.app_context():
         assert jobs.create_checkins() == 0
     clock.move_to(MONDAY + timedelta(days=7))
@@ -78,7 +78,7 @@ def test_checkins_created_at_cadence_nudged_then_missed(app, frozen, make_mentor
 
 def test_long_outage_creates_one_checkin_not_a_backlog(app, frozen, make_mentorship):
     clock = frozen(MONDAY)
-    make_mentorship(cadence="weekly")
+    make_mentorship(cadence="weekly", kickoff=False)
     clock.move_to(MONDAY + timedelta(days=7 * 5 + 1))
     with app.app_context():
         assert jobs.create_checkins() == 1

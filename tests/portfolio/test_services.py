@@ -10,7 +10,7 @@ from fixtures.portfolio import give_mentor_profile
 from mentorhub.accounts.models import User
 from mentorhub.db import db
 from mentorhub.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from mentorhub.notifications.models import Notification
+from mentorhub.notifications.models import Notification, OutboxEmail
 from mentorhub.portfolio import feedback, items, privacy, queries, reviews, rubric, rules
 from mentorhub.portfolio.models import FeedbackRequest, PortfolioItem, PortfolioUpdate, Review, ReviewReply
 
@@ -227,7 +227,10 @@ def test_ask_my_mentor_goes_to_that_mentor_only(app, people, make_item, make_men
         with pytest.raises((PermissionDenied, NotFound)):
             feedback.claim_request(u(peer), req.id)
         assert db.session.scalar(select(func.count()).select_from(Notification)
-                                 .where(Notification.user_id == mentor.id, Notification.kind == "review_queue")) == 1
+                                 .where(Notification.user_id == mentor.id, Notification.kind == "review_asked")) == 1
+        # asked by name: an email goes out at once (not in the daily digest)
+        assert db.session.scalar(select(func.count()).select_from(OutboxEmail)
+                                 .where(OutboxEmail.to_addr == mentor.email, OutboxEmail.subject.contains("asks for your feedback"))) == 1
         feedback.claim_request(u(mentor), req.id)
 
 

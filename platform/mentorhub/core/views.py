@@ -5,6 +5,8 @@ from flask import Blueprint, current_app, jsonify, redirect, render_template, re
 from flask_login import current_user, login_required
 
 from ..actors import is_signed_in
+from ..dashboard.panels import arrange
+from ..dashboard.panels import dashboard_panel as next_steps_panel
 from ..events.panels import dashboard_panel as events_panel
 from ..matching.panels import dashboard_panel as matching_panel
 from ..mentoring.panels import dashboard_panel as mentoring_panel
@@ -20,6 +22,7 @@ bp = Blueprint("core", __name__)
 # (<feature>/panels.py) loads plain data in a fixed number of queries; its template
 # templates/<feature>/_dashboard.html only renders that data as ``panel``.
 DASHBOARD_PANELS = (
+    ("dashboard", next_steps_panel),
     ("profiles", lambda user: profiles_panel(user, request.args.get("profile_view"))),
     ("matching", matching_panel),
     ("mentoring", mentoring_panel),
@@ -40,8 +43,9 @@ def index():
 @bp.get("/dashboard")
 @login_required
 def dashboard():
-    panels = [(f"{name}/_dashboard.html", load(current_user)) for name, load in DASHBOARD_PANELS]
-    return render_template("core/dashboard.html", panels=panels)
+    panels = arrange(current_user, request.args.get("profile_view"),
+                     [(name, load(current_user)) for name, load in DASHBOARD_PANELS])
+    return render_template("core/dashboard.html", panels=[(f"{name}/_dashboard.html", p) for name, p in panels])
 
 
 @bp.get("/healthz")

@@ -301,3 +301,11 @@ def meetups_created_since(since: datetime, limit: int) -> list[dict]:
              "path": path_for("events.detail", event_id=e.id),
              "detail": f"Starts {format_local(e.starts_at, 'UTC')} UTC" + (" (online)" if e.is_online else "")}
             for e in rows]
+
+
+# ---- for dashboard ----
+
+
+def step_facts(user_id: int) -> dict:
+    """Next-step facts of events for the dashboard's one facts query: said yes to (or queued for) a meetup."""
+    return {"rsvped": exists().where(Rsvp.user_id == user_id, Rsvp.status.in_(("going", "waitlisted")))}

@@ -15,7 +15,7 @@ from flask import current_app
 
 from ..mentoring.queries import mentor_load, mentor_responsiveness
 from ..profiles import availability as av
-from ..profiles import queries as profile_rows
+from ..profiles import match_rows as profile_rows
 from ..profiles.taxonomy import difficulty_rank, roadmap_stages, skill_relations
 from ..projects.match_rows import project_domain_rows, project_match_rows, project_skill_rows
 from .features import Learners, Mentors, Projects, Weights, fit_positions

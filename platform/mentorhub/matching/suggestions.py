@@ -20,7 +20,7 @@ from ..projects.queries import (
 )
 from ..projects.rules import can_see_contributors
 from ..timeutil import to_zone
-from ..validation import setting
+from ..validation import integer, setting
 from . import reasons
 from .filters import blocked, excluded_mentor_rows, involving
 from .index import MatchIndex, get_index, slot_intervals
@@ -175,6 +175,17 @@ def mentor_matches(actor: User, user: User | None = None, k: int | None = None, 
 def reach_note(mentors: list[Suggestion]) -> str | None:
     """The page's note when none of the suggested mentors who can teach shares an hour of free time."""
     return reasons.no_reachable_note([m.reachable for m in mentors], [bool(m.teach_skills) for m in mentors])
+
+
+def mentor_match_page(actor: User, page, domain: str | None = None,
+                      min_overlap=None) -> tuple[list[Suggestion], int, int, bool]:
+    """Page ``page`` (from 1, as typed) of the actor's mentor matches, MATCH_TOP_K a page up to
+    MATCH_TOP_K_MAX in all: (the page's suggestions, the page, the rank of its first, whether more follow)."""
+    per, most = setting("MATCH_TOP_K"), setting("MATCH_TOP_K_MAX")
+    page = integer(page or "1", field="page", label="page", low=1, high=max(1, -(-most // per)))
+    upto = min(per * page, most)
+    found = mentor_matches(actor, k=min(upto + 1, most), domain=domain, min_overlap=min_overlap)
+    return found[per * (page - 1):upto], page, per * (page - 1) + 1, len(found) > upto
 
 
 def _project_exclusions(index: MatchIndex, user: User) -> set[int]:

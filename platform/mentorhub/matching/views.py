@@ -74,9 +74,10 @@ def matches():
     min_overlap = request.args.get("min_overlap", "").strip() or None
     status = 200
     error = None
-    mentors, projects = [], []
+    mentors, projects, page, first_rank, more = [], [], 1, 1, False
     try:
-        mentors = suggestions.mentor_matches(current_user, domain=domain, min_overlap=min_overlap)
+        mentors, page, first_rank, more = suggestions.mentor_match_page(current_user, request.args.get("page"),
+                                                                  domain=domain, min_overlap=min_overlap)
         projects = suggestions.project_matches(current_user, domain=domain)
     except ValidationError as exc:
         error, status = exc, 400
@@ -89,6 +90,8 @@ def matches():
         gaps=queries.profile_gaps(current_user), ready=queries.is_ready(current_user),
         domains=_domains(), f={"domain": domain or "", "min_overlap": min_overlap or ""}, error=error,
         owned_projects=queries.owned_projects(current_user),
+        cards=queries.mentor_card_facts(s.user.id for s in mentors), first_rank=first_rank, more=more,
+        page=page,
     ), status
 
 

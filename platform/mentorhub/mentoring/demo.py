@@ -47,11 +47,12 @@ def _pair_exists(learner_id: int, mentor_id: int) -> bool:
                                                          Mentorship.mentor_id == mentor_id)) is not None
 
 
-def _mentorship(learner: User, mentor: User, cadence: str, started_days_ago: int, rng: random.Random) -> Mentorship:
+def _mentorship(learner: User, mentor: User, cadence: str, started_days_ago: int, rng: random.Random,
+                answered_after: timedelta = timedelta(days=2)) -> Mentorship:
     now = utcnow()
     started = now - timedelta(days=started_days_ago)
     req = MentorshipRequest(learner_id=learner.id, mentor_id=mentor.id, goals=rng.choice(GOALS), cadence=cadence,
-                            status="accepted", created_at=started - timedelta(days=2), updated_at=started,
+                            status="accepted", created_at=started - answered_after, updated_at=started,
                             responded_at=started, closed_at=started)
     db.session.add(req)
     db.session.flush()
@@ -80,6 +81,21 @@ def _mentorship(learner: User, mentor: User, cadence: str, started_days_ago: int
     return m
 
 
+def _open_latest_checkin(m: Mentorship) -> None:
+    """The demo pair shows both kinds: earlier check-ins answered, the newest one waiting to be filled in."""
+    rows = db.session.scalars(select(CheckIn).where(CheckIn.mentorship_id == m.id).order_by(CheckIn.due_at)).all()
+    for c in rows[:-1]:
+        if c.status == "missed":
+            c.status, c.missed_at = "responded", None
+            c.progress, c.next_steps = "Cleaned the data and trained a baseline.", "Compare a second model."
+            c.mentor_response = "Good progress. Keep the baseline as your reference."
+            c.submitted_at, c.responded_at = c.due_at + timedelta(days=1), c.due_at + timedelta(days=2)
+    if rows:
+        last = rows[-1]
+        last.status, last.progress, last.blockers, last.next_steps, last.mentor_response = "open", "", "", "", ""
+        last.submitted_at = last.responded_at = last.missed_at = None
+
+
 def _session(m: Mentorship, starts, minutes: int, agenda: str) -> MentoringSession:
     s = MentoringSession(mentorship_id=m.id, mentor_id=m.mentor_id, learner_id=m.learner_id, starts_at=starts,
                          ends_at=starts + timedelta(minutes=minutes), slot_starts_at=starts, agenda=agenda,
@@ -99,6 +115,7 @@ def load_demo() -> dict:
         minutes = session_minutes(mentor.id)
         slots = [a for a, _b in available_slots(m) if a >= utcnow() + timedelta(days=2)]
         upcoming = slots[0] if slots else utcnow().replace(hour=15, minute=0, second=0, microsecond=0) + timedelta(days=3)
+        _open_latest_checkin(m)
         past = _session(m, upcoming - timedelta(days=14), minutes, "Review the churn model and its features.")
         _session(m, upcoming, minutes, "1. Deployment plan\n2. Questions on monitoring")
         for i, title in enumerate(ACTIONS[:3]):
@@ -117,6 +134,13 @@ def load_demo() -> dict:
             if mp.user_id == lp.user_id or _pair_exists(lp.user_id, mp.user_id):
                 continue
             _mentorship(lp.user, mp.user, ("weekly", "biweekly", "monthly")[i % 3], 20 + 5 * i, rng)
+            added["mentorships"] += 1
+    # the demo learner's best matches have answered quickly before (their cards show it)
+    guides = db.session.scalars(select(User).where(User.email.like("guide-%@demo.mentorhub.test"))
+                                .order_by(User.email)).all()
+    for g, lp, hours in zip(guides, learners[-5:-2], (3, 5, 20)):
+        if not _pair_exists(lp.user_id, g.id):
+            _mentorship(lp.user, g, "biweekly", 30, rng, answered_after=timedelta(hours=hours))
             added["mentorships"] += 1
     if mentor is not None and learners:
         for lp in learners[-2:]:

@@ -32,6 +32,7 @@ class CheckinLine:
 class RequestLine:
     id: int
     learner_name: str
+    waiting_since: datetime  # when the learner sent it
 
 
 def _next_sessions(user: User):
@@ -67,8 +68,10 @@ def dashboard_panel(user: User) -> dict:
     rows = db.session.execute(union_all(*parts)).all()
     of = {kind: [r for r in rows if r.kind == kind] for kind in ("session", "checkin", "request")}
     # a UNION keeps no order: each list is sorted again as its own query ordered it
+    now = utcnow()
     return {
+        "now": now,
         "sessions": [SessionLine(r.id, r.at, r.name) for r in sorted(of["session"], key=lambda r: r.at)],
         "checkins": [CheckinLine(r.id, r.at) for r in sorted(of["checkin"], key=lambda r: r.at)],
-        "requests": [RequestLine(r.id, r.name) for r in sorted(of["request"], key=lambda r: r.at, reverse=True)],
+        "requests": [RequestLine(r.id, r.name, r.at) for r in sorted(of["request"], key=lambda r: r.at, reverse=True)],
     }

@@ -8,7 +8,7 @@ from collections import defaultdict
 from datetime import datetime, timedelta, timezone
 
 from icalendar import Event
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.models import User
@@ -363,3 +363,44 @@ def checkins_select(actor: User):
     return select(CheckIn).join(Mentorship, Mentorship.id == CheckIn.mentorship_id).where(
         or_(Mentorship.learner_id == actor.id, Mentorship.mentor_id == actor.id)) \
         .options(joinedload(CheckIn.mentorship).options(*_people(Mentorship)))
+# ---- for dashboard ----
+
+
+def step_facts(user_id: int) -> dict:
+    """Next-step facts of mentoring, as scalar SQL expressions for the dashboard's one facts query:
+    requests sent and sessions booked as a learner; requests waiting for this mentor (and since
+    when) and their upcoming sessions that still lack a meeting link."""
+    waiting = and_(MentorshipRequest.mentor_id == user_id, MentorshipRequest.status.in_(REQUEST_OPEN))
+    return {
+        "requested": exists().where(MentorshipRequest.learner_id == user_id),
+        "booked": exists().where(MentoringSession.learner_id == user_id, MentoringSession.status == "booked"),
+        "requests_waiting": select(func.count(MentorshipRequest.id)).where(waiting).scalar_subquery(),
+        "oldest_request_at": select(func.min(MentorshipRequest.created_at)).where(waiting).scalar_subquery(),
+        "sessions_unprepared": select(func.count(MentoringSession.id)).where(
+            MentoringSession.mentor_id == user_id, MentoringSession.status == "booked",
+            MentoringSession.ends_at > utcnow(), MentoringSession.meeting_url == "").scalar_subquery(),
+    }
+
+
+# ---- for matching ----
+
+
+def mentor_load_and_replies(user_ids, sample: int) -> dict[int, tuple[int, list[float]]]:
+    """For each mentor in ``user_ids``: (active mentees, seconds it took to answer each of their
+    ``sample`` latest answered requests), in two queries whatever the number of mentors."""
+    ids = list(user_ids)
+    if not ids:
+        return {}
+    active = dict(db.session.execute(
+        select(Mentorship.mentor_id, func.count(Mentorship.id))
+        .where(Mentorship.mentor_id.in_(ids), Mentorship.status == "active").group_by(Mentorship.mentor_id)).all())
+    ranked = (select(MentorshipRequest.mentor_id, MentorshipRequest.created_at, MentorshipRequest.responded_at,
+                     func.row_number().over(partition_by=MentorshipRequest.mentor_id,
+                                            order_by=MentorshipRequest.responded_at.desc()).label("n"))
+              .where(MentorshipRequest.mentor_id.in_(ids), MentorshipRequest.responded_at.is_not(None),
+                     MentorshipRequest.is_offer.is_(False)).subquery())
+    replies: dict[int, list[float]] = {i: [] for i in ids}
+    for mentor_id, created, responded in db.session.execute(
+            select(ranked.c.mentor_id, ranked.c.created_at, ranked.c.responded_at).where(ranked.c.n <= sample)):
+        replies[mentor_id].append((responded - created).total_seconds())
+    return {i: (active.get(i, 0), replies[i]) for i in ids}

@@ -16,6 +16,7 @@ from ..notifications.notify import notify
 from ..profiles.queries import learner_profile_of, mentor_profile
 from ..urls import path_for
 from ..validation import choice, setting
+from .checkins import open_checkin
 from .models import CADENCES, REQUEST_OPEN, Mentorship, MentorshipRequest, RequestMessage
 from .queries import active_mentee_count, pair_excluded
 from .rules import (
@@ -152,8 +153,9 @@ def accept_request(actor: User, req: MentorshipRequest) -> Mentorship:
                f"{learner.display_name} found a mentor",
                body="Their request to you was withdrawn because another mentor accepted first.",
                link=path_for("mentoring.request_detail", request_id=other.id), key=f"request:{other.id}:withdrawn")
+    open_checkin(mentorship, now, kickoff=True)
     notify(learner, "mentorship_update", f"{actor.display_name} accepted your request",
-           body="Your mentorship has started. Book your first session from the mentorship page.",
+           body="Your mentorship has started. Fill in the kickoff check-in and book your first session.",
            link=path_for("mentoring.mentorship_detail", mentorship_id=mentorship.id), key=f"request:{req.id}:accepted")
     user_changed(req.mentor_id)
     db.session.commit()

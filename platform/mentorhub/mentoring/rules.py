@@ -140,6 +140,21 @@ def can_respond_checkin(actor: User, c: CheckIn) -> str | None:
     return None
 
 
+def can_check_in_now(actor: User, m: Mentorship, has_open: bool) -> str | None:
+    """Open a check-in now (which restarts the cadence): either of its two people, while the
+    mentorship is active and no check-in is waiting to be filled in."""
+    if not is_member(actor, m):
+        return "Only the mentor and the learner can open a check-in."
+    if not m.is_active:
+        return "This mentorship has ended."
+    return "A check-in is already open: fill that one in first." if has_open else None
+
+
+def is_kickoff(c: CheckIn) -> bool:
+    """The check-in opened when the mentorship started: it asks for goals and first action items."""
+    return c.due_at == c.mentorship.started_at
+
+
 def refuse(reason: str | None, is_actor_wrong: bool, state_error=ValidationError) -> None:
     """Raise a can_* reason: the wrong person is refused (403), the wrong moment with ``state_error``."""
     if reason:

@@ -170,6 +170,7 @@ def _mentorship_page(m, status: int = 200, goal_form=None):
         is_member=rules.is_member(current_user, m), change_block=rules.can_change_mentorship(current_user, m),
         rate_block=rules.can_rate(current_user, m, queries.my_rating(current_user, m) is not None),
         book_block=rules.can_book(current_user, m),
+        checkin_now_block=rules.can_check_in_now(current_user, m, any(c.status == "open" for c in rows)),
         now=datetime.now().astimezone(),
     ), status
 
@@ -200,6 +201,14 @@ def goal_add(mentorship_id: int):
 def goal_toggle(goal_id: int):
     goal = mentorships.set_goal_done(current_user, goal_id, request.form.get("done") == "1")
     return redirect(url_for("mentoring.mentorship_detail", mentorship_id=goal.mentorship_id) + "#goals")
+
+
+@bp.post("/mentorships/<int:mentorship_id>/checkin-now")
+@login_required
+def checkin_now(mentorship_id: int):
+    c = checkins.check_in_now(current_user, queries.get_mentorship(current_user, mentorship_id))
+    flash("A check-in is open now; the next one follows at your cadence from today.", "success")
+    return redirect(url_for("mentoring.checkin_detail", checkin_id=c.id))
 
 
 @bp.route("/mentorships/<int:mentorship_id>/end", methods=["GET", "POST"])
@@ -378,6 +387,7 @@ def _checkin_page(c, status: int = 200, **overrides):
     ctx = {"checkin_form": forms.CheckinForm(formdata=None),
            "response_form": forms.ResponseForm(formdata=None, response=c.mentor_response), **overrides}
     return render_template("mentoring/checkin_detail.html", c=c, m=c.mentorship, carried=queries.carried_items(c),
+                           kickoff=rules.is_kickoff(c),
                            fill_block=rules.can_fill_checkin(current_user, c),
                            respond_block=rules.can_respond_checkin(current_user, c),
                            plain_form=FlaskForm(formdata=None), **ctx), status

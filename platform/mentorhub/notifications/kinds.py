@@ -30,6 +30,7 @@ KINDS: dict[str, Kind] = {
     "event_reminder": Kind("Meetup reminders"),
     # portfolio
     "review_queue": Kind("Work waiting for review", default="digest"),
+    "review_asked": Kind("Reviews asked of me by name"),
     "review_update": Kind("Feedback on my work"),
 }
 

@@ -16,8 +16,8 @@ from ..accounts.models import User
 from ..db import db, utcnow
 from ..profiles.models import Domain, MentorProfile, Skill
 from . import feedback, items, reviews, rubric
-from .models import PortfolioItem
-from .queries import reviewer_setting
+from .models import FeedbackRequest, PortfolioItem
+from .queries import mentor_choices, reviewer_setting
 
 SEED = 8080
 
@@ -161,4 +161,20 @@ def load_demo() -> dict[str, int]:
                                             note="Is my evaluation sound?" if rng.random() < 0.5 else "")
             req.created_at = now - timedelta(hours=age_hours)
         db.session.commit()
+    _ask_marco(people)
     return added
+
+
+def _ask_marco(people: dict) -> None:
+    """The demo mentor has a review waiting: the demo learner asks him by name for her newest item."""
+    lena, marco = people["lena"], people["marco"]
+    asked = db.session.scalar(select(FeedbackRequest.id).where(FeedbackRequest.requester_id == lena.id,
+                                                               FeedbackRequest.mentor_id == marco.id))
+    waiting = select(FeedbackRequest.active_item_id).where(FeedbackRequest.active_item_id.is_not(None))
+    item_id = db.session.scalar(select(PortfolioItem.id).where(PortfolioItem.owner_id == lena.id,
+                                                               PortfolioItem.id.not_in(waiting))
+                                .order_by(PortfolioItem.created_at.desc()).limit(1))
+    if asked is None and item_id is not None and marco.id in [m.id for m in mentor_choices(lena)]:
+        feedback.request_feedback(lena, item_id, "mentor", mentor_id=marco.id,
+                                  note="Before I deploy it: is the evaluation sound?")
+        db.session.commit()

@@ -63,7 +63,7 @@ def request_feedback(actor: User, item_id: int, mode: str, mentor_id: int | None
     db.session.add(req)
     db.session.flush()
     if mentor is not None:
-        notify(mentor, "review_queue", f"{actor.display_name} asks for your feedback",
+        notify(mentor, "review_asked", f"{actor.display_name} asks for your feedback",
                f"“{item.title}” is waiting for your review.", link=path_for("portfolio.queue"),
                key=f"portfolio:ask:{req.id}")
     return req

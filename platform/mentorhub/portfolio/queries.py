@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from markupsafe import Markup
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import defer, joinedload, selectinload
 
 from ..accounts.models import User
-from ..db import MAX_DB_INT, db
+from ..db import MAX_DB_INT, db, utcnow
 from ..errors import NotFound, PermissionDenied
 from ..mentoring.queries import active_mentor_ids
 from ..pagination import Page, paginate
@@ -323,3 +323,18 @@ def review_requests_since(since: datetime, limit: int) -> list[dict]:
     return [{"key": f"portfolio.review_requested:{r.id}", "kind": "portfolio.review_requested", "at": r.created_at,
              "title": r.title if r.visibility == "public" else "A portfolio item",
              "path": path_for("portfolio.detail", item_id=r.item_id), "detail": "Seeking review"} for r in rows]
+# ---- for dashboard ----
+
+
+def step_facts(user_id: int) -> dict:
+    """Next-step facts of the portfolio for the dashboard's one facts query: feedback asked for,
+    reviews asked of this person and still available, and whether they review for the community."""
+    now = utcnow()
+    return {
+        "asked_feedback": exists().where(FeedbackRequest.requester_id == user_id),
+        "reviews_asked": select(func.count(FeedbackRequest.id)).where(
+            FeedbackRequest.mode == "mentor", FeedbackRequest.mentor_id == user_id,
+            or_(rules.available(now), rules.live_claim_of(user_id, now))).scalar_subquery(),
+        "community_reviewer": exists().where(ReviewerSetting.user_id == user_id,
+                                             ReviewerSetting.is_opted_in.is_(True)),
+    }

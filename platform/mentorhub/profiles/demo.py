@@ -73,6 +73,40 @@ BACKGROUND_LABEL = {"software_engineer": "Software engineer", "data_analyst": "D
 EVENING_SLOTS = [(18 * 60, 20 * 60), (19 * 60, 21 * 60), (20 * 60, 22 * 60), (7 * 60, 8 * 60 + 30),
                  (12 * 60, 13 * 60), (17 * 60 + 30, 19 * 60)]
 WEEKEND_SLOTS = [(9 * 60, 12 * 60), (10 * 60, 13 * 60), (14 * 60, 17 * 60), (16 * 60, 18 * 60)]
+# Mentors written for the demo learner (Berlin evenings; wants Docker, model deployment and PyTorch;
+# tabular data and NLP): her best matches share free time, a domain and the skills she wants.
+# (email local part, name, zone, headline, bio, skills, domains, windows in the mentor's zone)
+SHOWCASE_MENTORS = [
+    ("guide-1", "Jonas Albrecht", "Europe/Berlin", "MLOps engineer, model deployment for tabular data",
+     "I deploy churn and fraud models behind APIs and monitor them once they are live. I like reviewing "
+     "deployment plans and Docker set-ups.",
+     {"docker": 4, "model-deployment": 4, "pytorch": 3, "python": 4, "mlflow": 3},
+     ["tabular-data", "nlp"], [(1, 18 * 60, 20 * 60), (3, 18 * 60, 20 * 60)]),
+    ("guide-2", "Priya Natarajan", "Europe/London", "ML engineer, NLP models in production",
+     "I serve NLP models with PyTorch and Docker and help people move a model from a notebook to an API.",
+     {"pytorch": 4, "docker": 4, "model-deployment": 3, "python": 4},
+     ["nlp", "tabular-data"], [(1, 17 * 60, 19 * 60), (5, 9 * 60, 11 * 60)]),
+    ("guide-3", "Lucía Ferrer", "Europe/Madrid", "Senior data scientist, from notebooks to deployment",
+     "I came from data analysis too. I mentor analysts who want to deploy and monitor their first model.",
+     {"model-deployment": 4, "docker": 3, "pytorch": 3, "scikit-learn": 4},
+     ["tabular-data"], [(3, 18 * 60, 20 * 60), (5, 10 * 60, 12 * 60)]),
+]
+
+
+def _load_showcase(password_hash: str) -> int:
+    added = 0
+    for local, name, tz, headline, bio, skills, domains, windows in SHOWCASE_MENTORS:
+        email = f"{local}@{DEMO_DOMAIN}"
+        if db.session.scalar(select(User.id).where(User.email == email)) is not None:
+            continue
+        user = User(email=email, display_name=name, password_hash=password_hash, timezone=tz)
+        db.session.add(user)
+        db.session.flush()
+        write_mentor(user, {"headline": headline, "bio": bio, "current_role": headline.split(",")[0],
+                            "years_experience": 8, "capacity": 3, "is_accepting": True, "session_minutes": 45,
+                            "skills": skills, "domains": domains, "windows": windows, "timezone": tz})
+        added += 1
+    return added
 
 
 def _windows(rng: random.Random) -> list[tuple[int, int, int]]:
@@ -190,6 +224,7 @@ def load_demo() -> dict:
         else:
             write_learner(user, data)
             added["learners"] += 1
+    added["mentors"] += _load_showcase(password_hash or hash_password(DEMO_PASSWORD))
     # The demo logins (created by mentorhub/demo.py): a learner and a mentor, Berlin and New York.
     lena = db.session.scalar(select(User).where(User.email == "learner@mentorhub.test"))
     if lena is not None and learner_profile_of(lena) is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import exists, false, literal_column, null, select, true, union, union_all
+from sqlalchemy import exists, false, func, literal_column, null, select, true, union, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.models import User
@@ -22,9 +22,6 @@ from .models import (
     MentorProfile,
     MentorSkill,
     Skill,
-    learner_domains,
-    learner_wanted_skills,
-    mentor_domains,
 )
 from .rules import can_see_learner_profile
 
@@ -295,81 +292,6 @@ def domain_id_by_slug(slug: str) -> int | None:
 # The link-row reads are iterable once.
 
 
-def _only(query, column, ids):
-    return query if ids is None else query.where(column.in_(ids))
-
-
-def _rows(query, column, ids):
-    """The rows, iterable once (streamed from the cursor, not kept as a list)."""
-    return [] if ids is not None and not ids else db.session.execute(_only(query, column, ids))
-
-
-def skill_columns() -> list:
-    """(id, name) of every skill, by id."""
-    return db.session.execute(select(Skill.id, Skill.name).order_by(Skill.id)).all()
-
-
-def domain_columns() -> list:
-    """(id, name) of every field, by id."""
-    return db.session.execute(select(Domain.id, Domain.name).order_by(Domain.id)).all()
-
-
-def learner_match_rows(user_ids: list[int] | None = None) -> list:
-    """Learner profiles by profile id, with ``profile_id``, ``user_id``, ``headline``, ``goals``,
-    ``stage``, ``timezone``, ``is_suspended`` and ``is_deleted``."""
-    query = (select(LearnerProfile.id.label("profile_id"), LearnerProfile.user_id, LearnerProfile.headline,
-                    LearnerProfile.goals, LearnerProfile.stage, User.timezone, User.is_suspended, User.is_deleted)
-             .join(User, User.id == LearnerProfile.user_id).order_by(LearnerProfile.id))
-    return list(_rows(query, LearnerProfile.user_id, user_ids))
-
-
-def mentor_match_rows(user_ids: list[int] | None = None) -> list:
-    """Mentor profiles by profile id, with ``profile_id``, ``user_id``, ``headline``, ``bio``,
-    ``current_role``, ``capacity``, ``is_accepting``, ``timezone``, ``is_suspended``, ``is_deleted``,
-    ``last_seen_at`` and ``created_at``."""
-    query = (select(MentorProfile.id.label("profile_id"), MentorProfile.user_id, MentorProfile.headline,
-                    MentorProfile.bio, MentorProfile.current_role, MentorProfile.capacity, MentorProfile.is_accepting,
-                    User.timezone, User.is_suspended, User.is_deleted, User.last_seen_at, User.created_at)
-             .join(User, User.id == MentorProfile.user_id).order_by(MentorProfile.id))
-    return list(_rows(query, MentorProfile.user_id, user_ids))
-
-
-def learner_skill_rows(profile_ids: list[int] | None = None):
-    """(learner profile id, skill id, level)."""
-    return _rows(select(LearnerSkill.learner_id, LearnerSkill.skill_id, LearnerSkill.level),
-                 LearnerSkill.learner_id, profile_ids)
-
-
-def wanted_skill_rows(profile_ids: list[int] | None = None):
-    """(learner profile id, skill id) of the skills learners want."""
-    return _rows(select(learner_wanted_skills.c.learner_id, learner_wanted_skills.c.skill_id),
-                 learner_wanted_skills.c.learner_id, profile_ids)
-
-
-def learner_domain_rows(profile_ids: list[int] | None = None):
-    """(learner profile id, domain id)."""
-    return _rows(select(learner_domains.c.learner_id, learner_domains.c.domain_id),
-                 learner_domains.c.learner_id, profile_ids)
-
-
-def mentor_skill_rows(profile_ids: list[int] | None = None):
-    """(mentor profile id, skill id, level)."""
-    return _rows(select(MentorSkill.mentor_id, MentorSkill.skill_id, MentorSkill.level),
-                 MentorSkill.mentor_id, profile_ids)
-
-
-def mentor_domain_rows(profile_ids: list[int] | None = None):
-    """(mentor profile id, domain id)."""
-    return _rows(select(mentor_domains.c.mentor_id, mentor_domains.c.domain_id),
-                 mentor_domains.c.mentor_id, profile_ids)
-
-
-def window_rows(user_ids: list[int] | None = None):
-    """(user id, weekday, start minute, end minute) of weekly free time."""
-    return _rows(select(AvailabilityWindow.user_id, AvailabilityWindow.weekday, AvailabilityWindow.start_minute,
-                        AvailabilityWindow.end_minute), AvailabilityWindow.user_id, user_ids)
-
-
 # ---- for portfolio ----
 
 
@@ -431,3 +353,32 @@ def skill_ids_by_slug(slugs) -> dict[str, int]:
     if not slugs:
         return {}
     return dict(db.session.execute(select(Skill.slug, Skill.id).where(Skill.slug.in_(slugs))).all())
+# ---- for dashboard ----
+
+
+def step_facts(user_id: int) -> dict:
+    """Next-step facts of the viewer's profiles, as scalar SQL expressions for the dashboard's one
+    facts query: a learner profile, its skills, availability windows, and whether the mentor
+    profile takes new mentees."""
+    return {
+        "has_learner": exists().where(LearnerProfile.user_id == user_id),
+        "learner_skills": select(func.count(LearnerSkill.learner_id)).join(
+            LearnerProfile, LearnerProfile.id == LearnerSkill.learner_id)
+        .where(LearnerProfile.user_id == user_id).scalar_subquery(),
+        "windows": select(func.count(AvailabilityWindow.id)).where(AvailabilityWindow.user_id == user_id)
+        .scalar_subquery(),
+        "has_mentor": exists().where(MentorProfile.user_id == user_id),
+        "mentor_open": exists().where(MentorProfile.user_id == user_id, MentorProfile.is_accepting.is_(True),
+                                      MentorProfile.capacity > 0),
+    }
+
+
+# ---- for matching ----
+
+
+def mentor_headlines(user_ids) -> dict[int, tuple[str, int, str]]:
+    """(headline, capacity, time zone) of each mentor in ``user_ids``, in one query."""
+    rows = db.session.execute(select(MentorProfile.user_id, MentorProfile.headline, MentorProfile.capacity,
+                                     User.timezone).join(User, User.id == MentorProfile.user_id)
+                              .where(MentorProfile.user_id.in_(list(user_ids)))).all()
+    return {r[0]: tuple(r[1:]) for r in rows}
