@@ -93,3 +93,11 @@ def window_rows(user_ids: list[int] | None = None):
     """(user id, weekday, start minute, end minute) of weekly free time."""
     return _rows(select(AvailabilityWindow.user_id, AvailabilityWindow.weekday, AvailabilityWindow.start_minute,
                         AvailabilityWindow.end_minute), AvailabilityWindow.user_id, user_ids)
+
+
+def skill_ids_by_slug(slugs) -> dict[str, int]:
+    """Skill slug -> id for the slugs that exist (retired ones included)."""
+    slugs = {str(s) for s in slugs}
+    if not slugs:
+        return {}
+    return dict(db.session.execute(select(Skill.slug, Skill.id).where(Skill.slug.in_(slugs))).all())

@@ -344,15 +344,6 @@ def mentors_select():
                  selectinload(MentorProfile.domains))
 
 
-# ---- for matching (skill relations) ----
-
-
-def skill_ids_by_slug(slugs) -> dict[str, int]:
-    """Skill slug -> id for the slugs that exist (retired ones included)."""
-    slugs = {str(s) for s in slugs}
-    if not slugs:
-        return {}
-    return dict(db.session.execute(select(Skill.slug, Skill.id).where(Skill.slug.in_(slugs))).all())
 # ---- for dashboard ----
 
 
