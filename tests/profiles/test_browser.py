@@ -98,17 +98,3 @@ def test_learner_form_fits_two_screens_with_five_skills(page, live_taxonomy, mak
     assert page.locator("[data-testid=learner-skills] rect.bar").count() == 5
     assert page.js_errors == []
 
-
-def test_profile_form_works_without_javascript(client, login_as, make_user, taxonomy):
-    """The picker is plain inputs: chosen skills come first, the rest wait in closed categories."""
-    user = make_user()
-    login_as(user)
-    html = client.get("/profile/learner").get_data(as_text=True)
-    assert 'data-picker-chosen' in html and '<details class="picker-group"' in html
-    assert "multiple" not in html  # no Ctrl-click list boxes
-    resp = client.post("/profile/learner", data={"headline": "h", "timezone": "UTC", "level-python": "3",
-                                                 "wanted": ["docker"], "hours_per_week": "5"})
-    assert resp.status_code in (200, 302)
-    html = client.get("/profile/learner").get_data(as_text=True)
-    chosen = html[html.index("data-picker-chosen"):html.index("data-picker-empty")]
-    assert 'name="level-python"' in chosen and 'value="docker" checked' in chosen

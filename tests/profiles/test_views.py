@@ -264,3 +264,17 @@ def test_person_ids_too_large_for_the_database_are_404(client, make_user, login_
     assert client.get(f"/people/{huge}").status_code == 404
     assert client.post(f"/people/{huge}/mentor/edit").status_code == 404
     assert client.post(f"/people/{huge}/learner/delete").status_code == 404
+
+
+def test_profile_form_works_without_javascript(client, login_as, make_user, taxonomy):
+    """The picker is plain inputs: chosen skills come first, the rest wait in closed categories."""
+    user = make_user()
+    login_as(user)
+    html = client.get("/profile/learner").get_data(as_text=True)
+    assert 'data-picker-chosen' in html and '<details class="picker-group"' in html
+    assert "multiple" not in html  # no Ctrl-click list boxes
+    resp = client.post("/profile/learner", data={**LEARNER_FORM, "level-python": "3", "wanted": ["docker"]})
+    assert resp.status_code == 302
+    html = client.get("/profile/learner").get_data(as_text=True)
+    chosen = html[html.index("data-picker-chosen"):html.index("data-picker-empty")]
+    assert 'name="level-python"' in chosen and 'value="docker" checked' in chosen
