@@ -269,8 +269,9 @@ def test_reviewer_settings_start_from_profile_skills(app, client, make_user, log
         db.session.commit()
     login_as(user)
     page = client.get("/portfolio/reviewer").get_data(as_text=True)
-    assert f'<option selected value="{pf_skills["python"]}">' in page
-    assert f'<option value="{pf_skills["nlp-skill"]}">' in page
+    # the skill picker: the suggested skill is ticked and listed first, the other waits unticked
+    assert f'name="skill_ids" value="{pf_skills["python"]}" id="reviewer-skills-{pf_skills["python"]}" checked' in page
+    assert f'name="skill_ids" value="{pf_skills["nlp-skill"]}" id="reviewer-skills-{pf_skills["nlp-skill"]}">' in page
     # saving stores the choice; a stranger cannot change it for someone else (no user in the form)
     client.post("/portfolio/reviewer", data={"is_opted_in": "y", "skill_ids": [str(pf_skills["nlp-skill"])]})
     with app.app_context():

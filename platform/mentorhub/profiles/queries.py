@@ -409,3 +409,10 @@ def mentor_profile(user_id: int, *, for_update: bool = False) -> MentorProfile |
         if db.session.get_bind().dialect.name == "postgresql":
             stmt = stmt.with_for_update()
     return db.session.scalar(stmt)
+
+
+# ---- for the skill picker (f-ux2) ----
+def skill_groups(skills) -> list[tuple[str, list]]:
+    """Skill rows or objects that have a ``category`` (ordered by name) grouped like
+    ``skills_by_category()``, for the one skill picker."""
+    return _grouped(skills)
