@@ -14,6 +14,7 @@ from ..portfolio.panels import dashboard_panel as portfolio_panel
 from ..profiles.panels import dashboard_panel as profiles_panel
 from ..projects.panels import dashboard_panel as projects_panel
 from ..scheduler.services import last_seen
+from .showcase import home_showcase
 
 bp = Blueprint("core", __name__)
 
@@ -35,7 +36,7 @@ DASHBOARD_PANELS = (
 def index():
     if current_user.is_authenticated:
         return redirect(url_for("core.dashboard"))
-    return render_template("core/index.html")
+    return render_template("core/index.html", showcase=home_showcase())
 
 
 @bp.get("/dashboard")

@@ -269,3 +269,12 @@ def calendar_events(user: User) -> list:
 
 
 notifications_calendar.register_source(calendar_events)  # meetups join every person's feed
+
+
+# ---- for the home page (f-ux2) ----
+def showcase_meetups(limit: int, now: datetime | None = None) -> list[Event]:
+    """The next meetups open to everyone, soonest first."""
+    now = now or utcnow()
+    return list(db.session.scalars(
+        select(Event).where(Event.audience == "everyone", Event.ends_at > now, Event.is_cancelled.is_(False))
+        .order_by(Event.starts_at, Event.id).limit(limit)))

@@ -425,3 +425,11 @@ def teams_of(user, *, every: bool = False) -> list[Project]:
 def title_of(project_id: int) -> str | None:
     """A project's title, or None when there is no such project."""
     return db.session.scalar(select(Project.title).where(Project.id == project_id))
+
+
+# ---- for the home page (f-ux2) ----
+def showcase_ideas(limit: int) -> list:
+    """A few open ideas with free seats, most recently active first, as ProjectCards."""
+    stmt = (filtered_query(ProjectFilters(free_seats=True))
+            .order_by(Project.last_activity_at.desc(), Project.id.desc()).limit(limit))
+    return cards_from_rows(db.session.execute(card_columns(stmt)))
