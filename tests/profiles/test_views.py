@@ -278,3 +278,22 @@ def test_profile_form_works_without_javascript(client, login_as, make_user, taxo
     html = client.get("/profile/learner").get_data(as_text=True)
     chosen = html[html.index("data-picker-chosen"):html.index("data-picker-empty")]
     assert 'name="level-python"' in chosen and 'value="docker" checked' in chosen
+
+
+def test_directory_colours_overlap_by_amount(client, login_as, make_user, make_learner, make_mentor):
+    """0 h of shared time is not good news: red; a little is amber; OVERLAP_GOOD_HOURS or more green."""
+    viewer = make_user(timezone="Europe/Berlin")
+    make_learner(viewer, windows=[(1, 18 * 60, 20 * 60)])
+    make_mentor(make_user(display_name="Never Together"), windows=[(4, 6 * 60, 7 * 60)])
+    make_mentor(make_user(display_name="Half Hour"), windows=[(1, 18 * 60, 18 * 60 + 30)])
+    make_mentor(make_user(display_name="Same Evening"), windows=[(1, 18 * 60, 20 * 60)])
+    login_as(viewer)
+    html = client.get("/mentors").get_data(as_text=True)
+
+    def overlap_class(name):
+        card = html[html.index(name):]
+        return re.search(r'class="card-meta overlap (overlap-\w+)"', card).group(1)
+
+    assert overlap_class("Never Together") == "overlap-none"
+    assert overlap_class("Half Hour") == "overlap-low"
+    assert overlap_class("Same Evening") == "overlap-good"
