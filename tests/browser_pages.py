@@ -39,6 +39,7 @@ PAGES = [
     ("learner", "/events/{event_id}"),
     ("learner", "/portfolio"),
     ("learner", "/portfolio/new"),
+    ("learner", "/portfolio/{item_id}"),
     ("learner", "/notifications"),
     ("mentor", "/dashboard"),
     ("mentor", "/profile/mentor"),
@@ -64,6 +65,8 @@ _IDS = {
     "event_id": "SELECT min(id) FROM events",
     "mentorship_id": "SELECT min(m.id) FROM mentorships m JOIN users u ON u.id = m.learner_id"
                      " WHERE u.email = 'learner@mentorhub.test'",
+    "item_id": "SELECT min(p.id) FROM portfolio_items p JOIN users u ON u.id = p.owner_id"
+               " WHERE u.email = 'learner@mentorhub.test'",
     "request_id": "SELECT max(r.id) FROM mentorship_requests r JOIN users u ON u.id = r.mentor_id"
                   " WHERE u.email = 'mentor@mentorhub.test'",
 }

@@ -69,7 +69,8 @@ def test_no_serious_accessibility_violations(browser, demo_site, viewport):
 
 
 @pytest.mark.browser
-def test_phone_header_is_short_and_nothing_scrolls_sideways(browser, demo_site):
+def test_phone_header_is_short_nothing_scrolls_sideways_and_headings_nest(browser, demo_site):
+    """At 390 px: header at most HEADER_MAX_PX, no sideways scrolling; one h1 per page, no skipped level."""
     def check(page, path):
         found = []
         header = page.locator("header.site-header").bounding_box()["height"]
@@ -78,6 +79,13 @@ def test_phone_header_is_short_and_nothing_scrolls_sideways(browser, demo_site):
         wide = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
         if wide[0] > wide[1]:
             found.append(f"scrolls sideways: scrollWidth {wide[0]} > clientWidth {wide[1]}")
+        levels = page.evaluate("Array.from(document.querySelectorAll('h1,h2,h3,h4,h5,h6'))"
+                               ".filter(h => !h.closest('[hidden]')).map(h => Number(h.tagName[1]))")
+        if levels.count(1) != 1 or levels[0] != 1:
+            found.append(f"needs exactly one h1, first: headings are {levels}")
+        skipped = [(a, b) for a, b in zip(levels, levels[1:]) if b > a + 1]
+        if skipped:
+            found.append(f"skips heading levels {skipped}")
         return found
 
     problems = _visit_all(browser, demo_site, PHONE, check)

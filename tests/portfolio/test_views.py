@@ -50,7 +50,7 @@ def test_post_work_with_a_notebook(app, client, make_user, login_as, good_notebo
         assert item.owner_id == user.id and item.notebook_name == "churn.ipynb"
         item_id = item.id
     page = client.get(f"/portfolio/{item_id}").get_data(as_text=True)
-    assert "<h2>What I did</h2>" in page
+    assert "<h3>What I did</h3>" in page  # user headings sit one level below the page's own
     assert "Hints on your notebook" in page and "A random seed is set" in page
     assert 'class="notebook"' in page and "0.81" in page
 
