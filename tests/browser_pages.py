@@ -17,6 +17,7 @@ from werkzeug.serving import make_server
 from conftest import build_app
 from mentorhub import demo
 from mentorhub.db import db
+from mentorhub.matching import publish
 from support import free_port
 
 DEMO_ROLES = {"learner": "learner@mentorhub.test", "mentor": "mentor@mentorhub.test",
@@ -84,13 +85,14 @@ def pages_with_ids(app, pages=PAGES) -> list[tuple]:
 
 
 def demo_app(sqlite_template, folder):
-    """An app over a fresh copy of the schema, loaded with the demo community."""
+    """An app over a fresh copy of the schema, loaded with the demo community and its match index."""
     path = folder / "demo.db"
     shutil.copy(sqlite_template, path)
     app = build_app(f"sqlite:///{path}", WTF_CSRF_ENABLED=True, TESTING=False)
     with app.app_context():
         demo.load(True)
         db.session.commit()
+        publish.build_and_publish()  # as `make seed` does: the matches pages show real matches
     return app
 
 
