@@ -15,11 +15,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))  # the one page list and the demo-site helpers live there
 
-from playwright.sync_api import sync_playwright  # noqa: E402
+from playwright.sync_api import sync_playwright
 
-from browser_pages import SCREENSHOTS, demo_app, log_in, pages_with_ids, serve  # noqa: E402
-from conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from mentorhub.db import Base, make_engine  # noqa: E402
+from browser_pages import SCREENSHOTS, demo_app, log_in, pages_with_ids, serve
+from conftest import CHROMIUM, CHROMIUM_ARGS
+from mentorhub.db import Base, make_engine
 
 VIEWPORT = {"width": 1280, "height": 800}
 

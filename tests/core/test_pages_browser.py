@@ -3,6 +3,8 @@ no serious or critical accessibility violation at desktop and phone widths, and 
 the header stays short and no page scrolls sideways."""
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 
 from browser_pages import DEMO_ROLES, PAGES, demo_app, log_in, pages_with_ids, serve
@@ -83,7 +85,7 @@ def test_phone_header_is_short_nothing_scrolls_sideways_and_headings_nest(browse
                                ".filter(h => !h.closest('[hidden]')).map(h => Number(h.tagName[1]))")
         if levels.count(1) != 1 or levels[0] != 1:
             found.append(f"needs exactly one h1, first: headings are {levels}")
-        skipped = [(a, b) for a, b in zip(levels, levels[1:]) if b > a + 1]
+        skipped = [(a, b) for a, b in pairwise(levels) if b > a + 1]
         if skipped:
             found.append(f"skips heading levels {skipped}")
         return found
@@ -94,7 +96,7 @@ def test_phone_header_is_short_nothing_scrolls_sideways_and_headings_nest(browse
 
 @pytest.mark.browser
 def test_phone_menu_opens_and_closes(browser, demo_site):
-    app, base_url = demo_site
+    _, base_url = demo_site
     context = browser.new_context(base_url=base_url, viewport=PHONE)
     try:
         page = context.new_page()
