@@ -277,3 +277,16 @@ def test_reviewer_settings_start_from_profile_skills(app, client, make_user, log
     with app.app_context():
         setting = queries.reviewer_setting(db.session.get(User, user.id))
         assert setting.is_opted_in and [s.slug for s in setting.skills] == ["nlp-skill"]
+
+
+def test_item_form_uses_the_skill_picker_not_list_boxes(app, client, make_user, login_as, pf_skills):
+    login_as(make_user())
+    page = client.get("/portfolio/new").get_data(as_text=True)
+    assert "multiple" not in page and 'id="item-skills"' in page
+    assert f'type="checkbox" name="skill_ids" value="{pf_skills["python"]}"' in page
+    assert f'type="checkbox" name="domain_ids" value="{pf_skills["domain:nlp"]}"' in page
+    resp = client.post("/portfolio/new", data=item_form(skill_ids=[str(pf_skills["python"])]))
+    assert resp.status_code == 302
+    edit = client.get(resp.headers["Location"] + "/edit").get_data(as_text=True)
+    chosen = edit[edit.index("data-picker-chosen"):edit.index("data-picker-empty")]
+    assert f'value="{pf_skills["python"]}" id="item-skills-{pf_skills["python"]}" checked' in chosen
