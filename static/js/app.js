@@ -39,3 +39,9 @@ document.addEventListener("DOMContentLoaded", () => {
     menu.classList.toggle("open", open);
   });
 });
+// A wide table that scrolls on its own (phones) must be reachable by keyboard: make it focusable.
+document.addEventListener("DOMContentLoaded", () => {
+  for (const el of document.querySelectorAll("main table, main pre")) {
+    if (el.scrollWidth > el.clientWidth + 1 && !el.hasAttribute("tabindex")) el.tabIndex = 0;
+  }
+});

@@ -104,7 +104,7 @@ def test_phone_menu_opens_and_closes(browser, demo_site):
         links = page.locator("#nav-menu")
         assert not links.is_visible()
         page.get_by_role("button", name="Menu").click()
-        assert links.is_visible() and page.get_by_role("link", name="Meetups").is_visible()
+        assert links.is_visible() and page.get_by_role("link", name="Meetups", exact=True).is_visible()
         assert page.get_by_role("button", name="Menu").get_attribute("aria-expanded") == "true"
         page.get_by_role("button", name="Menu").click()
         assert not links.is_visible()
