@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 WORKERS ?= 4
 
-.PHONY: run serve test bench setup setup-test migrate seed clean
+.PHONY: run serve test bench screenshots setup setup-test migrate seed clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,10 @@ test: setup-test
 bench: setup-test
 	$(BIN)/pip install --quiet mentor-match mentormatch
 	$(BIN)/python bench/run_all.py
+
+# The README's pictures: the demo's main pages in the real browser (tests/browser_pages.py lists them).
+screenshots: setup-test
+	$(BIN)/python tools/screenshots.py docs/screenshots
 
 clean:
 	rm -rf $(VENV) instance

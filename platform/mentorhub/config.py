@@ -189,6 +189,8 @@ class Config:
     MENTOR_YEARS_MAX = _int("MENTOR_YEARS_MAX", 60)
     MENTOR_SESSION_MINUTES = (30, 45, 60, 90)
     DIRECTORY_PAGE_SIZE = _int("DIRECTORY_PAGE_SIZE", 12)
+    OVERLAP_GOOD_HOURS = _int("OVERLAP_GOOD_HOURS", 2)  # weekly shared hours shown in green (0 h is red)
+    HOME_SHOWCASE_SIZE = _int("HOME_SHOWCASE_SIZE", 3)  # mentors, ideas and meetups each on the home page
     IMPORT_MAX_ROWS = _int("IMPORT_MAX_ROWS", 50_000)
     # How the importer reads parts of the day people write in availability answers (their own zone).
     IMPORT_TIME_MORNING = _env("IMPORT_TIME_MORNING", "08:00-11:00")

@@ -26,6 +26,12 @@ def sanitize_html(html: str) -> str:
 
 
 def render_markdown(text: str | None) -> Markup:
+    """User Markdown as safe HTML. Its headings move one level down (# is h2) because user text
+    always sits under the page's own h1: one h1 per page."""
     if not text:
         return Markup("")
-    return Markup(sanitize_html(_md.render(text)))
+    tokens = _md.parse(text)
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(6, int(token.tag[1]) + 1)}"
+    return Markup(sanitize_html(_md.renderer.render(tokens, _md.options, {})))

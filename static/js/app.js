@@ -25,3 +25,23 @@ document.addEventListener("DOMContentLoaded", () => {
     try { tz.value = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC"; } catch (e) { /* keep UTC */ }
   }
 });
+// Phones: the main menu collapses behind a Menu button (CSS shows the button on narrow screens
+// only). Without this file the menu simply wraps under the brand.
+document.documentElement.classList.add("js");
+document.addEventListener("DOMContentLoaded", () => {
+  const toggle = document.querySelector(".nav-toggle");
+  const menu = document.getElementById("nav-menu");
+  if (!toggle || !menu) return;
+  toggle.hidden = false;
+  toggle.addEventListener("click", () => {
+    const open = toggle.getAttribute("aria-expanded") !== "true";
+    toggle.setAttribute("aria-expanded", String(open));
+    menu.classList.toggle("open", open);
+  });
+});
+// A wide table that scrolls on its own (phones) must be reachable by keyboard: make it focusable.
+document.addEventListener("DOMContentLoaded", () => {
+  for (const el of document.querySelectorAll("main table, main pre")) {
+    if (el.scrollWidth > el.clientWidth + 1 && !el.hasAttribute("tabindex")) el.tabIndex = 0;
+  }
+});

@@ -100,3 +100,8 @@ def test_safe_next(target, ok):
 def test_external_url_works_outside_requests(app):
     with app.app_context():
         assert external_url("notifications.index") == "http://127.0.0.1:5000/notifications"
+
+
+def test_user_markdown_headings_sit_below_the_page_h1():
+    html = str(render_markdown("# Mine\n\n###### Deep\n\ntext"))
+    assert "<h1" not in html and "<h2>Mine</h2>" in html and "<h6>Deep</h6>" in html

@@ -251,3 +251,17 @@ def test_creating_a_series_and_ending_it(app, client, make_user, login_as, froze
     with app.app_context():
         assert db.session.scalar(select(func.count(Event.id)).where(Event.is_cancelled.is_(False))) == 0
         assert db.session.scalar(select(func.count(Event.id))) == 3
+
+
+def test_upcoming_list_shows_a_series_once_with_how_often(app, client, make_user, login_as, frozen):
+    """A weekly series is one card: its next occurrence plus "every Tuesday", not eight cards."""
+    frozen(datetime(2031, 5, 1, 8, tzinfo=UTC))  # a Thursday
+    login_as(make_user(is_organiser=True, timezone="UTC"))
+    assert client.post("/events/new", data=form(frequency="weekly", until="2031-06-24")).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Event.id))) > 1
+    html = client.get("/events").get_data(as_text=True)
+    assert html.count('class="card event-card') == 1
+    assert "every Tuesday" in html and "6 May 2031" in html.replace("Tue ", "")
+    past = client.get("/events?when=past").get_data(as_text=True)
+    assert "every Tuesday" not in past

@@ -362,3 +362,17 @@ def test_index_query_count_does_not_grow_with_mentees(app, client, clock, login_
     many, page = queries()
     assert page.count('href="/sessions/') == 5 and page.count('href="/requests/') == 10
     assert many == few
+
+
+def test_accept_stands_apart_from_the_message_boxes(app, client, clock, login_as, make_learner, make_mentor):
+    """Accept is its own block; the ask / decline boxes follow under their own heading, so a mentor
+    typing a question is never one Tab or click away from accepting by mistake."""
+    learner, mentor = make_learner().user, make_mentor().user
+    with app.app_context():
+        req_id = requests.send_request(user(learner.id), user(mentor.id), "Goal").id
+    login_as(mentor)
+    html = client.get(f"/requests/{req_id}").get_data(as_text=True)
+    accept = html.index('data-testid="accept-block"')
+    accept_end = html.index("</form>", accept)
+    assert 'name="message"' not in html[accept:accept_end] and 'name="reason"' not in html[accept:accept_end]
+    assert accept_end < html.index("Not ready to accept?") < html.index('name="message"')

@@ -78,9 +78,10 @@ def test_hostile_markdown_and_notebook_render_inert(page, live_app, make_live_us
         hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
         assert not any(h.strip().lower().startswith(("javascript:", "data:")) for h in hrefs)
         assert page.locator("main svg, main iframe, main script, main object, main embed").count() == 0
-        assert page.locator("[data-testid=review] h1", has_text="Hostile write-up").count() == 9  # 6 comments, summary, next step, reply
+        # user Markdown headings sit one level below the page's own h1
+        assert page.locator("[data-testid=review] h2", has_text="Hostile write-up").count() == 9  # 6 comments, summary, next step, reply
         # the safe parts still show: the heading, escaped code, the PNG
-        assert page.locator(".item-body h1", has_text="Hostile write-up").count() == 1
+        assert page.locator(".item-body h2", has_text="Hostile write-up").count() == 1
         assert page.locator(".notebook img.nb-image").count() == 1
         assert "<script>alert('stream')</script>" in page.inner_text(".notebook")
         assert page.get_by_text("An output of type image/svg+xml is not shown.").count() == 1

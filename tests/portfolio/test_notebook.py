@@ -62,7 +62,7 @@ def test_markdown_cells_are_rendered_and_sanitised():
         ("md", "# Title\n<script>alert(1)</script>\n[x](javascript:alert(2)) <img src=x onerror=alert(3)>\n"
                "<svg onload=alert(4)><circle/></svg>"),
     ).decode()))
-    assert "<h1>Title</h1>" in html
+    assert "<h2>Title</h2>" in html  # user headings sit one level below the page's h1
     assert "<script" not in html and "<img" not in html and "<svg" not in html
     assert 'href="javascript' not in html
     assert "&lt;script&gt;" in html  # shown as text, inert

@@ -50,7 +50,7 @@ def test_post_work_with_a_notebook(app, client, make_user, login_as, good_notebo
         assert item.owner_id == user.id and item.notebook_name == "churn.ipynb"
         item_id = item.id
     page = client.get(f"/portfolio/{item_id}").get_data(as_text=True)
-    assert "<h2>What I did</h2>" in page
+    assert "<h3>What I did</h3>" in page  # user headings sit one level below the page's own
     assert "Hints on your notebook" in page and "A random seed is set" in page
     assert 'class="notebook"' in page and "0.81" in page
 
@@ -269,10 +269,24 @@ def test_reviewer_settings_start_from_profile_skills(app, client, make_user, log
         db.session.commit()
     login_as(user)
     page = client.get("/portfolio/reviewer").get_data(as_text=True)
-    assert f'<option selected value="{pf_skills["python"]}">' in page
-    assert f'<option value="{pf_skills["nlp-skill"]}">' in page
+    # the skill picker: the suggested skill is ticked and listed first, the other waits unticked
+    assert f'name="skill_ids" value="{pf_skills["python"]}" id="reviewer-skills-{pf_skills["python"]}" checked' in page
+    assert f'name="skill_ids" value="{pf_skills["nlp-skill"]}" id="reviewer-skills-{pf_skills["nlp-skill"]}">' in page
     # saving stores the choice; a stranger cannot change it for someone else (no user in the form)
     client.post("/portfolio/reviewer", data={"is_opted_in": "y", "skill_ids": [str(pf_skills["nlp-skill"])]})
     with app.app_context():
         setting = queries.reviewer_setting(db.session.get(User, user.id))
         assert setting.is_opted_in and [s.slug for s in setting.skills] == ["nlp-skill"]
+
+
+def test_item_form_uses_the_skill_picker_not_list_boxes(app, client, make_user, login_as, pf_skills):
+    login_as(make_user())
+    page = client.get("/portfolio/new").get_data(as_text=True)
+    assert "multiple" not in page and 'id="item-skills"' in page
+    assert f'type="checkbox" name="skill_ids" value="{pf_skills["python"]}"' in page
+    assert f'type="checkbox" name="domain_ids" value="{pf_skills["domain:nlp"]}"' in page
+    resp = client.post("/portfolio/new", data=item_form(skill_ids=[str(pf_skills["python"])]))
+    assert resp.status_code == 302
+    edit = client.get(resp.headers["Location"] + "/edit").get_data(as_text=True)
+    chosen = edit[edit.index("data-picker-chosen"):edit.index("data-picker-empty")]
+    assert f'value="{pf_skills["python"]}" id="item-skills-{pf_skills["python"]}" checked' in chosen

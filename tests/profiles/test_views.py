@@ -241,3 +241,36 @@ def test_person_ids_too_large_for_the_database_are_404(client, make_user, login_
     assert client.get(f"/people/{huge}").status_code == 404
     assert client.post(f"/people/{huge}/mentor/edit").status_code == 404
     assert client.post(f"/people/{huge}/learner/delete").status_code == 404
+
+
+def test_profile_form_works_without_javascript(client, login_as, make_user, taxonomy):
+    """The picker is plain inputs: chosen skills come first, the rest wait in closed categories."""
+    user = make_user()
+    login_as(user)
+    html = client.get("/profile/learner").get_data(as_text=True)
+    assert 'data-picker-chosen' in html and '<details class="picker-group"' in html
+    assert "multiple" not in html  # no Ctrl-click list boxes
+    resp = client.post("/profile/learner", data={**LEARNER_FORM, "level-python": "3", "wanted": ["docker"]})
+    assert resp.status_code == 302
+    html = client.get("/profile/learner").get_data(as_text=True)
+    chosen = html[html.index("data-picker-chosen"):html.index("data-picker-empty")]
+    assert 'name="level-python"' in chosen and 'value="docker" checked' in chosen
+
+
+def test_directory_colours_overlap_by_amount(client, login_as, make_user, make_learner, make_mentor):
+    """0 h of shared time is not good news: red; a little is amber; OVERLAP_GOOD_HOURS or more green."""
+    viewer = make_user(timezone="Europe/Berlin")
+    make_learner(viewer, windows=[(1, 18 * 60, 20 * 60)])
+    make_mentor(make_user(display_name="Never Together"), windows=[(4, 6 * 60, 7 * 60)])
+    make_mentor(make_user(display_name="Half Hour"), windows=[(1, 18 * 60, 18 * 60 + 30)])
+    make_mentor(make_user(display_name="Same Evening"), windows=[(1, 18 * 60, 20 * 60)])
+    login_as(viewer)
+    html = client.get("/mentors").get_data(as_text=True)
+
+    def overlap_class(name):
+        card = html[html.index(name):]
+        return re.search(r'class="card-meta overlap (overlap-\w+)"', card).group(1)
+
+    assert overlap_class("Never Together") == "overlap-none"
+    assert overlap_class("Half Hour") == "overlap-low"
+    assert overlap_class("Same Evening") == "overlap-good"

@@ -169,7 +169,9 @@ def test_only_managers_edit(app, client, login_as, make_project, make_user):
     assert get(app, Project, project.id).title == "Original title"
     c = login_as(owner, app.test_client())
     page = c.get(f"/projects/{project.id}/edit").get_data(as_text=True)
-    assert 'value="Original title"' in page and 'selected value="python"' in page
+    assert 'value="Original title"' in page
+    chosen = page[page.index('id="need"'):page.index('data-picker-empty')]  # the picker lists the chosen skill
+    assert 'name="need-python"' in chosen and "selected>" in chosen
     assert c.post(f"/projects/{project.id}/edit", data=form_data(title="Better title")).status_code == 302
     assert get(app, Project, project.id).title == "Better title"
     assert c.post(f"/projects/{project.id}/status", data={"status": "in_progress"}).status_code == 302
@@ -443,3 +445,18 @@ def test_ids_too_large_for_the_database_are_404(app, client, login_as, make_proj
                         ("get", f"/projects/{project.id}/members/{huge}/remove")]:
         assert getattr(client, method)(url).status_code == 404, url
     assert get(app, Project, project.id).title == project.title
+
+
+def test_idea_form_uses_the_skill_picker(client, login_as, make_user, taxonomy):
+    """Required skills come from the picker's need-<slug> selects; no Ctrl-click list boxes."""
+    user = make_user()
+    login_as(user)
+    page = client.get("/projects/new").get_data(as_text=True)
+    assert "multiple" not in page and 'id="need"' in page and 'id="learn"' in page
+    data = {k: v for k, v in form_data().items() if not k.startswith("required_skills-")}
+    resp = client.post("/projects/new", data={**data, "need-pytorch": "3", "need-sql": ""})
+    assert resp.status_code == 302
+    project_id = int(resp.headers["Location"].rsplit("/", 1)[1])
+    with client.application.app_context():
+        project = db.session.get(Project, project_id)
+        assert [(s.skill.slug, s.min_level) for s in project.required_skills] == [("pytorch", 3)]

@@ -15,6 +15,7 @@ from ..operations.checks import health_report
 from ..portfolio.panels import dashboard_panel as portfolio_panel
 from ..profiles.panels import dashboard_panel as profiles_panel
 from ..projects.panels import dashboard_panel as projects_panel
+from .showcase import home_showcase
 
 bp = Blueprint("core", __name__)
 
@@ -37,7 +38,7 @@ DASHBOARD_PANELS = (
 def index():
     if is_signed_in(current_user):
         return redirect(url_for("core.dashboard"))
-    return render_template("core/index.html")
+    return render_template("core/index.html", showcase=home_showcase())
 
 
 @bp.get("/dashboard")

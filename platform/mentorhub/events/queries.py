@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import icalendar
-from sqlalchemy import exists, func, or_, select
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
 from ..accounts.models import User
 from ..actors import is_admin
@@ -153,13 +153,23 @@ def list_events(actor: User, *, when: str = "upcoming", domain: str | None = Non
     if when == "past":
         stmt = stmt.where(Event.ends_at <= now).order_by(Event.starts_at.desc(), Event.id.desc())
     else:
-        stmt = stmt.where(Event.ends_at > now, Event.is_cancelled.is_(False)).order_by(Event.starts_at, Event.id)
+        stmt = stmt.where(Event.ends_at > now, Event.is_cancelled.is_(False), _next_of_its_series(now))
+        stmt = stmt.order_by(Event.starts_at, Event.id).options(selectinload(Event.series))
     if domain:
         stmt = stmt.where(Event.domains.any(Domain.slug == domain))
     if fmt in FORMATS:
         stmt = stmt.where(Event.format == fmt)
     stmt = stmt.options(selectinload(Event.domains))  # shown on every card: one query, not one per meetup
     return paginate(db.session, stmt, page, setting("EVENTS_PAGE_SIZE"))
+
+
+def _next_of_its_series(now: datetime):
+    """SQL filter: a meetup outside a series, or the next live one of its series (the upcoming
+    list shows a series once, as its next occurrence plus how often it repeats)."""
+    earlier = aliased(Event)
+    return or_(Event.series_id.is_(None), ~exists().where(
+        earlier.series_id == Event.series_id, earlier.ends_at > now, earlier.is_cancelled.is_(False),
+        or_(earlier.starts_at < Event.starts_at, and_(earlier.starts_at == Event.starts_at, earlier.id < Event.id))))
 
 
 def upcoming_for(user: User, limit: int = 5, now: datetime | None = None) -> list[Event]:
@@ -309,3 +319,12 @@ def meetups_created_since(since: datetime, limit: int) -> list[dict]:
 def step_facts(user_id: int) -> dict:
     """Next-step facts of events for the dashboard's one facts query: said yes to (or queued for) a meetup."""
     return {"rsvped": exists().where(Rsvp.user_id == user_id, Rsvp.status.in_(("going", "waitlisted")))}
+
+
+# ---- for the home page (f-ux2) ----
+def showcase_meetups(limit: int, now: datetime | None = None) -> list[Event]:
+    """The next meetups open to everyone, soonest first."""
+    now = now or utcnow()
+    return list(db.session.scalars(
+        select(Event).where(Event.audience == "everyone", Event.ends_at > now, Event.is_cancelled.is_(False))
+        .order_by(Event.starts_at, Event.id).limit(limit)))

@@ -15,6 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..forms import options
+from ..profiles.queries import skill_groups
 from . import rubric
 from .models import STATUS_LABELS, VISIBILITY_LABELS
 
@@ -47,6 +48,7 @@ class ItemForm(FlaskForm):
 
     def set_choices(self, skills, domains, projects) -> None:
         self.skill_ids.choices = options((s.id, s.name) for s in skills)
+        self.skill_groups = skill_groups(skills)  # for the skill picker
         self.domain_ids.choices = options((d.id, d.name) for d in domains)
         self.project_id.choices = options([(None, "— none —")] + list(projects))
 
@@ -75,6 +77,10 @@ class ReviewerForm(FlaskForm):
     is_opted_in = BooleanField("Offer me work to review (peer reviewer)")
     skill_ids = SelectMultipleField("Skills I can review", coerce=int, validate_choice=False,
                                     description="Leave empty to be offered everything.")
+
+    def set_skills(self, skills) -> None:
+        self.skill_ids.choices = options((s.id, s.name) for s in skills)
+        self.skill_groups = skill_groups(skills)  # for the skill picker
 
 
 def review_form_class():

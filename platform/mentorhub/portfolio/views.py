@@ -229,7 +229,7 @@ def helpful(review_id: int):
 def reviewer():
     mine = queries.reviewer_setting(current_user)
     form = ReviewerForm(obj=mine)
-    form.skill_ids.choices = options((s.id, s.name) for s in queries.filter_skills())
+    form.set_skills(queries.filter_skills())
     if not form.is_submitted():
         form.skill_ids.data = ([s.id for s in mine.skills] if mine is not None
                                else queries.suggested_reviewer_skills(current_user))

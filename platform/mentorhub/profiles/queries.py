@@ -14,6 +14,7 @@ from ..errors import NotFound, ValidationError
 from ..timeutil import to_zone
 from . import availability as av
 from . import taxonomy
+from .cards import card_columns, cards_from_rows
 from .models import (
     AvailabilityWindow,
     Domain,
@@ -373,3 +374,19 @@ def mentor_headlines(user_ids) -> dict[int, tuple[str, int, str]]:
                                      User.timezone).join(User, User.id == MentorProfile.user_id)
                               .where(MentorProfile.user_id.in_(list(user_ids)))).all()
     return {r[0]: tuple(r[1:]) for r in rows}
+# ---- for the skill picker (f-ux2) ----
+def skill_groups(skills) -> list[tuple[str, list]]:
+    """Skill rows or objects that have a ``category`` (ordered by name) grouped like
+    ``skills_by_category()``, for the one skill picker."""
+    return _grouped(skills)
+
+
+# ---- for the home page (f-ux2) ----
+def showcase_mentors(limit: int) -> list:
+    """A few mentors who take new mentees, most free places first, as directory MentorCards
+    (without overlap: the home page is for visitors), in two queries."""
+    stmt = (select(MentorProfile).join(User, User.id == MentorProfile.user_id)
+            .where(User.is_deleted.is_(False), User.is_suspended.is_(False),
+                   MentorProfile.is_accepting.is_(True), MentorProfile.capacity > 0)
+            .order_by(MentorProfile.capacity.desc(), MentorProfile.id).limit(limit))
+    return cards_from_rows(db.session.execute(card_columns(stmt)))

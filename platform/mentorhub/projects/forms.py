@@ -1,6 +1,7 @@
 """Forms of the projects feature. The services check every value; these only carry them."""
 from __future__ import annotations
 
+from flask import request
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -17,7 +18,7 @@ from wtforms.validators import Optional
 
 from ..forms import options
 from ..profiles.cleaning import LEVEL_NAMES as LEVELS
-from ..profiles.queries import all_domains, all_skills
+from ..profiles.queries import all_domains, all_skills, skills_by_category
 from .models import COMPUTE_LABELS, DIFFICULTIES, MEMBER_ROLES, STATUS_LABELS
 
 SKILL_ROWS_EXTRA = 3  # blank required-skill rows shown below the filled ones
@@ -35,11 +36,9 @@ class ProjectForm(FlaskForm):
     description = TextAreaField("Description", description="Markdown. Context, first steps, how you work together.")
     repo_url = StringField("Repository address", description="https://… (optional)")
     issues_url = StringField("Issue tracker or good-first-issue list", description="https://… (optional)")
-    domains = SelectMultipleField("Domains", choices=[], validate_choice=False,
-                                  description="Hold Ctrl (⌘ on a Mac) to choose several.")
+    domains = SelectMultipleField("Domains", choices=[], validate_choice=False)
     required_skills = FieldList(FormField(SkillRowForm), min_entries=1)
-    learn_skills = SelectMultipleField("Skills a contributor will learn", choices=[], validate_choice=False,
-                                       description="Hold Ctrl (⌘ on a Mac) to choose several.")
+    learn_skills = SelectMultipleField("Skills a contributor will learn", choices=[], validate_choice=False)
     difficulty = SelectField("Difficulty", choices=options((d, d.capitalize()) for d in DIFFICULTIES),
                              validate_choice=False)
     hours_per_week = IntegerField("Hours per week expected", validators=[Optional()], default=5)
@@ -60,6 +59,9 @@ class ProjectForm(FlaskForm):
         for entry in self.required_skills:
             entry.form.skill.choices = options([("", "—")]) + skills
         self._skill_choices = skills
+        # the skill picker (templates/_partials/_skill_picker.html) lists them by category
+        self.skill_groups = skills_by_category()
+        self.level_options = list(LEVELS.items())
 
     def pad_skill_rows(self) -> None:
         """Show a few empty rows for new required skills (works without JavaScript)."""
@@ -69,12 +71,20 @@ class ProjectForm(FlaskForm):
         for entry in self.required_skills:
             entry.form.skill.choices = options([("", "—")]) + self._skill_choices
 
+    def required_levels(self) -> dict[str, str]:
+        """{slug: minimum level} from the skill picker's need-<slug> selects and from any
+        required_skills-N rows (both are accepted; empty ones are skipped)."""
+        levels = {e.form.skill.data: e.form.level.data for e in self.required_skills if e.form.skill.data}
+        if self.is_submitted():
+            levels.update({key[5:]: value for key, value in request.form.items()
+                           if key.startswith("need-") and value.strip()})
+        return levels
+
     def service_data(self) -> dict:
         return {
             "title": self.title.data, "summary": self.summary.data, "description": self.description.data,
             "repo_url": self.repo_url.data, "issues_url": self.issues_url.data, "domains": self.domains.data,
-            "required_skills": [{"skill": e.form.skill.data, "level": e.form.level.data}
-                                for e in self.required_skills],
+            "required_skills": [{"skill": slug, "level": level} for slug, level in self.required_levels().items()],
             "learn_skills": self.learn_skills.data, "difficulty": self.difficulty.data,
             "hours_per_week": self.hours_per_week.data, "duration_weeks": self.duration_weeks.data,
             "dataset_name": self.dataset_name.data, "dataset_url": self.dataset_url.data,

@@ -427,3 +427,9 @@ def step_facts(user_id: int) -> dict:
     """Next-step facts of projects for the dashboard's one facts query: applied to or joined one."""
     return {"applied": or_(exists().where(ProjectApplication.user_id == user_id),
                            exists().where(ProjectMember.user_id == user_id))}
+# ---- for the home page (f-ux2) ----
+def showcase_ideas(limit: int) -> list:
+    """A few open ideas with free seats, most recently active first, as ProjectCards."""
+    stmt = (filtered_query(ProjectFilters(free_seats=True))
+            .order_by(Project.last_activity_at.desc(), Project.id.desc()).limit(limit))
+    return cards_from_rows(db.session.execute(card_columns(stmt)))
