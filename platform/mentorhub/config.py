@@ -111,7 +111,7 @@ class Config:
     EVENTS_SERIES_SWEEP_SECONDS = _int("EVENTS_SERIES_SWEEP_SECONDS", 3600)  # how often series are extended
     EVENTS_BEST_TIME_MAX_MEMBERS = _int("EVENTS_BEST_TIME_MAX_MEMBERS", 200)
     EVENTS_BEST_TIME_PROPOSALS = _int("EVENTS_BEST_TIME_PROPOSALS", 3)
-    EVENTS_BEST_TIME_SLOT_MINUTES = 30
+    EVENTS_BEST_TIME_SLOT_MINUTES = 15  # divides 15: every zone offset is exact
     EVENTS_COHORT_MAX_MEMBERS = _int("EVENTS_COHORT_MAX_MEMBERS", 200)
     EVENTS_COHORT_NAME_MAX = _int("EVENTS_COHORT_NAME_MAX", 120)
     EVENTS_ADDRESS_MAX = _int("EVENTS_ADDRESS_MAX", 300)  # characters of a venue address
@@ -216,7 +216,7 @@ class Config:
     MATCH_SEATS_TARGET = _int("MATCH_SEATS_TARGET", 3)
     MATCH_TEXT_DIMS = _int("MATCH_TEXT_DIMS", 64)
     MATCH_TEXT_MAX_FEATURES = _int("MATCH_TEXT_MAX_FEATURES", 20_000)
-    MATCH_SLOT_MINUTES = _int("MATCH_SLOT_MINUTES", 30)
+    MATCH_SLOT_MINUTES = _int("MATCH_SLOT_MINUTES", 15)  # grid step; divides 15 so every zone offset is exact
     MATCH_ACTIVE_DAYS = _int("MATCH_ACTIVE_DAYS", 14)  # seen within this: fully active
     MATCH_INACTIVE_DAYS = _int("MATCH_INACTIVE_DAYS", 56)  # not seen for this long: lowest activity
     MATCH_INACTIVE_FLOOR = float(_env("MATCH_INACTIVE_FLOOR", "0.2"))

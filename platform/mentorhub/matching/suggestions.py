@@ -92,7 +92,7 @@ def _mentor_suggestion(index: MatchIndex, i: int, j: int, viewer_tz: str, user: 
         reason=reason_fn(e, index.skill_names, index.domain_names), user=user,
         teach_skills=_names(index, [s for s, _, _ in e.teachable_skills]),
         shared_skills=_names(index, e.shared_skills), shared_domains=_names(index, e.shared_domains, "domain"),
-        overlap_hours=round(e.overlap_hours, 1), overlap_windows=_windows_text(index, e.overlap_slots, viewer_tz),
+        overlap_hours=round(e.overlap_hours, 2), overlap_windows=_windows_text(index, e.overlap_slots, viewer_tz),
         activity=e.activity,
     )
 
