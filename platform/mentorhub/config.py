@@ -226,6 +226,10 @@ class Config:
     MATCH_INDEX_REBUILD_CHANGES = _int("MATCH_INDEX_REBUILD_CHANGES", 2000)  # pending changes that trigger a rebuild
     MATCH_INDEX_KEEP_SECONDS = _int("MATCH_INDEX_KEEP_SECONDS", 600)  # old builds kept this long after a swap
     MATCH_INDEX_LATE_ROWS = _int("MATCH_INDEX_LATE_ROWS", 200)  # change-log positions looked back over for late commits
+    MATCH_OUTCOME_CHECKINS = _int("MATCH_OUTCOME_CHECKINS", 3)  # answered check-ins that count as a mentorship that worked
+    MATCH_TUNE_MIN_EVENTS = _int("MATCH_TUNE_MIN_EVENTS", 200)  # labelled outcomes below which match-tune keeps the weights
+    MATCH_TUNE_HELDOUT_SHARE = float(_env("MATCH_TUNE_HELDOUT_SHARE", "0.25"))  # newest share of outcomes held out
+    MATCH_ACCEPT_WEIGHT = float(_env("MATCH_ACCEPT_WEIGHT", "0.3"))  # how much the chance the mentor accepts weighs
     MATCH_INDEX_MEMO_ENTRIES = _int("MATCH_INDEX_MEMO_ENTRIES", 20000)  # explanations kept per process and index
     MATCH_TOP_K = _int("MATCH_TOP_K", 10)
     MATCH_TOP_K_MAX = _int("MATCH_TOP_K_MAX", 50)

@@ -1,5 +1,6 @@
 """Imports every feature's models so that Base.metadata holds every table (Alembic, tests)."""
 from . import generations  # noqa: F401  (match_changes)
+from . import outcomes  # noqa: F401  (match_events)
 from .accounts import models as accounts_models  # noqa: F401
 from .notifications import models as notifications_models  # noqa: F401
 from .scheduler import models as scheduler_models  # noqa: F401

@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from .. import outcomes
 from ..accounts.models import User
 from ..db import db, utcnow
 from ..errors import Conflict, PermissionDenied, ValidationError
@@ -21,6 +22,7 @@ from .models import (
     PublishedMentorRating,
 )
 from .rules import can_change_mentorship, can_rate, is_member, refuse
+from .checkins import answered_checkins
 from .sessions import cancel_booked
 from .writing import body_text, set_done, title_text
 
@@ -57,6 +59,7 @@ def _rate(actor: User, m: Mentorship, score, comment: str) -> MentorshipRating:
                               created_at=utcnow())
     db.session.add(rating)
     if rating.ratee_role == "mentor":
+        outcomes.record(outcomes.RATED, m.learner_id, m.mentor_id, value=score, at=rating.created_at)
         db.session.flush()
         _publish_mentor_rating(rating.ratee_id)
     return rating
@@ -114,6 +117,8 @@ def end_mentorship(actor: User, m: Mentorship, score, comment: str = "", rematch
     notify(other, "mentorship_update", f"{actor.display_name} ended your mentorship", body=body,
            link=path_for("mentoring.mentorship_detail", mentorship_id=m.id), key=f"mentorship:{m.id}:ended")
     user_changed(m.mentor_id)
+    if answered_checkins(m.id) < setting("MATCH_OUTCOME_CHECKINS"):
+        outcomes.record(outcomes.ENDED_EARLY, m.learner_id, m.mentor_id, at=now)
     db.session.commit()
     return m
 

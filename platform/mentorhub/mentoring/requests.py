@@ -11,6 +11,7 @@ from ..accounts.services import is_blocked_between
 from ..actors import is_admin
 from ..db import db, utcnow
 from ..errors import Conflict, PermissionDenied, ValidationError
+from .. import outcomes
 from ..generations import user_changed
 from ..notifications.services import notify
 from ..profiles.queries import learner_profile_of, mentor_profile
@@ -55,6 +56,7 @@ def send_request(actor: User, mentor: User, goals: str, background: str = "", ex
     db.session.flush()
     notify(mentor, "mentorship_request", f"{actor.display_name} asks you to be their mentor",
            body=goals[:300], link=path_for("mentoring.request_detail", request_id=req.id), key=f"request:{req.id}:new")
+    outcomes.record(outcomes.REQUEST_SENT, actor.id, mentor.id, at=now)
     db.session.commit()
     return req
 
@@ -156,6 +158,7 @@ def accept_request(actor: User, req: MentorshipRequest) -> Mentorship:
            body="Your mentorship has started. Book your first session from the mentorship page.",
            link=path_for("mentoring.mentorship_detail", mentorship_id=mentorship.id), key=f"request:{req.id}:accepted")
     user_changed(req.mentor_id)
+    outcomes.record(outcomes.REQUEST_ACCEPTED, req.learner_id, req.mentor_id, at=now)
     db.session.commit()
     return mentorship
 
@@ -170,6 +173,7 @@ def decline_request(actor: User, req: MentorshipRequest, reason: str) -> Mentors
            f"{actor.display_name} declined your request",
            body=f"{reason}\n\nYour other matches are worth a look.", link=path_for("matching.matches"),
            key=f"request:{req.id}:declined")
+    outcomes.record(outcomes.REQUEST_DECLINED, req.learner_id, req.mentor_id, at=now)
     db.session.commit()
     return req
 
