@@ -1,4 +1,4 @@
-"""outcome events for learning match weights, and the fitted weight sets
+"""outcome events for learning match weights, the fitted weight sets, mentors' preferences
 
 Revision ID: matchevents
 Revises: matchindex
@@ -49,9 +49,21 @@ def upgrade() -> None:
     sa.Column('rolled_back_at', mentorhub.db.UTCDateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_match_weight_sets'))
     )
+    with op.batch_alter_table('mentor_profiles', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('pref_stages', sa.String(length=200), nullable=False, server_default=''))
+        batch_op.add_column(sa.Column('pref_domains', sa.String(length=400), nullable=False, server_default=''))
+        batch_op.add_column(sa.Column('languages', sa.String(length=200), nullable=False, server_default=''))
+    with op.batch_alter_table('learner_profiles', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('languages', sa.String(length=200), nullable=False, server_default=''))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('learner_profiles', schema=None) as batch_op:
+        batch_op.drop_column('languages')
+    with op.batch_alter_table('mentor_profiles', schema=None) as batch_op:
+        batch_op.drop_column('languages')
+        batch_op.drop_column('pref_domains')
+        batch_op.drop_column('pref_stages')
     op.drop_table('match_weight_sets')
     with op.batch_alter_table('match_events', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_match_events_mentor_id'))

@@ -230,6 +230,9 @@ class Config:
     MATCH_TUNE_MIN_EVENTS = _int("MATCH_TUNE_MIN_EVENTS", 200)  # labelled outcomes below which match-tune keeps the weights
     MATCH_TUNE_HELDOUT_SHARE = float(_env("MATCH_TUNE_HELDOUT_SHARE", "0.25"))  # newest share of outcomes held out
     MATCH_ACCEPT_WEIGHT = float(_env("MATCH_ACCEPT_WEIGHT", "0.3"))  # how much the chance the mentor accepts weighs
+    MATCH_ACCEPT_PRIOR = _int("MATCH_ACCEPT_PRIOR", 4)  # pseudo-decisions smoothing a mentor's acceptance rate
+    MATCH_ACCEPT_MISS = float(_env("MATCH_ACCEPT_MISS", "0.35"))  # chance factor per stated preference not met
+    PROFILE_MAX_LANGUAGES = _int("PROFILE_MAX_LANGUAGES", 5)
     MATCH_INDEX_MEMO_ENTRIES = _int("MATCH_INDEX_MEMO_ENTRIES", 20000)  # explanations kept per process and index
     MATCH_TOP_K = _int("MATCH_TOP_K", 10)
     MATCH_TOP_K_MAX = _int("MATCH_TOP_K_MAX", 50)

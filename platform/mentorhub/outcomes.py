@@ -86,3 +86,16 @@ def erase_for(user_id: int) -> None:
     """Delete every event the person is in (no commit)."""
     db.session.execute(MatchEvent.__table__.delete().where((MatchEvent.learner_id == user_id)
                                                             | (MatchEvent.mentor_id == user_id)))
+
+
+DECISIONS = (REQUEST_ACCEPTED, REQUEST_DECLINED, REQUEST_EXPIRED)
+
+
+def decisions(mentor_ids) -> list[tuple[int, int, bool]]:
+    """(mentor id, learner id, accepted) of these mentors' answered or expired requests, one query."""
+    ids = [int(m) for m in mentor_ids]
+    if not ids:
+        return []
+    rows = db.session.execute(select(MatchEvent.mentor_id, MatchEvent.learner_id, MatchEvent.kind)
+                              .where(MatchEvent.mentor_id.in_(ids), MatchEvent.kind.in_(DECISIONS)))
+    return [(m, lid, kind == REQUEST_ACCEPTED) for m, lid, kind in rows]

@@ -219,11 +219,22 @@ def mentor_as_dict(profile: MentorProfile) -> dict:
 def profile_form_data(kind: str, profile: LearnerProfile | MentorProfile | None) -> dict:
     """What the edit form starts from: the saved profile, or the model's defaults for a new one."""
     if profile is not None:
-        return learner_as_dict(profile) if kind == "learner" else mentor_as_dict(profile)
+        if kind == "learner":
+            return {**learner_as_dict(profile), "languages": _words(profile.languages)}
+        return {**mentor_as_dict(profile), "languages": _words(profile.languages),
+                "pref_stages": _slugs(profile.pref_stages), "pref_domains": _slugs(profile.pref_domains)}
     model, names = ((LearnerProfile, ("hours_per_week", "is_public")) if kind == "learner" else
                     (MentorProfile, ("is_accepting", "capacity", "session_minutes", "years_experience")))
     defaults = column_defaults(model)
     return {name: defaults[name] for name in names}
+
+
+def _slugs(text: str | None) -> list[str]:
+    return [s for s in (text or "").split(",") if s]
+
+
+def _words(text: str | None) -> str:
+    return ", ".join(_slugs(text))
 
 
 def column_defaults(model) -> dict:
@@ -409,3 +420,29 @@ def mentor_profile(user_id: int, *, for_update: bool = False) -> MentorProfile |
         if db.session.get_bind().dialect.name == "postgresql":
             stmt = stmt.with_for_update()
     return db.session.scalar(stmt)
+
+
+# ---- for matching (two-sided) ----
+
+
+def learner_preferences(user_id: int) -> tuple[str | None, set[str], set[str]]:
+    """(roadmap stage, domain slugs, languages) of a learner, one query; (None, ∅, ∅) without a profile."""
+    rows = db.session.execute(select(LearnerProfile.stage, LearnerProfile.languages, Domain.slug)
+                              .outerjoin(LearnerProfile.domains).where(LearnerProfile.user_id == user_id)).all()
+    if not rows:
+        return None, set(), set()
+    return rows[0][0], {r[2] for r in rows if r[2]}, set(_slugs(rows[0][1]))
+
+
+def mentor_preferences(user_ids) -> dict[int, tuple[set[str], set[str], set[str]]]:
+    """user id -> (preferred stages, preferred domain slugs, languages) of these mentors, one query."""
+    ids = [int(u) for u in user_ids]
+    rows = db.session.execute(select(MentorProfile.user_id, MentorProfile.pref_stages, MentorProfile.pref_domains,
+                                     MentorProfile.languages).where(MentorProfile.user_id.in_(ids))) if ids else []
+    return {uid: (set(_slugs(st)), set(_slugs(dm)), set(_slugs(lg))) for uid, st, dm, lg in rows}
+
+
+def stages_of(user_ids) -> dict[int, str]:
+    ids = [int(u) for u in user_ids]
+    return dict(db.session.execute(select(LearnerProfile.user_id, LearnerProfile.stage)
+                                   .where(LearnerProfile.user_id.in_(ids))).all()) if ids else {}
