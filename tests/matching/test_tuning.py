@@ -16,7 +16,9 @@ from mentorhub.matching import publish, tune, tuning
 from mentorhub.matching.models import WeightSet
 from mentorhub.matching.reader import index_root
 from mentorhub.matching.store import published_meta
-from mentorhub.mentoring import mentorships, requests
+from mentorhub.mentoring import checkins, jobs, mentorships, requests
+from mentorhub.mentoring.models import CheckIn, Mentorship
+from mentorhub.projects import applications
 
 DEFAULTS = {"skills": 0.40, "domains": 0.15, "text": 0.20, "availability": 0.25}
 NAMES = tuple(DEFAULTS)
@@ -176,3 +178,40 @@ def test_match_tune_saves_better_weights_then_admin_rolls_back(app, runner, comm
         assert tune.weights_in_use(publish.weights_from_config(app.config)) == (DEFAULTS, None)
         assert publish.rebuild_reason(published_meta(index_root()), utcnow()) == "the match weights changed"
     assert client.post("/admin/match-weights/rollback").status_code == 409  # nothing left to roll back
+
+
+def test_expiry_checkins_reached_and_a_full_mentorship_record_their_outcomes(app, frozen, make_mentorship,
+                                                                             make_learner, make_mentor):
+    monday = utcnow().replace(hour=12, minute=0, second=0, microsecond=0)
+    clock = frozen(monday)
+    asker, silent = make_learner().user, make_mentor().user
+    pair = make_mentorship()
+    with app.app_context():
+        requests.send_request(db.session.get(User, asker.id), db.session.get(User, silent.id), "Goal")
+    clock.move_to(monday + timedelta(days=app.config["MENTORING_REQUEST_EXPIRY_DAYS"], minutes=1))
+    with app.app_context():
+        jobs.request_reminders_and_expiry()
+        assert ("request_expired", asker.id, silent.id, None) in _events()
+    for week in range(1, app.config["MATCH_OUTCOME_CHECKINS"] + 1):
+        clock.move_to(monday + timedelta(days=app.config["MENTORING_REQUEST_EXPIRY_DAYS"] + 7 * week, minutes=2))
+        with app.app_context():
+            jobs.create_due_checkins()
+            c = db.session.scalar(select(CheckIn).where(CheckIn.status == "open"))
+            checkins.submit_checkin(db.session.get(User, pair.learner_id), c, f"Week {week}")
+            reached = [e for e in _events() if e[0] == "checkins_reached"]
+            assert reached == ([] if week < app.config["MATCH_OUTCOME_CHECKINS"] else
+                               [("checkins_reached", pair.learner_id, pair.mentor_id, None)])
+    with app.app_context():
+        m = db.session.scalar(select(Mentorship))
+        mentorships.end_mentorship(db.session.get(User, pair.mentor_id), m, 4)
+        assert "ended_early" not in [e[0] for e in _events()]
+
+
+def test_accepted_applications_and_helpful_reviews_are_recorded(app, make_project, make_user, make_learner):
+    owner, applicant = make_user(), make_learner().user
+    project = make_project(owner=owner)
+    with app.app_context():
+        application = applications.apply(db.session.get(User, applicant.id), project.id, "I want to learn this")
+        applications.accept(db.session.get(User, owner.id), application.id)
+        assert [(e.kind, e.learner_id, e.project_id) for e in db.session.scalars(select(outcomes.MatchEvent))] == \
+            [("application_accepted", applicant.id, project.id)]
