@@ -87,3 +87,10 @@ def test_the_mentor_form_shows_and_saves_preferences(app, client, login_as, make
     login_as(mentor.user)
     page = client.get("/profile/mentor").get_data(as_text=True)
     assert 'name="pref_stages"' in page and 'name="pref_domains"' in page and 'name="languages"' in page
+
+
+def test_the_profile_page_shows_the_preferences(app, client, make_mentor):
+    mentor = make_mentor(pref_stages=["foundations"], languages="English, Deutsch")
+    page = client.get(f"/people/{mentor.user_id}").get_data(as_text=True)
+    assert "Mentors in</dt><dd>English, Deutsch" in page
+    assert "learners at the foundations stage" in page
