@@ -12,6 +12,7 @@ from mentorhub.accounts.models import User
 from mentorhub.db import db
 from mentorhub.events import planning
 from mentorhub.matching import suggestions
+from mentorhub.matching.reader import GridBuilder
 from mentorhub.matching.publish import build_and_publish
 from mentorhub.profiles import availability as av
 from mentorhub.profiles.directory import search_mentors
@@ -55,8 +56,10 @@ def test_st_johns_minus_3_30_against_kathmandu_across_the_dst_change_shows_a_qua
 
 def test_a_slot_that_cuts_quarter_hours_is_refused():
     with pytest.raises(ValueError, match="divisor of 15"):
-        av.week_grid([(MON, 0, 60)], "UTC", BEFORE_EU_DST, slot_minutes=20)
+        av.check_slot_minutes(30)
     assert av.check_slot_minutes(5) == 5
+    with pytest.raises(ValueError, match="divisor of 15"):  # the index refuses such a setting
+        GridBuilder(BEFORE_EU_DST, 20)
 
 
 @pytest.fixture

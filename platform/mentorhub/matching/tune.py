@@ -19,7 +19,7 @@ from .. import outcomes
 from ..db import db, utcnow
 from ..errors import Conflict
 from ..validation import setting
-from . import rules, tuning
+from . import rules
 from .features import MENTOR_COMPONENTS, Weights
 from .index import get_index
 from .models import WeightSet
@@ -31,7 +31,7 @@ def active_set() -> WeightSet | None:
 
 
 def default_weights(base: Weights) -> dict[str, float]:
-    return {c: float(getattr(base, c)) for c in MENTOR_COMPONENTS}
+    return {c: float(getattr(base, c, 0.0)) for c in MENTOR_COMPONENTS}
 
 
 def weights_in_use(base: Weights) -> tuple[dict[str, float], WeightSet | None]:
@@ -50,32 +50,37 @@ def apply_learned(base: Weights, learned: WeightSet | None) -> Weights:
     return dataclasses.replace(base, **{k: v for k, v in json.loads(learned.weights).items() if k in known})
 
 
-def samples(index, names=MENTOR_COMPONENTS) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(X, y, learner ids) of the labelled learner-mentor outcomes whose people the index knows,
-    oldest first; X holds the components times the mentor's activity factor."""
+def samples(index, label_of, names=MENTOR_COMPONENTS) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(X, y, learner ids) of the learner-mentor outcomes ``label_of(kind, value)`` labels and
+    whose people the index knows, oldest first; X holds the components times the mentor's
+    activity factor."""
     w = index.scorer.w
     rows, labels, groups = [], [], []
     for kind, learner_id, mentor_id, value, _at in outcomes.pair_events():
-        label = tuning.label_of(kind, value)
+        label = label_of(kind, value)
         i, j = index.learner_row.get(learner_id), index.mentor_row.get(mentor_id)
         if label is None or i is None or j is None:
             continue
         e = index.remember(("mentor", i, j), lambda i=i, j=j: index.scorer.explain_mentor(i, j))
-        rows.append([e.weighted[c] / getattr(w, c) if getattr(w, c) else e.components[c] for c in names])
+        rows.append([e.weighted[c] / getattr(w, c) if getattr(w, c, 0) else e.components[c] for c in names])
         labels.append(label)
         groups.append(learner_id)
     X = np.array(rows, dtype=np.float64).reshape(len(rows), len(names))
     return X, np.array(labels, dtype=np.int64), np.array(groups, dtype=np.int64)
 
 
-def run_tuning(base: Weights) -> tuning.Outcome:
+def run_tuning(base: Weights):
     """Fit, compare on held-out outcomes, save the weights only when they are better (the
-    command's work). The published index must exist (Conflict otherwise)."""
+    command's work; returns tuning.Outcome). The published index must exist (Conflict otherwise)."""
+    # Imported here: scikit-learn's model fitting is needed only by `flask match-tune`; importing
+    # it with the app costs every web worker start-up time and memory (tests/core/test_startup_imports.py).
+    from . import tuning
+
     index = get_index()
     if index is None:
         raise Conflict("No match index is published yet: run `flask match-index build` first.")
     current, _ = weights_in_use(base)
-    X, y, groups = samples(index)
+    X, y, groups = samples(index, tuning.label_of)
     db.session.rollback()  # end the read before the numerical work
     result = tuning.tune(X, y, groups, MENTOR_COMPONENTS, current, setting("MATCH_TUNE_MIN_EVENTS"),
                          setting("MATCH_TUNE_HELDOUT_SHARE"))

@@ -181,8 +181,9 @@ def week_grid(windows, tz_name: str, week_start: date, slot_minutes: int = SLOT_
 
 
 def slot_grid(intervals: list[Interval], week_start: date, slot_minutes: int = SLOT_MINUTES) -> np.ndarray:
-    """Merged UTC intervals as the boolean slots of the UTC week of ``week_start`` they wholly cover."""
-    step = check_slot_minutes(slot_minutes) * 60
+    """Merged UTC intervals as the boolean slots of the UTC week of ``week_start`` they wholly cover
+    (exact for quarter-hour windows when ``slot_minutes`` passes check_slot_minutes)."""
+    step = slot_minutes * 60
     slots = 7 * MINUTES_PER_DAY * 60 // step
     grid = np.zeros(slots, dtype=bool)
     lo = datetime.combine(monday_of(week_start), time(0), tzinfo=UTC)
