@@ -14,6 +14,7 @@ from sqlalchemy import Float, ForeignKey, Integer, String, func, insert, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .db import Base, UTCDateTime, db, utcnow
+from .generations import user_changed
 
 REQUEST_SENT = "request_sent"
 REQUEST_ACCEPTED = "request_accepted"
@@ -26,6 +27,8 @@ APPLICATION_ACCEPTED = "application_accepted"  # project_id set, mentor_id: who 
 REVIEW_HELPFUL = "review_helpful"  # mentor_id: the reviewer, learner_id: the author
 KINDS = (REQUEST_SENT, REQUEST_ACCEPTED, REQUEST_DECLINED, REQUEST_EXPIRED, CHECKINS_REACHED, ENDED_EARLY, RATED,
          APPLICATION_ACCEPTED, REVIEW_HELPFUL)
+# A mentor's answers: they change the mentor's chance to accept, so each one is also a match change.
+DECISIONS = (REQUEST_ACCEPTED, REQUEST_DECLINED, REQUEST_EXPIRED)
 
 
 class MatchEvent(Base):
@@ -48,6 +51,8 @@ def record(kind: str, learner_id: int, mentor_id: int | None = None, project_id:
     """Add one event to the current transaction (the caller commits it with its own write)."""
     if kind not in KINDS:
         raise ValueError(f"unknown outcome {kind!r}")
+    if kind in DECISIONS and mentor_id is not None:
+        user_changed(mentor_id)  # the mentor's chance to accept (matching/twosided.py) changed
     db.session.execute(insert(MatchEvent), [{"kind": kind, "learner_id": int(learner_id),
                                              "mentor_id": None if mentor_id is None else int(mentor_id),
                                              "project_id": None if project_id is None else int(project_id),
@@ -60,6 +65,8 @@ def record_many(kind: str, pairs, at: datetime | None = None) -> None:
              "created_at": at or utcnow()} for lid, mid in pairs]
     if rows:
         db.session.execute(insert(MatchEvent), rows)
+        if kind in DECISIONS:
+            user_changed(*{r["mentor_id"] for r in rows})
 
 
 def pair_events(kinds=KINDS) -> list[tuple[str, int, int, float | None, datetime]]:
@@ -87,15 +94,3 @@ def erase_for(user_id: int) -> None:
     db.session.execute(MatchEvent.__table__.delete().where((MatchEvent.learner_id == user_id)
                                                             | (MatchEvent.mentor_id == user_id)))
 
-
-DECISIONS = (REQUEST_ACCEPTED, REQUEST_DECLINED, REQUEST_EXPIRED)
-
-
-def decisions(mentor_ids) -> list[tuple[int, int, bool]]:
-    """(mentor id, learner id, accepted) of these mentors' answered or expired requests, one query."""
-    ids = [int(m) for m in mentor_ids]
-    if not ids:
-        return []
-    rows = db.session.execute(select(MatchEvent.mentor_id, MatchEvent.learner_id, MatchEvent.kind)
-                              .where(MatchEvent.mentor_id.in_(ids), MatchEvent.kind.in_(DECISIONS)))
-    return [(m, lid, kind == REQUEST_ACCEPTED) for m, lid, kind in rows]

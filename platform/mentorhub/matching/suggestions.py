@@ -158,7 +158,7 @@ def mentor_matches(actor: User, user: User | None = None, k: int | None = None, 
         mask &= s.mentors_in_domain(col) if col is not None else False
     if hours > 0:
         mask &= s.overlap_hours(i) >= hours
-    rows, chance = twosided.top_mentors(s, i, user.id, index.mentor_users, k,
+    rows, chance = twosided.top_mentors(index, i, user.id, k,
                                         excluded_mentor_rows(index, user.id, *involving(user.id)),
                                         setting("MATCH_MIN_SCORE"), mask)
     users = users_by_id(index.mentor_users[rows])

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import outcomes
-from ..profiles.queries import learner_preferences, mentor_preferences, stages_of
+from ..profiles.queries import two_sided_rows
 from ..validation import setting
 
 POOL_MIN, POOL_MAX = 30, 2000
@@ -32,28 +32,46 @@ class Chance:
     missed: tuple[str, ...] = ()  # preferences the learner misses: "stage", "field", "language"
 
 
-def chances(learner_id: int, mentor_ids) -> dict[int, Chance]:
-    """mentor user id -> Chance for this learner (four queries at most, whatever the pool)."""
+NO_WISHES = (set(), set(), set())
+
+
+def _facts(index, learner_id: int, mentor_ids: list[int]) -> tuple[tuple, dict[int, tuple]]:
+    """(the learner's (stage, fields, languages), mentor user id -> ((preferred stages, fields,
+    languages), ((stage of a learner who asked, accepted), ...))).
+
+    Kept in the index's memo: a new build or any change-log row (a profile saved, a request
+    answered or expired: mentorhub/outcomes.py records one) makes a new index, so they are never
+    stale; only what is not remembered yet costs a query (one)."""
+    learner = index.memo.get(("two-sided learner", learner_id))
+    found = {m: index.memo.get(("two-sided mentor", m)) for m in mentor_ids}
+    missing = [m for m, v in found.items() if v is None]
+    if missing or learner is None:
+        got, wishes, rows = two_sided_rows(learner_id if learner is None else None, missing)
+        if learner is None:
+            learner = index.remember(("two-sided learner", learner_id), lambda: got or (None, set(), set()))
+        decided: dict[int, list] = {m: [] for m in missing}
+        for mid, stage, kind in rows:
+            decided[mid].append((stage, kind == outcomes.REQUEST_ACCEPTED))
+        for m in missing:
+            found[m] = index.remember(("two-sided mentor", m), lambda m=m: (wishes.get(m, NO_WISHES),
+                                                                           tuple(decided[m])))
+    return learner, found
+
+
+def chances(index, learner_id: int, mentor_ids) -> dict[int, Chance]:
+    """mentor user id -> Chance for this learner (one query at most, none once remembered)."""
     mentor_ids = [int(m) for m in mentor_ids]
-    stage, domains, languages = learner_preferences(learner_id)
-    wishes = mentor_preferences(mentor_ids)
-    rows = outcomes.decisions(mentor_ids)
-    stage_by = stages_of({lid for _, lid, _ in rows}) if rows else {}
+    (stage, domains, languages), facts = _facts(index, learner_id, mentor_ids)
     prior, miss = setting("MATCH_ACCEPT_PRIOR"), setting("MATCH_ACCEPT_MISS")
-    tally: dict[int, list[int]] = {}  # mentor -> [accepted, decided, accepted at stage, decided at stage]
-    for mid, lid, accepted in rows:
-        t = tally.setdefault(mid, [0, 0, 0, 0])
-        t[0] += accepted
-        t[1] += 1
-        if stage is not None and stage_by.get(lid) == stage:
-            t[2] += accepted
-            t[3] += 1
     out = {}
     for mid in mentor_ids:
-        acc, dec, acc_s, dec_s = tally.get(mid, (0, 0, 0, 0))
+        (pref_stages, pref_domains, langs), decided = facts[mid]
+        acc = sum(a for _, a in decided)
+        dec = len(decided)
+        acc_s = sum(a for s, a in decided if stage is not None and s == stage)
+        dec_s = sum(1 for s, _ in decided if stage is not None and s == stage)
         rate = (acc + 0.5 * prior) / (dec + prior)
         rate = (acc_s + rate * prior) / (dec_s + prior)
-        pref_stages, pref_domains, langs = wishes.get(mid, (set(), set(), set()))
         missed = []
         if pref_stages and stage is not None and stage not in pref_stages:
             missed.append("stage")
@@ -73,10 +91,11 @@ def factor(chance: float, weight: float) -> float:
     return 1.0 - weight + weight * chance
 
 
-def top_mentors(scorer, i: int, learner_id: int, mentor_users: np.ndarray, k: int, exclude, min_score: float,
+def top_mentors(index, i: int, learner_id: int, k: int, exclude, min_score: float,
                 mask) -> tuple[list[int], dict[int, Chance]]:
     """The k best mentor rows for learner row i after weighing each mentor's chance to accept;
     (rows, mentor user id -> Chance). With MATCH_ACCEPT_WEIGHT 0 the raw ranking, no queries."""
+    scorer, mentor_users = index.scorer, index.mentor_users
     weight = setting("MATCH_ACCEPT_WEIGHT")
     if weight <= 0:
         ranked = scorer.top_mentors(i, k, exclude=exclude, min_score=min_score, mask=mask)
@@ -85,7 +104,7 @@ def top_mentors(scorer, i: int, learner_id: int, mentor_users: np.ndarray, k: in
     while True:
         ranked = scorer.top_mentors(i, pool + 1, exclude=exclude, min_score=min_score, mask=mask)
         rows, raw = ranked.index[:pool], ranked.score[:pool]
-        found = chances(learner_id, mentor_users[rows])
+        found = chances(index, learner_id, mentor_users[rows])
         adjusted = np.array([s * factor(found[int(u)].value, weight) for s, u in zip(raw, mentor_users[rows])])
         order = np.lexsort((rows, -adjusted))[:k]
         left_out = ranked.score[pool] if len(ranked.index) > pool else -np.inf

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import exists, false, literal_column, null, select, true, union, union_all
+from sqlalchemy import String, cast, exists, false, literal_column, null, select, true, union, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
+from .. import outcomes
 from ..accounts.models import User
 from ..actors import is_signed_in
 from ..db import db, utcnow
@@ -425,24 +426,22 @@ def mentor_profile(user_id: int, *, for_update: bool = False) -> MentorProfile |
 # ---- for matching (two-sided) ----
 
 
-def learner_preferences(user_id: int) -> tuple[str | None, set[str], set[str]]:
-    """(roadmap stage, domain slugs, languages) of a learner, one query; (None, ∅, ∅) without a profile."""
-    rows = db.session.execute(select(LearnerProfile.stage, LearnerProfile.languages, Domain.slug)
-                              .outerjoin(LearnerProfile.domains).where(LearnerProfile.user_id == user_id)).all()
-    if not rows:
-        return None, set(), set()
-    return rows[0][0], {r[2] for r in rows if r[2]}, set(_slugs(rows[0][1]))
-
-
-def mentor_preferences(user_ids) -> dict[int, tuple[set[str], set[str], set[str]]]:
-    """user id -> (preferred stages, preferred domain slugs, languages) of these mentors, one query."""
-    ids = [int(u) for u in user_ids]
-    rows = db.session.execute(select(MentorProfile.user_id, MentorProfile.pref_stages, MentorProfile.pref_domains,
-                                     MentorProfile.languages).where(MentorProfile.user_id.in_(ids))) if ids else []
-    return {uid: (set(_slugs(st)), set(_slugs(dm)), set(_slugs(lg))) for uid, st, dm, lg in rows}
-
-
-def stages_of(user_ids) -> dict[int, str]:
-    ids = [int(u) for u in user_ids]
-    return dict(db.session.execute(select(LearnerProfile.user_id, LearnerProfile.stage)
-                                   .where(LearnerProfile.user_id.in_(ids))).all()) if ids else {}
+def two_sided_rows(learner_id: int | None, mentor_ids) -> tuple[tuple | None, dict, list]:
+    """One query: (the learner's (stage, domain slugs, languages) or None when not asked or no profile,
+    mentor user id -> (preferred stages, preferred domain slugs, languages),
+    [(mentor user id, stage of the learner who asked, event kind)] of the mentors' recorded answers)."""
+    ids, text, E = [int(m) for m in mentor_ids], String(400), outcomes.MatchEvent
+    parts = [select(literal_column("'M'"), MentorProfile.user_id, MentorProfile.pref_stages,
+                    MentorProfile.pref_domains, MentorProfile.languages).where(MentorProfile.user_id.in_(ids)),
+             select(literal_column("'D'"), E.mentor_id, LearnerProfile.stage, E.kind, cast(null(), text)).select_from(E)
+             .outerjoin(LearnerProfile, LearnerProfile.user_id == E.learner_id)
+             .where(E.mentor_id.in_(ids), E.kind.in_(outcomes.DECISIONS))]
+    if learner_id is not None:
+        parts.append(select(literal_column("'L'"), LearnerProfile.user_id, LearnerProfile.stage, LearnerProfile.languages,
+                            cast(Domain.slug, text)).select_from(LearnerProfile).outerjoin(LearnerProfile.domains)
+                     .where(LearnerProfile.user_id == learner_id))
+    rows = db.session.execute(union_all(*parts)).all()
+    ls = [r for r in rows if r[0] == "L"]
+    learner = (ls[0][2], {r[4] for r in ls if r[4]}, set(_slugs(ls[0][3]))) if ls else None
+    mentors = {r[1]: (set(_slugs(r[2])), set(_slugs(r[3])), set(_slugs(r[4]))) for r in rows if r[0] == "M"}
+    return learner, mentors, [(r[1], r[2], r[3]) for r in rows if r[0] == "D"]
