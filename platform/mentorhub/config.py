@@ -124,7 +124,7 @@ class Config:
     EVENTS_SERIES_SWEEP_SECONDS = _int("EVENTS_SERIES_SWEEP_SECONDS", 3600)  # how often series are extended
     EVENTS_BEST_TIME_MAX_MEMBERS = _int("EVENTS_BEST_TIME_MAX_MEMBERS", 200)
     EVENTS_BEST_TIME_PROPOSALS = _int("EVENTS_BEST_TIME_PROPOSALS", 3)
-    EVENTS_BEST_TIME_SLOT_MINUTES = 30
+    EVENTS_BEST_TIME_SLOT_MINUTES = 15  # divides 15: every zone offset is exact
     EVENTS_COHORT_MAX_MEMBERS = _int("EVENTS_COHORT_MAX_MEMBERS", 200)
     EVENTS_COHORT_NAME_MAX = _int("EVENTS_COHORT_NAME_MAX", 120)
     EVENTS_ADDRESS_MAX = _int("EVENTS_ADDRESS_MAX", 300)  # characters of a venue address
@@ -251,7 +251,7 @@ class Config:
     MATCH_SEATS_TARGET = _int("MATCH_SEATS_TARGET", 3)
     MATCH_TEXT_DIMS = _int("MATCH_TEXT_DIMS", 64)
     MATCH_TEXT_MAX_FEATURES = _int("MATCH_TEXT_MAX_FEATURES", 20_000)
-    MATCH_SLOT_MINUTES = _int("MATCH_SLOT_MINUTES", 30)
+    MATCH_SLOT_MINUTES = _int("MATCH_SLOT_MINUTES", 15)  # grid step; divides 15 so every zone offset is exact
     MATCH_ACTIVE_DAYS = _int("MATCH_ACTIVE_DAYS", 14)  # seen within this: fully active
     MATCH_INACTIVE_DAYS = _int("MATCH_INACTIVE_DAYS", 56)  # not seen for this long: lowest activity
     MATCH_INACTIVE_FLOOR = float(_env("MATCH_INACTIVE_FLOOR", "0.2"))
@@ -261,6 +261,13 @@ class Config:
     MATCH_INDEX_REBUILD_CHANGES = _int("MATCH_INDEX_REBUILD_CHANGES", 2000)  # pending changes that trigger a rebuild
     MATCH_INDEX_KEEP_SECONDS = _int("MATCH_INDEX_KEEP_SECONDS", 600)  # old builds kept this long after a swap
     MATCH_INDEX_LATE_ROWS = _int("MATCH_INDEX_LATE_ROWS", 200)  # change-log positions looked back over for late commits
+    MATCH_OUTCOME_CHECKINS = _int("MATCH_OUTCOME_CHECKINS", 3)  # answered check-ins that count as a mentorship that worked
+    MATCH_TUNE_MIN_EVENTS = _int("MATCH_TUNE_MIN_EVENTS", 200)  # labelled outcomes below which match-tune keeps the weights
+    MATCH_TUNE_HELDOUT_SHARE = float(_env("MATCH_TUNE_HELDOUT_SHARE", "0.25"))  # newest share of outcomes held out
+    MATCH_ACCEPT_WEIGHT = float(_env("MATCH_ACCEPT_WEIGHT", "0.3"))  # how much the chance the mentor accepts weighs
+    MATCH_ACCEPT_PRIOR = _int("MATCH_ACCEPT_PRIOR", 4)  # pseudo-decisions smoothing a mentor's acceptance rate
+    MATCH_ACCEPT_MISS = float(_env("MATCH_ACCEPT_MISS", "0.35"))  # chance factor per stated preference not met
+    PROFILE_MAX_LANGUAGES = _int("PROFILE_MAX_LANGUAGES", 5)
     MATCH_INDEX_MEMO_ENTRIES = _int("MATCH_INDEX_MEMO_ENTRIES", 20000)  # explanations kept per process and index
     MATCH_TOP_K = _int("MATCH_TOP_K", 10)
     MATCH_TOP_K_MAX = _int("MATCH_TOP_K_MAX", 50)

@@ -14,12 +14,14 @@ from .profiles.demo import load_demo as load_profiles
 from .profiles.demo import load_scale as load_profiles_scale
 from .profiles.taxonomy import load_taxonomy
 from .projects.demo import load_demo as load_projects
+from .projects.demo import load_seed_ideas
 
 
 def load(with_demo: bool) -> None:
     """The taxonomy always; with ``with_demo`` the demo logins and community, feature by feature."""
     load_taxonomy()
-    if not with_demo:
+    if not with_demo:  # the demo loads the same ideas below, owned by its mentors
+        click.echo(f"projects: {load_seed_ideas()} idea(s) added")
         return
     for email, name, flags, tz in DEMO_LOGINS:
         demo_user(email, name, tz, **flags)

@@ -1,5 +1,8 @@
 """Imports every feature's models so that Base.metadata holds every table (Alembic, tests)."""
-from . import generations  # noqa: F401  (match_changes)
+from . import (
+    generations,  # noqa: F401  (match_changes)
+    match_events,  # noqa: F401  (match_events)
+)
 from .accounts import models as accounts_models  # noqa: F401
 from .api import models as api_models  # noqa: F401
 from .events import models as events_models  # noqa: F401

@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from mentorhub.accounts import blocks as blocking, queries
+from mentorhub.accounts import blocks as blocking
+from mentorhub.accounts import queries
 from mentorhub.accounts.models import Block, User
 from mentorhub.db import db
 from mentorhub.errors import NotFound, ValidationError

@@ -8,7 +8,6 @@ import pytest
 from sqlalchemy import func, select
 
 from fixtures.accounts import STRONG_PASSWORD
-from mentorhub.accounts.models import User
 from mentorhub.db import db
 from mentorhub.notifications.models import OutboxEmail
 from support import PASSWORD

@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from fixtures.accounts import STRONG_PASSWORD
-from mentorhub.accounts import account, admin as admin_service, blocks, passwords, queries, registration
+from mentorhub.accounts import account, blocks, passwords, queries, registration
+from mentorhub.accounts import admin as admin_service
 from mentorhub.accounts.models import User
 from mentorhub.db import db
 from mentorhub.notifications.models import Notification, OutboxEmail

@@ -1,8 +1,8 @@
 """The demo logins printed by `make run` must actually work."""
 import pytest
 
-from mentorhub.db import db
 from mentorhub.accounts.demo import DEMO_LOGINS, DEMO_PASSWORD, demo_user
+from mentorhub.db import db
 
 
 @pytest.mark.parametrize("email,name,flags,tz", DEMO_LOGINS)

@@ -12,8 +12,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
 from mentorhub import models  # noqa: F401  (every table on the metadata)
-from mentorhub.schema_migrations import alembic_config as _alembic_config
 from mentorhub.db import Base, make_engine
+from mentorhub.schema_migrations import alembic_config as _alembic_config
 
 
 def alembic_config(url: str):

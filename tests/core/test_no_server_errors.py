@@ -13,8 +13,8 @@ from sqlalchemy import select
 from werkzeug.routing import IntegerConverter
 
 from conftest import build_app
-from mentorhub.db import db
 from mentorhub.accounts.demo import DEMO_PASSWORD, demo_user
+from mentorhub.db import db
 from mentorhub.demo import load
 from mentorhub.events.models import Cohort, CohortMember, cohort_organisers
 from mentorhub.profiles.models import MentorProfile

@@ -64,8 +64,9 @@ def test_production_config_sets_secure_cookies(tmp_path, sqlite_template, monkey
     app = create_app(Prod)
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
     assert app.config["SESSION_COOKIE_HTTPONLY"] and app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
-    from conftest import user_factory
     from werkzeug.security import generate_password_hash
+
+    from conftest import user_factory
 
     user = user_factory(app, generate_password_hash(PASSWORD, method="scrypt"))()
     client = app.test_client()

@@ -8,7 +8,6 @@ import pytest
 from sqlalchemy import event, select, text, update
 
 from conftest import user_factory
-
 from mentorhub.accounts.models import User
 from mentorhub.db import READ, WRITE, ReadTransactionWrite, db
 from mentorhub.scheduler.registry import Job

@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 from flask_login import AnonymousUserMixin
 
+from mentorhub import validation as v
 from mentorhub.actors import is_admin, is_self_or_admin, is_signed_in
 from mentorhub.errors import ValidationError
-from mentorhub import validation as v
 
 
 class _Person:

@@ -17,8 +17,8 @@ from mentorhub.accounts.models import User
 from mentorhub.db import db, utcnow
 from mentorhub.events.models import Event
 from mentorhub.matching import suggestions
-from mentorhub.matching.queries import mentor_card_facts
 from mentorhub.matching.publish import build_and_publish
+from mentorhub.matching.queries import mentor_card_facts
 from mentorhub.mentoring import queries as mentoring
 from mentorhub.mentoring.models import CheckIn, Mentorship, MentorshipRequest
 from mentorhub.portfolio import feedback

@@ -13,9 +13,9 @@ from mentorhub.events import meetups, planning, series
 from mentorhub.events import rsvp as answers
 from mentorhub.events.models import Event, EventSeries
 from mentorhub.notifications.models import Notification
+from support import counted_get
 
 from .test_views import events_count, form
-from support import counted_get
 
 UTC = timezone.utc
 HUGE = "99999999999999999999999"
@@ -132,7 +132,6 @@ def test_the_list_page_runs_as_many_queries_for_many_meetups_as_for_few(app, cli
                                                                         make_event):
     from datetime import timedelta
 
-
     from mentorhub.profiles.models import Domain
 
     organiser = make_user(is_organiser=True)
@@ -217,7 +216,6 @@ def test_cohort_pages_run_as_many_queries_for_many_members_as_for_few(app, clien
 @pytest.mark.parametrize("value", [PG_HUGE, HUGE])
 def test_ids_past_the_database_integer_are_refused_on_both_engines(any_app, password_hash, value):
     from conftest import user_factory
-
     from mentorhub.accounts.models import User
     from mentorhub.errors import ValidationError
 

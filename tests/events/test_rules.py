@@ -9,9 +9,9 @@ from mentorhub.accounts.models import User
 from mentorhub.db import db
 from mentorhub.errors import PermissionDenied, ValidationError
 from mentorhub.events import meetups, queries, rules, series
-from mentorhub.events.ties import tied_ids
 from mentorhub.events import rsvp as answers
 from mentorhub.events.models import Event, EventSeries
+from mentorhub.events.ties import tied_ids
 from mentorhub.projects.models import ProjectMember
 
 UTC = timezone.utc

@@ -212,7 +212,7 @@ def test_cohorts_and_best_time_flow(app, client, make_user, login_as, make_learn
     page = client.get(f"/events/best-time?group=cohort&cohort_id={cohort_id}&duration=60")
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "Wednesday 10:00" in html and "2 of 2</strong> can make it" in html
-    bad = client.get(f"/events/best-time?group=cohort&cohort_id=999&duration=60")
+    bad = client.get("/events/best-time?group=cohort&cohort_id=999&duration=60")
     assert bad.status_code == 400 and "Choose a cohort." in bad.get_data(as_text=True)
     resp = client.post("/events/best-time/create", data={
         "starts_at": "2030-02-13T10:00:00+00:00", "duration": "60", "group": "cohort", "cohort_id": str(cohort_id),

@@ -11,7 +11,6 @@ from mentorhub.db import db
 def test_matches_and_cohort_on_sqlite_and_postgres(any_app, password_hash):
     from conftest import user_factory
     from fixtures.profiles import _load_taxonomy, profile_factories
-
     from mentorhub.matching.publish import build_and_publish
 
     _load_taxonomy(any_app)

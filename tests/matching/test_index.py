@@ -6,9 +6,9 @@ import os
 
 import numpy as np
 import pytest
-from conftest import build_app
 from sqlalchemy import update
 
+from conftest import build_app
 from mentorhub import generations as changes
 from mentorhub.accounts import admin as accounts
 from mentorhub.accounts.models import User

@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from mentorhub.matching.scoring import Learners, Mentors, Projects, Scorer, Weights
 from mentorhub.matching import reasons
 from mentorhub.matching.features import DIFFICULTY_FIT, fit_positions
 from mentorhub.matching.reasons import contributor_reason
+from mentorhub.matching.scoring import Learners, Mentors, Projects, Scorer, Weights
 from mentorhub.matching.synthetic import community
 from mentorhub.profiles.availability import overlap_hours, week_grid
 
@@ -156,7 +156,8 @@ def test_overlap_across_dst_from_availability_grids():
     for week, expected in ((date(2025, 2, 24), 2.0), (date(2025, 3, 10), 1.0), (date(2025, 4, 7), 2.0)):
         lg = week_grid(berlin, "Europe/Berlin", week)
         mg = week_grid(new_york, "America/New_York", week)
-        s = Scorer(one_learner(avail=[lg]), mentors(teach=[[0, 4, 4, 0]], domains=[[1, 0]], text=["x"], avail=[mg]))
+        s = Scorer(one_learner(avail=[lg]), mentors(teach=[[0, 4, 4, 0]], domains=[[1, 0]], text=["x"], avail=[mg]),
+                   slot_hours=0.25)  # week_grid's slots are quarter hours
         assert s.explain_mentor(0, 0).overlap_hours == expected
         assert overlap_hours(berlin, "Europe/Berlin", new_york, "America/New_York", week) == expected
     del ms

@@ -7,7 +7,6 @@ import pytest
 from sqlalchemy import select
 
 from conftest import user_factory
-
 from mentorhub.db import db
 from mentorhub.mentoring import privacy, sessions
 from mentorhub.mentoring.models import MentoringSession, Mentorship, MentorshipRating, SessionNote

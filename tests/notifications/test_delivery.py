@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from mentorhub.accounts.models import User
 from mentorhub.db import db
-from mentorhub.notifications import jobs, outbox as mail
+from mentorhub.notifications import jobs
+from mentorhub.notifications import outbox as mail
 from mentorhub.notifications.models import OutboxEmail
 from mentorhub.notifications.notify import notify
 from support import free_port

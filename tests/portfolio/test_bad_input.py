@@ -11,9 +11,9 @@ from fixtures.portfolio import GOOD_NOTEBOOK_CELLS, make_notebook
 from mentorhub.errors import ValidationError
 from mentorhub.portfolio.models import PortfolioItem
 from mentorhub.portfolio.notebook import validate_notebook
+from support import QueryLog, counted_get
 
 from .test_views import count, item_form
-from support import counted_get, QueryLog
 
 LIMITS = {"max_bytes": 2_000_000, "max_output_bytes": 500_000, "max_cells": 1000}
 
@@ -161,9 +161,9 @@ def test_list_pages_never_load_notebooks(app, client, make_user, make_item, logi
 @pytest.mark.postgres
 @pytest.mark.parametrize("value", [PG_HUGE, HUGE])
 def test_item_ids_past_the_database_integer_are_refused_on_both_engines(any_app, password_hash, value):
-    from conftest import user_factory
     from sqlalchemy import func, select
 
+    from conftest import user_factory
     from mentorhub.accounts.models import User
     from mentorhub.db import db
     from mentorhub.portfolio import items

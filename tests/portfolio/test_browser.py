@@ -1,10 +1,9 @@
 """In a real browser: hostile markdown and notebooks stay inert; the whole feedback loop works."""
 from __future__ import annotations
 
-
 import pytest
 
-from fixtures.portfolio import PNG_1PX, GOOD_NOTEBOOK_CELLS, make_notebook
+from fixtures.portfolio import GOOD_NOTEBOOK_CELLS, PNG_1PX, make_notebook
 from mentorhub.accounts.models import User
 from mentorhub.db import db
 from mentorhub.portfolio import feedback, items, queries, reviews, rubric

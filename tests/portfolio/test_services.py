@@ -12,7 +12,13 @@ from mentorhub.db import db
 from mentorhub.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from mentorhub.notifications.models import Notification, OutboxEmail
 from mentorhub.portfolio import feedback, items, privacy, queries, reviews, rubric, rules
-from mentorhub.portfolio.models import FeedbackRequest, PortfolioItem, PortfolioUpdate, Review, ReviewReply
+from mentorhub.portfolio.models import (
+    FeedbackRequest,
+    PortfolioItem,
+    PortfolioUpdate,
+    Review,
+    ReviewReply,
+)
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 

@@ -40,3 +40,32 @@ def test_load_demo_falls_back_to_the_demo_mentor(app, make_user, taxonomy):
         demo.load_demo()
         owners = {p.owner.email for p in db.session.scalars(select(Project))}
         assert owners == {"mentor@mentorhub.test"}
+
+
+def test_seed_without_demo_loads_taxonomy_and_ideas(app, runner):
+    """`flask seed` (no --demo) loads the taxonomy and every seed idea, owned by an account that
+    cannot log in; running it again adds nothing."""
+    from mentorhub.accounts.services import authenticate
+
+    from mentorhub.profiles.models import Skill
+
+    result = runner.invoke(args=["seed"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Skill)) > 0
+        titles = set(db.session.scalars(select(Project.title)))
+        assert titles == {i["title"] for i in demo.read_ideas()}
+        owners = {p.owner.email for p in db.session.scalars(select(Project))}
+        assert owners == {demo.SEED_OWNER_EMAIL}
+        assert authenticate(demo.SEED_OWNER_EMAIL, "") is None
+    again = runner.invoke(args=["seed"])
+    assert again.exit_code == 0 and "0 idea(s) added" in again.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Project)) == len(demo.read_ideas())
+
+
+def test_seed_ideas_belong_to_the_first_admin_when_there_is_one(app, runner, make_user):
+    admin = make_user(is_admin=True)
+    assert runner.invoke(args=["seed"]).exit_code == 0
+    with app.app_context():
+        assert set(db.session.scalars(select(Project.owner_id))) == {admin.id}

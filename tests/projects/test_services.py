@@ -7,10 +7,10 @@ import pytest
 from sqlalchemy import func, select
 
 from fixtures.projects import project_data
+from mentorhub import generations as changes
 from mentorhub.accounts.models import User
 from mentorhub.db import db
 from mentorhub.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from mentorhub import generations as changes
 from mentorhub.notifications.models import Notification
 from mentorhub.projects import applications, ideas, jobs, milestones, privacy, queries, teams
 from mentorhub.projects.models import (

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import logging
-import shutil
 from datetime import datetime, timezone
 
 from flask import has_app_context

@@ -12,8 +12,8 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 from sqlalchemy import func, select
 
 from mentorhub.db import db
-from mentorhub.portfolio import notebook as nbmod
 from mentorhub.portfolio import items
+from mentorhub.portfolio import notebook as nbmod
 from mentorhub.portfolio.models import PortfolioItem
 
 # Every pass is linear, so the whole upload costs a small multiple of its size.

@@ -11,10 +11,10 @@ from alembic import command
 from sqlalchemy import func, select, text
 
 from fixtures.portfolio import make_notebook
-from mentorhub.schema_migrations import alembic_config
 from mentorhub.db import db, make_engine, utcnow
 from mentorhub.portfolio import notebook as nbmod
 from mentorhub.portfolio.models import PortfolioItem
+from mentorhub.schema_migrations import alembic_config
 
 
 def _form(raw: bytes, **kw) -> dict:

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from conftest import build_app
 from fixtures.accounts import STRONG_PASSWORD, csrf_token
 from mentorhub.accounts.models import User
-from mentorhub.profiles.transfer import check_rows, read_csv
 from mentorhub.db import db
+from mentorhub.profiles.transfer import check_rows, read_csv
 from support import PASSWORD
 
 

@@ -1,19 +1,20 @@
 """Commands: ``matches EMAIL`` prints someone's matches; ``cohort-match`` runs a matching round;
-``match-index build`` publishes a new match index and ``match-index status`` describes it."""
+``match-index build`` publishes a new match index and ``match-index status`` describes it;
+``match-tune`` learns the component weights from outcomes."""
 from __future__ import annotations
 
 import json
 import sys
 
 import click
-from flask import Blueprint
+from flask import Blueprint, current_app
 from flask.cli import AppGroup
 
 from .. import generations as changes
 from ..accounts.queries import first_admin, user_by_email
 from ..errors import ServiceError
-from . import cohorts, queries, store, suggestions
-from .reader import index_root
+from . import cohorts, queries, store, suggestions, tune
+from .reader import index_root, weights_from_config
 
 bp = Blueprint("matching_cli", __name__, cli_group=None)
 index_cli = AppGroup("match-index", help="Build and inspect the shared match index.")
@@ -145,3 +146,26 @@ def index_status() -> None:
     count, taxonomy = changes.pending(meta["seq"])
     click.echo(f"build {meta['build_id']} (week of {meta['week_start']}, built {meta['built_at']}), "
                f"{count} changes since{' including skills or domains' if taxonomy else ''}")
+
+
+@bp.cli.command("match-tune")
+def match_tune() -> None:
+    """Fit the mentor component weights on the recorded outcomes; save them only when they rank
+    the newest (held-out) outcomes better than the weights in use."""
+    base = weights_from_config(current_app.config)
+    current, learned = tune.weights_in_use(base)
+    click.echo("weights in use: " + ", ".join(f"{k} {v:.3f}" for k, v in current.items())
+               + (f" (learned, set {learned.id})" if learned else " (the settings' defaults)"))
+    try:
+        result = tune.run_tuning(base)
+    except ServiceError as exc:
+        raise click.ClickException(exc.message) from None
+    if result.status == "too few":
+        click.echo(result.message)
+        return
+    click.echo(f"outcomes: {result.samples} labelled ({result.train} to fit, {result.heldout} held out, newest)")
+    click.echo(f"before: AUC {result.before['auc']:.3f}  NDCG {result.before['ndcg']:.3f}")
+    click.echo(f"after:  AUC {result.after['auc']:.3f}  NDCG {result.after['ndcg']:.3f}")
+    if result.weights:
+        click.echo("fitted: " + ", ".join(f"{k} {v:.3f}" for k, v in result.weights.items()))
+    click.echo(result.message)

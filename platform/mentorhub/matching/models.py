@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Float, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base, UTCDateTime, utcnow
@@ -43,3 +43,23 @@ class CohortPair(Base):
     request_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
     round: Mapped[CohortRound] = relationship(back_populates="pairs")
+
+
+class WeightSet(Base):
+    """Component weights fitted by ``flask match-tune`` on outcome events. At most one is active;
+    with none active the weights of the settings (MATCH_WEIGHT_*) apply. Rolling back
+    deactivates the active set and reactivates the one before it."""
+
+    __tablename__ = "match_weight_sets"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    weights: Mapped[str] = mapped_column(String(400))  # JSON: component -> weight
+    is_active: Mapped[bool] = mapped_column(Boolean, default=False)
+    events: Mapped[int] = mapped_column(Integer, default=0)  # labelled events it was fitted on (train + held-out)
+    heldout: Mapped[int] = mapped_column(Integer, default=0)
+    auc_before: Mapped[float] = mapped_column(Float, default=0.0)
+    auc_after: Mapped[float] = mapped_column(Float, default=0.0)
+    ndcg_before: Mapped[float] = mapped_column(Float, default=0.0)
+    ndcg_after: Mapped[float] = mapped_column(Float, default=0.0)
+    fitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    rolled_back_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -15,7 +15,7 @@ from flask import current_app
 from .. import generations as changes
 from ..db import db, utcnow
 from ..profiles import availability as av
-from . import store
+from . import store, tune
 from .reader import (
     index_root,
     read_columns,
@@ -43,8 +43,11 @@ def build_and_publish(now: datetime | None = None) -> dict:
         people = read_people(cols, week, now)
         prj = read_projects(cols)
         related = read_relations(cols)
+        learned = tune.active_set()
+        weights = tune.apply_learned(weights_from_config(cfg), learned)
+        learned_id = None if learned is None else learned.id
     read_seconds = time.perf_counter() - started
-    scorer = Scorer(people.learners, people.mentors, prj.projects, weights=weights_from_config(cfg),
+    scorer = Scorer(people.learners, people.mentors, prj.projects, weights=weights,
                     slot_hours=cfg["MATCH_SLOT_MINUTES"] / 60, related=related)
     ids = {"learner_users": people.learner_users, "learner_active": people.learner_active,
            "mentor_users": people.mentor_users, "mentor_capacity": people.mentor_capacity,
@@ -52,7 +55,7 @@ def build_and_publish(now: datetime | None = None) -> dict:
     meta = {"seq": seq, "seen": seen, "week_start": week.isoformat(), "built_at": now.isoformat(),
             "skill_ids": cols.skill_ids, "skill_names": cols.skill_names,
             "domain_ids": cols.domain_ids, "domain_names": cols.domain_names,
-            "read_seconds": round(read_seconds, 3)}
+            "read_seconds": round(read_seconds, 3), "weight_set": learned_id}
     root = index_root()
     build_id = store.new_build_id()
     meta["build_seconds"] = round(time.perf_counter() - started, 3)
@@ -73,6 +76,8 @@ def rebuild_reason(meta: dict | None, now: datetime) -> str | None:
     age = (now - datetime.fromisoformat(meta["built_at"])).total_seconds()
     if age >= cfg["MATCH_INDEX_REBUILD_SECONDS"]:
         return f"the build is {age / 3600:.1f} hours old"
+    if meta.get("weight_set") != tune.weight_set_id():
+        return "the match weights changed"
     count, taxonomy = changes.pending(meta["seq"])
     if taxonomy:
         return "skills or domains changed"

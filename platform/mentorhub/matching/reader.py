@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from pathlib import Path
 
 import numpy as np
@@ -126,9 +126,8 @@ class GridBuilder:
 
     def __init__(self, week: date, slot_minutes: int):
         self.week = week
+        self.slot_minutes = av.check_slot_minutes(slot_minutes)
         self.n_slots = 7 * 24 * 60 // slot_minutes
-        self.step = slot_minutes * 60
-        self.lo = datetime.combine(week, datetime.min.time(), tzinfo=timezone.utc)
         self._grids: dict = {}
         self._windows: dict = {}
 
@@ -145,12 +144,7 @@ class GridBuilder:
                 if wk not in self._windows:
                     self._windows[wk] = av._utc_week_intervals([win], tz, self.week)
                 intervals.extend(self._windows[wk])
-            g = np.zeros(self.n_slots, bool)
-            for start, end in av.merge(intervals):
-                first = -(-int((start - self.lo).total_seconds()) // self.step)  # ceil
-                last = int((end - self.lo).total_seconds()) // self.step  # floor
-                if last > first:
-                    g[max(first, 0):min(last, self.n_slots)] = True
+            g = av.slot_grid(av.merge(intervals), self.week, self.slot_minutes)
             self._grids[key] = g
         return g
 

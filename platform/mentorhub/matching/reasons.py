@@ -103,6 +103,6 @@ def _join(names: list[str]) -> str:
 
 
 def _hours(h: float) -> str:
-    h = round(h * 2) / 2
+    h = round(h * 4) / 4  # quarter hours: every zone offset is exact (profiles.availability)
     text = f"{h:g}"
     return f"{text} hour" if h == 1 else f"{text} hours"

@@ -17,6 +17,11 @@ def can_run_cohorts(actor) -> str | None:
     return None if is_admin(actor) else "Only administrators run matching rounds."
 
 
+def can_tune(actor) -> str | None:
+    """The learned match weights (see them, roll them back) are for administrators."""
+    return None if is_admin(actor) else "Only administrators manage the match weights."
+
+
 def is_draft(rnd) -> bool:
     """A round's pairs can be changed, and the round approved or discarded, only while a draft."""
     return rnd.status == "draft"

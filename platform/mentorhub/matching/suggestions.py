@@ -21,7 +21,7 @@ from ..projects.queries import (
 from ..projects.rules import can_see_contributors
 from ..timeutil import to_zone
 from ..validation import integer, setting
-from . import reasons
+from . import reasons, twosided
 from .filters import blocked, excluded_mentor_rows, involving
 from .index import MatchIndex, get_index, slot_intervals
 from .rules import can_see_matches, require
@@ -49,6 +49,7 @@ class Suggestion:
     overlap_hours: float = 0.0
     overlap_windows: list[str] = field(default_factory=list)
     activity: float = 1.0
+    acceptance: float | None = None  # the estimated chance the mentor accepts (matching/twosided.py)
 
     def as_dict(self) -> dict:
         out = {
@@ -64,6 +65,8 @@ class Suggestion:
             "overlap_hours": self.overlap_hours,
             "overlap_windows": self.overlap_windows,
         }
+        if self.acceptance is not None:
+            out["acceptance"] = round(self.acceptance, 3)
         if self.user is not None:
             out["user"] = {"id": self.user.id, "name": self.user.display_name, "email": self.user.email}
         if self.project is not None:
@@ -101,7 +104,7 @@ def _mentor_suggestion(index: MatchIndex, i: int, j: int, viewer_tz: str, user: 
                       for s, r in e.related_skills],
         reachable=e.reachable,
         shared_skills=_names(index, e.shared_skills), shared_domains=_names(index, e.shared_domains, "domain"),
-        overlap_hours=round(e.overlap_hours, 1), overlap_windows=_windows_text(index, e.overlap_slots, viewer_tz),
+        overlap_hours=round(e.overlap_hours, 2), overlap_windows=_windows_text(index, e.overlap_slots, viewer_tz),
         activity=e.activity,
     )
 
@@ -164,12 +167,23 @@ def mentor_matches(actor: User, user: User | None = None, k: int | None = None, 
         mask &= s.mentors_in_domain(col) if col is not None else False
     if hours > 0:
         mask &= s.overlap_hours(i) >= hours
-    ranked = s.top_mentors(i, k, exclude=excluded_mentor_rows(index, user.id, *involving(user.id)),
-                           min_score=setting("MATCH_MIN_SCORE"), mask=mask)
-    users = users_by_id(index.mentor_users[ranked.index])
+    rows, chance = twosided.top_mentors(index, i, user.id, k,
+                                        excluded_mentor_rows(index, user.id, *involving(user.id)),
+                                        setting("MATCH_MIN_SCORE"), mask)
+    users = users_by_id(index.mentor_users[rows])
     tz = actor.timezone or "UTC"
-    return [_mentor_suggestion(index, i, int(j), tz, users.get(int(index.mentor_users[j])))
-            for j in ranked.index if int(index.mentor_users[j]) in users]
+    return [_two_sided(_mentor_suggestion(index, i, j, tz, users.get(int(index.mentor_users[j]))),
+                       chance.get(int(index.mentor_users[j])))
+            for j in rows if int(index.mentor_users[j]) in users]
+
+
+def _two_sided(s: Suggestion, c: twosided.Chance | None) -> Suggestion:
+    """The suggestion with the mentor's chance to accept, and its sentence in the reason."""
+    if c is not None:
+        s.acceptance = c.value
+        said = twosided.sentence(s.user.display_name, c)
+        s.reason = f"{s.reason} {said}".strip() if said else s.reason
+    return s
 
 
 def reach_note(mentors: list[Suggestion]) -> str | None:

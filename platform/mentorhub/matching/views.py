@@ -10,7 +10,7 @@ from ..errors import ValidationError
 from ..forms import render_form, show_service_error
 from ..profiles.queries import all_domains
 from . import cohorts as cohort_rounds
-from . import queries, rules, suggestions
+from . import queries, rules, suggestions, tune
 from .forms import CohortForm, SwapForm
 
 bp = Blueprint("matching", __name__)
@@ -177,3 +177,21 @@ def cohort_discard(round_id: int):
     cohort_rounds.discard_round(current_user, round_id)
     flash("Round discarded.", "info")
     return redirect(url_for("matching.cohorts"))
+
+
+# ---- admin: learned weights ---------------------------------------------------------------------
+
+
+@bp.get("/admin/match-weights")
+@login_required
+def weights():
+    return render_template("matching/weights.html", **tune.overview(current_user))
+
+
+@bp.post("/admin/match-weights/rollback")
+@login_required
+def weights_rollback():
+    now_in_use = tune.roll_back(current_user)
+    flash(f"Rolled back: the weights fitted on {now_in_use.fitted_at:%Y-%m-%d} are in use again." if now_in_use
+          else "Rolled back: the default weights are in use again.", "info")
+    return redirect(url_for("matching.weights"))

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from .. import match_events
 from ..accounts.models import User
 from ..db import db, utcnow
 from ..errors import Conflict
 from ..notifications.notify import notify
 from ..urls import path_for
+from ..validation import setting
 from .models import CheckIn, Mentorship
 from .rules import add_cadence, can_check_in_now, can_fill_checkin, can_respond_checkin, refuse
 from .writing import body_text, lock_user
@@ -54,10 +56,17 @@ def submit_checkin(actor: User, c: CheckIn, progress: str, blockers: str = "", n
     next_steps = body_text(next_steps, "next_steps", "your next steps")
     c.progress, c.blockers, c.next_steps = progress, blockers, next_steps
     c.status, c.submitted_at = "answered", utcnow()
+    if answered_checkins(m.id) == setting("MATCH_OUTCOME_CHECKINS"):  # counts this one (autoflush)
+        match_events.record(match_events.CHECKINS_REACHED, m.learner_id, m.mentor_id, at=c.submitted_at)
     notify(m.mentor, "checkin", f"{actor.display_name} filled in a check-in", body=progress[:300],
            link=path_for("mentoring.checkin_detail", checkin_id=c.id), key=f"checkin:{c.id}:answered")
     db.session.commit()
     return c
+
+
+def answered_checkins(mentorship_id: int) -> int:
+    return db.session.scalar(select(func.count(CheckIn.id)).where(
+        CheckIn.mentorship_id == mentorship_id, CheckIn.status.in_(("answered", "responded")))) or 0
 
 
 def respond_checkin(actor: User, c: CheckIn, response: str) -> CheckIn:

@@ -16,6 +16,7 @@ from sqlalchemy import bindparam, select, text, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from .. import match_events
 from ..accounts.models import User
 from ..db import UTCDateTime, db, utcnow
 from ..notifications.bulk import Send, notify_many
@@ -102,6 +103,7 @@ def remind_and_expire_requests(now: datetime | None = None) -> dict[str, int]:
 
     def expire(rows) -> int:
         _mark(R, [r.id for r in rows], status="expired", closed_at=now, updated_at=now)
+        match_events.record_many(match_events.REQUEST_EXPIRED, [(r.learner_id, r.mentor_id) for r in rows], at=now)
         users = _users([r.learner_id for r in rows] + [r.mentor_id for r in rows])
         notify_many([Send(users[r.learner_id], "mentorship_update",
                           f"Your request to {users[r.mentor_id].display_name} expired",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from .. import match_events
 from ..accounts.models import User
 from ..db import db, utcnow
 from ..errors import Conflict, PermissionDenied, ValidationError
@@ -13,6 +14,7 @@ from ..generations import user_changed
 from ..notifications.notify import notify
 from ..urls import path_for
 from ..validation import integer, setting
+from .checkins import answered_checkins
 from .models import (
     MentoringSession,
     Mentorship,
@@ -57,6 +59,7 @@ def _rate(actor: User, m: Mentorship, score, comment: str) -> MentorshipRating:
                               created_at=utcnow())
     db.session.add(rating)
     if rating.ratee_role == "mentor":
+        match_events.record(match_events.RATED, m.learner_id, m.mentor_id, value=score, at=rating.created_at)
         db.session.flush()
         _publish_mentor_rating(rating.ratee_id)
     return rating
@@ -114,6 +117,8 @@ def end_mentorship(actor: User, m: Mentorship, score, comment: str = "", rematch
     notify(other, "mentorship_update", f"{actor.display_name} ended your mentorship", body=body,
            link=path_for("mentoring.mentorship_detail", mentorship_id=m.id), key=f"mentorship:{m.id}:ended")
     user_changed(m.mentor_id)
+    if answered_checkins(m.id) < setting("MATCH_OUTCOME_CHECKINS"):
+        match_events.record(match_events.ENDED_EARLY, m.learner_id, m.mentor_id, at=now)
     db.session.commit()
     return m
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select, update
 
+from .. import match_events
 from ..accounts.models import User
 from ..accounts.queries import is_blocked_between
 from ..actors import is_admin
@@ -56,6 +57,7 @@ def send_request(actor: User, mentor: User, goals: str, background: str = "", ex
     db.session.flush()
     notify(mentor, "mentorship_request", f"{actor.display_name} asks you to be their mentor",
            body=goals[:300], link=path_for("mentoring.request_detail", request_id=req.id), key=f"request:{req.id}:new")
+    match_events.record(match_events.REQUEST_SENT, actor.id, mentor.id, at=now)
     db.session.commit()
     return req
 
@@ -158,6 +160,7 @@ def accept_request(actor: User, req: MentorshipRequest) -> Mentorship:
            body="Your mentorship has started. Fill in the kickoff check-in and book your first session.",
            link=path_for("mentoring.mentorship_detail", mentorship_id=mentorship.id), key=f"request:{req.id}:accepted")
     user_changed(req.mentor_id)
+    match_events.record(match_events.REQUEST_ACCEPTED, req.learner_id, req.mentor_id, at=now)
     db.session.commit()
     return mentorship
 
@@ -172,6 +175,7 @@ def decline_request(actor: User, req: MentorshipRequest, reason: str) -> Mentors
            f"{actor.display_name} declined your request",
            body=f"{reason}\n\nYour other matches are worth a look.", link=path_for("matching.matches"),
            key=f"request:{req.id}:declined")
+    match_events.record(match_events.REQUEST_DECLINED, req.learner_id, req.mentor_id, at=now)
     db.session.commit()
     return req
 

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from sqlalchemy import update
 
+from .. import match_events
 from ..accounts.models import User
 from ..db import db, utcnow
 from ..errors import Conflict, PermissionDenied
@@ -120,6 +121,7 @@ def mark_helpful(actor: User, review_id: int, helpful: bool = True) -> Review:
         review.is_helpful = helpful
         review.helpful_at = utcnow() if helpful else None
         if helpful:
+            match_events.record(match_events.REVIEW_HELPFUL, review.item.owner_id, review.reviewer_id, at=review.helpful_at)
             notify(review.reviewer, "review_update", "Your review was marked helpful",
                    f"{actor.display_name} found your feedback on “{review.item.title}” helpful.",
                    link=_review_link(review.item_id, review.id), key=f"portfolio:helpful:{review.id}")

@@ -6,6 +6,15 @@ turned into concrete UTC instants for one concrete week, so daylight-saving chan
 always right: the overlap of a Berlin and a New York user differs in the March weeks when
 only one side has switched.
 
+Exact time, one rule for every caller (matching's index, the directory filter, booking and the
+events' best time): overlap is the length of the intersection of UTC intervals, in minutes,
+so it is exact for any window and any zone. Where a fixed grid is needed (the match index, the
+best-time search), slots are SLOT_MINUTES = 15 long: every UTC offset in use in tzdata
+(including +5:45, +8:45, +12:45 and -3:30) is a whole number of quarter hours, and the
+availability form takes times in quarter hours, so a grid of quarter-hour slots loses nothing
+either: two people in Asia/Kathmandu free 19:00-22:00 share 3 h, and a real 15-minute overlap
+counts 0.25 h.
+
 Overlap and grids are measured over the UTC week that starts Monday 00:00 UTC of
 ``week_start``; local weeks either side are included so a Sunday-evening window in
 Los Angeles (Monday morning UTC) counts in the right UTC week.
@@ -27,6 +36,16 @@ UTC = timezone.utc
 MINUTES_PER_DAY = 24 * 60
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 WEEKDAY_SHORT = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+# The grid step that keeps every tzdata offset exact (see the module docstring).
+SLOT_MINUTES = 15
+
+
+def check_slot_minutes(slot_minutes: int) -> int:
+    """``slot_minutes`` if quarter-hour windows in every zone fill whole slots; ValueError otherwise."""
+    if slot_minutes <= 0 or SLOT_MINUTES % slot_minutes:
+        raise ValueError(f"A slot of {slot_minutes} minutes cuts quarter-hour windows (such as 19:00 in "
+                         f"Asia/Kathmandu, 13:15 UTC): use a divisor of {SLOT_MINUTES}.")
+    return slot_minutes
 
 
 def monday_of(day: date) -> date:
@@ -156,13 +175,19 @@ def overlap_minutes(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> int:
     return total
 
 
-def week_grid(windows, tz_name: str, week_start: date, slot_minutes: int = 30) -> np.ndarray:
+def week_grid(windows, tz_name: str, week_start: date, slot_minutes: int = SLOT_MINUTES) -> np.ndarray:
     """Boolean slots of the UTC week from Monday 00:00 UTC; a slot is free only if wholly inside a window."""
-    slots = 7 * MINUTES_PER_DAY // slot_minutes
+    return slot_grid(_utc_week_intervals(windows, tz_name, week_start), week_start, slot_minutes)
+
+
+def slot_grid(intervals: list[Interval], week_start: date, slot_minutes: int = SLOT_MINUTES) -> np.ndarray:
+    """Merged UTC intervals as the boolean slots of the UTC week of ``week_start`` they wholly cover
+    (exact for quarter-hour windows when ``slot_minutes`` passes check_slot_minutes)."""
+    step = slot_minutes * 60
+    slots = 7 * MINUTES_PER_DAY * 60 // step
     grid = np.zeros(slots, dtype=bool)
     lo = datetime.combine(monday_of(week_start), time(0), tzinfo=UTC)
-    step = slot_minutes * 60
-    for start, end in _utc_week_intervals(windows, tz_name, week_start):
+    for start, end in intervals:
         first = -(-int((start - lo).total_seconds()) // step)  # ceil
         last = int((end - lo).total_seconds()) // step  # floor
         if last > first:

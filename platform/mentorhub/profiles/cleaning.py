@@ -222,6 +222,7 @@ def clean_learner(data: dict, profile: LearnerProfile | None = None) -> tuple[di
     _clean_text(p, data, out, "goals", validation.setting("PROFILE_TEXT_MAX"), "goals text")
     _clean_choice(p, data, out, "target_track", taxonomy.track_choices(), "target track")
     _clean_choice(p, data, out, "stage", taxonomy.stage_choices(), "roadmap stage")
+    _clean_languages(p, data, out)
     _clean_int(p, data, out, "hours_per_week", 1, validation.setting("PROFILE_HOURS_MAX"), "hours per week")
     _clean_bool(p, data, out, "is_public")
     if "wanted" in data:
@@ -246,9 +247,42 @@ def clean_mentor(data: dict, profile: MentorProfile | None = None) -> tuple[dict
     _clean_int(p, data, out, "years_experience", 0, validation.setting("MENTOR_YEARS_MAX"), "years of experience")
     _clean_int(p, data, out, "capacity", 0, validation.setting("MENTOR_CAPACITY_MAX"), "capacity (mentees)")
     _clean_bool(p, data, out, "is_accepting")
+    _clean_languages(p, data, out)
+    _clean_list(p, data, out, "pref_stages", {s for s, _ in taxonomy.stage_choices()}, "roadmap stage")
+    if "pref_domains" in data:
+        _clean_list(p, data, out, "pref_domains", set(db.session.scalars(select(Domain.slug))), "domain")
     choices = validation.setting("MENTOR_SESSION_MINUTES")
     _clean(p, data, out, "session_minutes", lambda v: int(validation.choice(
         v, {str(m): f"{m} minutes" for m in choices}, field="session_minutes", label="a session length")))
     if "current_role" in out and not out["current_role"]:
         out["current_role"] = None
     return out, p
+
+
+LANGUAGE = re.compile(r"^[a-z][a-z \-]{1,29}$")
+
+
+def _clean_list(p: Problems, data: dict, out: dict, name: str, allowed: set[str], noun: str) -> None:
+    """A list of known slugs (a list, or text split at commas), stored comma-separated."""
+    if name not in data:
+        return
+    slugs = list(dict.fromkeys(s.lower() for s in _split(data[name])))
+    unknown = [s for s in slugs if s not in allowed]
+    if unknown:
+        p.add(name, f"Unknown {noun}{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}.")
+    else:
+        out[name] = ",".join(slugs)
+
+
+def _clean_languages(p: Problems, data: dict, out: dict) -> None:
+    """Languages as words ("English, Deutsch"), lower case, at most PROFILE_MAX_LANGUAGES."""
+    if "languages" not in data:
+        return
+    names = list(dict.fromkeys(" ".join(s.lower().split()) for s in _split(data["languages"])))
+    limit = validation.setting("PROFILE_MAX_LANGUAGES")
+    if len(names) > limit:
+        p.add("languages", f"Name at most {limit} languages.")
+    elif any(not LANGUAGE.match(n) for n in names):
+        p.add("languages", "Write languages as words separated by commas, such as English, Deutsch.")
+    else:
+        out["languages"] = ",".join(names)

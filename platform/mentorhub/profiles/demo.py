@@ -231,7 +231,7 @@ def load_demo() -> dict:
         write_learner(lena, {
             "headline": "Data analyst moving into ML engineering", "background": "data_analyst",
             "goals": "Deploy a churn model behind an API and learn to monitor it.",
-            "target_track": "ml_engineer", "stage": "projects", "hours_per_week": 6,
+            "target_track": "ml_engineer", "stage": "projects", "hours_per_week": 6, "languages": "Deutsch, English",
             "skills": {"python": 3, "sql": 3, "pandas": 3, "statistics": 2, "scikit-learn": 2},
             "wanted": ["docker", "model-deployment", "pytorch"], "domains": ["tabular-data", "nlp"],
             "windows": [(1, 18 * 60, 20 * 60), (3, 18 * 60, 20 * 60), (5, 10 * 60, 12 * 60)],
@@ -245,6 +245,7 @@ def load_demo() -> dict:
             "skills": {"python": 4, "docker": 4, "model-deployment": 4, "mlflow": 3, "pytorch": 3, "aws": 3},
             "domains": ["tabular-data", "nlp", "recommender-systems"],
             "windows": [(1, 12 * 60, 14 * 60), (3, 12 * 60, 13 * 60), (4, 9 * 60, 11 * 60)],
+            "pref_stages": ["projects", "deployment"], "languages": "English, Italiano",
         })
     db.session.commit()
     return added

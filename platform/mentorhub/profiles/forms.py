@@ -49,6 +49,7 @@ class LearnerForm(_ProfileForm):
     stage = SelectField("Stage on the roadmap", choices=[], validate_choice=False)
     hours_per_week = StringField("Hours per week you can give")
     wanted = HiddenField("Skills you want to learn")
+    languages = StringField("Languages you speak", description="Separated by commas, such as English, Deutsch.")
     is_public = BooleanField("Show my learner profile to everyone",
                              description="Off: only logged-in members see it. Your mentor profile is always public.")
 
@@ -60,6 +61,11 @@ class MentorForm(_ProfileForm):
     capacity = StringField("Capacity", description="The most mentees you take at once, from 0 to 10.")
     is_accepting = BooleanField("Accepting new mentees")
     session_minutes = SelectField("Preferred session length", choices=[], validate_choice=False)
+    languages = StringField("Languages you mentor in", description="Separated by commas, such as English, Deutsch.")
+    pref_stages = MultiCheckboxField("Learners you like to mentor: roadmap stages",
+                                     description="Leave all unticked to mentor people at any stage.", choices=[])
+    pref_domains = MultiCheckboxField("Learners you like to mentor: fields",
+                                      description="Leave all unticked for any field.", choices=[])
 
 
 class DeleteForm(FlaskForm):

@@ -2,8 +2,9 @@
 streamed, never ORM objects per row."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import String, cast, literal_column, null, select, union_all
 
+from .. import match_events
 from ..accounts.models import User
 from ..db import db
 from .models import (
@@ -18,6 +19,7 @@ from .models import (
     learner_wanted_skills,
     mentor_domains,
 )
+from .queries import split_slugs
 
 
 def _only(query, column, ids):
@@ -101,3 +103,27 @@ def skill_ids_by_slug(slugs) -> dict[str, int]:
     if not slugs:
         return {}
     return dict(db.session.execute(select(Skill.slug, Skill.id).where(Skill.slug.in_(slugs))).all())
+
+
+# ---- for matching (two-sided) ----
+
+
+def two_sided_rows(learner_id: int | None, mentor_ids) -> tuple[tuple | None, dict, list]:
+    """One query: (the learner's (stage, domain slugs, languages) or None when not asked or no profile,
+    mentor user id -> (preferred stages, preferred domain slugs, languages),
+    [(mentor user id, stage of the learner who asked, event kind)] of the mentors' recorded answers)."""
+    ids, text, E = [int(m) for m in mentor_ids], String(400), match_events.MatchEvent
+    parts = [select(literal_column("'M'"), MentorProfile.user_id, MentorProfile.pref_stages,
+                    MentorProfile.pref_domains, MentorProfile.languages).where(MentorProfile.user_id.in_(ids)),
+             select(literal_column("'D'"), E.mentor_id, LearnerProfile.stage, E.kind, cast(null(), text)).select_from(E)
+             .outerjoin(LearnerProfile, LearnerProfile.user_id == E.learner_id)
+             .where(E.mentor_id.in_(ids), E.kind.in_(match_events.DECISIONS))]
+    if learner_id is not None:
+        parts.append(select(literal_column("'L'"), LearnerProfile.user_id, LearnerProfile.stage, LearnerProfile.languages,
+                            cast(Domain.slug, text)).select_from(LearnerProfile).outerjoin(LearnerProfile.domains)
+                     .where(LearnerProfile.user_id == learner_id))
+    rows = db.session.execute(union_all(*parts)).all()
+    ls = [r for r in rows if r[0] == "L"]
+    learner = (ls[0][2], {r[4] for r in ls if r[4]}, set(split_slugs(ls[0][3]))) if ls else None
+    mentors = {r[1]: (set(split_slugs(r[2])), set(split_slugs(r[3])), set(split_slugs(r[4]))) for r in rows if r[0] == "M"}
+    return learner, mentors, [(r[1], r[2], r[3]) for r in rows if r[0] == "D"]

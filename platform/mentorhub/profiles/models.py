@@ -64,6 +64,7 @@ class LearnerProfile(Base):
     goals: Mapped[str] = mapped_column(Text, default="")
     target_track: Mapped[str] = mapped_column(String(30), default="ml_engineer")
     stage: Mapped[str] = mapped_column(String(30), default="foundations")
+    languages: Mapped[str] = mapped_column(String(200), default="")  # comma-separated, lower case
     hours_per_week: Mapped[int] = mapped_column(SmallInteger, default=5)
     github_url: Mapped[str | None] = mapped_column(String(300), nullable=True)
     linkedin_url: Mapped[str | None] = mapped_column(String(300), nullable=True)
@@ -104,6 +105,11 @@ class MentorProfile(Base):
     capacity: Mapped[int] = mapped_column(SmallInteger, default=2)
     is_accepting: Mapped[bool] = mapped_column(Boolean, default=True)
     session_minutes: Mapped[int] = mapped_column(SmallInteger, default=60)
+    # Two-sided matching (matching/twosided.py): whom the mentor likes to mentor, comma-separated
+    # slugs (empty: anyone), and the languages they mentor in (lower case; empty: not stated).
+    pref_stages: Mapped[str] = mapped_column(String(200), default="")
+    pref_domains: Mapped[str] = mapped_column(String(400), default="")
+    languages: Mapped[str] = mapped_column(String(200), default="")
     github_url: Mapped[str | None] = mapped_column(String(300), nullable=True)
     linkedin_url: Mapped[str | None] = mapped_column(String(300), nullable=True)
     website_url: Mapped[str | None] = mapped_column(String(300), nullable=True)

@@ -217,11 +217,22 @@ def mentor_as_dict(profile: MentorProfile) -> dict:
 def profile_form_data(kind: str, profile: LearnerProfile | MentorProfile | None) -> dict:
     """What the edit form starts from: the saved profile, or the model's defaults for a new one."""
     if profile is not None:
-        return learner_as_dict(profile) if kind == "learner" else mentor_as_dict(profile)
+        if kind == "learner":
+            return {**learner_as_dict(profile), "languages": _words(profile.languages)}
+        return {**mentor_as_dict(profile), "languages": _words(profile.languages),
+                "pref_stages": split_slugs(profile.pref_stages), "pref_domains": split_slugs(profile.pref_domains)}
     model, names = ((LearnerProfile, ("hours_per_week", "is_public")) if kind == "learner" else
                     (MentorProfile, ("is_accepting", "capacity", "session_minutes", "years_experience")))
     defaults = column_defaults(model)
     return {name: defaults[name] for name in names}
+
+
+def split_slugs(text: str | None) -> list[str]:
+    return [s for s in (text or "").split(",") if s]
+
+
+def _words(text: str | None) -> str:
+    return ", ".join(split_slugs(text))
 
 
 def column_defaults(model) -> dict:

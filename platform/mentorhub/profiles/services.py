@@ -101,7 +101,7 @@ def write_learner(user: User, data: dict) -> LearnerProfile:
     if "wanted" in cleaned:
         profile.wanted_skills = skills_by_slugs(cleaned["wanted"], include_retired=True)
     _apply_common(user, profile, cleaned, LearnerSkill,
-                  ("background", "goals", "target_track", "stage", "hours_per_week", "is_public"))
+                  ("background", "goals", "target_track", "stage", "hours_per_week", "is_public", "languages"))
     return profile
 
 
@@ -120,7 +120,8 @@ def write_mentor(user: User, data: dict) -> MentorProfile:
         profile.skills, profile.domains = [], []
         db.session.add(profile)
     _apply_common(user, profile, cleaned, MentorSkill,
-                  ("bio", "years_experience", "current_role", "capacity", "is_accepting", "session_minutes"))
+                  ("bio", "years_experience", "current_role", "capacity", "is_accepting", "session_minutes",
+                   "pref_stages", "pref_domains", "languages"))
     return profile
 
 

@@ -101,6 +101,8 @@ def _fill_choices(form) -> None:
     else:
         form.session_minutes.choices = options((str(m), f"{m} minutes")
                                                for m in current_app.config["MENTOR_SESSION_MINUTES"])
+        form.pref_stages.choices = options(taxonomy.stage_choices())
+        form.pref_domains.choices = form.domains.choices
 
 
 def _window_rows(windows) -> list[dict]:
@@ -147,12 +149,14 @@ def _edit(kind: str, user_id: int | None):
         data["domains"] = form.domains.data or []
         data["skills"] = levels
         if is_learner:
-            for name in ("background", "goals", "target_track", "stage", "hours_per_week", "is_public"):
+            for name in ("background", "goals", "target_track", "stage", "hours_per_week", "is_public", "languages"):
                 data[name] = getattr(form, name).data
             data["wanted"] = sorted(wanted)
         else:
-            for name in ("bio", "years_experience", "current_role", "capacity", "is_accepting", "session_minutes"):
+            for name in ("bio", "years_experience", "current_role", "capacity", "is_accepting", "session_minutes",
+                         "languages"):
                 data[name] = getattr(form, name).data
+            data["pref_stages"], data["pref_domains"] = form.pref_stages.data or [], form.pref_domains.data or []
         try:
             data["windows"] = windows_from(request.form)
         except ValidationError as exc:

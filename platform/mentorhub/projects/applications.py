@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from .. import match_events
 from ..accounts.models import User
 from ..db import db, utcnow
 from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
@@ -146,6 +147,7 @@ def accept(actor: User, application_id: int) -> ProjectMember:
     notify(applicant, "project_decision", f"You are on the team of “{project.title}”",
            "Your application was accepted. Say hello to the team and pick a first issue.",
            link=path_for("projects.team", project_id=project.id))
+    match_events.record(match_events.APPLICATION_ACCEPTED, application.user_id, project_id=project.id, at=now)
     commit()
     return member
 

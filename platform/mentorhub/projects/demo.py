@@ -100,6 +100,32 @@ def load_demo() -> int:
     return added
 
 
+# Who owns the seed ideas when there is no demo community (``flask seed`` without --demo): the
+# first admin if there is one, otherwise this account, which has no password and cannot log in.
+SEED_OWNER_EMAIL = "ideas@mentorhub.invalid"
+SEED_OWNER_NAME = "mentorhub project ideas"
+
+
+def load_seed_ideas() -> int:
+    """The ideas of seed/projects.yaml without the demo community (safe to run again): owned by the
+    first admin, or by a seed account that cannot log in. Returns the ideas added."""
+    owner = db.session.scalar(select(User).where(User.is_admin.is_(True), User.is_deleted.is_(False))
+                              .order_by(User.id).limit(1))
+    if owner is None:
+        owner = db.session.scalar(select(User).where(User.email == SEED_OWNER_EMAIL))
+    if owner is None:
+        owner = User(email=SEED_OWNER_EMAIL, display_name=SEED_OWNER_NAME, password_hash="")
+        db.session.add(owner)
+        db.session.commit()
+    existing = set(db.session.scalars(select(Project.title)))
+    added = 0
+    for idea in read_ideas():
+        if idea["title"] not in existing:
+            create_project(owner, idea_to_data(idea))
+            added += 1
+    return added
+
+
 def _demo_teams(mentors: list[User], learners: list[User], rng: random.Random) -> None:
     """The first few ideas get applicants, members and a reached milestone."""
     if not learners:
