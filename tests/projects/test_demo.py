@@ -45,7 +45,7 @@ def test_load_demo_falls_back_to_the_demo_mentor(app, make_user, taxonomy):
 def test_seed_without_demo_loads_taxonomy_and_ideas(app, runner):
     """`flask seed` (no --demo) loads the taxonomy and every seed idea, owned by an account that
     cannot log in; running it again adds nothing."""
-    from mentorhub.accounts.services import authenticate
+    from mentorhub.accounts.passwords import authenticate
 
     from mentorhub.profiles.models import Skill
 
