@@ -31,6 +31,7 @@ from .mentoring.views import bp as mentoring_bp
 from .notifications.calendar import register_feed_sources, register_item
 from .notifications.views import bp as notifications_bp
 from .operations import init_app as init_operations
+from .outcomes.views import bp as outcomes_bp
 from .portfolio.views import bp as portfolio_bp
 from .profiles.cards import register_mentor_load
 from .profiles.import_views import bp as profiles_import_bp
@@ -85,6 +86,7 @@ def create_app(config: Any = None) -> Flask:
         api_bp,
         api_tokens_bp,
         webhooks_bp,
+        outcomes_bp,
     ):
         app.register_blueprint(bp)
     init_operations(app)  # /metrics, request logs and log redaction: after every other route

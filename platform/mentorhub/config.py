@@ -292,6 +292,9 @@ class Config:
     WEBHOOK_MAX_PER_OWNER = _int("WEBHOOK_MAX_PER_OWNER", 20)
     WEBHOOK_NAME_MAX = _int("WEBHOOK_NAME_MAX", 80)
     WEBHOOK_LOG_SHOWN = _int("WEBHOOK_LOG_SHOWN", 50)  # deliveries shown in an endpoint's log
+    OUTCOME_TITLE_MAX = _int("OUTCOME_TITLE_MAX", 200)
+    OUTCOMES_MAX_PER_USER = _int("OUTCOMES_MAX_PER_USER", 100)
+    OUTCOMES_TIMELINE_MAX = _int("OUTCOMES_TIMELINE_MAX", 100)  # entries on a person's timeline (and milestones on the projects card)
 
 
 class ProductionConfig(Config):

@@ -22,6 +22,7 @@ from .events import privacy as events
 from .matching import privacy as matching
 from .mentoring import privacy as mentoring
 from .notifications import privacy as notifications
+from .outcomes import privacy as outcomes
 from .portfolio import privacy as portfolio
 from .profiles import privacy as profiles
 from .projects import privacy as projects
@@ -34,6 +35,7 @@ SECTIONS: tuple[tuple[str, Callable[[User], dict], Callable[[User], None]], ...]
     ("matching", matching.export_user_data, matching.erase_user_data),
     ("mentoring", mentoring.export_user_data, mentoring.erase_user_data),
     ("notifications", notifications.export_user_data, notifications.erase_user_data),
+    ("outcomes", outcomes.export_user_data, outcomes.erase_user_data),
     ("profiles", profiles.export_user_data, profiles.erase_user_data),
     ("portfolio", portfolio.export_user_data, portfolio.erase_user_data),
     ("projects", projects.export_user_data, projects.erase_user_data),

@@ -363,3 +363,23 @@ def checkins_select(actor: User):
     return select(CheckIn).join(Mentorship, Mentorship.id == CheckIn.mentorship_id).where(
         or_(Mentorship.learner_id == actor.id, Mentorship.mentor_id == actor.id)) \
         .options(joinedload(CheckIn.mentorship).options(*_people(Mentorship)))
+
+
+# ---- for outcomes ----
+
+
+def is_active_mentor_clause(mentor_id: int, learner_id: int):
+    """True in SQL when ``mentor_id`` mentors ``learner_id`` in an active mentorship."""
+    return select(Mentorship.id).where(Mentorship.mentor_id == mentor_id, Mentorship.learner_id == learner_id,
+                                       Mentorship.status == "active").exists()
+
+# ---- for reports ----
+
+
+def message_for_report(message_id: int) -> tuple[int, str, tuple[int, int]] | None:
+    """(author id, body, (learner id, mentor id)) of a request message, or None (one query)."""
+    row = db.session.execute(select(RequestMessage.author_id, RequestMessage.body, MentorshipRequest.learner_id,
+                                    MentorshipRequest.mentor_id)
+                             .join(MentorshipRequest, MentorshipRequest.id == RequestMessage.request_id)
+                             .where(RequestMessage.id == message_id)).first()
+    return None if row is None else (row.author_id, row.body, (row.learner_id, row.mentor_id))
