@@ -39,6 +39,7 @@ from .profiles.importing import ORGANISER_CHECKS
 from .profiles.views import bp as profiles_bp
 from .projects.queries import register_match_scorer
 from .projects.views import bp as projects_bp
+from .reports.views import bp as reports_bp
 from .webhooks.views import bp as webhooks_bp
 
 
@@ -87,6 +88,7 @@ def create_app(config: Any = None) -> Flask:
         api_tokens_bp,
         webhooks_bp,
         outcomes_bp,
+        reports_bp,
     ):
         app.register_blueprint(bp)
     init_operations(app)  # /metrics, request logs and log redaction: after every other route

@@ -10,5 +10,6 @@ from .outcomes import models as outcomes_models  # noqa: F401
 from .portfolio import models as portfolio_models  # noqa: F401
 from .profiles import models as profiles_models  # noqa: F401
 from .projects import models as projects_models  # noqa: F401
+from .reports import models as reports_models  # noqa: F401
 from .scheduler import models as scheduler_models  # noqa: F401
 from .webhooks import models as webhooks_models  # noqa: F401

@@ -26,6 +26,7 @@ from .outcomes import privacy as outcomes
 from .portfolio import privacy as portfolio
 from .profiles import privacy as profiles
 from .projects import privacy as projects
+from .reports import privacy as reports
 from .webhooks import privacy as webhooks
 
 # (export key, export, erase), in the order of the export file.
@@ -39,6 +40,7 @@ SECTIONS: tuple[tuple[str, Callable[[User], dict], Callable[[User], None]], ...]
     ("profiles", profiles.export_user_data, profiles.erase_user_data),
     ("portfolio", portfolio.export_user_data, portfolio.erase_user_data),
     ("projects", projects.export_user_data, projects.erase_user_data),
+    ("reports", reports.export_user_data, reports.erase_user_data),
     ("webhooks", webhooks.export_user_data, webhooks.erase_user_data),
 )
 
