@@ -40,6 +40,7 @@ from .profiles.views import bp as profiles_bp
 from .projects.queries import register_match_scorer
 from .projects.views import bp as projects_bp
 from .reports.views import bp as reports_bp
+from .stats.views import bp as stats_bp
 from .webhooks.views import bp as webhooks_bp
 
 
@@ -89,6 +90,7 @@ def create_app(config: Any = None) -> Flask:
         webhooks_bp,
         outcomes_bp,
         reports_bp,
+        stats_bp,
     ):
         app.register_blueprint(bp)
     init_operations(app)  # /metrics, request logs and log redaction: after every other route

@@ -299,6 +299,8 @@ class Config:
     REPORT_DETAILS_MAX = _int("REPORT_DETAILS_MAX", 2000)
     REPORT_EXCERPT_MAX = _int("REPORT_EXCERPT_MAX", 2000)  # characters of the reported content kept for the admins
     REPORTS_QUEUE_SHOWN = _int("REPORTS_QUEUE_SHOWN", 100)
+    STATS_DEFAULT_DAYS = _int("STATS_DEFAULT_DAYS", 84)  # the statistics' date range unless one is chosen
+    STATS_MAX_WEEKS = _int("STATS_MAX_WEEKS", 104)  # weeks drawn in the weekly chart at most
 
 
 class ProductionConfig(Config):

@@ -301,3 +301,15 @@ def meetups_created_since(since: datetime, limit: int) -> list[dict]:
              "path": path_for("events.detail", event_id=e.id),
              "detail": f"Starts {format_local(e.starts_at, 'UTC')} UTC" + (" (online)" if e.is_online else "")}
             for e in rows]
+
+
+# ---- for stats ----
+
+
+def cohort_choices() -> list[tuple[int, str]]:
+    return [tuple(r) for r in db.session.execute(select(Cohort.id, Cohort.name).order_by(Cohort.name))]
+
+
+def cohort_members_select(cohort_id: int):
+    """The user ids of a cohort's members, as a select (no query)."""
+    return select(CohortMember.user_id).where(CohortMember.cohort_id == cohort_id)

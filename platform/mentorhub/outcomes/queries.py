@@ -12,8 +12,8 @@ from ..actors import is_signed_in
 from ..db import db
 from ..mentoring.queries import is_active_mentor_clause
 from ..portfolio.queries import review_timeline_select
+from ..projects.community_queries import milestone_timeline_select
 from ..projects.queries import Outcome as Milestone
-from ..projects.queries import milestone_timeline_select
 from ..urls import path_for
 from ..validation import setting
 from . import rules
@@ -84,8 +84,6 @@ def timeline(person: User, viewer) -> Timeline:
 # ---- for stats ----
 
 
-def learners_with_outcome(user_ids=None) -> set[int]:
-    stmt = select(Outcome.user_id).distinct()
-    if user_ids is not None:
-        stmt = stmt.where(Outcome.user_id.in_(user_ids))
-    return set(db.session.scalars(stmt))
+def learners_with_outcome(people) -> set[int]:
+    """The ids among the ``people`` select who recorded an outcome (one query)."""
+    return set(db.session.scalars(select(Outcome.user_id).distinct().where(Outcome.user_id.in_(people))))

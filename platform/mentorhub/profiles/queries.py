@@ -420,3 +420,11 @@ def mentors_select():
         .where(User.is_deleted.is_(False), User.is_suspended.is_(False)) \
         .options(joinedload(MentorProfile.user), selectinload(MentorProfile.skills).joinedload(MentorSkill.skill),
                  selectinload(MentorProfile.domains))
+
+
+# ---- for stats ----
+
+
+def with_learner_profile(people) -> set[int]:
+    """The ids among the ``people`` select that have a learner profile (one query)."""
+    return set(db.session.scalars(select(LearnerProfile.user_id).where(LearnerProfile.user_id.in_(people))))

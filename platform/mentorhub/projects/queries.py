@@ -421,23 +421,3 @@ def milestones_reached_since(since: datetime, limit: int) -> list[dict]:
     return [{"key": f"milestone.reached:{r.id}", "kind": "milestone.reached", "at": r.reached_at, "title": r.title,
              "path": path_for("projects.detail", project_id=r.pid), "detail": f"Project: {r.project}"} for r in rows]
 
-
-# ---- for outcomes ----
-
-
-def milestone_timeline_select(user_id: int):
-    """``milestones_reached_by`` as timeline rows (at, ref_id, title, detail): a select the outcomes
-    timeline unions with its own rows (the person page then needs one query for both)."""
-    return (select(Milestone.reached_at.label("at"), Project.id.label("ref_id"), Milestone.title.label("title"),
-                   Project.title.label("detail"))
-            .join(Milestone, Milestone.project_id == Project.id)
-            .join(MilestoneCredit, MilestoneCredit.milestone_id == Milestone.id)
-            .where(MilestoneCredit.user_id == user_id, Milestone.reached_at.is_not(None)))
-
-# ---- for reports ----
-
-
-def idea_for_report(project_id: int) -> tuple[int, str] | None:
-    """(owner id, title and summary) of a project idea, or None."""
-    project = db.session.get(Project, project_id)
-    return None if project is None else (project.owner_id, f"{project.title}\n{project.summary}")

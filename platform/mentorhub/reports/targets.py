@@ -12,7 +12,7 @@ from ..portfolio.items import hide_item
 from ..portfolio.queries import item_for_report, review_for_report
 from ..portfolio.reviews import hide_review
 from ..projects.ideas import hide_idea
-from ..projects.queries import idea_for_report
+from ..projects.community_queries import idea_for_report
 from ..urls import path_for
 
 HIDDEN_NOTICE = "[Hidden by the moderators.]"
