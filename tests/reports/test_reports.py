@@ -143,3 +143,21 @@ def test_export_and_erase_keep_the_report_for_the_admins(app, make_user):
         db.session.commit()
         kept = db.session.get(Report, report.id)
         assert kept.reporter_id is None and kept.details == "ads"
+
+
+def test_report_links_on_the_pages_of_what_can_be_reported(app, client, login_as, make_learner, make_mentor,
+                                                           make_item, make_project, make_user):
+    learner_id, mentor_id, request_id = _pending_pair(app, make_learner, make_mentor)
+    with app.app_context():
+        message = requests.ask_for_info(_u(mentor_id), requests_get(request_id), "Tell me more")
+        message_id = message.id
+    item_id = make_item(_u_detached(app, mentor_id), visibility="members")
+    project = make_project(owner=_u_detached(app, mentor_id))
+    login_as(_u_detached(app, learner_id))
+    assert f"/report/portfolio_item/{item_id}" in client.get(f"/portfolio/{item_id}").get_data(as_text=True)
+    assert f"/report/project_idea/{project.id}" in client.get(f"/projects/{project.id}").get_data(as_text=True)
+    page = client.get(f"/requests/{request_id}").get_data(as_text=True)
+    assert f"/report/message/{message_id}" in page
+    # and the report form for each answers
+    for kind, target in (("portfolio_item", item_id), ("project_idea", project.id), ("message", message_id)):
+        assert client.get(f"/report/{kind}/{target}").status_code == 200
