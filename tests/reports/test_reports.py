@@ -11,7 +11,8 @@ from mentorhub.errors import Conflict, NotFound, PermissionDenied
 from mentorhub.mentoring import requests
 from mentorhub.mentoring.models import MentorshipRequest, RequestMessage
 from mentorhub.notifications.models import Notification
-from mentorhub.portfolio.models import PortfolioItem
+from mentorhub.portfolio import feedback, reviews, rubric
+from mentorhub.portfolio.models import PortfolioItem, Review
 from mentorhub.privacy import export_data
 from mentorhub.projects.models import Project
 from mentorhub.reports import filing, moderation, privacy
@@ -161,3 +162,21 @@ def test_report_links_on_the_pages_of_what_can_be_reported(app, client, login_as
     # and the report form for each answers
     for kind, target in (("portfolio_item", item_id), ("project_idea", project.id), ("message", message_id)):
         assert client.get(f"/report/{kind}/{target}").status_code == 200
+
+
+def test_hide_a_review_clears_its_rubric_comments(app, make_user, make_item):
+    author, critic, admin = make_user(), make_user(), make_user(is_admin=True)
+    item_id = make_item(author, visibility="members")
+    with app.app_context():
+        feedback.set_reviewer_setting(_u(critic.id), True, [])
+        req = feedback.request_feedback(_u(author.id), item_id, "community")
+        feedback.claim_request(_u(critic.id), req.id)
+        review = reviews.submit_review(_u(critic.id), req.id, {c.slug: (2, "Rude remark") for c in rubric.criteria()},
+                                       "You are hopeless", "Give up")
+        report = filing.file_report(_u(author.id), "review", review.id, {"reason": "harassment"})
+        assert "hopeless" in report.excerpt
+        moderation.act(_u(admin.id), report.id, "hide")
+        db.session.expire_all()
+        hidden = db.session.get(Review, review.id)
+        assert hidden.summary == HIDDEN_NOTICE and hidden.next_step == ""
+        assert all(s.comment == "" for s in hidden.scores)

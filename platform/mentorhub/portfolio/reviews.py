@@ -130,5 +130,7 @@ def mark_helpful(actor: User, review_id: int, helpful: bool = True) -> Review:
 
 
 def hide_review(review_id: int, notice: str) -> None:
-    """Moderation: the review's texts give way to ``notice`` (no commit: the caller's)."""
+    """Moderation: the review's texts, its rubric comments included, give way to ``notice`` (no commit:
+    the caller's)."""
     db.session.execute(update(Review).where(Review.id == review_id).values(summary=notice, next_step=""))
+    db.session.execute(update(ReviewScore).where(ReviewScore.review_id == review_id).values(comment=""))
