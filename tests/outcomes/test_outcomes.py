@@ -33,6 +33,7 @@ def test_record_and_confirm_through_the_pages(app, client, login_as, make_mentor
     page = client.get(f"/people/{pair.learner_id}").get_data(as_text=True)
     assert "First merged pull request" in page and "Merged a docs fix &lt;b&gt;!&lt;/b&gt;" in page
     assert "outcomes/1/confirm" not in page  # the learner cannot confirm their own
+    assert 'href="/outcomes"' in page  # their own page links to recording one
     client.post("/logout")
     login_as(mentor)
     page = client.get(f"/people/{pair.learner_id}").get_data(as_text=True)

@@ -103,9 +103,12 @@ def test_bad_filters_and_who_may_look(app, client, login_as, make_user):
     member, admin = make_user(), make_user(is_admin=True)
     login_as(member)
     assert client.get("/admin/stats").status_code == 403
+    assert "/admin/stats" not in client.get("/dashboard").get_data(as_text=True)
     assert client.get("/admin/stats/funnel.csv").status_code == 403
     client.post("/logout")
     login_as(admin)
+    menu = client.get("/dashboard").get_data(as_text=True)
+    assert "/admin/stats" in menu and "/admin/reports" in menu
     assert client.get("/admin/stats").status_code == 200
     assert client.get("/admin/stats?from=yesterday").status_code == 400
     assert client.get("/admin/stats?from=2026-11-10&to=2026-11-01").status_code == 400
