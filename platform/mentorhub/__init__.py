@@ -31,6 +31,7 @@ from .mentoring.views import bp as mentoring_bp
 from .notifications.calendar import register_feed_sources, register_item
 from .notifications.views import bp as notifications_bp
 from .operations import init_app as init_operations
+from .outcomes.views import bp as outcomes_bp
 from .portfolio.views import bp as portfolio_bp
 from .profiles.cards import register_mentor_load
 from .profiles.import_views import bp as profiles_import_bp
@@ -38,6 +39,8 @@ from .profiles.importing import ORGANISER_CHECKS
 from .profiles.views import bp as profiles_bp
 from .projects.queries import register_match_scorer
 from .projects.views import bp as projects_bp
+from .reports.views import bp as reports_bp
+from .stats.views import bp as stats_bp
 from .webhooks.views import bp as webhooks_bp
 
 
@@ -85,6 +88,9 @@ def create_app(config: Any = None) -> Flask:
         api_bp,
         api_tokens_bp,
         webhooks_bp,
+        outcomes_bp,
+        reports_bp,
+        stats_bp,
     ):
         app.register_blueprint(bp)
     init_operations(app)  # /metrics, request logs and log redaction: after every other route

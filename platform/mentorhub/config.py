@@ -304,6 +304,15 @@ class Config:
     WEBHOOK_MAX_PER_OWNER = _int("WEBHOOK_MAX_PER_OWNER", 20)
     WEBHOOK_NAME_MAX = _int("WEBHOOK_NAME_MAX", 80)
     WEBHOOK_LOG_SHOWN = _int("WEBHOOK_LOG_SHOWN", 50)  # deliveries shown in an endpoint's log
+    OUTCOME_TITLE_MAX = _int("OUTCOME_TITLE_MAX", 200)
+    OUTCOMES_MAX_PER_USER = _int("OUTCOMES_MAX_PER_USER", 100)
+    OUTCOMES_TIMELINE_MAX = _int("OUTCOMES_TIMELINE_MAX", 100)  # entries on a person's timeline (and milestones on the projects card)
+    REPORT_RATE_LIMIT = _env("REPORT_RATE_LIMIT", "5 per minute;20 per day")  # reports one member may file
+    REPORT_DETAILS_MAX = _int("REPORT_DETAILS_MAX", 2000)
+    REPORT_EXCERPT_MAX = _int("REPORT_EXCERPT_MAX", 2000)  # characters of the reported content kept for the admins
+    REPORTS_QUEUE_SHOWN = _int("REPORTS_QUEUE_SHOWN", 100)
+    STATS_DEFAULT_DAYS = _int("STATS_DEFAULT_DAYS", 84)  # the statistics' date range unless one is chosen
+    STATS_MAX_WEEKS = _int("STATS_MAX_WEEKS", 104)  # weeks drawn in the weekly chart at most
 
 
 class ProductionConfig(Config):

@@ -22,9 +22,11 @@ from .events import privacy as events
 from .matching import privacy as matching
 from .mentoring import privacy as mentoring
 from .notifications import privacy as notifications
+from .outcomes import privacy as outcomes
 from .portfolio import privacy as portfolio
 from .profiles import privacy as profiles
 from .projects import privacy as projects
+from .reports import privacy as reports
 from .webhooks import privacy as webhooks
 
 # (export key, export, erase), in the order of the export file.
@@ -34,9 +36,11 @@ SECTIONS: tuple[tuple[str, Callable[[User], dict], Callable[[User], None]], ...]
     ("matching", matching.export_user_data, matching.erase_user_data),
     ("mentoring", mentoring.export_user_data, mentoring.erase_user_data),
     ("notifications", notifications.export_user_data, notifications.erase_user_data),
+    ("outcomes", outcomes.export_user_data, outcomes.erase_user_data),
     ("profiles", profiles.export_user_data, profiles.erase_user_data),
     ("portfolio", portfolio.export_user_data, portfolio.erase_user_data),
     ("projects", projects.export_user_data, projects.erase_user_data),
+    ("reports", reports.export_user_data, reports.erase_user_data),
     ("webhooks", webhooks.export_user_data, webhooks.erase_user_data),
 )
 

@@ -18,9 +18,9 @@ LAYERS = {
     2: {"accounts", "notifications"},
     3: {"profiles"},
     4: {"projects", "mentoring"},
-    5: {"matching", "events", "portfolio"},
+    5: {"matching", "events", "portfolio", "outcomes"},
     6: {"privacy", "dashboard", "demo", "cli", "web", "models", "core", "scheduler", "operations",
-        "api", "webhooks", "__init__"},
+        "api", "webhooks", "stats", "reports", "__init__"},
 }
 LAYER_OF = {name: n for n, names in LAYERS.items() for name in names}
 

@@ -46,7 +46,6 @@ def test_seed_without_demo_loads_taxonomy_and_ideas(app, runner):
     """`flask seed` (no --demo) loads the taxonomy and every seed idea, owned by an account that
     cannot log in; running it again adds nothing."""
     from mentorhub.accounts.passwords import authenticate
-
     from mentorhub.profiles.models import Skill
 
     result = runner.invoke(args=["seed"])

@@ -133,3 +133,19 @@ def suggested_github_url(user_id: int) -> str | None:
     """The GitHub profile link of the account's linked GitHub sign-in: the profile forms offer it."""
     return db.session.scalar(select(LinkedIdentity.profile_url).where(LinkedIdentity.user_id == user_id,
                                                                       LinkedIdentity.provider == "github"))
+
+
+# ---- for stats ----
+
+
+def members_select(registered_from=None, registered_to=None, among=None):
+    """The ids of live accounts registered in [from, to) (either end open), optionally among the
+    ids of another select: a select the statistics use as their population (no query)."""
+    stmt = select(User.id).where(User.is_deleted.is_(False))
+    if registered_from is not None:
+        stmt = stmt.where(User.created_at >= registered_from)
+    if registered_to is not None:
+        stmt = stmt.where(User.created_at < registered_to)
+    if among is not None:
+        stmt = stmt.where(User.id.in_(among))
+    return stmt

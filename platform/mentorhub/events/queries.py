@@ -328,3 +328,13 @@ def showcase_meetups(limit: int, now: datetime | None = None) -> list[Event]:
     return list(db.session.scalars(
         select(Event).where(Event.audience == "everyone", Event.ends_at > now, Event.is_cancelled.is_(False))
         .order_by(Event.starts_at, Event.id).limit(limit)))
+# ---- for stats ----
+
+
+def cohort_choices() -> list[tuple[int, str]]:
+    return [tuple(r) for r in db.session.execute(select(Cohort.id, Cohort.name).order_by(Cohort.name))]
+
+
+def cohort_members_select(cohort_id: int):
+    """The user ids of a cohort's members, as a select (no query)."""
+    return select(CohortMember.user_id).where(CohortMember.cohort_id == cohort_id)

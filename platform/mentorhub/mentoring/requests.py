@@ -221,3 +221,11 @@ def withdraw_request(actor: User, req: MentorshipRequest) -> MentorshipRequest:
            key=f"request:{req.id}:withdrawn")
     db.session.commit()
     return req
+
+
+# ---- for reports ----
+
+
+def hide_message(message_id: int, notice: str) -> None:
+    """Moderation: the message's text gives way to ``notice`` (no commit: the caller's)."""
+    db.session.execute(update(RequestMessage).where(RequestMessage.id == message_id).values(body=notice))

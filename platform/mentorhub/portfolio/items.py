@@ -208,3 +208,11 @@ def delete_item(actor: User, item_id: int) -> None:
     if reason:
         raise PermissionDenied(reason)
     db.session.delete(item)
+
+
+# ---- for reports ----
+
+
+def hide_item(item_id: int) -> None:
+    """Moderation: the item goes back to draft, seen only by its owner (no commit: the caller's)."""
+    db.session.execute(update(PortfolioItem).where(PortfolioItem.id == item_id).values(status="draft"))

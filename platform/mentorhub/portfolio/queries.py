@@ -338,3 +338,43 @@ def step_facts(user_id: int) -> dict:
         "community_reviewer": exists().where(ReviewerSetting.user_id == user_id,
                                              ReviewerSetting.is_opted_in.is_(True)),
     }
+
+
+# ---- for outcomes ----
+
+
+def review_timeline_select(user_id: int, viewer):
+    """Reviews of ``user_id``'s items that ``viewer`` may see, as timeline rows (at, ref_id, title,
+    detail): a select the outcomes timeline unions with its own rows."""
+    return (select(Review.created_at.label("at"), PortfolioItem.id.label("ref_id"), PortfolioItem.title.label("title"),
+                   PortfolioItem.summary.label("detail"))
+            .join(Review, Review.item_id == PortfolioItem.id)
+            .where(PortfolioItem.owner_id == user_id, rules.visible_filter(viewer)))
+
+# ---- for reports ----
+
+
+def item_for_report(item_id: int, viewer) -> tuple[int, str] | None:
+    """(owner id, title and summary) of an item ``viewer`` may see, or None."""
+    item = db.session.get(PortfolioItem, item_id)
+    if item is None or rules.can_see(viewer, item):
+        return None
+    return item.owner_id, f"{item.title}\n{item.summary}".strip()
+
+
+def review_for_report(review_id: int, viewer) -> tuple[int, str, int] | None:
+    """(reviewer id, summary, item id) of a review on an item ``viewer`` may see, or None."""
+    review = db.session.get(Review, review_id)
+    if review is None or rules.can_see(viewer, review.item):
+        return None
+    return review.reviewer_id, review.summary, review.item_id
+
+
+# ---- for stats ----
+
+
+def review_waits(people) -> list[tuple[datetime, datetime]]:
+    """(asked, reviewed) of the reviewed feedback requests of the ``people`` select (one query)."""
+    return [tuple(r) for r in db.session.execute(
+        select(FeedbackRequest.created_at, FeedbackRequest.reviewed_at)
+        .where(FeedbackRequest.requester_id.in_(people), FeedbackRequest.reviewed_at.is_not(None)))]

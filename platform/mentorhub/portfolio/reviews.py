@@ -126,3 +126,13 @@ def mark_helpful(actor: User, review_id: int, helpful: bool = True) -> Review:
                    f"{actor.display_name} found your feedback on “{review.item.title}” helpful.",
                    link=_review_link(review.item_id, review.id), key=f"portfolio:helpful:{review.id}")
     return review
+
+
+# ---- for reports ----
+
+
+def hide_review(review_id: int, notice: str) -> None:
+    """Moderation: the review's texts, its rubric comments included, give way to ``notice`` (no commit:
+    the caller's)."""
+    db.session.execute(update(Review).where(Review.id == review_id).values(summary=notice, next_step=""))
+    db.session.execute(update(ReviewScore).where(ReviewScore.review_id == review_id).values(comment=""))

@@ -401,3 +401,9 @@ def showcase_mentors(limit: int) -> list:
                    MentorProfile.is_accepting.is_(True), MentorProfile.capacity > 0)
             .order_by(MentorProfile.capacity.desc(), MentorProfile.id).limit(limit))
     return cards_from_rows(db.session.execute(card_columns(stmt)))
+# ---- for stats ----
+
+
+def with_learner_profile(people) -> set[int]:
+    """The ids among the ``people`` select that have a learner profile (one query)."""
+    return set(db.session.scalars(select(LearnerProfile.user_id).where(LearnerProfile.user_id.in_(people))))

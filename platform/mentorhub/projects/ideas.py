@@ -14,6 +14,7 @@ from ..accounts.models import User
 from ..accounts.queries import is_blocked_between
 from ..db import db, utcnow
 from ..errors import Conflict, PermissionDenied, ValidationError
+from ..generations import projects_changed
 from ..notifications.notify import notify
 from ..profiles.cleaning import LEVEL_NAMES
 from ..profiles.models import Domain, Skill
@@ -268,3 +269,12 @@ def step_down(actor: User, project_id: int) -> Project:
     return project
 
 
+
+
+# ---- for reports ----
+
+
+def hide_idea(project_id: int) -> None:
+    """Moderation: the idea is archived, out of the lists and matching (no commit: the caller's)."""
+    db.session.execute(update(Project).where(Project.id == project_id).values(status="archived"))
+    projects_changed([project_id])

@@ -8,9 +8,7 @@ from sqlalchemy import func, or_, select, true
 
 from ..accounts.models import User
 from ..db import db
-from ..profiles.sections import person_section
 from .models import Project, ProjectApplication, ProjectMember
-from .queries import Outcome, milestones_reached_by
 
 PANEL_TEAMS = 5  # teams listed on the dashboard
 
@@ -43,9 +41,3 @@ def dashboard_panel(user: User) -> dict:
     ).all()
     return {"teams": [TeamLine(r.id, r.title) for r in rows if r.id is not None],
             "pending_applications": rows[0].pending or 0, "pending_to_decide": rows[0].to_decide or 0}
-
-
-@person_section("outcomes")
-def person_outcomes(person: User, viewer: User | None) -> list[Outcome]:
-    """For templates/projects/_outcomes.html: milestones reached while ``person`` was on a team."""
-    return milestones_reached_by(person)

@@ -420,6 +420,8 @@ def milestones_reached_since(since: datetime, limit: int) -> list[dict]:
                               .where(Milestone.reached_at > since).order_by(Milestone.reached_at).limit(limit))
     return [{"key": f"milestone.reached:{r.id}", "kind": "milestone.reached", "at": r.reached_at, "title": r.title,
              "path": path_for("projects.detail", project_id=r.pid), "detail": f"Project: {r.project}"} for r in rows]
+
+
 # ---- for dashboard ----
 
 
@@ -427,7 +429,11 @@ def step_facts(user_id: int) -> dict:
     """Next-step facts of projects for the dashboard's one facts query: applied to or joined one."""
     return {"applied": or_(exists().where(ProjectApplication.user_id == user_id),
                            exists().where(ProjectMember.user_id == user_id))}
-# ---- for the home page (f-ux2) ----
+
+
+# ---- for the home page ----
+
+
 def showcase_ideas(limit: int) -> list:
     """A few open ideas with free seats, most recently active first, as ProjectCards."""
     stmt = (filtered_query(ProjectFilters(free_seats=True))
