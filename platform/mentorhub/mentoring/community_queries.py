@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from ..db import db
 from .models import (
@@ -39,23 +39,23 @@ def message_for_report(message_id: int) -> tuple[int, str, tuple[int, int]] | No
 # ---- for stats ----
 
 
-def matched_learners(people) -> set[int]:
-    """The ids among the ``people`` select who have had a mentorship (one query)."""
-    return set(db.session.scalars(select(Mentorship.learner_id).distinct().where(Mentorship.learner_id.in_(people))))
+def matched_learners(people) -> Select:
+    """The ids among the ``people`` select who have had a mentorship (a select to count)."""
+    return select(Mentorship.learner_id).distinct().where(Mentorship.learner_id.in_(people))
 
 
-def learners_with_session(people) -> set[int]:
-    """... who have had a booked (not cancelled) session (one query)."""
-    return set(db.session.scalars(select(MentoringSession.learner_id).distinct().where(
-        MentoringSession.learner_id.in_(people), MentoringSession.status != "cancelled")))
+def learners_with_session(people) -> Select:
+    """... who have had a booked (not cancelled) session (a select to count)."""
+    return (select(MentoringSession.learner_id).distinct().where(
+        MentoringSession.learner_id.in_(people), MentoringSession.status != "cancelled"))
 
 
-def learners_with_checkins(people, count: int) -> set[int]:
-    """... who have answered at least ``count`` check-ins (one query)."""
-    return set(db.session.scalars(
+def learners_with_checkins(people, count: int) -> Select:
+    """... who have answered at least ``count`` check-ins (a select to count)."""
+    return (
         select(Mentorship.learner_id).join(CheckIn, CheckIn.mentorship_id == Mentorship.id)
         .where(Mentorship.learner_id.in_(people), CheckIn.submitted_at.is_not(None))
-        .group_by(Mentorship.learner_id).having(func.count(CheckIn.id) >= count)))
+        .group_by(Mentorship.learner_id).having(func.count(CheckIn.id) >= count))
 
 
 def first_session_delays(people) -> list[tuple[datetime, datetime]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import String, case, false, literal, select, union_all
+from sqlalchemy import Select, String, case, false, literal, select, union_all
 
 from ..accounts.models import User
 from ..actors import is_signed_in
@@ -84,6 +84,6 @@ def timeline(person: User, viewer) -> Timeline:
 # ---- for stats ----
 
 
-def learners_with_outcome(people) -> set[int]:
-    """The ids among the ``people`` select who recorded an outcome (one query)."""
-    return set(db.session.scalars(select(Outcome.user_id).distinct().where(Outcome.user_id.in_(people))))
+def learners_with_outcome(people) -> Select:
+    """The ids among the ``people`` select who recorded an outcome (a select to count)."""
+    return (select(Outcome.user_id).distinct().where(Outcome.user_id.in_(people)))

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import exists, false, func, literal_column, null, select, true, union, union_all
+from sqlalchemy import (
+    Select,
+    exists,
+    false,
+    func,
+    literal_column,
+    null,
+    select,
+    true,
+    union,
+    union_all,
+)
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.models import User
@@ -404,6 +415,6 @@ def showcase_mentors(limit: int) -> list:
 # ---- for stats ----
 
 
-def with_learner_profile(people) -> set[int]:
-    """The ids among the ``people`` select that have a learner profile (one query)."""
-    return set(db.session.scalars(select(LearnerProfile.user_id).where(LearnerProfile.user_id.in_(people))))
+def with_learner_profile(people) -> Select:
+    """The ids among the ``people`` select that have a learner profile (a select to count)."""
+    return (select(LearnerProfile.user_id).where(LearnerProfile.user_id.in_(people)))

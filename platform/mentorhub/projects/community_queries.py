@@ -3,7 +3,7 @@ program statistics), kept apart so that queries.py stays under the size limit; t
 applies: other features read projects' tables only through these functions."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from ..db import db
 from .models import Milestone, MilestoneCredit, Project
@@ -33,8 +33,8 @@ def idea_for_report(project_id: int) -> tuple[int, str] | None:
 # ---- for stats ----
 
 
-def milestone_reachers(people) -> set[int]:
-    """The ids among the ``people`` select credited with a reached project milestone (one query)."""
-    return set(db.session.scalars(select(MilestoneCredit.user_id).distinct()
-                                  .join(Milestone, Milestone.id == MilestoneCredit.milestone_id)
-                                  .where(MilestoneCredit.user_id.in_(people), Milestone.reached_at.is_not(None))))
+def milestone_reachers(people) -> Select:
+    """The ids among the ``people`` select credited with a reached project milestone (a select to count)."""
+    return (select(MilestoneCredit.user_id).distinct()
+            .join(Milestone, Milestone.id == MilestoneCredit.milestone_id)
+            .where(MilestoneCredit.user_id.in_(people), Milestone.reached_at.is_not(None)))

@@ -97,16 +97,17 @@ def _weeks(filters: Filters, spans) -> list[tuple[date, int]]:
 def compute(filters: Filters) -> Figures:
     among = cohort_members_select(filters.cohort_id) if filters.cohort_id else None
     people = members_select(_at(filters.start), _at(filters.end + timedelta(days=1)), among)
-    registered = db.session.scalar(select(func.count()).select_from(people.subquery()))
-    funnel = [
-        ("Registered", registered),
-        ("Learner profile", len(with_learner_profile(people))),
-        ("Matched with a mentor", len(matched_learners(people))),
-        ("First session", len(learners_with_session(people))),
-        (f"{CHECKINS_STEP} check-ins", len(learners_with_checkins(people, CHECKINS_STEP))),
-        ("A project milestone", len(milestone_reachers(people))),
-        ("An outcome", len(learners_with_outcome(people))),
-    ]
+    steps = [("Registered", people),
+             ("Learner profile", with_learner_profile(people)),
+             ("Matched with a mentor", matched_learners(people)),
+             ("First session", learners_with_session(people)),
+             (f"{CHECKINS_STEP} check-ins", learners_with_checkins(people, CHECKINS_STEP)),
+             ("A project milestone", milestone_reachers(people)),
+             ("An outcome", learners_with_outcome(people))]
+    # Each feature hands over the select of its step; the whole funnel is counted in one query.
+    counts = db.session.execute(select(*[select(func.count()).select_from(s.subquery()).scalar_subquery()
+                                         for _, s in steps])).one()
+    funnel = list(zip([name for name, _ in steps], counts))
     return Figures(filters, funnel,
                    _span(first_session_delays(people), 86400, "days"),
                    _span(request_response_times(people), 3600, "hours"),
