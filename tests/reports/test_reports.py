@@ -14,6 +14,7 @@ from mentorhub.notifications.models import Notification
 from mentorhub.portfolio import feedback, reviews, rubric
 from mentorhub.portfolio.models import PortfolioItem, Review
 from mentorhub.privacy import export_data
+from mentorhub.projects import ideas
 from mentorhub.projects.models import Project
 from mentorhub.reports import filing, moderation, privacy
 from mentorhub.reports.models import Report
@@ -103,6 +104,13 @@ def test_hide_a_message_a_portfolio_item_and_a_project_idea(app, make_learner, m
         assert db.session.get(RequestMessage, message_id).body == HIDDEN_NOTICE
         assert db.session.get(PortfolioItem, item_id).status == "draft"
         assert db.session.get(Project, project.id).status == "archived"
+        # Hidden stays hidden: the owner can neither republish the item nor reopen the idea.
+        owner_item = db.session.get(PortfolioItem, item_id)
+        with pytest.raises(PermissionDenied, match="moderators"):
+            feedback.request_feedback(_u(owner_item.owner_id), item_id, "community")
+        with pytest.raises(PermissionDenied, match="moderators"):
+            ideas.set_status(_u(project.owner_id), project.id, "open")
+        assert ideas.set_status(_u(admin.id), project.id, "open").status == "open"  # an admin may
 
 
 def requests_get(request_id):

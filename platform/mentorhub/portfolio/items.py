@@ -214,5 +214,7 @@ def delete_item(actor: User, item_id: int) -> None:
 
 
 def hide_item(item_id: int) -> None:
-    """Moderation: the item goes back to draft, seen only by its owner (no commit: the caller's)."""
-    db.session.execute(update(PortfolioItem).where(PortfolioItem.id == item_id).values(status="draft"))
+    """Moderation: the item goes back to draft, seen only by its owner, who can no longer change or
+    republish it (rules.can_edit); no commit: the caller's."""
+    db.session.execute(update(PortfolioItem).where(PortfolioItem.id == item_id)
+                       .values(status="draft", hidden_at=utcnow()))

@@ -79,6 +79,7 @@ class PortfolioItem(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)  # by the moderators (reports)
 
     owner: Mapped[User] = relationship()
     skills: Mapped[list[Skill]] = relationship(secondary=portfolio_item_skills)

@@ -79,10 +79,15 @@ def visible_filter(viewer):
 # ---- changing items -----------------------------------------------------------------------
 
 
+HIDDEN_BY_MODERATORS = "The moderators hid this item after a report; ask them to look at it again."
+
+
 def can_edit(actor, item: PortfolioItem) -> str | None:
     """Only the author changes an item (and asks for feedback on it)."""
     if not is_signed_in(actor) or actor.id != item.owner_id:
         return "Only the author can change this item."
+    if item.hidden_at is not None:
+        return HIDDEN_BY_MODERATORS
     return None
 
 

@@ -275,6 +275,7 @@ def step_down(actor: User, project_id: int) -> Project:
 
 
 def hide_idea(project_id: int) -> None:
-    """Moderation: the idea is archived, out of the lists and matching (no commit: the caller's)."""
-    db.session.execute(update(Project).where(Project.id == project_id).values(status="archived"))
+    """Moderation: the idea is archived, out of the lists and matching, and only an admin can
+    change it again (rules.can_edit); no commit: the caller's."""
+    db.session.execute(update(Project).where(Project.id == project_id).values(status="archived", hidden_at=utcnow()))
     projects_changed([project_id])

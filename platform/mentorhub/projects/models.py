@@ -88,6 +88,7 @@ class Project(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)  # by the moderators (reports)
 
     owner: Mapped[User] = relationship(foreign_keys=[owner_id])
     champion: Mapped[User | None] = relationship(foreign_keys=[champion_id])

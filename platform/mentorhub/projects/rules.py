@@ -52,7 +52,10 @@ def can_manage(actor: User | None, project: Project) -> str | None:
 
 
 def can_edit(actor: User | None, project: Project) -> str | None:
-    """Editing the idea (text, skills, seats, status) is managing it."""
+    """Editing the idea (text, skills, seats, status) is managing it; an idea the moderators
+    archived after a report stays as it is unless an admin changes it."""
+    if project.hidden_at is not None and not is_admin(actor):
+        return "The moderators archived this idea after a report; ask them to look at it again."
     return can_manage(actor, project)
 
 
