@@ -10,6 +10,8 @@ from ..db import db
 from ..errors import ValidationError
 from . import importing
 from .intake.columns import read_map
+from .taxonomy import load_taxonomy
+from .transfer import export_file
 
 bp = Blueprint("profiles_cli", __name__, cli_group=None)
 
@@ -23,8 +25,6 @@ def taxonomy_group() -> None:
 @click.argument("path", required=False, type=click.Path(exists=True, dir_okay=False))
 def taxonomy_load(path: str | None) -> None:
     """Load or update skills and domains from PATH (default seed/taxonomy.yaml). Safe to run again."""
-    from .taxonomy import load_taxonomy
-
     try:
         report = load_taxonomy(path)
     except ValidationError as exc:
@@ -90,8 +90,6 @@ def import_people(path: str, fmt: str | None, map_path: str | None, default_role
               help="File format (default: from the file name).")
 def export_people(path: str, fmt: str | None) -> None:
     """Write every learner and mentor profile to a CSV or JSON file that import reads back."""
-    from .transfer import export_file
-
     try:
         with db.read_only():  # a long read: it never holds SQLite's write lock
             count = export_file(path, fmt)
