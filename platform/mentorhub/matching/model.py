@@ -14,9 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import explain
+from . import batch, explain
 from .features import (
-    SOLID,
     Weights,
     availability_curve,
     growth_columns,
@@ -103,15 +102,7 @@ class MatchModel:
                             tmp: np.ndarray) -> np.ndarray:
         """(n, m) scores of dense learner feature rows, float32 slot rows and "can teach" bit rows;
         ``out``/``tmp`` reused."""
-        np.matmul(feat, self.mTf, out=out)
-        np.matmul(avail, self.m_availT, out=tmp)
-        for start in range(0, len(out), 64):  # small row blocks keep the temporaries small
-            rows = slice(start, start + 64)
-            slots = tmp[rows].astype(np.int64)
-            out[rows] += self.m_avail_w * self.curve[slots]
-            teach = _any_shared(need[rows, None, :], self.m_expert[None, :, :])
-            out[rows] += self.reach_tier * ((slots >= self.reach_slots) & teach)
-        return out
+        return batch.dense_scores(self, feat, avail, need, out, tmp)
 
     def learner_scores_against(self, M: MatchModel, j: int) -> np.ndarray:
         """Every learner of this model against mentor j of ``M``."""
@@ -172,13 +163,10 @@ class MatchModel:
         """Top-k eligible mentors for many learners, in chunks so memory stays bounded.
 
         Returns (index, score) arrays of shape (len(rows), k); index -1 where fewer exist.
-
-        Exact, with pruning: the availability term adds at most ``m_avail_w * m_cap`` and the
-        reach tier at most ``reach_tier`` (only for a learner with enough free time), so per learner
-        the ``candidates`` mentors with the best upper bound (linear part + both) are scored
-        exactly from bit-packed grids. A row is accepted when its
-        k-th exact score is at least the best upper bound left out; other rows are scored
-        in full. Same result as scoring every pair (up to ties).
+        Exact, with pruning (matching/batch.py): per learner about ``candidates`` mentors with the
+        best upper bound are scored exactly; a row whose k-th exact score does not beat every
+        bound left out gets a second round, or is scored in full. Same result as scoring every
+        pair, ties by lower index (up to float rounding, as the single-learner ranking).
         """
         rows = np.arange(self.n_learners) if rows is None else np.asarray(rows)
         k = min(k, self.n_mentors)
@@ -187,90 +175,44 @@ class MatchModel:
         if k == 0 or len(rows) == 0:
             return idx_out, sc_out
         inelig = ~self.m_eligible
-        size = min(chunk, len(rows))
-        out = np.empty((size, self.n_mentors), np.float32)
-        tmp = np.empty((size, self.n_mentors), np.float32)
-        m = self.n_mentors
-        c = min(candidates, m - 1)
-        if c < k:  # too few mentors to prune: score everything
-            c = 0
-        bound_w = self.m_avail_w * self.m_cap  # the most availability can add, per mentor
+        c = min(candidates, self.n_mentors - 1)
+        bufs = batch.Buffers(min(chunk, len(rows)), self.n_mentors)
+        col_bound = np.where(self.m_eligible, batch.bound_arrays(self)["bound_w"], -np.inf).astype(np.float32)
+        later = []  # positions in ``rows`` of learners the bounds could not settle
         for start in range(0, len(rows), chunk):
             part = rows[start:start + chunk]
             n = len(part)
-            if not c:
-                s = self.mentor_scores_batch(part, out, tmp)
-                self._mask(s, part, inelig, exclude)
-                ix, sc = _top_rows(s, k)
-            else:
-                ub = out[:n]
-                feat = self.l_feat[part].toarray()
-                np.matmul(feat, self.mTf, out=ub)  # linear part, factor included
-                l_slots = self.l_avail[part].sum(axis=1)
-                ub += bound_w  # availability adds at most the mentor's own free time's worth
-                tier_l = (self.reach_tier * (l_slots >= self.reach_slots)).astype(np.float32)
-                may_reach = self._may_reach(self.l_need[part], self.l_avail[part], tmp[:n])
-                np.add(ub, tier_l[:, None], out=ub, where=may_reach)
-                self._mask(ub, part, inelig, exclude)
-                part_buf = tmp[:n]
-                part_buf[...] = ub
-                part_buf.partition(m - c - 1, axis=1)
-                t = part_buf[:, m - c - 1].copy()  # the best bound left out
-                r, cols = np.nonzero(ub > t[:, None])
-                lp = np.packbits(self.l_avail[part], axis=1)
-                slots = _POPCOUNT[lp[r] & self.m_packed[cols]].sum(axis=1, dtype=np.int64)
-                lin = ub[r, cols] - bound_w[cols] - may_reach[r, cols] * tier_l[r]
-                teach = _any_shared(self.l_need[part][r], self.m_expert[cols])
-                exact = (lin + self.m_avail_w[cols] * self.curve[slots]
-                         + self.reach_tier * ((slots >= self.reach_slots) & teach))
-                # at most c candidates per row, in column order: rank them in a padded block
-                pos = np.arange(len(r)) - np.searchsorted(r, np.arange(n))[r]
-                block = np.full((n, c), -np.inf, dtype=np.float32)
-                block_ix = np.full((n, c), -1, dtype=np.int64)
-                block[r, pos] = exact
-                block_ix[r, pos] = cols
-                order = np.argsort(-block, axis=1, kind="stable")[:, :k]
-                sc = np.take_along_axis(block, order, axis=1)
-                ix = np.take_along_axis(block_ix, order, axis=1)
-                ix[~np.isfinite(sc)] = -1
-                bad = np.flatnonzero(~(sc[:, k - 1] >= t) & np.isfinite(t))
-                if len(bad):
-                    s = self.mentor_scores_batch(part[bad])
-                    self._mask(s, part[bad], inelig, exclude)
-                    ix[bad], sc[bad] = _top_rows(s, k)
+            if c < k:  # too few mentors to prune: score everything
+                later.append(np.arange(start, start + n))
+                continue
+            lin, ub = batch.upper_bounds(self, part, bufs, col_bound)
+            batch.mask_rows(ub, part, exclude)
+            t = batch.threshold(ub, bufs.tmp[:n], c, k)
+            r, cols = batch.candidates_above(ub, t, c, bufs.above)
+            ix, sc = batch.rank_candidates(r, cols, batch.exact_scores(self, part, lin, r, cols), n, k)
+            bad = np.flatnonzero(~(sc[:, k - 1] > t) & np.isfinite(t))  # strictly: a tie may be left out
+            if len(bad):  # a second round: every pair whose bound reaches the k-th exact score
+                ok, ix[bad], sc[bad] = batch.second_round(self, part, lin, ub, bad, sc[bad, k - 1], k, 20 * c)
+                bad = bad[~ok]
             idx_out[start:start + n] = ix
             sc_out[start:start + n] = sc
+            later.append(start + bad)
             if progress:
-                progress(n)
+                progress(n - len(bad))
+        later = np.concatenate(later)
+        for start in range(0, len(later), chunk):  # scored in full, a whole chunk at a time
+            at = later[start:start + chunk]
+            s = self.mentor_scores_batch(rows[at], bufs.lin, bufs.tmp)
+            self._mask(s, rows[at], inelig, exclude)
+            idx_out[at], sc_out[at] = _top_rows(s, k)
+            if progress:
+                progress(len(at))
         return idx_out, sc_out
-
-    def _may_reach(self, need: np.ndarray, avail: np.ndarray, buf: np.ndarray) -> np.ndarray:
-        """(n, m) bool, True wherever the reach tier may apply: the mentor holds a wanted skill at
-        solid level and shares a six-hour block of the week with the learner. Two small products
-        (``need``: the learners' "can teach" bit rows); ``buf`` is scratch of the chunk's shape."""
-        S = self.n_skills
-        if getattr(self, "_bound_arrays", None) is None:
-            blocks = np.arange(0, self.l_avail.shape[1], max(1, self.l_avail.shape[1] // 28))
-            solid = self.m_rows[:, (SOLID - 1) * S:SOLID * S]  # [t >= SOLID]
-            self._bound_arrays = (np.ascontiguousarray(solid.T), blocks,
-                                  (np.add.reduceat(self.m_availT, blocks, axis=0) > 0).astype(np.float32))
-        solidT, blocks, m_blocks = self._bound_arrays
-        bits = np.unpackbits(np.ascontiguousarray(need).view(np.uint8), axis=1)[:, :2 * S]
-        wanted = (bits[:, :S] | bits[:, S:]).astype(np.float32)  # needs t >= 3 or t >= 4: both need t >= 3
-        np.matmul(wanted, solidT, out=buf)
-        teach = buf > 0
-        np.matmul((np.add.reduceat(avail, blocks, axis=1) > 0).astype(np.float32), m_blocks, out=buf)
-        teach &= buf > 0
-        return teach
 
     @staticmethod
     def _mask(s: np.ndarray, part: np.ndarray, inelig: np.ndarray, exclude) -> None:
         s[:, inelig] = -np.inf
-        if exclude:
-            for r, i in enumerate(part):
-                ex = exclude.get(int(i))
-                if ex:
-                    s[r, list(ex)] = -np.inf
+        batch.mask_rows(s, part, exclude)
 
     def mentor_components(self, i: int, j: int) -> dict[str, float]:
         return explain.mentor_components(self, i, self, j)
@@ -352,26 +294,7 @@ def _top(scores: np.ndarray, mask: np.ndarray, k: int, min_score: float) -> Rank
     return Ranked(index=cand, score=scores[cand])
 
 
-def _top_rows(s: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Per-row top-k (descending, ties by lower column); -1 / -inf where fewer are finite."""
-    n, m = s.shape
-    if m > k:
-        thr = np.partition(s, m - k, axis=1)[:, m - k]
-        r, c = np.nonzero(s >= thr[:, None])
-    else:
-        r, c = np.nonzero(np.ones_like(s, dtype=bool))
-    v = s[r, c]
-    order = np.lexsort((c, -v, r))
-    r, c, v = r[order], c[order], v[order]
-    starts = np.searchsorted(r, np.arange(n))
-    pos = np.arange(len(r)) - starts[r]
-    keep = pos < k
-    idx = np.full((n, k), -1, dtype=np.int64)
-    sc = np.full((n, k), -np.inf, dtype=np.float32)
-    idx[r[keep], pos[keep]] = c[keep]
-    sc[r[keep], pos[keep]] = v[keep]
-    idx[~np.isfinite(sc)] = -1
-    return idx, sc
+_top_rows = batch.top_rows  # matching/overlay.py and matching/scoring.py read it from here
 
 
 def candidate_edges(idx: np.ndarray, score: np.ndarray, min_score: float,
