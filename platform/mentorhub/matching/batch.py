@@ -39,7 +39,10 @@ def bound_arrays(model) -> dict:
         expertT = np.ascontiguousarray(unpack_bits(model.m_expert, 2 * S).T)  # [t >= SOLID] rows, then [t = 4]
         n_slots = model.m_availT.shape[0]
         starts = np.arange(0, n_slots, max(1, n_slots // BLOCKS_PER_WEEK))
+        used = np.flatnonzero(np.asarray(model.mTf).any(axis=1))  # features some mentor has
         cached = {
+            "used": used,
+            "mTf_used": model.mTf if len(used) == model.mTf.shape[0] else np.ascontiguousarray(model.mTf[used]),
             "expertT": expertT,
             "starts": starts,
             # mentor has free time in the block and holds some skill at solid level
@@ -86,7 +89,8 @@ def upper_bounds(model, part: np.ndarray, bufs: Buffers, col_bound: np.ndarray) 
     arrays = bound_arrays(model)
     n = len(part)
     lin, ub, _ = bufs.take(n)
-    np.matmul(model.l_feat[part].toarray(), model.mTf, out=lin)
+    feat = model.l_feat[part].toarray()  # only the features some mentor has: the others add nothing
+    np.matmul(feat if len(arrays["used"]) == feat.shape[1] else feat[:, arrays["used"]], arrays["mTf_used"], out=lin)
     # The tier may apply where a learner with enough free time and a wanted skill meets a mentor
     # who holds some skill at solid level and has free time in a block where the learner has
     # some: a count of such blocks, times the tier, then capped at the tier. (Whether the mentor
