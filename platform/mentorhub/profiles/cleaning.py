@@ -37,11 +37,12 @@ URL_LABELS = {"github_url": "GitHub", "linkedin_url": "LinkedIn", "website_url":
 
 
 LEARNER_FIELDS = ("headline", "background", "goals", "target_track", "stage", "hours_per_week", "is_public",
-                  "skills", "wanted", "domains", "timezone", "windows", *URL_FIELDS)
+                  "skills", "wanted", "domains", "timezone", "windows", "languages", *URL_FIELDS)
 
 
 MENTOR_FIELDS = ("headline", "bio", "years_experience", "current_role", "skills", "domains", "capacity",
-                 "is_accepting", "timezone", "windows", "session_minutes", *URL_FIELDS)
+                 "is_accepting", "timezone", "windows", "session_minutes", "languages", "pref_stages",
+                 "pref_domains", *URL_FIELDS)
 
 
 class ProfileInvalid(ValidationError):

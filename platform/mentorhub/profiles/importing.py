@@ -89,8 +89,8 @@ def context(default_role: str | None = None) -> Context:
                for kind, items in (("skill", data["skills"]), ("domain", data["domains"])) for i in items}
     entries = [Entry(s.slug, s.name, "skill", aliases.get(("skill", s.slug), ()))
                for s in db.session.scalars(select(Skill).where(Skill.is_retired.is_(False)))]
-    entries += [Entry(d.slug, d.name, "domain", aliases.get(("domain", d.slug), ()))
-                for d in db.session.scalars(select(Domain).where(Domain.is_retired.is_(False)))]
+    domains = list(db.session.scalars(select(Domain).where(Domain.is_retired.is_(False))))
+    entries += [Entry(d.slug, d.name, "domain", aliases.get(("domain", d.slug), ())) for d in domains]
     cfg = current_app.config
     return Context(
         matcher=SkillMatcher(entries),
@@ -98,7 +98,7 @@ def context(default_role: str | None = None) -> Context:
         after_minutes=int(cfg["IMPORT_AFTER_HOURS"]) * 60,
         default_role=default_role,
         choices={"background": cleaning.BACKGROUNDS, "target_track": taxonomy.track_choices(),
-                 "stage": taxonomy.stage_choices()},
+                 "stage": taxonomy.stage_choices(), "domains": [(d.slug, d.name) for d in domains]},
     )
 
 
@@ -196,12 +196,13 @@ def _plan(text: str, fmt: str, mapping: dict[str, str | None] | None, default_ro
     return plan
 
 
-VOCABULARY = ("skills", "wanted", "domains")
+VOCABULARY = ("skills", "wanted", "domains", "pref_domains")
 
 
 def _check_read_rows(rows: list[transfer.Row]) -> list[tuple[int, str, str]]:
-    """check_rows without a query per row: the readers only produce skills and domains of the
-    current vocabulary (context()), so only their levels and counts are left to check here."""
+    """check_rows without a query per row: the readers only produce skills and domains (preferred
+    fields included) of the current vocabulary (context()), so only their levels and counts are
+    left to check here."""
     plain = [transfer.Row(r.number, r.role, r.email, r.name, r.timezone,
                           {k: v for k, v in r.data.items() if k not in VOCABULARY}) for r in rows]
     errors = transfer.check_rows(plain)

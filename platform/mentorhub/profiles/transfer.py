@@ -1,8 +1,9 @@
 """Import and export of learners and mentors as CSV or JSON (see README "Import and export").
 
 CSV: one row per profile, as a form tool exports it; a person who both learns and mentors
-has one row of each role. Skills are written ``pytorch:3; sql:2``, lists ``nlp; speech``,
-availability ``Tue 18:00-20:00; Thu 07:00-08:30`` in the person's time zone.
+has one row of each role. Skills are written ``pytorch:3; sql:2``, lists ``nlp; speech`` (domains,
+wanted skills, languages, a mentor's preferred stages and fields), availability
+``Tue 18:00-20:00; Thu 07:00-08:30`` in the person's time zone.
 JSON: ``{"people": [{"email", "name", "timezone", "availability", "learner": {...},
 "mentor": {...}}]}``.
 
@@ -33,15 +34,19 @@ from . import cleaning, queries, services
 from .models import LearnerProfile, LearnerSkill, MentorProfile, MentorSkill
 
 LEARNER_COLUMNS = ["background", "goals", "target_track", "stage", "hours_per_week", "wanted"]
-MENTOR_COLUMNS = ["bio", "years_experience", "current_role", "capacity", "accepting", "session_minutes"]
-COLUMNS = ["role", "email", "name", "timezone", "headline", "skills", "domains", "availability",
+MENTOR_COLUMNS = ["bio", "years_experience", "current_role", "capacity", "accepting", "session_minutes",
+                  "pref_stages", "pref_domains"]
+COLUMNS = ["role", "email", "name", "timezone", "headline", "skills", "domains", "availability", "languages",
            *LEARNER_COLUMNS, *MENTOR_COLUMNS, "github_url", "linkedin_url", "website_url"]
+# Stored comma-separated (profiles/models.py), exported and compared as lists.
+LISTS = ("languages", "pref_stages", "pref_domains")
 ALIASES = {
     "email_address": "email", "e_mail": "email", "full_name": "name", "display_name": "name",
     "time_zone": "timezone", "tz": "timezone", "is_accepting": "accepting", "accepting_new_mentees": "accepting",
     "github": "github_url", "linkedin": "linkedin_url", "website": "website_url", "personal_site": "website_url",
     "skills_to_learn": "wanted", "wanted_skills": "wanted", "weekly_availability": "availability",
     "windows": "availability", "session_length": "session_minutes", "hours": "hours_per_week",
+    "preferred_stages": "pref_stages", "preferred_domains": "pref_domains", "preferred_fields": "pref_domains",
 }
 # Blank cells of these columns mean "use the default", not "set to empty".
 DEFAULTED = {"background", "target_track", "stage", "hours_per_week", "years_experience", "capacity",
@@ -275,10 +280,13 @@ def _unchanged(user: User, row: Row, name: str) -> bool:
     cleaned, problems = (cleaning.clean_learner if learner else cleaning.clean_mentor)(_profile_data(row), profile)
     if problems:
         return False
-    current = queries.learner_as_dict(profile) if learner else queries.mentor_as_dict(profile)
+    current = profile_dict(row.role, profile)
     for key, value in cleaned.items():
         if key == "windows":
             if sorted(tuple(w) for w in queries.windows_of(user)) != sorted(tuple(w) for w in value):
+                return False
+        elif key in LISTS:
+            if sorted(current.get(key) or []) != sorted(queries.split_slugs(value)):
                 return False
         elif key in ("wanted", "domains"):
             if sorted(current.get(key) or []) != sorted(value):
@@ -312,6 +320,14 @@ def _people():
             yield users[uid], learners.get(uid), mentors.get(uid), sorted(windows.get(uid, []))
 
 
+def profile_dict(role: str, profile: LearnerProfile | MentorProfile) -> dict:
+    """A profile in the import's field names: the profile as queries reads it plus the lists
+    the import and export carry (languages; a mentor's preferred stages and fields)."""
+    if role == "learner":
+        return {**queries.learner_as_dict(profile), "languages": queries.split_slugs(profile.languages)}
+    return {**queries.mentor_as_dict(profile), **{name: queries.split_slugs(getattr(profile, name)) for name in LISTS}}
+
+
 def _csv_value(value) -> str:
     if value is None:
         return ""
@@ -334,7 +350,7 @@ def export_csv() -> str:
         for role, profile in (("learner", learner), ("mentor", mentor)):
             if profile is None:
                 continue
-            data = queries.learner_as_dict(profile) if role == "learner" else queries.mentor_as_dict(profile)
+            data = profile_dict(role, profile)
             if "is_accepting" in data:
                 data["accepting"] = data.pop("is_accepting")
             row = {**base, "role": role, **{k: _csv_value(v) for k, v in data.items() if k in COLUMNS}}
@@ -348,9 +364,9 @@ def export_json() -> str:
         entry = {"email": user.email, "name": user.display_name, "timezone": user.timezone,
                  "availability": av.format_windows(windows)}
         if learner:
-            entry["learner"] = queries.learner_as_dict(learner)
+            entry["learner"] = profile_dict("learner", learner)
         if mentor:
-            entry["mentor"] = queries.mentor_as_dict(mentor)
+            entry["mentor"] = profile_dict("mentor", mentor)
         people.append(entry)
     return json.dumps({"format": "mentorhub-people", "version": 1, "people": people}, indent=2, ensure_ascii=False) + "\n"
 

@@ -12,6 +12,7 @@ from .times import read_availability
 from .zones import ZoneReading, read_zone, resolve_ambiguous
 
 NUMERIC = ("hours_per_week", "years_experience", "capacity", "session_minutes")
+PREFERENCES = {"pref_stages": ("stage", "roadmap stage"), "pref_domains": ("domains", "domain")}  # -> (choices, noun)
 NOT_ANSWERS = {"", "n/a", "na", "none", "none yet", "not yet", "-", "no answer", "nothing", "nothing yet"}
 
 
@@ -21,7 +22,8 @@ class Context:
     parts: dict[str, tuple[int, int]]  # morning, lunch, afternoon, evening, day -> (start, end) minutes
     after_minutes: int = 180
     default_role: str | None = None
-    choices: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # background/target_track/stage
+    # (slug, name) choices of background, target_track, stage and domains
+    choices: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -108,6 +110,18 @@ def _background(raw: str, choices) -> tuple[str, str]:
         if re.search(pattern, low) and any(s == slug for s, _ in choices):
             return slug, f"{raw!r} read as {slug}"
     return "other", f"{raw!r} read as other"
+
+
+def _choices_list(raw: str, choices: list[tuple[str, str]], noun: str) -> tuple[str, str, str | None]:
+    """A list answer ("Projects; Deployment") as known slugs: (value, note, problem naming the
+    items that match no choice)."""
+    items = [p.strip() for p in re.split(r"[;,\n]", raw) if p.strip()]
+    found = [_choice(choices, item) for item in items]
+    unknown = [item for item, slug in zip(items, found) if slug is None]
+    value = "; ".join(dict.fromkeys(slug for slug in found if slug))
+    note = f"{raw!r} read as {value}" if value != "; ".join(items) else ""
+    problem = f"Unknown {noun}{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}." if unknown else None
+    return value, note, problem
 
 
 def _free_text(text: str, extra: list[str]) -> str:
@@ -216,14 +230,17 @@ def _record(number: int, values: dict, mapping: dict, ctx: Context, zone) -> Rec
         elif reading.unreadable:
             c.flag = "availability not understood: imported without windows"
         common["availability"] = reading.windows
-    for column in ("headline", "github_url", "linkedin_url", "website_url", *LEARNER, *MENTOR):
+    for column in ("headline", "languages", "github_url", "linkedin_url", "website_url", *LEARNER, *MENTOR):
         if column not in cells or column in ("wanted",):
             continue
         raw = cells[column][1]
-        value, note = raw, ""
+        value, note, problem = raw, "", None
         if raw.lower() in NOT_ANSWERS and column not in ("goals", "bio", "headline"):
             continue
-        if column in NUMERIC:
+        if column in PREFERENCES:
+            key, noun = PREFERENCES[column]
+            value, note, problem = _choices_list(raw, ctx.choices.get(key, []), noun)
+        elif column in NUMERIC:
             value, note = _number(column, raw)
         elif column == "accepting":
             value = "yes" if re.match(r"\s*(y|yes|sure|of course|true|1)\b", raw.lower()) else (
@@ -236,7 +253,7 @@ def _record(number: int, values: dict, mapping: dict, ctx: Context, zone) -> Rec
             note = f"{raw!r} read as {value}" if value != raw else ""
         elif column in ("github_url", "linkedin_url", "website_url") and raw and not raw.startswith("http"):
             value, note = "https://" + raw, f"read as https://{raw}"
-        cell(column, reading=note or value)
+        cell(column, reading=note or value, problem=problem)
         (learner if column in LEARNER else mentor if column in MENTOR else common)[column] = value
     if "about" in cells and cells["about"][1].lower() not in NOT_ANSWERS:
         about = cell("about", reading="added to the goals (learner) and the bio (mentor)").raw

@@ -13,9 +13,10 @@ import re
 import yaml
 
 PERSON = ["role", "email", "name", "first_name", "last_name", "timezone", "headline", "skills", "domains",
-          "availability", "about"]  # about: free text for a learner's goals and a mentor's bio
+          "availability", "languages", "about"]  # about: free text for a learner's goals and a mentor's bio
 LEARNER = ["background", "goals", "target_track", "stage", "hours_per_week", "wanted"]
-MENTOR = ["bio", "years_experience", "current_role", "capacity", "accepting", "session_minutes"]
+MENTOR = ["bio", "years_experience", "current_role", "capacity", "accepting", "session_minutes", "pref_stages",
+          "pref_domains"]
 LINKS = ["github_url", "linkedin_url", "website_url"]
 TARGETS = [*PERSON, *LEARNER, *MENTOR, *LINKS]
 REQUIRED = ("email",)  # plus a name (or first name) and a role (or a default role)
@@ -28,6 +29,7 @@ SPELLINGS = {
     "github": "github_url", "linkedin": "linkedin_url", "website": "website_url", "personal_site": "website_url",
     "skills_to_learn": "wanted", "wanted_skills": "wanted", "weekly_availability": "availability",
     "windows": "availability", "session_length": "session_minutes", "hours": "hours_per_week",
+    "preferred_stages": "pref_stages", "preferred_domains": "pref_domains", "preferred_fields": "pref_domains",
 }
 # Words in a question-like header, most specific first: (pattern, column).
 MEANINGS = [
@@ -35,6 +37,12 @@ MEANINGS = [
     (r"\blast name\b|\bsurname\b|\bfamily name\b", "last_name"),
     (r"e-?mail", "email"),
     (r"time ?zone|\btz\b|where are you based|which city|your city|located|location", "timezone"),
+    # a mentor's preferences come before "role", "stage" and "domains", whose words they contain
+    (r"\b(prefer|like to mentor|happy to mentor)\b.*\bstages?\b|\bstages?\b.*\b(prefer|like to mentor)",
+     "pref_stages"),
+    (r"\b(prefer|like to mentor|happy to mentor)\b.*\b(fields?|domains?|areas?)\b|"
+     r"\b(fields?|domains?|areas?)\b.*\b(prefer|like to mentor)", "pref_domains"),
+    (r"\blanguages?\b", "languages"),
     (r"github", "github_url"), (r"linkedin", "linkedin_url"), (r"website|portfolio|personal site|blog", "website_url"),
     (r"how many mentees|capacity|mentees can you|how many (people|learners)", "capacity"),
     (r"accepting|taking (new )?mentees", "accepting"),
