@@ -195,12 +195,15 @@ def test_skill_gap_compares_levels_with_the_track(app, make_learner):
 
 
 def test_personal_data_export_and_erase(app, make_learner, make_mentor):
-    learner = make_learner()
-    make_mentor(user=learner.user)
+    learner = make_learner(languages="Español, English")
+    make_mentor(user=learner.user, pref_stages=["projects"], pref_domains=["nlp"], languages="Deutsch")
     with app.app_context():
         user = _user(app, learner.user.id)
         data = privacy.export_user_data(user)
         assert data["learner_profile"]["skills"] == {"python": 3}
+        assert data["learner_profile"]["languages"] == ["español", "english"]
+        mentor = data["mentor_profile"]
+        assert (mentor["languages"], mentor["pref_stages"], mentor["pref_domains"]) == (["deutsch"], ["projects"], ["nlp"])
         assert data["availability"] == [{"weekday": "Tuesday", "start": "18:00", "end": "20:00"}]
         privacy.erase_user_data(user)
         db.session.commit()

@@ -260,7 +260,7 @@ def clean_mentor(data: dict, profile: MentorProfile | None = None) -> tuple[dict
     return out, p
 
 
-LANGUAGE = re.compile(r"^[a-z][a-z \-]{1,29}$")
+LANGUAGE = re.compile(r"^[^\W\d_](?:[^\W\d_]|[ \-]){1,29}$")  # letters of any script (português, 日本語)
 
 
 def _clean_list(p: Problems, data: dict, out: dict, name: str, allowed: set[str], noun: str) -> None:

@@ -13,6 +13,7 @@ from .queries import (
     learner_profile_of,
     mentor_as_dict,
     mentor_profile_of,
+    split_slugs,
     windows_of,
 )
 
@@ -20,8 +21,10 @@ from .queries import (
 def export_user_data(user: User) -> dict:
     learner, mentor = learner_profile_of(user), mentor_profile_of(user)
     return {
-        "learner_profile": learner_as_dict(learner) if learner else None,
-        "mentor_profile": mentor_as_dict(mentor) if mentor else None,
+        "learner_profile": {**learner_as_dict(learner), "languages": split_slugs(learner.languages)} if learner else None,
+        "mentor_profile": {**mentor_as_dict(mentor), "languages": split_slugs(mentor.languages),
+                           "pref_stages": split_slugs(mentor.pref_stages),
+                           "pref_domains": split_slugs(mentor.pref_domains)} if mentor else None,
         "availability": [{"weekday": av.WEEKDAY_NAMES[d], "start": av.format_minute(s), "end": av.format_minute(e)}
                          for d, s, e in windows_of(user)],
         "timezone": user.timezone,
