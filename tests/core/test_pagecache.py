@@ -11,11 +11,12 @@ import sqlite3
 
 import pytest
 from conftest import build_app
+from flask import render_template_string
 from support import PASSWORD, QueryLog
 
 from mentorhub.accounts.models import User
 from mentorhub.db import db, utcnow
-from mentorhub.pagecache import data_version, quiet_write
+from mentorhub.pagecache import cached_page, data_version, quiet_write
 from mentorhub.scheduler.services import heartbeat, record_job_run
 
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -187,3 +188,21 @@ def test_workers_share_one_cache_in_redis(tmp_path, sqlite_template, redis_serve
     assert "Ada Lovelace" in page and hit.count == 2  # worker 1 never rendered it: served from Redis
     for worker in workers:
         worker.extensions["db_engine"].dispose()
+
+
+def test_a_page_that_gave_its_session_a_secret_is_not_kept(csrf_app):
+    """Two visitors without a session share a key; a page whose rendering made the first one a CSRF
+    secret carries that visitor's token and must never reach the second."""
+    @csrf_app.get("/form-for-anyone")
+    @cached_page
+    def form_for_anyone():
+        return render_template_string('<input name="csrf_token" value="{{ csrf_token() }}">')
+
+    @csrf_app.post("/form-for-anyone")
+    def answer():
+        return "thanks"
+
+    first, second = csrf_app.test_client(), csrf_app.test_client()
+    first.get("/form-for-anyone")
+    token = CSRF.search(second.get("/form-for-anyone").text).group(1)
+    assert second.post("/form-for-anyone", data={"csrf_token": token}).text == "thanks"
