@@ -14,6 +14,11 @@ answers; last, /projects on SQLite with 1 and with 2 clients, page cache off (2 
 once only when reads do not serialise on the database). A quick run:
 `--duration 3 --scale 2000`.
 
+Each row also gives the CPU time the gunicorn processes spent per request (user + system, from
+/proc, over the whole run) and hello-world's CPU per request divided by it: the throughput ratio
+an unshared machine would show where both are CPU-bound, and much steadier than req/s when
+other work shares the cores.
+
 `--cache` picks how the rendered-page cache (mentorhub/pagecache.py) runs, one row set each:
 `on` (the default settings), `off` (PAGE_CACHE_SECONDS=0: every request renders), `churnN`
 (on, while this script raises the data version N times a second, as N writes a second by
@@ -104,6 +109,21 @@ def status_of(base: str, path: str, cookie: str | None) -> int:
     return fetch(base, path, cookie)[0]
 
 
+SERVERS: dict[str, int] = {}  # base URL -> gunicorn master's pid
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def server_cpu(base: str) -> float:
+    """CPU seconds (user + system) the gunicorn master and its workers have used so far."""
+    master = SERVERS[base]
+    pids = [master] + [int(p) for p in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / TICK
+
+
 @contextmanager
 def gunicorn(app: str, cwd: Path, workers: int, env: dict, log: Path):
     port = free_port()
@@ -111,6 +131,7 @@ def gunicorn(app: str, cwd: Path, workers: int, env: dict, log: Path):
     proc = subprocess.Popen([str(BIN / "gunicorn"), "--workers", str(workers), "--worker-class", "sync",
                              "--bind", f"127.0.0.1:{port}", app], cwd=cwd, env=env,
                             stdout=log.open("w"), stderr=subprocess.STDOUT)
+    SERVERS[base] = proc.pid
     try:
         deadline = time.monotonic() + 120
         while True:
@@ -136,11 +157,15 @@ def wrk(url: str, clients: int, duration: int, script: Path, cookie: str | None 
            "-s", str(script), "-H", f"User-Agent: {USER_AGENT}"]
     if cookie:
         cmd += ["-H", f"Cookie: {cookie}"]
+    base = url[: url.index("/", len("http://"))]
+    cpu = server_cpu(base)
     out = subprocess.run(cmd + [url], capture_output=True, text=True, check=True).stdout
+    cpu = server_cpu(base) - cpu
     fields = next(line for line in out.splitlines() if line.startswith("RESULT")).split()[1:]
     requests, seconds, p50, p95, bad_status, errors = (float(f) for f in fields)
     return {"rps": requests / seconds, "p50": p50 / 1000, "p95": p95 / 1000,
-            "bad": int(bad_status + errors), "requests": int(requests)}
+            "bad": int(bad_status + errors), "requests": int(requests),
+            "cpu_ms": cpu * 1000 / requests if requests else float("nan")}
 
 
 def flask_cli(env: dict, *args: str) -> None:
@@ -174,7 +199,7 @@ def churn(url: str, per_second: int):
         engine.dispose()
 
 
-def run_backend(name: str, url: str, args, tmp: Path, script: Path, hello_rps: float) -> dict:
+def run_backend(name: str, url: str, args, tmp: Path, script: Path, hello: dict) -> dict:
     env = base_env(url, tmp / f"instance-{name}")
     env["MATCH_INDEX_DIR"] = str(tmp / f"instance-{name}" / "match-index")  # absolute: one per backend
     t = time.perf_counter()
@@ -206,7 +231,8 @@ def run_backend(name: str, url: str, args, tmp: Path, script: Path, hello_rps: f
                 results[(mode, path)] = r
                 cache = f"{writes} writes/s" if writes else mode
                 md_row(name, cache, path, "learner" if logged_in else "anonymous", status, f"{r['rps']:,.0f}",
-                       f"{r['rps'] / hello_rps:.3f}", f"{r['p50']:.1f}", f"{r['p95']:.1f}", r["bad"])
+                       f"{r['rps'] / hello['rps']:.3f}", f"{r['p50']:.1f}", f"{r['p95']:.1f}", r["bad"],
+                       f"{r['cpu_ms']:.2f}", f"{hello['cpu_ms'] / r['cpu_ms']:.3f}")
     if name == "SQLite":  # with the page cache off, so that each request reads the database
         with gunicorn("wsgi:app", ROOT, args.workers, {**env, "PAGE_CACHE_SECONDS": "0"},
                       tmp / f"gunicorn-{name}-readers.log") as base:
@@ -245,14 +271,14 @@ def main() -> int:
             hello = wrk(base + "/", args.clients, args.duration, script)
         print()
         md_header("backend", "page cache", "page", "as", "status", "req/s", "× hello", "p50 ms", "p95 ms",
-                  "non-2xx/errors", align="llllrrrrrr")
+                  "non-2xx/errors", "CPU ms/request", "× hello by CPU", align="llllrrrrrrrr")
         md_row("hello-world Flask", "", "/", "anonymous", 200, f"{hello['rps']:,.0f}", "1.000", f"{hello['p50']:.1f}",
-               f"{hello['p95']:.1f}", hello["bad"])
+               f"{hello['p95']:.1f}", hello["bad"], f"{hello['cpu_ms']:.2f}", "1.000")
         with temp_sqlite() as url:
-            sqlite = run_backend("SQLite", url, args, tmp, script, hello["rps"])
+            sqlite = run_backend("SQLite", url, args, tmp, script, hello)
         if postgres:
             with throwaway_postgres() as url:
-                run_backend("PostgreSQL", url, args, tmp, script, hello["rps"])
+                run_backend("PostgreSQL", url, args, tmp, script, hello)
         one, two = sqlite["projects-1-2"]
         ratio = f"{two['rps'] / one['rps']:.2f}" if one["rps"] else "n/a (no request finished: raise --duration)"
         print(f"\n/projects on SQLite (anonymous, page cache off): 1 client {one['rps']:,.1f} req/s, "

@@ -29,6 +29,7 @@ raise no version: pages are at most ``PAGE_CACHE_SECONDS`` behind them.
 from __future__ import annotations
 
 import re
+from functools import wraps
 from flask import Flask, current_app, has_request_context, request, session
 from flask_caching import Cache
 from flask_login import current_user
@@ -144,4 +145,9 @@ def _keep(rv) -> bool:
 def cached_page(view):
     """Serve ``view``'s page from the cache when nothing was written since it was rendered for
     this viewer (see the module doc)."""
-    return cache.cached(make_cache_key=_key, unless=_bypass, response_filter=_keep)(view)
+    cached = cache.cached(make_cache_key=_key, response_filter=_keep)(view)
+
+    @wraps(view)
+    def page(*args, **kwargs):
+        return view(*args, **kwargs) if _bypass() else cached(*args, **kwargs)  # (cheaper than `unless`)
+    return page
