@@ -7,6 +7,7 @@ from flask import Flask
 
 from . import (
     models,  # noqa: F401  (every table on the metadata)
+    pagecache,
     privacy,
     web,
 )
@@ -23,7 +24,7 @@ from .events.queries import calendar_events as meetup_events
 from .events.queries import organises_a_cohort
 from .events.views import bp as events_bp
 from .extensions import csrf, limiter, login_manager
-from .matching.queries import project_scores_for
+from .matching.queries import project_scores_for, published_build
 from .matching.views import bp as matching_bp
 from .mentoring.queries import calendar_events as session_events
 from .mentoring.queries import mentor_load, session_ics_event
@@ -62,6 +63,7 @@ def create_app(config: Any = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
+    pagecache.init_app(app, key_parts=[published_build])  # pages also read the published match index
 
     web.init_app(app)
     signin_providers.init_app(app)  # GitHub / OpenID Connect, when their settings are present

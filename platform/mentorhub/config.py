@@ -63,6 +63,10 @@ class Config:
     # Re-entering your password (change password or email, delete account), shared by the three pages
     PASSWORD_CONFIRM_RATE_LIMIT = _env("PASSWORD_CONFIRM_RATE_LIMIT", "5 per minute;20 per hour")  # account
     PASSWORD_CONFIRM_IP_RATE_LIMIT = _env("PASSWORD_CONFIRM_IP_RATE_LIMIT", "10 per minute;50 per hour")
+    # Rendered pages kept per viewer until the next write anywhere (pagecache.py); 0 turns it off.
+    PAGE_CACHE_SECONDS = _int("PAGE_CACHE_SECONDS", 30)
+    PAGE_CACHE_ENTRIES = _int("PAGE_CACHE_ENTRIES", 200)  # per worker, without Redis
+    PAGE_CACHE_REDIS_URL = _env("PAGE_CACHE_REDIS_URL", "")  # one cache shared by every worker
     TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)  # reverse proxies in front (X-Forwarded-For/-Proto)
 
     # Accounts

@@ -33,8 +33,10 @@ Changing mode inside a unit of work:
 A write (INSERT/UPDATE/DELETE) in a READ transaction on SQLite is a bug (a deferred
 transaction that upgrades to a writer fails with "database is locked" when another worker
 wrote since its snapshot): it raises ``ReadTransactionWrite`` when the app is TESTING and is
-logged as an error otherwise. PostgreSQL ignores the modes (its MVCC needs none); the
-helpers still end and commit transactions the same way there.
+logged as an error otherwise. On PostgreSQL a READ unit runs in autocommit (under READ
+COMMITTED each statement reads its own snapshot either way, so this only saves the BEGIN and
+ROLLBACK round trips of every GET); WRITE units are transactions as on SQLite, and the helpers
+end and commit them the same way.
 """
 from __future__ import annotations
 
@@ -176,6 +178,10 @@ class Database:
         engine = make_engine(app.config["DATABASE_URL"], strict_reads=app.testing)
         app.extensions["db_engine"] = engine
         binds = {mode: engine.execution_options(**{MODE_OPTION: mode}) for mode in (READ, WRITE)}
+        if engine.dialect.name == "postgresql":
+            # Under READ COMMITTED every statement reads its own snapshot, in a transaction or not: a
+            # READ unit runs in autocommit and saves the BEGIN and ROLLBACK round trips of each GET.
+            binds[READ] = binds[READ].execution_options(isolation_level="AUTOCOMMIT")
         app.extensions["db_sessionmaker"] = sessionmaker(class_=ModalSession, mode_binds=binds,
                                                          expire_on_commit=False)
         app.before_request(self._request_session)

@@ -2,6 +2,7 @@
 from . import (
     generations,  # noqa: F401  (match_changes)
     match_events,  # noqa: F401  (match_events)
+    pagecache,  # noqa: F401  (data_version)
 )
 from .accounts import models as accounts_models  # noqa: F401
 from .api import models as api_models  # noqa: F401

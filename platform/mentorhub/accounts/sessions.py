@@ -6,13 +6,15 @@ from datetime import timedelta
 from sqlalchemy import bindparam, delete, select
 
 from ..db import db, utcnow
+from ..pagecache import VERSION_NOW, quiet_write, remember_version
 from ..validation import setting
 from .models import LoginSession, User, new_token
 
 LAST_SEEN_EVERY = timedelta(minutes=5)
 
 # Built once at import: every logged-in request runs it (building it took longer than the query).
-_LOAD_USER = (select(User).join(LoginSession, LoginSession.user_id == User.id)
+# It reads the data version too, the page cache's key, so a cached page costs this one query.
+_LOAD_USER = (select(User, VERSION_NOW).join(LoginSession, LoginSession.user_id == User.id)
               .where(User.session_token == bindparam("session_token"), LoginSession.token == bindparam("device_token")))
 
 
@@ -21,9 +23,11 @@ def load_user(user_id: str) -> User | None:
     session_token, _, device_token = (user_id or "").partition(".")
     if not session_token or not device_token:
         return None
-    user = db.session.scalar(_LOAD_USER, {"session_token": session_token, "device_token": device_token})
-    if user is None or not user.is_active:
+    row = db.session.execute(_LOAD_USER, {"session_token": session_token, "device_token": device_token}).first()
+    if row is None or not row[0].is_active:
         return None
+    user, version = row
+    remember_version(version)
     user.device_token = device_token
     return user
 
@@ -65,4 +69,5 @@ def touch_last_seen(user: User) -> None:
     now = utcnow()
     if user.last_seen_at is None or now - user.last_seen_at > LAST_SEEN_EVERY:
         with db.write_unit():  # a GET's read transaction never writes
+            quiet_write()  # no page shows it (the match index's next build reads it)
             user.last_seen_at = now

@@ -24,6 +24,7 @@ from flask_login import (
     user_loaded_from_cookie,
 )
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import generate_csrf
 
 from ..actors import is_signed_in
 from ..errors import NotFound, ValidationError
@@ -87,10 +88,13 @@ def _bind_restored_session(app, user) -> None:
 
 
 def _log_in(user, remember: bool = False) -> None:
-    """A new device session, and a new CSRF secret: a token planted before login is worthless after."""
+    """A new device session, and a new CSRF secret: a token planted before login is worthless after.
+    The secret is made now, so the first page after login leaves the session as it is (and can be
+    kept by the page cache)."""
     field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
     session.pop(field, None)
     g.pop(field, None)
+    generate_csrf()
     sessions.start_device_session(user)
     login_user(user, remember=remember)
 

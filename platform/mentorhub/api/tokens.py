@@ -17,6 +17,7 @@ from ..accounts.models import User
 from ..accounts.queries import users_by_id
 from ..actors import is_self_or_admin, is_signed_in
 from ..db import db, utcnow
+from ..pagecache import quiet_write
 from ..errors import NotFound, PermissionDenied, ValidationError
 from ..validation import choice, integer, setting, text
 from .models import SCOPES, ApiToken
@@ -108,6 +109,7 @@ def resolve(secret: str, now: datetime | None = None) -> tuple[User, ApiToken] |
     every = timedelta(seconds=setting("API_TOKEN_TOUCH_SECONDS"))
     if token.last_used_at is None or now - token.last_used_at >= every:
         with db.write_unit():  # a GET's read transaction never writes
+            quiet_write()  # only /account/tokens shows it, and that page is never cached
             db.session.execute(update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now)
                                .execution_options(synchronize_session=False))
         set_committed_value(token, "last_used_at", now)  # no pending change for a read transaction

@@ -12,6 +12,7 @@ from ..matching.panels import dashboard_panel as matching_panel
 from ..mentoring.panels import dashboard_panel as mentoring_panel
 from ..notifications.panels import dashboard_panel as notifications_panel
 from ..operations.checks import health_report
+from ..pagecache import cached_page
 from ..portfolio.panels import dashboard_panel as portfolio_panel
 from ..profiles.panels import dashboard_panel as profiles_panel
 from ..projects.panels import dashboard_panel as projects_panel
@@ -43,6 +44,7 @@ def index():
 
 @bp.get("/dashboard")
 @login_required
+@cached_page
 def dashboard():
     panels = arrange(current_user, request.args.get("profile_view"),
                      [(name, load(current_user)) for name, load in DASHBOARD_PANELS])

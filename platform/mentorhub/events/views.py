@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from ..actors import is_admin
 from ..errors import ValidationError
 from ..forms import render_form, show_service_error
+from ..pagecache import cached_page
 from ..pagination import parse_page
 from ..profiles.queries import all_domains
 from ..timeutil import to_zone
@@ -42,6 +43,7 @@ def _data(form: EventForm) -> meetups.EventData:
 
 @bp.get("/events")
 @login_required
+@cached_page
 def index():
     when = "past" if request.args.get("when") == "past" else "upcoming"
     domain = request.args.get("domain") or None
@@ -75,6 +77,7 @@ def create():
 
 @bp.get("/events/<int:event_id>")
 @login_required
+@cached_page
 def detail(event_id: int):
     return render_template("events/detail.html", page=queries.event_page(current_user, event_id))
 

@@ -14,6 +14,7 @@ from flask import current_app
 
 from .. import generations as changes
 from ..db import db, utcnow
+from ..pagecache import quiet_write
 from ..profiles import availability as av
 from . import store, tune
 from .reader import (
@@ -106,5 +107,6 @@ def prune() -> None:
     store.prune(root, current_app.config["MATCH_INDEX_KEEP_SECONDS"])
     seqs = store.build_seqs(root)
     if seqs:
+        quiet_write()  # every kept build holds these rows already: no page changes
         changes.prune(min(seqs))
         db.session.commit()

@@ -20,6 +20,12 @@ from .index import get_index
 from .reader import index_root
 
 
+def published_build() -> tuple[int, int] | None:
+    """Which build is published (one stat): part of every cached page's key, since matches,
+    the dashboard and the projects list read it besides the database."""
+    return store.pointer_stamp(index_root())
+
+
 def index_ready() -> bool:
     """Whether a build is published (before the scheduler's first build matches are being prepared)."""
     return get_index() is not None

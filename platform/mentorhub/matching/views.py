@@ -8,6 +8,7 @@ from markupsafe import Markup, escape
 
 from ..errors import ValidationError
 from ..forms import render_form, show_service_error
+from ..pagecache import cached_page
 from ..profiles.queries import all_domains
 from . import cohorts as cohort_rounds
 from . import queries, rules, suggestions, tune
@@ -69,6 +70,7 @@ def _domains():
 
 @bp.get("/matches")
 @login_required
+@cached_page
 def matches():
     domain = request.args.get("domain", "").strip() or None
     min_overlap = request.args.get("min_overlap", "").strip() or None

@@ -12,6 +12,7 @@ from flask_wtf import FlaskForm
 from ..accounts.queries import get_user
 from ..errors import ServiceError, ValidationError
 from ..forms import render_form, show_service_error
+from ..pagecache import cached_page
 from ..profiles.queries import mentor_profile
 from ..profiles.services import set_accepting as profiles_set_accepting
 from ..timeutil import to_zone
@@ -32,6 +33,7 @@ def _cadence_names():
 
 @bp.get("/mentorships")
 @login_required
+@cached_page
 def index():
     profile = mentor_profile(current_user.id)
     return render_template("mentoring/index.html", requests=queries.requests_for(current_user),
@@ -177,6 +179,7 @@ def _mentorship_page(m, status: int = 200, goal_form=None):
 
 @bp.get("/mentorships/<int:mentorship_id>")
 @login_required
+@cached_page
 def mentorship_detail(mentorship_id: int):
     return _mentorship_page(queries.get_mentorship(current_user, mentorship_id))
 
@@ -322,6 +325,7 @@ def _session_page(s, status: int = 200, **overrides):
 
 @bp.get("/sessions/<int:session_id>")
 @login_required
+@cached_page
 def session_detail(session_id: int):
     return _session_page(queries.get_session(current_user, session_id))
 

@@ -8,6 +8,7 @@ from ..actors import is_signed_in
 from ..db import utcnow
 from ..errors import ServiceError, ValidationError
 from ..forms import options, render_form, show_service_error
+from ..pagecache import cached_page
 from ..pagination import parse_page
 from ..validation import setting
 from . import feedback, items, queries, reviews, rubric, rules
@@ -35,6 +36,7 @@ def _upload(form: ItemForm):
 
 
 @bp.get("")
+@cached_page
 def index():
     mine = bool(request.args.get("mine")) and is_signed_in(current_user)
     page = queries.list_items(current_user, parse_page(request.args.get("page")),
@@ -60,6 +62,7 @@ def new():
 
 
 @bp.get("/<int:item_id>")
+@cached_page
 def detail(item_id: int):
     data = queries.item_page(current_user, item_id)
     return render_template(

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from ..accounts.queries import has_blocked, suggested_github_url
 from ..errors import ValidationError
 from ..forms import options, render_form, show_service_error
+from ..pagecache import cached_page
 from ..pagination import parse_page
 from ..timeutil import all_zones
 from . import availability as av
@@ -42,6 +43,7 @@ def _float_arg(name: str) -> float | None:
 
 
 @bp.get("/mentors")
+@cached_page
 def directory():
     q = request.args.get("q", "").strip()[:100]
     skill = request.args.get("skill", "").strip()
@@ -61,6 +63,7 @@ def directory():
 
 
 @bp.get("/people/<int:user_id>")
+@cached_page
 def person(user_id: int):
     user, learner, mentor = queries.visible_person(current_user, user_id)
     viewer_tz = current_user.timezone if current_user.is_authenticated else "UTC"

@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 
 from ..errors import PermissionDenied, ValidationError
 from ..forms import render_form, show_service_error
+from ..pagecache import cached_page
 from ..pagination import parse_page
 from ..profiles.cleaning import LEVEL_NAMES
 from ..profiles.queries import has_learner_profile, is_mentor
@@ -27,6 +28,7 @@ def _require(refusal: str | None) -> None:
 
 
 @bp.get("/projects")
+@cached_page
 def index():
     f = queries.ProjectFilters.from_args(request.args)
     can_match = has_learner_profile(current_user)
@@ -62,6 +64,7 @@ def new():
 
 
 @bp.get("/projects/<int:project_id>")
+@cached_page
 def detail(project_id: int):
     project = queries.get_project(project_id)
     return _render_detail(project, ApplyForm())

@@ -8,6 +8,7 @@ from flask import current_app
 from sqlalchemy import delete, func, select
 
 from ..db import db, utcnow
+from ..pagecache import quiet_write
 from .models import SchedulerHeartbeat, SchedulerJobRun
 
 
@@ -20,6 +21,7 @@ def heartbeat(now: datetime | None = None) -> None:
     now = now or utcnow()
     keep = timedelta(days=current_app.config["SCHEDULER_HEARTBEAT_KEEP_DAYS"])
     db.session.execute(delete(SchedulerHeartbeat).where(SchedulerHeartbeat.last_seen_at < now - keep))
+    quiet_write()  # no page shows the heartbeat: keep the page caches
     name = process_name()
     row = db.session.get(SchedulerHeartbeat, name)
     if row is None:
@@ -36,6 +38,7 @@ def last_seen() -> datetime | None:
 def record_job_run(job_id: str, started_at: datetime, seconds: float, ok: bool) -> None:
     """Remember a job's last run (and its last success or failure). The caller has ended the
     job's transaction (what a job leaves uncommitted is dropped, as at the end of its context)."""
+    quiet_write()  # /metrics reads job runs; no cached page does
     row = db.session.get(SchedulerJobRun, job_id)
     if row is None:
         row = SchedulerJobRun(job_id=job_id)
