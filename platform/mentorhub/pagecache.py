@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 from functools import wraps
+
 from flask import Flask, current_app, has_request_context, request, session
 from flask_caching import Cache
 from flask_login import current_user
