@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import socket
+from contextlib import contextmanager
 
 import pytest
 from flask import before_render_template, template_rendered
@@ -81,17 +82,30 @@ class QueryLog:
         self._signals[1].disconnect(self._after, self.app)
 
 
+@contextmanager
+def rendered(app):
+    """Requests meanwhile render their pages: the page cache is off (a budget counts what a page
+    costs to build; tests/core/test_pagecache.py counts what a kept page costs)."""
+    seconds = app.config["PAGE_CACHE_SECONDS"]
+    app.config["PAGE_CACHE_SECONDS"] = 0
+    try:
+        yield
+    finally:
+        app.config["PAGE_CACHE_SECONDS"] = seconds
+
+
 def page_queries(app, client, url: str) -> "QueryLog":
-    """GET ``url`` with ``client`` and return the statements it ran (asserts a 200)."""
-    with QueryLog(app) as log:
+    """GET ``url`` with ``client`` and return the statements it ran to build the page (asserts a 200)."""
+    with rendered(app), QueryLog(app) as log:
         response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
     return log
 
 
 def counted_get(app, client, url: str) -> tuple[int, str]:
-    """GET ``url``: (statements it ran, the page's text), for tests that compare counts as data grows."""
-    with QueryLog(app) as log:
+    """GET ``url``: (statements it ran to build the page, the page's text), for tests that compare
+    counts as data grows."""
+    with rendered(app), QueryLog(app) as log:
         body = client.get(url).get_data(as_text=True)
     return log.count, body
 
