@@ -7,7 +7,7 @@ import pytest
 from support import page_queries
 
 BUDGET = 12
-DELTA_QUERIES = 11  # learner and mentor rows, their skills, fields, free time, load, answers; projects;
+DELTA_QUERIES = 12  # learner and mentor rows, their skills, fields, free time, load, answers, the best chance; projects;
 # the two-sided facts (preferences and past answers of the mentors shown, matching/twosided.py)
 
 

@@ -2,13 +2,15 @@
 preferences (learner stages, fields, languages) and past decisions, and the reason names it."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from mentorhub import match_events
 from mentorhub.accounts.models import User
 from mentorhub.db import db
 from mentorhub.errors import ValidationError
-from mentorhub.matching import suggestions
+from mentorhub.matching import suggestions, twosided
+from mentorhub.matching.index import get_index
 from mentorhub.profiles import services as profiles
 from mentorhub.profiles.models import MentorProfile
 
@@ -94,3 +96,34 @@ def test_the_profile_page_shows_the_preferences(app, client, make_mentor):
     page = client.get(f"/people/{mentor.user_id}").get_data(as_text=True)
     assert "Mentors in</dt><dd>English, Deutsch" in page
     assert "learners at the foundations stage" in page
+
+
+def test_the_pool_stops_only_when_no_mentor_left_out_could_overtake(app, learner, make_mentor, make_learner,
+                                                                     monkeypatch):
+    """With a tiny starting pool the ranking must still equal re-ranking every mentor: the best
+    chance any mentor has (from every recorded answer) bounds what a left-out mentor can gain."""
+    monkeypatch.setattr(twosided, "POOL_MIN", 2)
+    levels = [2, 3, 4]
+    mentors = [make_mentor(**{**mentor_kw(), "skills": {"pytorch": levels[n % 3], "python": 1 + n % 4}})
+               for n in range(14)]
+    peers = [make_learner(stage="foundations") for _ in range(4)]
+    with app.app_context():
+        for n, m in enumerate(mentors):
+            for p in peers[: n % 5]:  # from no answers to four, half of them yes
+                kind = match_events.REQUEST_ACCEPTED if (n + p.user_id) % 2 else match_events.REQUEST_DECLINED
+                match_events.record(kind, p.user_id, m.user_id)
+        db.session.commit()
+        index = get_index()
+        i = index.learner_row[learner.user_id]
+        everyone = index.scorer.top_mentors(i, len(mentors) + 1, exclude=set(), min_score=0.0,
+                                            mask=np.ones(index.scorer.n_mentors, bool))
+        found = twosided.chances(index, learner.user_id, index.mentor_users[everyone.index])
+        weight = app.config["MATCH_ACCEPT_WEIGHT"]
+        best = sorted((s * twosided.factor(found[int(u)].value, weight)
+                       for s, u in zip(everyone.score, index.mentor_users[everyone.index])), reverse=True)[:3]
+        rows, chance = twosided.top_mentors(index, i, learner.user_id, 3, set(), 0.0,
+                                            np.ones(index.scorer.n_mentors, bool))
+        raw = dict(zip(everyone.index.tolist(), everyone.score.tolist()))
+        adjusted = [raw[r] * twosided.factor(chance[int(index.mentor_users[r])].value, weight) for r in rows]
+    assert adjusted == pytest.approx(best)
+    assert twosided.best_chance(index) > 0.5  # a mentor who said yes more often than not raises the bound

@@ -7,8 +7,10 @@ The chance comes from what the mentor said and what they did:
   wishes    each preference the mentor stated (learner stages, fields, languages they mentor
             in) that this learner misses multiplies it by MATCH_ACCEPT_MISS.
 A pair's score becomes score * (1 - A + A * chance), A = MATCH_ACCEPT_WEIGHT (0 turns it off).
-The factor is at most 1, so re-ranking the best raw scores is exact once the k-th adjusted
-score is at least the best raw score left out; ``top_mentors`` widens the pool until it is.
+The factor grows with the chance, and no mentor's chance exceeds the highest any mentor can
+have for any learner (``best_chance``: from every mentor's answers, one query per index), so
+re-ranking the best raw scores is exact once the k-th adjusted score is at least the best raw
+score left out times that best factor; ``top_mentors`` widens the pool until it is.
 """
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import match_events
-from ..profiles.match_rows import two_sided_rows
+from ..profiles.match_rows import decision_counts, two_sided_rows
 from ..validation import setting
 
 POOL_MIN, POOL_MAX = 30, 2000
@@ -58,6 +60,27 @@ def _facts(index, learner_id: int, mentor_ids: list[int]) -> tuple[tuple, dict[i
     return learner, found
 
 
+def _rate(accepted: int, answered: int, prior: float, towards: float) -> float:
+    return (accepted + towards * prior) / (answered + prior)
+
+
+def best_chance(index) -> float:
+    """The highest chance any mentor has for any learner: an even chance (a mentor who never
+    answered, a learner at an unseen stage: wishes only lower it) or a mentor's rate, overall or
+    at one stage. Remembered with the index, which any recorded answer renews."""
+    def compute() -> float:
+        prior, totals, best = setting("MATCH_ACCEPT_PRIOR"), {}, 0.5
+        rows = decision_counts()
+        for mid, _stage, acc, dec in rows:
+            a, d = totals.get(mid, (0, 0))
+            totals[mid] = (a + acc, d + dec)
+        for mid, _stage, acc, dec in rows:
+            rate = _rate(*totals[mid], prior, 0.5)
+            best = max(best, rate, _rate(acc, dec, prior, rate))
+        return best
+    return index.remember(("two-sided best chance",), compute)
+
+
 def chances(index, learner_id: int, mentor_ids) -> dict[int, Chance]:
     """mentor user id -> Chance for this learner (one query at most, none once remembered)."""
     mentor_ids = [int(m) for m in mentor_ids]
@@ -70,8 +93,7 @@ def chances(index, learner_id: int, mentor_ids) -> dict[int, Chance]:
         dec = len(decided)
         acc_s = sum(a for s, a in decided if stage is not None and s == stage)
         dec_s = sum(1 for s, _ in decided if stage is not None and s == stage)
-        rate = (acc + 0.5 * prior) / (dec + prior)
-        rate = (acc_s + rate * prior) / (dec_s + prior)
+        rate = _rate(acc_s, dec_s, prior, _rate(acc, dec, prior, 0.5))
         missed = []
         if pref_stages and stage is not None and stage not in pref_stages:
             missed.append("stage")
@@ -101,13 +123,16 @@ def top_mentors(index, i: int, learner_id: int, k: int, exclude, min_score: floa
         ranked = scorer.top_mentors(i, k, exclude=exclude, min_score=min_score, mask=mask)
         return [int(j) for j in ranked.index], {}
     pool = max(POOL_MIN, 3 * k)
+    # No mentor left out can gain more than this (a wish missed multiplies by MATCH_ACCEPT_MISS: at
+    # most 3 of them, and only a setting above 1 would raise the chance).
+    most = factor(best_chance(index) * max(1.0, setting("MATCH_ACCEPT_MISS")) ** 3, weight)
     while True:
         ranked = scorer.top_mentors(i, pool + 1, exclude=exclude, min_score=min_score, mask=mask)
         rows, raw = ranked.index[:pool], ranked.score[:pool]
         found = chances(index, learner_id, mentor_users[rows])
         adjusted = np.array([s * factor(found[int(u)].value, weight) for s, u in zip(raw, mentor_users[rows])])
         order = np.lexsort((rows, -adjusted))[:k]
-        left_out = ranked.score[pool] if len(ranked.index) > pool else -np.inf
+        left_out = ranked.score[pool] * most if len(ranked.index) > pool else -np.inf
         if len(order) < k or adjusted[order[-1]] >= left_out or pool >= POOL_MAX:
             return [int(rows[o]) for o in order], found
         pool *= 4

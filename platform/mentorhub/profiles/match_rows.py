@@ -2,7 +2,7 @@
 streamed, never ORM objects per row."""
 from __future__ import annotations
 
-from sqlalchemy import String, cast, literal_column, null, select, union_all
+from sqlalchemy import String, case, cast, func, literal_column, null, select, union_all
 
 from .. import match_events
 from ..accounts.models import User
@@ -108,6 +108,18 @@ def skill_ids_by_slug(slugs) -> dict[str, int]:
 # ---- for matching (two-sided) ----
 
 
+def decision_counts() -> list[tuple[int, str | None, int, int]]:
+    """Every mentor's recorded answers by the stage of the learner who asked: (mentor user id,
+    stage, accepted, answered or expired), one query."""
+    E = match_events.MatchEvent
+    accepted = func.sum(case((E.kind == match_events.REQUEST_ACCEPTED, 1), else_=0))
+    return [tuple(r) for r in db.session.execute(
+        select(E.mentor_id, LearnerProfile.stage, accepted, func.count()).select_from(E)
+        .outerjoin(LearnerProfile, LearnerProfile.user_id == E.learner_id)
+        .where(E.mentor_id.is_not(None), E.kind.in_(match_events.DECISIONS))
+        .group_by(E.mentor_id, LearnerProfile.stage))]
+
+
 def two_sided_rows(learner_id: int | None, mentor_ids) -> tuple[tuple | None, dict, list]:
     """One query: (the learner's (stage, domain slugs, languages) or None when not asked or no profile,
     mentor user id -> (preferred stages, preferred domain slugs, languages),
@@ -120,7 +132,10 @@ def two_sided_rows(learner_id: int | None, mentor_ids) -> tuple[tuple | None, di
              .where(E.mentor_id.in_(ids), E.kind.in_(match_events.DECISIONS))]
     if learner_id is not None:
         parts.append(select(literal_column("'L'"), LearnerProfile.user_id, LearnerProfile.stage, LearnerProfile.languages,
-                            cast(Domain.slug, text)).select_from(LearnerProfile).outerjoin(LearnerProfile.domains)
+                            cast(Domain.slug, text)).select_from(LearnerProfile)
+                     # flat outer joins: SQLite would first build the whole learner_domains x domains join
+                     .outerjoin(learner_domains, learner_domains.c.learner_id == LearnerProfile.id)
+                     .outerjoin(Domain, Domain.id == learner_domains.c.domain_id)
                      .where(LearnerProfile.user_id == learner_id))
     rows = db.session.execute(union_all(*parts)).all()
     ls = [r for r in rows if r[0] == "L"]
