@@ -53,7 +53,7 @@ def sqlite_template(tmp_path_factory) -> Path:
 def password_hash() -> str:
     from werkzeug.security import generate_password_hash
 
-    return generate_password_hash(PASSWORD, method="scrypt")
+    return generate_password_hash(PASSWORD, method=TestConfig.PASSWORD_HASH_METHOD)  # as the app hashes
 
 
 def build_app(url: str, **overrides):
