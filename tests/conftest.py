@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from jinja2 import BytecodeCache
 from sqlalchemy import create_engine, text
 
 from mentorhub import create_app, models  # noqa: F401  (every table on the metadata)
@@ -56,6 +57,27 @@ def password_hash() -> str:
     return generate_password_hash(PASSWORD, method=TestConfig.PASSWORD_HASH_METHOD)  # as the app hashes
 
 
+class SharedTemplateCode(BytecodeCache):
+    """Compiled templates shared by every app the tests build. Each app has its own Jinja
+    environment, so each test compiled again every template it rendered; Jinja's bytecode cache
+    hands the compiled code on instead (keyed by template name and file, rejected when the source's
+    checksum differs). The code looks filters and globals up in the rendering app's environment."""
+
+    def __init__(self):
+        self._codes: dict[str, tuple[str, object]] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        hit = self._codes.get(bucket.key)
+        if hit is not None and hit[0] == bucket.checksum:
+            bucket.code = hit[1]
+
+    def dump_bytecode(self, bucket) -> None:
+        self._codes[bucket.key] = (bucket.checksum, bucket.code)
+
+
+TEMPLATE_CODE = SharedTemplateCode()
+
+
 def build_app(url: str, **overrides):
     class Config(TestConfig):
         DATABASE_URL = url
@@ -63,7 +85,9 @@ def build_app(url: str, **overrides):
     overrides.setdefault("MATCH_INDEX_DIR", tempfile.mkdtemp(prefix="match-index-"))  # one index per app
     for key, value in overrides.items():
         setattr(Config, key, value)
-    return create_app(Config)
+    application = create_app(Config)
+    application.jinja_env.bytecode_cache = TEMPLATE_CODE
+    return application
 
 
 @pytest.fixture
@@ -193,17 +217,46 @@ def pg_server():
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-@pytest.fixture
-def pg_url(pg_server):
-    """A fresh, empty database on the test server; dropped afterwards."""
+def _pg_database(pg_server: str, template: str | None = None):
+    """A new database on the test server (a copy of ``template`` when given); yields its URL and
+    drops it afterwards."""
     name = f"t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(f"{pg_server}/postgres", isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
     yield f"{pg_server}/{name}"
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+@pytest.fixture
+def pg_url(pg_server):
+    """A fresh, empty database on the test server; dropped afterwards."""
+    yield from _pg_database(pg_server)
+
+
+@pytest.fixture(scope="session")
+def pg_schema_template(pg_server):
+    """A database with the full schema (create_all), built once; never connected to afterwards,
+    so CREATE DATABASE ... TEMPLATE can copy it (PostgreSQL's counterpart of sqlite_template)."""
+    name = f"schema_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(f"{pg_server}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine = make_engine(f"{pg_server}/{name}")
+    Base.metadata.create_all(engine)
+    engine.dispose()
+    yield name
+    with admin.connect() as conn:  # matters with TEST_DATABASE_URL: that server outlives the run
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def pg_schema_url(pg_server, pg_schema_template):
+    """A fresh database with the full schema and no rows (a copy of pg_schema_template); dropped afterwards."""
+    yield from _pg_database(pg_server, pg_schema_template)
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -214,10 +267,7 @@ def any_app(request, tmp_path, sqlite_template, app_config):
         shutil.copy(sqlite_template, path)
         url = f"sqlite:///{path}"
     else:
-        url = request.getfixturevalue("pg_url")
-        engine = make_engine(url)
-        Base.metadata.create_all(engine)
-        engine.dispose()
+        url = request.getfixturevalue("pg_schema_url")
     application = build_app(url, **app_config)
     yield application
     application.extensions["db_engine"].dispose()
