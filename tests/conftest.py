@@ -23,7 +23,10 @@ from sqlalchemy import create_engine, text
 from mentorhub import create_app, models  # noqa: F401  (every table on the metadata)
 from mentorhub.config import TestConfig
 from mentorhub.db import Base, db, make_engine
+from route_builders import install as share_route_builders
 from support import PASSWORD, free_port, require
+
+share_route_builders()  # every test app reuses the URL builders the first one compiled
 
 # Each feature's shared fixtures live in tests/fixtures/<feature>.py.
 pytest_plugins = [
