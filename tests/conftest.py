@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from jinja2 import BytecodeCache
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 
 from mentorhub import create_app, models  # noqa: F401  (every table on the metadata)
 from mentorhub.config import TestConfig
@@ -90,7 +90,20 @@ def build_app(url: str, **overrides):
         setattr(Config, key, value)
     application = create_app(Config)
     application.jinja_env.bytecode_cache = TEMPLATE_CODE
+    engine = application.extensions["db_engine"]
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _no_fsync)
+        engine.dispose()  # a connection opened while the app was built gets the pragma too
     return application
+
+
+def _no_fsync(dbapi_conn, _record) -> None:
+    """Test databases skip fsync on commit (PRAGMA synchronous=OFF): commits, locks and what a
+    kill -9 leaves are unchanged (the OS keeps written pages); only a power cut could lose them,
+    and a test database need not survive one. The crash tests' own processes keep the default."""
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA synchronous=OFF")
+    cur.close()
 
 
 @pytest.fixture
@@ -99,11 +112,30 @@ def app_config() -> dict:
     return {}
 
 
-@pytest.fixture
-def app(tmp_path, sqlite_template, app_config):
-    path = tmp_path / "test.db"
+@pytest.fixture(scope="session")
+def sqlite_taxonomy_template(sqlite_template, tmp_path_factory) -> Path:
+    """sqlite_template with seed/taxonomy.yaml loaded (what the ``taxonomy`` fixture loads), built once."""
+    from mentorhub.profiles.taxonomy import load_taxonomy
+
+    path = tmp_path_factory.mktemp("template") / "taxonomy.db"
     shutil.copy(sqlite_template, path)
+    application = build_app(f"sqlite:///{path}")
+    with application.app_context():
+        load_taxonomy()
+    application.extensions["db_engine"].dispose()
+    return path
+
+
+@pytest.fixture
+def app(request, tmp_path, sqlite_template, app_config):
+    # A test that asks for ``taxonomy`` (make_learner, make_mentor, ...) starts from a copy of the
+    # database with the taxonomy already loaded: the same rows load_taxonomy writes into an empty
+    # one, without parsing the file and syncing every skill again for each test.
+    with_taxonomy = "taxonomy" in request.fixturenames
+    path = tmp_path / "test.db"
+    shutil.copy(request.getfixturevalue("sqlite_taxonomy_template") if with_taxonomy else sqlite_template, path)
     application = build_app(f"sqlite:///{path}", **app_config)
+    application.taxonomy_preloaded = with_taxonomy
     yield application
     application.extensions["db_engine"].dispose()
 
