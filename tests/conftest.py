@@ -126,6 +126,27 @@ def sqlite_taxonomy_template(sqlite_template, tmp_path_factory) -> Path:
     return path
 
 
+def demo_database(sqlite_template: Path, folder: Path) -> Path:
+    """A copy of the schema loaded with the demo community (`flask seed --demo` without the match
+    index, which lives outside the database: build it in the copy's app, publish.build_and_publish)."""
+    from mentorhub import demo
+
+    path = folder / "demo-community.db"
+    shutil.copy(sqlite_template, path)
+    application = build_app(f"sqlite:///{path}")
+    with application.app_context():
+        demo.load(with_demo=True)
+        db.session.commit()
+    application.extensions["db_engine"].dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def sqlite_demo_template(sqlite_template, tmp_path_factory) -> Path:
+    """demo_database(), built once per run (~4 s) for the suites that serve or walk the demo; each copies it."""
+    return demo_database(sqlite_template, tmp_path_factory.mktemp("template"))
+
+
 @pytest.fixture
 def app(request, tmp_path, sqlite_template, app_config):
     # A test that asks for ``taxonomy`` (make_learner, make_mentor, ...) starts from a copy of the

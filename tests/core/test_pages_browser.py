@@ -20,8 +20,8 @@ HEADER_MAX_PX = 64
 
 
 @pytest.fixture(scope="module")
-def demo_site(sqlite_template, tmp_path_factory):
-    app = demo_app(sqlite_template, tmp_path_factory.mktemp("demo-site"))
+def demo_site(sqlite_demo_template, tmp_path_factory):
+    app = demo_app(sqlite_demo_template, tmp_path_factory.mktemp("demo-site"))
     with serve(app) as base_url:
         yield app, base_url
     app.extensions["db_engine"].dispose()
