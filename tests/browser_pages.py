@@ -84,14 +84,13 @@ def pages_with_ids(app, pages=PAGES) -> list[tuple]:
     return [(who, path.format(**ids), *rest) for who, path, *rest in pages]
 
 
-def demo_app(sqlite_template, folder):
-    """An app over a fresh copy of the schema, loaded with the demo community and its match index."""
+def demo_app(demo_db, folder):
+    """An app over a fresh copy of ``demo_db`` (conftest.demo_database: the demo community) with its
+    match index built and published."""
     path = folder / "demo.db"
-    shutil.copy(sqlite_template, path)
+    shutil.copy(demo_db, path)
     app = build_app(f"sqlite:///{path}", WTF_CSRF_ENABLED=True, TESTING=False)
     with app.app_context():
-        demo.load(True)
-        db.session.commit()
         publish.build_and_publish()  # as `make seed` does: the matches pages show real matches
     return app
 

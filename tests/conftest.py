@@ -17,12 +17,16 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from jinja2 import BytecodeCache
+from sqlalchemy import create_engine, event, text
 
 from mentorhub import create_app, models  # noqa: F401  (every table on the metadata)
 from mentorhub.config import TestConfig
 from mentorhub.db import Base, db, make_engine
+from route_builders import install as share_route_builders
 from support import PASSWORD, free_port, require
+
+share_route_builders()  # every test app reuses the URL builders the first one compiled
 
 # Each feature's shared fixtures live in tests/fixtures/<feature>.py.
 pytest_plugins = [
@@ -53,7 +57,28 @@ def sqlite_template(tmp_path_factory) -> Path:
 def password_hash() -> str:
     from werkzeug.security import generate_password_hash
 
-    return generate_password_hash(PASSWORD, method="scrypt")
+    return generate_password_hash(PASSWORD, method=TestConfig.PASSWORD_HASH_METHOD)  # as the app hashes
+
+
+class SharedTemplateCode(BytecodeCache):
+    """Compiled templates shared by every app the tests build. Each app has its own Jinja
+    environment, so each test compiled again every template it rendered; Jinja's bytecode cache
+    hands the compiled code on instead (keyed by template name and file, rejected when the source's
+    checksum differs). The code looks filters and globals up in the rendering app's environment."""
+
+    def __init__(self):
+        self._codes: dict[str, tuple[str, object]] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        hit = self._codes.get(bucket.key)
+        if hit is not None and hit[0] == bucket.checksum:
+            bucket.code = hit[1]
+
+    def dump_bytecode(self, bucket) -> None:
+        self._codes[bucket.key] = (bucket.checksum, bucket.code)
+
+
+TEMPLATE_CODE = SharedTemplateCode()
 
 
 def build_app(url: str, **overrides):
@@ -63,7 +88,22 @@ def build_app(url: str, **overrides):
     overrides.setdefault("MATCH_INDEX_DIR", tempfile.mkdtemp(prefix="match-index-"))  # one index per app
     for key, value in overrides.items():
         setattr(Config, key, value)
-    return create_app(Config)
+    application = create_app(Config)
+    application.jinja_env.bytecode_cache = TEMPLATE_CODE
+    engine = application.extensions["db_engine"]
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _no_fsync)
+        engine.dispose()  # a connection opened while the app was built gets the pragma too
+    return application
+
+
+def _no_fsync(dbapi_conn, _record) -> None:
+    """Test databases skip fsync on commit (PRAGMA synchronous=OFF): commits, locks and what a
+    kill -9 leaves are unchanged (the OS keeps written pages); only a power cut could lose them,
+    and a test database need not survive one. The crash tests' own processes keep the default."""
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA synchronous=OFF")
+    cur.close()
 
 
 @pytest.fixture
@@ -72,11 +112,51 @@ def app_config() -> dict:
     return {}
 
 
-@pytest.fixture
-def app(tmp_path, sqlite_template, app_config):
-    path = tmp_path / "test.db"
+@pytest.fixture(scope="session")
+def sqlite_taxonomy_template(sqlite_template, tmp_path_factory) -> Path:
+    """sqlite_template with seed/taxonomy.yaml loaded (what the ``taxonomy`` fixture loads), built once."""
+    from mentorhub.profiles.taxonomy import load_taxonomy
+
+    path = tmp_path_factory.mktemp("template") / "taxonomy.db"
     shutil.copy(sqlite_template, path)
+    application = build_app(f"sqlite:///{path}")
+    with application.app_context():
+        load_taxonomy()
+    application.extensions["db_engine"].dispose()
+    return path
+
+
+def demo_database(sqlite_template: Path, folder: Path) -> Path:
+    """A copy of the schema loaded with the demo community (`flask seed --demo` without the match
+    index, which lives outside the database: build it in the copy's app, publish.build_and_publish)."""
+    from mentorhub import demo
+
+    path = folder / "demo-community.db"
+    shutil.copy(sqlite_template, path)
+    application = build_app(f"sqlite:///{path}")
+    with application.app_context():
+        demo.load(with_demo=True)
+        db.session.commit()
+    application.extensions["db_engine"].dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def sqlite_demo_template(sqlite_template, tmp_path_factory) -> Path:
+    """demo_database(), built once per run (~4 s) for the suites that serve or walk the demo; each copies it."""
+    return demo_database(sqlite_template, tmp_path_factory.mktemp("template"))
+
+
+@pytest.fixture
+def app(request, tmp_path, sqlite_template, app_config):
+    # A test that asks for ``taxonomy`` (make_learner, make_mentor, ...) starts from a copy of the
+    # database with the taxonomy already loaded: the same rows load_taxonomy writes into an empty
+    # one, without parsing the file and syncing every skill again for each test.
+    with_taxonomy = "taxonomy" in request.fixturenames
+    path = tmp_path / "test.db"
+    shutil.copy(request.getfixturevalue("sqlite_taxonomy_template") if with_taxonomy else sqlite_template, path)
     application = build_app(f"sqlite:///{path}", **app_config)
+    application.taxonomy_preloaded = with_taxonomy
     yield application
     application.extensions["db_engine"].dispose()
 
@@ -193,17 +273,46 @@ def pg_server():
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-@pytest.fixture
-def pg_url(pg_server):
-    """A fresh, empty database on the test server; dropped afterwards."""
+def _pg_database(pg_server: str, template: str | None = None):
+    """A new database on the test server (a copy of ``template`` when given); yields its URL and
+    drops it afterwards."""
     name = f"t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(f"{pg_server}/postgres", isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
     yield f"{pg_server}/{name}"
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+@pytest.fixture
+def pg_url(pg_server):
+    """A fresh, empty database on the test server; dropped afterwards."""
+    yield from _pg_database(pg_server)
+
+
+@pytest.fixture(scope="session")
+def pg_schema_template(pg_server):
+    """A database with the full schema (create_all), built once; never connected to afterwards,
+    so CREATE DATABASE ... TEMPLATE can copy it (PostgreSQL's counterpart of sqlite_template)."""
+    name = f"schema_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(f"{pg_server}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine = make_engine(f"{pg_server}/{name}")
+    Base.metadata.create_all(engine)
+    engine.dispose()
+    yield name
+    with admin.connect() as conn:  # matters with TEST_DATABASE_URL: that server outlives the run
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def pg_schema_url(pg_server, pg_schema_template):
+    """A fresh database with the full schema and no rows (a copy of pg_schema_template); dropped afterwards."""
+    yield from _pg_database(pg_server, pg_schema_template)
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -214,10 +323,7 @@ def any_app(request, tmp_path, sqlite_template, app_config):
         shutil.copy(sqlite_template, path)
         url = f"sqlite:///{path}"
     else:
-        url = request.getfixturevalue("pg_url")
-        engine = make_engine(url)
-        Base.metadata.create_all(engine)
-        engine.dispose()
+        url = request.getfixturevalue("pg_schema_url")
     application = build_app(url, **app_config)
     yield application
     application.extensions["db_engine"].dispose()

@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT / "tests"))  # the one page list and the demo-site h
 from playwright.sync_api import sync_playwright
 
 from browser_pages import SCREENSHOTS, demo_app, log_in, pages_with_ids, serve
-from conftest import CHROMIUM, CHROMIUM_ARGS
+from conftest import CHROMIUM, CHROMIUM_ARGS, demo_database
 from mentorhub.db import Base, make_engine
 
 VIEWPORT = {"width": 1280, "height": 800}
@@ -31,7 +31,7 @@ def main(out_dir: Path) -> None:
     engine = make_engine(f"sqlite:///{schema}")
     Base.metadata.create_all(engine)
     engine.dispose()
-    app = demo_app(schema, work)
+    app = demo_app(demo_database(schema, work), work)
     shots = pages_with_ids(app, SCREENSHOTS)
     with serve(app) as base_url, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)

@@ -72,6 +72,9 @@ class Config:
     # Accounts
     PASSWORD_MIN_LENGTH = _int("PASSWORD_MIN_LENGTH", 12)
     PASSWORD_MIN_SCORE = _int("PASSWORD_MIN_SCORE", 2)  # zxcvbn 0..4
+    # werkzeug's scrypt parameters (N:r:p, ~0.1-0.2 s a hash). Not read from the environment: only
+    # TestConfig lowers it, so the test suite's thousand logins do not each cost a full hash.
+    PASSWORD_HASH_METHOD = "scrypt:32768:8:1"
     RESET_TOKEN_MAX_AGE = _int("RESET_TOKEN_MAX_AGE", 60 * 60 * 24 * 3)
     # Accept addresses under the reserved .test domain (the demo logins); off in production.
     EMAIL_ALLOW_TEST_DOMAINS = _bool("EMAIL_ALLOW_TEST_DOMAINS", True)
@@ -335,6 +338,7 @@ class TestConfig(Config):
     SERVER_NAME = None
     OIDC_CLIENT_ID = None  # sign-in providers stay off unless a test turns one on
     GITHUB_CLIENT_ID = None
+    PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # the same algorithm at 1/32 of the cost, for speed only
 
 
 def default_config() -> type[Config]:

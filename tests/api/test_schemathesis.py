@@ -25,7 +25,6 @@ from schemathesis.specs.openapi.checks import (
 from werkzeug.serving import make_server
 
 from conftest import build_app
-from mentorhub import demo
 from mentorhub.accounts.queries import user_by_email
 from mentorhub.api import tokens
 from mentorhub.matching.publish import build_and_publish
@@ -37,13 +36,12 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 
 
 @pytest.fixture(scope="module")
-def demo_server(tmp_path_factory, sqlite_template):
+def demo_server(tmp_path_factory, sqlite_demo_template):
     """The app with the demo community, served on loopback; yields (base URL, write token)."""
     path = tmp_path_factory.mktemp("api-fuzz") / "demo.db"
-    shutil.copy(sqlite_template, path)
+    shutil.copy(sqlite_demo_template, path)  # the demo community (conftest.demo_database)
     app = build_app(f"sqlite:///{path}", TESTING=False)
     with app.app_context():
-        demo.load(with_demo=True)
         build_and_publish()
         learner = user_by_email("learner@mentorhub.test")
         _, secret = tokens.create_token(learner, learner, "fuzz", "write", None)

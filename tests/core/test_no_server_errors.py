@@ -15,7 +15,6 @@ from werkzeug.routing import IntegerConverter
 from conftest import build_app
 from mentorhub.accounts.demo import DEMO_PASSWORD, demo_user
 from mentorhub.db import db
-from mentorhub.demo import load
 from mentorhub.events.models import Cohort, CohortMember, cohort_organisers
 from mentorhub.profiles.models import MentorProfile
 from mentorhub.projects.models import Project
@@ -27,13 +26,10 @@ FIELD = re.compile(r'<(?:input|select|textarea)[^>]*\bname="([^"]+)"', re.I)
 
 
 @pytest.fixture(scope="module")
-def demo_app(tmp_path_factory, sqlite_template):
+def demo_app(tmp_path_factory, sqlite_demo_template):
     path = tmp_path_factory.mktemp("fuzz") / "demo.db"
-    shutil.copy(sqlite_template, path)
+    shutil.copy(sqlite_demo_template, path)  # the demo community (conftest.demo_database)
     app = build_app(f"sqlite:///{path}")
-    with app.app_context():
-        load(with_demo=True)
-        db.session.commit()
     yield app
     app.extensions["db_engine"].dispose()
 

@@ -7,11 +7,13 @@ here so that they stay true when the matcher or a demo loader changes:
 """
 from __future__ import annotations
 
+import shutil
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from conftest import build_app
 from mentorhub import demo
 from mentorhub.accounts.models import User
 from mentorhub.db import db, utcnow
@@ -27,10 +29,19 @@ WEEK = timedelta(days=7)
 
 
 @pytest.fixture
-def demo_app(app):
-    with app.app_context():
-        demo.load(True)
+def app(tmp_path, sqlite_demo_template):
+    """The demo community (a copy of conftest.demo_database, what `flask seed --demo` loads) with
+    its match index built and published, as `make seed` does."""
+    shutil.copy(sqlite_demo_template, tmp_path / "demo.db")
+    application = build_app(f"sqlite:///{tmp_path / 'demo.db'}")
+    with application.app_context():
         build_and_publish()
+    yield application
+    application.extensions["db_engine"].dispose()
+
+
+@pytest.fixture
+def demo_app(app):
     return app
 
 

@@ -18,7 +18,7 @@ from sqlalchemy import func, select, text
 from conftest import build_app
 from mentorhub.accounts.models import User
 from mentorhub.config import ROOT
-from mentorhub.db import Base, db, make_engine, utcnow
+from mentorhub.db import db, make_engine, utcnow
 from mentorhub.mentoring.models import MentoringSession, Mentorship
 from mentorhub.notifications.models import Notification, OutboxEmail
 
@@ -125,10 +125,8 @@ def test_sigkill_mid_sweep_then_restart_sends_every_reminder_once(app, tmp_path)
 
 @pytest.mark.slow
 @pytest.mark.postgres
-def test_two_schedulers_on_postgres_never_send_twice(pg_url, tmp_path, smtp_server):
-    engine = make_engine(pg_url)
-    Base.metadata.create_all(engine)
-    engine.dispose()
+def test_two_schedulers_on_postgres_never_send_twice(pg_schema_url, tmp_path, smtp_server):
+    pg_url = pg_schema_url  # the full schema, no rows
     app = build_app(pg_url)
     sessions = seed_sessions(app, pairs=10, per_pair=20)
     smtp = {"SMTP_HOST": smtp_server.host, "SMTP_PORT": str(smtp_server.port), "SCHEDULER_OUTBOX_SECONDS": "1",

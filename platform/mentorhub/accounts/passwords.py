@@ -1,6 +1,8 @@
 """Passwords: hashing, the strength rules, logging in with one, changing it, and the reset link."""
 from __future__ import annotations
 
+from functools import cache
+
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -18,18 +20,30 @@ GENERIC_LOGIN_ERROR = "That email and password do not match an active account."
 PASSWORD_MAX = 256
 # A hash to compare against when the email is unknown, so both paths take the same time. Written
 # out rather than computed at import (an scrypt hash costs ~0.1 s of every process's start-up); it
-# carries the same scrypt parameters as hash_password (tests/accounts/test_services.py checks).
+# carries the default PASSWORD_HASH_METHOD's scrypt parameters (tests/accounts/test_services.py checks).
 DUMMY_HASH = ("scrypt:32768:8:1$LIQkBoyDTEsvD8ie$649accdd03f707312d973f05fc6448fe833aafbf66f40e"
               "ea9c5d7df60254b26ed99820478a4e138b321a4bb5340157a6e6c5f031282c6506a6d0c3a3201dcdd4")
 
 
 def hash_password(password: str) -> str:
-    return generate_password_hash(password, method="scrypt")
+    return generate_password_hash(password, method=setting("PASSWORD_HASH_METHOD"))
+
+
+@cache
+def _dummy_hash_for(method: str) -> str:
+    if DUMMY_HASH.startswith(method + "$"):
+        return DUMMY_HASH
+    return generate_password_hash("not-a-real-password-0000", method=method)  # once per process
+
+
+def dummy_hash() -> str:
+    """A hash with the configured parameters, checked when there is no real one to check."""
+    return _dummy_hash_for(setting("PASSWORD_HASH_METHOD"))
 
 
 def password_matches(user: User, password: str | None) -> bool:
     """Whether ``password`` is the account's (an account without one costs the same hash)."""
-    return check_password_hash(user.password_hash or DUMMY_HASH, password or "")
+    return check_password_hash(user.password_hash or dummy_hash(), password or "")
 
 
 def require_password(user: User, password: str | None, message: str = "Your password is not right.",
@@ -67,7 +81,7 @@ def authenticate(email: str, password: str) -> User | None:
     """The active account this email and password open, or None (as slow either way)."""
     user = find_by_email(email)
     if user is None or not user.password_hash:
-        check_password_hash(DUMMY_HASH, password or "")
+        check_password_hash(dummy_hash(), password or "")
         return None
     if not check_password_hash(user.password_hash, password or ""):
         return None
