@@ -1,7 +1,7 @@
 """Rendered pages kept for a short while, per viewer, and dropped by the next write.
 
 Layer 1 (see DESIGN.md, "Serving"). The busiest read pages (dashboard, matches, the mentor
-directory, projects, meetups, portfolio, mentorships, a person) cost 3-12 ms of CPU to build; a
+directory, projects, meetups, portfolio, mentorships, a person) cost 6-20 ms of CPU to build; a
 community reads them far more often than it writes. ``cached_page`` keeps a page's HTML in the
 worker (Flask-Caching; Redis when ``PAGE_CACHE_REDIS_URL`` is set, shared by every worker) under a
 key of:
@@ -10,8 +10,8 @@ key of:
   anything raises in that same transaction, whoever wrote it (a request on any worker, the
   scheduler, a CLI command through the session). A request reads it first, so the next request
   after any save, on any worker, misses the cache and renders the change: read your own writes;
-* the viewer: the user's id and the session's CSRF secret (a page's forms carry a token made
-  from it, so a page is only ever served back to the session it was made for);
+* the viewer: their login on this device and the session's CSRF secret (a page's forms carry
+  a token made from it, so a page is only ever served back to the session it was made for);
 * the full path with its query string;
 * what else a page reads besides the database, handed in by create_app (``KEY_PARTS``): the
   published match index's build.
