@@ -5,6 +5,7 @@ Locally a suite whose server or browser is missing is skipped; with CI=true it f
 """
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import socket
@@ -25,6 +26,10 @@ from mentorhub.config import TestConfig
 from mentorhub.db import Base, db, make_engine
 from route_builders import install as share_route_builders
 from support import PASSWORD, free_port, require
+
+# Every test app's match index folder lives under this one, removed when the run ends.
+INDEX_ROOT = tempfile.mkdtemp(prefix="mentorhub-test-indexes-")
+atexit.register(shutil.rmtree, INDEX_ROOT, True)
 
 share_route_builders()  # every test app reuses the URL builders the first one compiled
 
@@ -85,7 +90,7 @@ def build_app(url: str, **overrides):
     class Config(TestConfig):
         DATABASE_URL = url
 
-    overrides.setdefault("MATCH_INDEX_DIR", tempfile.mkdtemp(prefix="match-index-"))  # one index per app
+    overrides.setdefault("MATCH_INDEX_DIR", tempfile.mkdtemp(prefix="match-index-", dir=INDEX_ROOT))  # one per app
     for key, value in overrides.items():
         setattr(Config, key, value)
     application = create_app(Config)
