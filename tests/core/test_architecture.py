@@ -14,7 +14,7 @@ MAX_LINES = 450
 # DESIGN.md "Layers", lowest first. A module may import its own layer or a lower one.
 LAYERS = {
     1: {"config", "db", "extensions", "errors", "timeutil", "urls", "validation", "generations", "match_events",
-        "pagination", "markdown", "actors", "forms", "schema_migrations", "pagecache"},
+        "pagination", "markdown", "actors", "forms", "schema_migrations", "pagecache", "lazyimport"},
     2: {"accounts", "notifications"},
     3: {"profiles"},
     4: {"projects", "mentoring"},

@@ -10,9 +10,12 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 # Each is imported where it is used: `flask migrate`, `flask scheduler` / `run-job`, a notebook
-# upload, a cohort plan, setting a password. Importing them with the app would cost every
-# process start-up time and memory.
-ONLY_WHEN_USED = ("alembic", "apscheduler", "nbformat", "scipy.sparse.csgraph", "sklearn", "zxcvbn")
+# upload, a cohort plan, setting a password, `flask seed`, signing in with GitHub or OpenID
+# Connect (Authlib, requests, joserfc), a PostgreSQL backup or restore (psycopg) and the
+# PostgreSQL insert dialect. Importing them with the app would cost every process start-up time
+# and memory.
+ONLY_WHEN_USED = ("alembic", "apscheduler", "nbformat", "scipy.sparse.csgraph", "sklearn", "zxcvbn", "faker",
+                  "tqdm", "authlib", "requests", "joserfc", "psycopg", "sqlalchemy.dialects.postgresql")
 
 
 @pytest.mark.slow

@@ -11,15 +11,18 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from authlib.common.errors import AuthlibBaseError
-from authlib.integrations.flask_client import OAuth
 from flask import Flask, current_app
-from joserfc.errors import JoseError
-from requests import RequestException
 
 from ..db import db
 from ..errors import NotFound, ServiceError
+from ..lazyimport import lazy_module
 from ..validation import is_web_address, setting
+
+# Imported when a provider is switched on (init_app) or a sign-in fails: most communities use neither.
+flask_client = lazy_module("authlib.integrations.flask_client")
+authlib_errors = lazy_module("authlib.common.errors")
+jose_errors = lazy_module("joserfc.errors")
+requests = lazy_module("requests")
 
 log = logging.getLogger(__name__)
 
@@ -45,30 +48,34 @@ class ProviderProfile:
 
 
 def init_app(app: Flask) -> None:
-    """One Authlib registry per app, holding the providers whose settings are present."""
+    """One Authlib registry per app, holding the providers whose settings are present; None
+    (and Authlib never imported) while no provider is switched on."""
     cfg = app.config
-    oauth = OAuth(app)
     common = {"default_timeout": cfg["OAUTH_TIMEOUT"]}
+    providers = {}
     if cfg.get("OIDC_CLIENT_ID") and cfg.get("OIDC_ISSUER"):
-        oauth.register(
-            "oidc", client_id=cfg["OIDC_CLIENT_ID"], client_secret=cfg.get("OIDC_CLIENT_SECRET"),
+        providers["oidc"] = dict(
+            client_id=cfg["OIDC_CLIENT_ID"], client_secret=cfg.get("OIDC_CLIENT_SECRET"),
             server_metadata_url=cfg["OIDC_ISSUER"].rstrip("/") + "/.well-known/openid-configuration",
             client_kwargs={**common, "scope": cfg["OIDC_SCOPES"], "code_challenge_method": "S256"},
         )
     if cfg.get("GITHUB_CLIENT_ID"):
-        oauth.register(
-            "github", client_id=cfg["GITHUB_CLIENT_ID"], client_secret=cfg.get("GITHUB_CLIENT_SECRET"),
+        providers["github"] = dict(
+            client_id=cfg["GITHUB_CLIENT_ID"], client_secret=cfg.get("GITHUB_CLIENT_SECRET"),
             authorize_url=cfg["GITHUB_AUTHORIZE_URL"], access_token_url=cfg["GITHUB_TOKEN_URL"],
             api_base_url=cfg["GITHUB_API_URL"].rstrip("/") + "/",
             client_kwargs={**common, "scope": "read:user user:email"},
         )
+    oauth = flask_client.OAuth(app) if providers else None
+    for name, settings in providers.items():
+        oauth.register(name, **settings)
     app.extensions[EXTENSION] = oauth
 
 
 def enabled() -> list[tuple[str, str]]:
     """(provider, label) of every provider switched on, for the sign-in buttons."""
     oauth = current_app.extensions[EXTENSION]
-    return [(name, label(name)) for name in LABELS if oauth.create_client(name) is not None]
+    return [] if oauth is None else [(name, label(name)) for name in LABELS if oauth.create_client(name) is not None]
 
 
 def label(provider: str) -> str:
@@ -76,7 +83,8 @@ def label(provider: str) -> str:
 
 
 def _client(provider: str):
-    client = current_app.extensions[EXTENSION].create_client(provider) if provider in LABELS else None
+    oauth = current_app.extensions[EXTENSION]
+    client = oauth.create_client(provider) if oauth is not None and provider in LABELS else None
     if client is None:
         raise NotFound("We could not find that page.")
     return client
@@ -92,7 +100,7 @@ def redirect_to_provider(provider: str, callback_url: str):
     try:
         with db.unlocked():  # the first call fetches the issuer's metadata: no transaction held meanwhile
             return client.authorize_redirect(callback_url)
-    except (AuthlibBaseError, RequestException, ValueError, KeyError) as exc:  # discovery failed
+    except (authlib_errors.AuthlibBaseError, requests.RequestException, ValueError, KeyError) as exc:  # discovery failed
         log.warning("could not start sign-in with %s: %s", provider, exc)
         raise SignInFailed(SIGN_IN_FAILED.format(name=label(provider))) from None
 
@@ -104,7 +112,8 @@ def finish_sign_in(provider: str) -> ProviderProfile:
     try:
         token = client.authorize_access_token()
         profile = _oidc_profile(token) if provider == "oidc" else _github_profile(client, token)
-    except (AuthlibBaseError, JoseError, RequestException, ValueError, KeyError, TypeError) as exc:
+    except (authlib_errors.AuthlibBaseError, jose_errors.JoseError, requests.RequestException, ValueError,
+            KeyError, TypeError) as exc:
         log.warning("sign-in with %s refused: %s: %s", provider, type(exc).__name__, exc)
         raise SignInFailed(SIGN_IN_FAILED.format(name=label(provider))) from None
     if not profile.subject:

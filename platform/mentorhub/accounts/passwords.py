@@ -9,12 +9,16 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..db import db, utcnow
 from ..errors import ValidationError
+from ..lazyimport import lazy_module
 from ..notifications.outbox import queue_email
 from ..urls import external_url
 from ..validation import setting
 from .models import User
 from .queries import find_by_email, normalize_email
 from .sessions import end_all_sessions
+
+# zxcvbn's dictionaries take ~12 MiB and ~20 ms to load; only the requests that set a password need them.
+zxcvbn = lazy_module("zxcvbn")
 
 GENERIC_LOGIN_ERROR = "That email and password do not match an active account."
 PASSWORD_MAX = 256
@@ -60,11 +64,7 @@ def check_password_rules(password: str, user_inputs: list[str] | None = None) ->
         raise ValidationError(f"Use at least {min_len} characters.", field="password")
     if len(password) > PASSWORD_MAX:
         raise ValidationError(f"Use at most {PASSWORD_MAX} characters.", field="password")
-    # Imported here on purpose: zxcvbn's dictionaries take ~12 MiB and ~20 ms to load, and only the
-    # few requests that set a password need them (tests/core/test_startup_imports.py).
-    from zxcvbn import zxcvbn
-
-    result = zxcvbn(password[:100], user_inputs=[u for u in (user_inputs or []) if u])
+    result = zxcvbn.zxcvbn(password[:100], user_inputs=[u for u in (user_inputs or []) if u])
     common = any(
         m.get("pattern") == "dictionary" and m.get("dictionary_name") == "passwords"
         and len(m.get("token", "")) >= len(password) - 2

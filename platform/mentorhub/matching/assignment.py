@@ -15,6 +15,11 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from ..lazyimport import lazy_module
+
+# Only planning a cohort (an admin's rare action) needs it.
+csgraph = lazy_module("scipy.sparse.csgraph")
+
 
 @dataclass
 class Assignment:
@@ -78,11 +83,7 @@ def assign(n_learners: int, capacity: np.ndarray, rows: np.ndarray, cols: np.nda
     all_cols = np.concatenate([e_cols, n_slots + np.arange(n_learners)])
     all_cost = np.concatenate([base - e_scores, np.full(n_learners, base)])
     graph = sp.csr_matrix((all_cost, (all_rows, all_cols)), shape=(n_learners, n_slots + n_learners))
-    # Imported here: scipy.sparse.csgraph is only needed to plan a cohort (an admin's rare action);
-    # importing it at start-up costs ~0.1 s for every command and web worker.
-    from scipy.sparse.csgraph import min_weight_full_bipartite_matching
-
-    row_ind, col_ind = min_weight_full_bipartite_matching(graph)
+    row_ind, col_ind = csgraph.min_weight_full_bipartite_matching(graph)
     matched_cols = np.empty(n_learners, dtype=np.int64)
     matched_cols[row_ind] = col_ind
 

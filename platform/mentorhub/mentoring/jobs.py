@@ -13,12 +13,12 @@ import time
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, select, text, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from .. import match_events
 from ..accounts.models import User
 from ..db import UTCDateTime, db, utcnow
+from ..lazyimport import lazy_module
 from ..notifications.bulk import Send, notify_many
 from ..timeutil import format_local
 from ..urls import path_for
@@ -26,6 +26,8 @@ from ..validation import setting
 from .models import REQUEST_OPEN, CheckIn, MentoringSession, Mentorship, MentorshipRequest
 from .rules import add_cadence
 from .writing import is_postgres
+
+postgresql = lazy_module("sqlalchemy.dialects.postgresql")  # its insert, on PostgreSQL only
 
 # ---- what the scheduler runs (scheduler/registry.py) ---------------------------------------
 
@@ -132,7 +134,7 @@ def remind_and_expire_requests(now: datetime | None = None) -> dict[str, int]:
 
 
 def _insert_ignore(model, index_elements):
-    insert = postgresql_insert if is_postgres() else sqlite_insert
+    insert = postgresql.insert if is_postgres() else sqlite_insert
     return insert(model).on_conflict_do_nothing(index_elements=index_elements)
 
 

@@ -16,16 +16,18 @@ from dataclasses import dataclass
 
 from flask import current_app, has_request_context
 from sqlalchemy import text
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..accounts.models import User
 from ..db import db, utcnow
+from ..lazyimport import lazy_module
 from .kinds import kind as get_kind
 from .models import Notification, OutboxEmail
 from .notify import MAIL_KEY_PREFIX, gets_email, instant_body, notification_values, skips
 from .outbox import footer, mail_subject, settings_link
 from .preferences import channel_of, chosen_channels, unsubscribe_serializer
+
+postgresql = lazy_module("sqlalchemy.dialects.postgresql")  # its insert, on PostgreSQL only
 
 CHUNK = 500
 
@@ -43,7 +45,7 @@ class Send:
 def _insert(model):
     dialect = db.session.get_bind().dialect.name
     if dialect == "postgresql":
-        insert = pg_insert
+        insert = postgresql.insert
     elif dialect == "sqlite":
         insert = sqlite_insert
     else:  # pragma: no cover - the platform runs on SQLite and PostgreSQL

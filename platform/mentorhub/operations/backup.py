@@ -30,11 +30,13 @@ import subprocess
 from datetime import datetime
 from pathlib import Path
 
-import psycopg
 from sqlalchemy.engine import make_url
 
 from ..config import INSTANCE
 from ..db import utcnow
+from ..lazyimport import lazy_module
+
+psycopg = lazy_module("psycopg")  # PostgreSQL backups only
 
 FORMAT = 1
 MANIFEST = "manifest.json"

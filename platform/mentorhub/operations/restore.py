@@ -14,9 +14,8 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
-import psycopg
-
 from ..config import INSTANCE
+from ..lazyimport import lazy_module
 from .backup import (
     FORMAT,
     MANIFEST,
@@ -33,6 +32,8 @@ from .backup import (
     sqlite_path,
     sqlite_tables,
 )
+
+psycopg = lazy_module("psycopg")  # PostgreSQL restores only
 
 IGNORED_FOR_EMPTINESS = frozenset({"alembic_version"})
 

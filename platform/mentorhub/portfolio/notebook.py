@@ -17,7 +17,11 @@ from dataclasses import asdict, dataclass, field
 from markupsafe import Markup
 
 from ..errors import ValidationError
+from ..lazyimport import lazy_module
 from ..markdown import render_markdown
+
+# nbformat (with jsonschema) is only needed to check an uploaded notebook.
+nbformat = lazy_module("nbformat")
 
 IMAGE_TYPES = {"image/png": b"\x89PNG\r\n\x1a\n", "image/jpeg": b"\xff\xd8\xff"}
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
@@ -164,10 +168,6 @@ def validate_notebook(raw: bytes, *, max_bytes: int, max_output_bytes: int, max_
             f"Only notebooks in format 4 can be uploaded (this one says {data.get('nbformat')!r}). "
             "Open and save it in a current Jupyter to convert it.", field="notebook")
     budget.spend(2 * len(text))  # the Unicode check above and nbformat's parse below
-    # Imported here: nbformat (with jsonschema) is only needed to check an uploaded notebook;
-    # importing it at start-up costs ~0.1 s for every command and web worker.
-    import nbformat
-
     try:
         nb = nbformat.reads(text, as_version=nbformat.NO_CONVERT)
         nbformat.validate(nb)

@@ -18,6 +18,7 @@ from ..accounts.models import User
 from ..accounts.passwords import hash_password
 from ..db import db, utcnow
 from ..generations import taxonomy_changed
+from ..lazyimport import lazy_module
 from .models import (
     AvailabilityWindow,
     Domain,
@@ -33,6 +34,10 @@ from .models import (
 from .queries import learner_profile_of, mentor_profile_of
 from .services import write_learner, write_mentor
 from .taxonomy import load_taxonomy, stages, tracks
+
+# Only `flask seed` uses them.
+faker = lazy_module("faker")
+tqdm = lazy_module("tqdm")
 
 SEED = 20240219
 DEMO_MENTORS = 44
@@ -185,8 +190,6 @@ def _mentor_data(rng, fake, tx: _Taxa, tz: str) -> dict:
 
 def load_demo() -> dict:
     """Demo mentors and learners, plus profiles for the demo logins. Returns counts of what was added."""
-    from faker import Faker
-
 
     load_taxonomy()
     tx = _Taxa()
@@ -194,7 +197,7 @@ def load_demo() -> dict:
     fakers = {}
     for _zone, locale in ZONES:
         if locale not in fakers:
-            fakers[locale] = Faker(locale)
+            fakers[locale] = faker.Faker(locale)
             fakers[locale].seed_instance(SEED)
     added = {"mentors": 0, "learners": 0}
     password_hash = None
@@ -260,15 +263,12 @@ def load_scale(n: int, seed: int = SEED, progress: bool = True) -> dict:
     Bulk Core inserts with explicit ids (then the PostgreSQL sequences are moved past them);
     safe to run more than once (new people get new emails). Returns row counts.
     """
-    from faker import Faker
-    from tqdm import tqdm
-
     if n <= 0:
         raise click.ClickException("--scale needs a positive number of learners")
     load_taxonomy()
     tx = _Taxa()
     rng = random.Random(seed)
-    fake = Faker()
+    fake = faker.Faker()
     fake.seed_instance(seed)
     first = [fake.first_name() for _ in range(300)]
     last = [fake.last_name() for _ in range(300)]
@@ -289,7 +289,7 @@ def load_scale(n: int, seed: int = SEED, progress: bool = True) -> dict:
     zones = [z for z, _ in ZONES]
     now = utcnow()
     counts = dict.fromkeys(("users", "learners", "mentors", "skills", "wanted", "domains", "windows"), 0)
-    bar = tqdm(total=total, unit="people", desc="seed --scale", disable=not progress)
+    bar = tqdm.tqdm(total=total, unit="people", desc="seed --scale", disable=not progress)
 
     def person_rows(k: int):
         uid = base_user + k
