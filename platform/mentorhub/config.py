@@ -5,8 +5,18 @@ import os
 import secrets
 from pathlib import Path
 
+import yaml
+
 ROOT = Path(__file__).resolve().parents[2]
 INSTANCE = Path(os.environ.get("MENTORHUB_INSTANCE", ROOT / "instance"))
+# libyaml's parser where PyYAML has it (its wheels do): the seed files are read as the app loads,
+# and the pure-Python parser takes ~35 ms for seed/roadmap.yaml alone.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def read_yaml(path: Path | str):
+    """One of our YAML files (seed/), parsed safely (plain data, no Python objects)."""
+    return yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_YAML_LOADER)
 
 
 def _env(name: str, default: str | None = None) -> str | None:

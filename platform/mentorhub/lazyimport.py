@@ -27,7 +27,7 @@ class LazyModule:
     """Stands for a module until the first attribute read, which imports it (once, under a lock:
     the scheduler runs jobs in threads) and then reads from the real module."""
 
-    __slots__ = ("_name", "_module", "_lock")
+    __slots__ = ("_lock", "_module", "_name")
 
     def __init__(self, name: str):
         self._name = name

@@ -1,11 +1,19 @@
 """Markdown for user text: markdown-it-py renders, nh3 sanitises. Never mark user input safe otherwise."""
 from __future__ import annotations
 
+from functools import cache
+
 import nh3
-from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
+from .lazyimport import lazy_module
+
+markdown_it = lazy_module("markdown_it")  # 62 modules: loaded by the first page that shows user text
+
+
+@cache
+def _parser():
+    return markdown_it.MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "strong", "em", "code", "pre", "blockquote", "ul", "ol", "li",
@@ -30,8 +38,9 @@ def render_markdown(text: str | None) -> Markup:
     always sits under the page's own h1: one h1 per page."""
     if not text:
         return Markup("")
-    tokens = _md.parse(text)
+    md = _parser()
+    tokens = md.parse(text)
     for token in tokens:
         if token.type in ("heading_open", "heading_close"):
             token.tag = f"h{min(6, int(token.tag[1]) + 1)}"
-    return Markup(sanitize_html(_md.renderer.render(tokens, _md.options, {})))
+    return Markup(sanitize_html(md.renderer.render(tokens, md.options, {})))

@@ -54,18 +54,18 @@ def init_app(app: Flask) -> None:
     common = {"default_timeout": cfg["OAUTH_TIMEOUT"]}
     providers = {}
     if cfg.get("OIDC_CLIENT_ID") and cfg.get("OIDC_ISSUER"):
-        providers["oidc"] = dict(
-            client_id=cfg["OIDC_CLIENT_ID"], client_secret=cfg.get("OIDC_CLIENT_SECRET"),
-            server_metadata_url=cfg["OIDC_ISSUER"].rstrip("/") + "/.well-known/openid-configuration",
-            client_kwargs={**common, "scope": cfg["OIDC_SCOPES"], "code_challenge_method": "S256"},
-        )
+        providers["oidc"] = {
+            "client_id": cfg["OIDC_CLIENT_ID"], "client_secret": cfg.get("OIDC_CLIENT_SECRET"),
+            "server_metadata_url": cfg["OIDC_ISSUER"].rstrip("/") + "/.well-known/openid-configuration",
+            "client_kwargs": {**common, "scope": cfg["OIDC_SCOPES"], "code_challenge_method": "S256"},
+        }
     if cfg.get("GITHUB_CLIENT_ID"):
-        providers["github"] = dict(
-            client_id=cfg["GITHUB_CLIENT_ID"], client_secret=cfg.get("GITHUB_CLIENT_SECRET"),
-            authorize_url=cfg["GITHUB_AUTHORIZE_URL"], access_token_url=cfg["GITHUB_TOKEN_URL"],
-            api_base_url=cfg["GITHUB_API_URL"].rstrip("/") + "/",
-            client_kwargs={**common, "scope": "read:user user:email"},
-        )
+        providers["github"] = {
+            "client_id": cfg["GITHUB_CLIENT_ID"], "client_secret": cfg.get("GITHUB_CLIENT_SECRET"),
+            "authorize_url": cfg["GITHUB_AUTHORIZE_URL"], "access_token_url": cfg["GITHUB_TOKEN_URL"],
+            "api_base_url": cfg["GITHUB_API_URL"].rstrip("/") + "/",
+            "client_kwargs": {**common, "scope": "read:user user:email"},
+        }
     oauth = flask_client.OAuth(app) if providers else None
     for name, settings in providers.items():
         oauth.register(name, **settings)

@@ -9,18 +9,25 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from ..db import MAX_DB_INT
 
 
-class In(BaseModel):
+class Shape(BaseModel):
+    """Every shape of the API. pydantic builds a shape's validator the first time it is used, not
+    as the app loads: most processes (the scheduler, every command) never serve the API."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
+class In(Shape):
     """A request body: unknown members are refused, so a typo is an error, not a silent default."""
 
     model_config = ConfigDict(extra="forbid")
 
 
-class PersonRef(BaseModel):
+class PersonRef(Shape):
     id: int
     name: str
 
 
-class Named(BaseModel):
+class Named(Shape):
     slug: str
     name: str
 
@@ -29,13 +36,13 @@ class LevelledSkill(Named):
     level: int
 
 
-class TokenInfo(BaseModel):
+class TokenInfo(Shape):
     name: str
     scope: str
     expires_at: datetime
 
 
-class Me(BaseModel):
+class Me(Shape):
     id: int
     name: str
     email: str
@@ -47,7 +54,7 @@ class Me(BaseModel):
     token: TokenInfo
 
 
-class MentorProfileOut(BaseModel):
+class MentorProfileOut(Shape):
     user: PersonRef
     headline: str
     bio: str
@@ -60,7 +67,7 @@ class MentorProfileOut(BaseModel):
     domains: list[Named]
 
 
-class LearnerProfileOut(BaseModel):
+class LearnerProfileOut(Shape):
     headline: str
     background: str
     goals: str
@@ -72,7 +79,7 @@ class LearnerProfileOut(BaseModel):
     domains: list[Named]
 
 
-class PersonOut(BaseModel):
+class PersonOut(Shape):
     id: int
     name: str
     timezone: str
@@ -80,17 +87,17 @@ class PersonOut(BaseModel):
     learner: LearnerProfileOut | None
 
 
-class MentorPage(BaseModel):
+class MentorPage(Shape):
     items: list[MentorProfileOut]
     next_cursor: str | None
 
 
-class MatchQuery(BaseModel):
+class MatchQuery(Shape):
     k: int | None = Field(None, ge=1, description="how many (MATCH_TOP_K by default, at most MATCH_TOP_K_MAX)")
     domain: str | None = Field(None, max_length=60, description="a domain slug")
 
 
-class MatchOut(BaseModel):
+class MatchOut(Shape):
     score: float
     components: dict[str, float]
     reason: str
@@ -104,11 +111,11 @@ class MatchOut(BaseModel):
     project: PersonRef | None = Field(None, description="the project's id and title")
 
 
-class MatchList(BaseModel):
+class MatchList(Shape):
     items: list[MatchOut]
 
 
-class RequestOut(BaseModel):
+class RequestOut(Shape):
     id: int
     learner: PersonRef
     mentor: PersonRef
@@ -124,7 +131,7 @@ class RequestOut(BaseModel):
     closed_at: datetime | None
 
 
-class RequestPage(BaseModel):
+class RequestPage(Shape):
     items: list[RequestOut]
     next_cursor: str | None
 
@@ -141,7 +148,7 @@ class DeclineBody(In):
     reason: str = ""
 
 
-class MentorshipOut(BaseModel):
+class MentorshipOut(Shape):
     id: int
     learner: PersonRef
     mentor: PersonRef
@@ -152,12 +159,12 @@ class MentorshipOut(BaseModel):
     next_checkin_at: datetime | None
 
 
-class MentorshipPage(BaseModel):
+class MentorshipPage(Shape):
     items: list[MentorshipOut]
     next_cursor: str | None
 
 
-class SessionOut(BaseModel):
+class SessionOut(Shape):
     id: int
     mentorship_id: int
     learner: PersonRef
@@ -169,7 +176,7 @@ class SessionOut(BaseModel):
     meeting_url: str
 
 
-class SessionPage(BaseModel):
+class SessionPage(Shape):
     items: list[SessionOut]
     next_cursor: str | None
 
@@ -179,16 +186,16 @@ class BookBody(In):
     agenda: str = ""
 
 
-class Slot(BaseModel):
+class Slot(Shape):
     starts_at: datetime
     ends_at: datetime
 
 
-class SlotList(BaseModel):
+class SlotList(Shape):
     items: list[Slot]
 
 
-class CheckInOut(BaseModel):
+class CheckInOut(Shape):
     id: int
     mentorship_id: int
     due_at: datetime
@@ -200,7 +207,7 @@ class CheckInOut(BaseModel):
     submitted_at: datetime | None
 
 
-class CheckInPage(BaseModel):
+class CheckInPage(Shape):
     items: list[CheckInOut]
     next_cursor: str | None
 
@@ -216,7 +223,7 @@ class ProjectSkillOut(Named):
     min_level: int | None
 
 
-class ProjectOut(BaseModel):
+class ProjectOut(Shape):
     id: int
     title: str
     summary: str
@@ -233,12 +240,12 @@ class ProjectOut(BaseModel):
     last_activity_at: datetime
 
 
-class ProjectPage(BaseModel):
+class ProjectPage(Shape):
     items: list[ProjectOut]
     next_cursor: str | None
 
 
-class ApplicationOut(BaseModel):
+class ApplicationOut(Shape):
     id: int
     project: PersonRef = Field(description="the project's id and title")
     status: str
@@ -248,7 +255,7 @@ class ApplicationOut(BaseModel):
     decided_at: datetime | None
 
 
-class ApplicationPage(BaseModel):
+class ApplicationPage(Shape):
     items: list[ApplicationOut]
     next_cursor: str | None
 
@@ -257,7 +264,7 @@ class ApplyBody(In):
     motivation: str
 
 
-class EventOut(BaseModel):
+class EventOut(Shape):
     id: int
     title: str
     description: str
@@ -272,7 +279,7 @@ class EventOut(BaseModel):
     domains: list[Named]
 
 
-class EventPage(BaseModel):
+class EventPage(Shape):
     items: list[EventOut]
     next_cursor: str | None
 
@@ -281,12 +288,12 @@ class RsvpBody(In):
     going: bool
 
 
-class RsvpOut(BaseModel):
+class RsvpOut(Shape):
     event_id: int
     status: str
 
 
-class ItemOut(BaseModel):
+class ItemOut(Shape):
     id: int
     owner: PersonRef
     title: str
@@ -301,12 +308,12 @@ class ItemOut(BaseModel):
     updated_at: datetime
 
 
-class ItemPage(BaseModel):
+class ItemPage(Shape):
     items: list[ItemOut]
     next_cursor: str | None
 
 
-class ReviewOut(BaseModel):
+class ReviewOut(Shape):
     id: int
     item_id: int
     reviewer: PersonRef
@@ -316,11 +323,11 @@ class ReviewOut(BaseModel):
     created_at: datetime
 
 
-class ReviewList(BaseModel):
+class ReviewList(Shape):
     items: list[ReviewOut]
 
 
-class NotificationOut(BaseModel):
+class NotificationOut(Shape):
     id: int
     kind: str
     title: str
@@ -330,12 +337,12 @@ class NotificationOut(BaseModel):
     read_at: datetime | None
 
 
-class NotificationPage(BaseModel):
+class NotificationPage(Shape):
     items: list[NotificationOut]
     next_cursor: str | None
 
 
-class NotificationQuery(BaseModel):
+class NotificationQuery(Shape):
     model_config = ConfigDict(extra="ignore")
 
     cursor: str | None = Field(None, max_length=40)

@@ -11,16 +11,17 @@ import binascii
 import copy
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 from spectree import Response, SecurityScheme, SecuritySchemeData, SpecTree
 from sqlalchemy import Select
 
 from ..db import MAX_DB_INT, db
 from ..validation import setting
 from .problems import PROBLEM_TYPE, ApiProblem
+from .schemas import Shape
 
 
-class Problem(BaseModel):
+class Problem(Shape):
     """An error (RFC 9457)."""
 
     type: str = "about:blank"
@@ -98,7 +99,7 @@ def document() -> dict:
 # ---- cursor pages ----------------------------------------------------------------------------
 
 
-class PageQuery(BaseModel):
+class PageQuery(Shape):
     model_config = ConfigDict(extra="ignore")
 
     cursor: str | None = Field(None, max_length=40, description="next_cursor of the previous page")

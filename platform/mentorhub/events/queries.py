@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import icalendar
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
@@ -14,6 +13,7 @@ from ..accounts.models import User
 from ..actors import is_admin
 from ..db import MAX_DB_INT, db, utcnow
 from ..errors import NotFound, PermissionDenied
+from ..lazyimport import lazy_module
 from ..pagination import Page, paginate
 from ..profiles.models import Domain
 from ..projects import queries as projects
@@ -23,6 +23,8 @@ from ..validation import setting
 from . import rules
 from .models import FORMATS, Cohort, CohortMember, Event, EventSeries, Rsvp, cohort_organisers
 from .ties import tied_people
+
+icalendar = lazy_module("icalendar")  # only calendar downloads and feeds build .ics files
 
 
 def event_link(event: Event) -> str:

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime, timedelta, timezone
 
-from icalendar import Event
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -15,6 +14,7 @@ from ..accounts.models import User
 from ..actors import is_admin
 from ..db import db, utcnow
 from ..errors import NotFound, PermissionDenied
+from ..lazyimport import lazy_module
 from ..timeutil import zone
 from ..urls import external_url
 from ..validation import setting
@@ -30,6 +30,8 @@ from .models import (
     RequestMessage,
     SessionNote,
 )
+
+icalendar = lazy_module("icalendar")  # only calendar downloads and feeds build .ics files
 
 
 def active_mentee_count(mentor_id: int) -> int:
@@ -260,7 +262,7 @@ def session_event(s: MentoringSession, viewer: User):
     """One icalendar.Event for a session, with times in the viewer's zone (TZID) and a stable UID."""
     other = s.mentor if viewer.id == s.learner_id else s.learner
     tz = zone(viewer.timezone)
-    ev = Event()
+    ev = icalendar.Event()
     ev.add("uid", f"mentoring-session-{s.id}@mentorhub")
     ev.add("dtstamp", (s.updated_at or s.created_at).astimezone(timezone.utc))
     ev.add("dtstart", s.starts_at.astimezone(tz))
@@ -289,7 +291,7 @@ def calendar_events(user: User) -> list:
 
 
 
-def session_ics_event(actor: User, session_id: int) -> Event:
+def session_ics_event(actor: User, session_id: int) -> icalendar.Event:
     """The .ics download of one session, for a person who may see it."""
     return session_event(get_session(actor, session_id), actor)
 

@@ -9,13 +9,15 @@ from __future__ import annotations
 import secrets
 
 from flask import Flask, current_app
-from icalendar import Calendar
 from sqlalchemy import select
 
 from ..accounts.models import User
 from ..db import db, utcnow
 from ..errors import NotFound, PermissionDenied
+from ..lazyimport import lazy_module
 from .models import CalendarFeed
+
+icalendar = lazy_module("icalendar")  # only calendar downloads and feeds build .ics files
 
 _SOURCES = "mentorhub.calendar_sources"
 
@@ -30,7 +32,7 @@ def feed_sources() -> tuple:
 
 
 def build_calendar(events, name: str = "mentorhub") -> bytes:
-    cal = Calendar()
+    cal = icalendar.Calendar()
     cal.add("prodid", "-//mentorhub//calendar//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")

@@ -4,9 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-import yaml
-
-from ..config import ROOT
+from ..config import ROOT, read_yaml
 
 RUBRIC_PATH = ROOT / "seed" / "rubric.yaml"
 
@@ -21,7 +19,7 @@ class Criterion:
 
 @lru_cache(maxsize=1)
 def load_rubric() -> tuple[dict[int, str], tuple[Criterion, ...]]:
-    data = yaml.safe_load(RUBRIC_PATH.read_text(encoding="utf-8"))
+    data = read_yaml(RUBRIC_PATH)
     scale = {int(k): str(v) for k, v in data["scale"].items()}
     criteria = tuple(
         Criterion(c["slug"], c["name"], c.get("prompt", ""), {int(k): str(v) for k, v in c["levels"].items()})

@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 from sqlalchemy import delete, func, select
 
-from ..config import ROOT
+from ..config import ROOT, read_yaml
 from ..db import Base, db
 from ..errors import ValidationError
 from ..generations import taxonomy_changed
@@ -44,7 +44,7 @@ def read_taxonomy(path: Path | str | None = None) -> dict:
     """Parse and check the file; ValidationError describing the first problem."""
     path = Path(path or TAXONOMY_PATH)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = read_yaml(path) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise ValidationError(f"Cannot read {path}: {exc}") from None
     categories = {c["slug"]: c["name"] for c in data.get("categories") or []}
@@ -138,7 +138,7 @@ def categories() -> dict[str, str]:
 
 @lru_cache(maxsize=4)
 def read_roadmap(path: str | None = None) -> dict:
-    data = yaml.safe_load(Path(path or ROADMAP_PATH).read_text(encoding="utf-8")) or {}
+    data = read_yaml(path or ROADMAP_PATH) or {}
     return {"stages": data.get("stages") or [], "tracks": data.get("tracks") or [],
             "difficulties": data.get("difficulties") or []}
 
@@ -193,7 +193,7 @@ def skill_relations(path: Path | str | None = None) -> list[tuple[str, str]]:
     written). ValidationError for a pair that is not two different known skills."""
     path = Path(path or TAXONOMY_PATH)
     known = {str(s.get("slug")) for s in read_taxonomy(path)["skills"]}
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = read_yaml(path) or {}
     pairs = []
     for item in data.get("related") or []:
         if not isinstance(item, list) or len(item) != 2 or item[0] == item[1]:

@@ -10,11 +10,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import click
-import yaml
 from sqlalchemy import select
 
 from ..accounts.models import User
-from ..config import ROOT
+from ..config import ROOT, read_yaml
 from ..db import db, utcnow
 from ..errors import ServiceError
 from ..generations import projects_changed
@@ -39,7 +38,7 @@ MOTIVATIONS = (
 
 
 def read_ideas(path: Path = SEED_FILE) -> list[dict]:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))["ideas"]
+    return read_yaml(path)["ideas"]
 
 
 def idea_to_data(idea: dict) -> dict:
