@@ -8,7 +8,8 @@ Layout under ``<instance>/match-index/``::
     <build-id>/text.json     the fitted text model's vocabulary and stop words (with
                              text_idf.npy and text_basis.npy): matching/features.TextProjection
 
-Readers ``np.load(..., mmap_mode="r")`` every array, so all processes share the pages. A
+Readers ``np.load(..., mmap_mode="r")`` every array, so all processes share the pages; the
+writer fsyncs each array file and drops it from the page cache (see _save). A
 folder is complete before CURRENT names it, and is deleted only after MATCH_INDEX_KEEP_SECONDS,
 so a reader that still maps an older build keeps working. numpy and scipy only.
 """
