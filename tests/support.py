@@ -1,8 +1,11 @@
 """Plain helpers for tests (import with ``from support import ...``); fixtures are in conftest.py."""
 from __future__ import annotations
 
+import ctypes
+import mmap
 import os
 import socket
+import sys
 from contextlib import contextmanager
 
 import pytest
@@ -121,3 +124,33 @@ def row_count(app, model, *where) -> int:
 def row_counts(app, *models) -> tuple[int, ...]:
     """``row_count`` of each model, e.g. to show that refused input wrote nothing."""
     return tuple(row_count(app, m) for m in models)
+
+
+def cached_pages(path) -> tuple[int, int]:
+    """(pages in the page cache, pages) of a file, by mincore(2) on a fresh read-only mapping, which
+    faults nothing in. Linux only (skips elsewhere)."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("mincore(2) page-cache residency is checked on Linux only")
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.mmap.restype = ctypes.c_void_p
+    libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_long]
+    libc.mincore.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_ubyte)]
+    libc.munmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
+    size = os.path.getsize(path)
+    pages = -(-size // mmap.PAGESIZE)
+    if not size:
+        return 0, 0
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        addr = libc.mmap(None, size, mmap.PROT_READ, mmap.MAP_SHARED, fd, 0)
+        if addr is None or addr == ctypes.c_void_p(-1).value:
+            raise OSError(ctypes.get_errno(), f"mmap {path}")
+        try:
+            vec = (ctypes.c_ubyte * pages)()
+            if libc.mincore(ctypes.c_void_p(addr), size, vec) != 0:
+                raise OSError(ctypes.get_errno(), f"mincore {path}")
+            return sum(v & 1 for v in vec), pages
+        finally:
+            libc.munmap(ctypes.c_void_p(addr), size)
+    finally:
+        os.close(fd)

@@ -17,6 +17,7 @@ from .features import (
     DIFFICULTY_FIT,
     MENTOR_COMPONENTS,
     SOLID,
+    dense_row,
     gate,
     slot_row,
     sparse_row,
@@ -50,7 +51,7 @@ def row_dict(m: sp.csr_matrix, i: int) -> dict[int, float]:
 
 def mentor_components(L, i: int, M, j: int) -> dict[str, float]:
     """Learner row i of model L against mentor column j of model M."""
-    m_row = M.m_rows[j]
+    m_row = dense_row(M.m_rows, j)
     data, cols = sparse_row(L.l_skill, i)
     skills = float(data @ m_row[cols]) if len(data) else 0.0
     data, cols = sparse_row(L.l_dom_norm, i)

@@ -112,6 +112,15 @@ def sparse_row(m: sp.csr_matrix, i: int) -> tuple[np.ndarray, np.ndarray]:
     return m.data[start:end], m.indices[start:end]
 
 
+def dense_row(m: sp.csr_matrix, i: int) -> np.ndarray:
+    """Row i of a CSR matrix as a dense float32 vector (zeros, then its values scattered in), read
+    through sparse_row: the same numbers as the dense matrix's row."""
+    data, cols = sparse_row(m, i)
+    out = np.zeros(m.shape[1], np.float32)
+    out[cols] = data
+    return out
+
+
 def words(packed: np.ndarray) -> np.ndarray:
     """Bit-packed grid rows (n, bytes) as 64-bit words (n, ceil(bytes / 8)), zero-padded, so a
     row's shared slots with every other row are one AND and one bit count per word."""
@@ -276,7 +285,7 @@ def no_relations(n_skills: int) -> sp.csr_matrix:
 def mentor_features(mentors: Mentors, w: Weights, m_text: np.ndarray, slot_hours: float,
                     related: sp.spmatrix | None = None) -> dict:
     """Mentor columns (features x mentors) with the activity factor folded in (``mTf``), and the
-    same features one row per mentor (``m_rows``) for single-mentor reads. ``related`` is the
+    same features one row per mentor (``m_rows``, CSR) for single-mentor reads. ``related`` is the
     taxonomy's skill relations (S x S, 0/1, symmetric)."""
     teach = _csr(mentors.teach)
     m, S = teach.shape
@@ -293,7 +302,8 @@ def mentor_features(mentors: Mentors, w: Weights, m_text: np.ndarray, slot_hours
     m_skill = sp.hstack([depth, m_related], format="csr")
     m_text = np.asarray(m_text, dtype=np.float32).reshape(m, w.text_dims)
     m_feat = sp.hstack([m_skill, m_dom, sp.csr_matrix(m_text)], format="csr")
-    m_rows = np.ascontiguousarray(m_feat.toarray(), dtype=np.float32)  # (m, F): one mentor is one row
+    m_feat.sum_duplicates()  # canonical: dense_row's scatter then equals the dense matrix's row
+    m_dense = np.ascontiguousarray(m_feat.toarray(), dtype=np.float32)  # (m, F)
     avail = np.asarray(mentors.avail, dtype=bool)
     m_availT = np.ascontiguousarray(avail.astype(np.float32).T)  # (T, m)
     act = mentors.activity if mentors.activity is not None else np.ones(m)
@@ -302,10 +312,12 @@ def mentor_features(mentors: Mentors, w: Weights, m_text: np.ndarray, slot_hours
     elig = mentors.eligible if mentors.eligible is not None else np.ones(m, bool)
     curve = availability_curve(avail.shape[1], slot_hours, w)
     return {
-        "teach": teach, "m_dom": m_dom, "m_text": m_text, "m_rows": m_rows, "m_availT": m_availT,
+        # (m, F) one mentor per row, for single-mentor reads (dense_row); sparse, as a row is
+        # mostly zeros and is read one at a time
+        "teach": teach, "m_dom": m_dom, "m_text": m_text, "m_rows": m_feat, "m_availT": m_availT,
         "m_activity": m_activity, "m_factor": m_factor, "m_eligible": np.asarray(elig, dtype=bool),
         # one product gives the linear part times the activity factor
-        "mTf": np.ascontiguousarray(m_rows.T * m_factor[None, :]),  # (F, m)
+        "mTf": np.ascontiguousarray(m_dense.T * m_factor[None, :]),  # (F, m)
         "m_avail_w": (w.availability * m_factor).astype(np.float32),  # availability weight per mentor
         "m_packed": np.packbits(avail, axis=1),
         "m_words": words(np.packbits(avail, axis=1)),

@@ -18,6 +18,7 @@ from . import batch, explain
 from .features import (
     Weights,
     availability_curve,
+    dense_row,
     growth_columns,
     growth_tier,
     reach_slots,
@@ -106,7 +107,7 @@ class MatchModel:
 
     def learner_scores_against(self, M: MatchModel, j: int) -> np.ndarray:
         """Every learner of this model against mentor j of ``M``."""
-        lin = self.l_feat @ M.m_rows[j]
+        lin = self.l_feat @ dense_row(M.m_rows, j)
         slots = _POPCOUNT[self.l_packed & M.m_packed[j]].sum(axis=1, dtype=np.int64)
         lin = (np.asarray(lin).ravel() + self.w.availability * self.curve[slots]) * M.m_factor[j]
         teach = _any_shared(self.l_need, M.m_expert[j][None, :])

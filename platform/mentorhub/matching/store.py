@@ -8,7 +8,8 @@ Layout under ``<instance>/match-index/``::
     <build-id>/text.json     the fitted text model's vocabulary and stop words (with
                              text_idf.npy and text_basis.npy): matching/features.TextProjection
 
-Readers ``np.load(..., mmap_mode="r")`` every array, so all processes share the pages. A
+Readers ``np.load(..., mmap_mode="r")`` every array, so all processes share the pages; the
+writer fsyncs each array file and drops it from the page cache (see _save). A
 folder is complete before CURRENT names it, and is deleted only after MATCH_INDEX_KEEP_SECONDS,
 so a reader that still maps an older build keeps working. numpy and scipy only.
 """
@@ -32,7 +33,7 @@ from .model import ARRAYS, MatchModel
 POINTER = "CURRENT"
 # The layout of a build's arrays; a build written with another one is not mapped (pages say
 # matches are being prepared) and is rebuilt at the scheduler's next check.
-FORMAT = 2
+FORMAT = 3  # 3: m_rows is CSR (was dense)
 
 
 def new_build_id() -> str:
@@ -50,23 +51,39 @@ def write_build(root: Path, build_id: str, model: MatchModel, ids: dict[str, np.
         if sp.issparse(value):
             m = value.tocsr()
             for part in ("data", "indices", "indptr"):
-                np.save(tmp / f"{name}.{part}.npy", getattr(m, part))
+                _save(tmp / f"{name}.{part}.npy", getattr(m, part))
             kinds[name] = ["csr", list(m.shape)]
         else:
-            np.save(tmp / f"{name}.npy", np.ascontiguousarray(value))
+            _save(tmp / f"{name}.npy", np.ascontiguousarray(value))
             kinds[name] = ["dense"]
     (tmp / "text.json").write_text(json.dumps({"dims": text.dims, "token_pattern": text.token_pattern,
                                                "vocabulary": text.vocabulary,
                                                "stop_words": sorted(text.stop_words)}))
-    np.save(tmp / "text_idf.npy", text.idf)
+    _save(tmp / "text_idf.npy", text.idf)
     if text.basis is not None:
-        np.save(tmp / "text_basis.npy", text.basis)
+        _save(tmp / "text_basis.npy", text.basis)
     meta = {**meta, "build_id": build_id, "format": FORMAT, "arrays": kinds, "weights": asdict(model.w),
             "slot_hours": model.slot_hours}
     (tmp / "meta.json").write_text(json.dumps(meta))
     final = root / build_id
     os.replace(tmp, final)
     return final
+
+
+def _save(path: Path, array: np.ndarray) -> None:
+    """Write one array, make it durable, and drop its pages from the page cache.
+
+    Readers map the files and fault in only the rows a query reads (MADV_RANDOM, see _map). Pages
+    the writer leaves behind are large folios (up to MBs each), and a reader's fault maps a whole
+    folio: reading one row would put most of a file in every worker's resident set. Pages read
+    back from disk come in one at a time. Only clean pages can be dropped, hence the fsync first.
+    """
+    with open(path, "wb") as f:
+        np.save(f, array)
+        f.flush()
+        os.fsync(f.fileno())
+        if hasattr(os, "posix_fadvise"):  # not on every platform; without it the pages just stay
+            os.posix_fadvise(f.fileno(), 0, 0, os.POSIX_FADV_DONTNEED)
 
 
 def publish(root: Path, build_id: str) -> None:
