@@ -1,7 +1,10 @@
 """A web worker of the match index benchmark (run by match_index_db.py): maps a published
 build, serves learners' matches through the services, applies deltas, reports its memory.
 
-Run: .venv/bin/python bench/match_index_worker.py DATABASE_URL INDEX_DIR   (prints one JSON line)
+Run: .venv/bin/python bench/match_index_worker.py DATABASE_URL INDEX_DIR [LEARNERS]   (one JSON line)
+
+LEARNERS (default 300) are served, spread evenly over the index. ``resident_mib`` lists the
+index files and libraries with the most resident memory at the end (from /proc/self/smaps).
 """
 from __future__ import annotations
 
@@ -30,8 +33,22 @@ def memory_mib() -> tuple[float, float]:
     return rss / 1024, pss / 1024
 
 
+def resident_by_file(top: int = 8) -> dict[str, float]:
+    """MiB resident per mapped file (or [anon], [heap]) from /proc/self/smaps, the largest first."""
+    out: dict[str, int] = {}
+    name = "[anon]"
+    for line in Path("/proc/self/smaps").read_text().splitlines():
+        parts = line.split()
+        if "-" in parts[0] and not parts[0].endswith(":"):  # a mapping's header line
+            name = Path(parts[5]).name if len(parts) > 5 else "[anon]"
+        elif parts[0] == "Rss:":
+            out[name] = out.get(name, 0) + int(parts[1])
+    return {k: round(v / 1024, 1) for k, v in sorted(out.items(), key=lambda kv: -kv[1])[:top]}
+
+
 def main() -> None:
     url, index_dir = sys.argv[1], sys.argv[2]
+    learners = int(sys.argv[3]) if len(sys.argv) > 3 else 300
     config = type("WorkerConfig", (Config,), {"DATABASE_URL": url, "MATCH_INDEX_DIR": index_dir, "TESTING": True})
     app = create_app(config)
     from sqlalchemy import select
@@ -50,7 +67,7 @@ def main() -> None:
         out["first_read_ms"] = (time.perf_counter() - t) * 1e3
         out["rss_mapped_mib"] = status_mib("VmRSS")
         n = len(index.learner_users)
-        uids = [int(u) for u in index.learner_users[:: max(1, n // 300)][:300]]
+        uids = [int(u) for u in index.learner_users[:: max(1, n // learners)][:learners]]
         users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(uids)))}
         times = []
         for uid in uids:
@@ -81,6 +98,7 @@ def main() -> None:
         out.update(deltas=len(deltas), delta_median_ms=float(np.median(delta_ms)), delta_max_ms=float(delta_ms.max()))
     out["rss_mib"], out["pss_mib"] = memory_mib()
     out["rss_anon_mib"], out["rss_file_mib"] = status_mib("RssAnon"), status_mib("RssFile")
+    out["resident_mib"] = resident_by_file()
     out["sklearn"] = "sklearn" in sys.modules
     print(json.dumps(out))
 
