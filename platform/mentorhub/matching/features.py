@@ -121,6 +121,14 @@ def dense_row(m: sp.csr_matrix, i: int) -> np.ndarray:
     return out
 
 
+def _text_rows(text: np.ndarray) -> sp.csr_matrix:
+    """Dense text vectors (one row each) as canonical CSR (sorted, no duplicates, no stored
+    zeros): dense_row then gives back the dense row bit for bit."""
+    m = sp.csr_matrix(np.asarray(text, dtype=np.float32))
+    m.sum_duplicates()
+    return m
+
+
 def words(packed: np.ndarray) -> np.ndarray:
     """Bit-packed grid rows (n, bytes) as 64-bit words (n, ceil(bytes / 8)), zero-padded, so a
     row's shared slots with every other row are one AND and one bit count per word."""
@@ -268,7 +276,8 @@ def learner_features(learners: Learners, w: Weights, l_text: np.ndarray) -> dict
         sp.csr_matrix(BEYOND[l_stage] * -gate(w)),
     ], format="csr").astype(np.float32)
     return {"have": have, "want": want, "l_dom": l_dom, "l_skill": l_skill, "l_dom_norm": l_dom_norm,
-            "l_text": l_text, "l_feat": l_feat, "l_avail": l_avail, "l_need": bit_words(need),
+            # (n, dims) CSR: a learner's text vector is mostly zeros and is read one row at a time
+            "l_text": _text_rows(l_text), "l_feat": l_feat, "l_avail": l_avail, "l_need": bit_words(need),
             "l_packed": np.packbits(l_avail, axis=1), "l_stage": l_stage, "lp_feat": lp_feat}
 
 
@@ -314,7 +323,7 @@ def mentor_features(mentors: Mentors, w: Weights, m_text: np.ndarray, slot_hours
     return {
         # (m, F) one mentor per row, for single-mentor reads (dense_row); sparse, as a row is
         # mostly zeros and is read one at a time
-        "teach": teach, "m_dom": m_dom, "m_text": m_text, "m_rows": m_feat, "m_availT": m_availT,
+        "teach": teach, "m_dom": m_dom, "m_text": _text_rows(m_text), "m_rows": m_feat, "m_availT": m_availT,
         "m_activity": m_activity, "m_factor": m_factor, "m_eligible": np.asarray(elig, dtype=bool),
         # one product gives the linear part times the activity factor
         "mTf": np.ascontiguousarray(m_dense.T * m_factor[None, :]),  # (F, m)
