@@ -322,7 +322,8 @@ def mentor_features(mentors: Mentors, w: Weights, m_text: np.ndarray, slot_hours
     curve = availability_curve(avail.shape[1], slot_hours, w)
     return {
         # (m, F) one mentor per row, for single-mentor reads (dense_row); sparse, as a row is
-        # mostly zeros and is read one at a time
+        # mostly zeros and is read one at a time. m_text (m, dims) is CSR for the same reason
+        # (queries read the text through m_rows' last columns, not m_text)
         "teach": teach, "m_dom": m_dom, "m_text": _text_rows(m_text), "m_rows": m_feat, "m_availT": m_availT,
         "m_activity": m_activity, "m_factor": m_factor, "m_eligible": np.asarray(elig, dtype=bool),
         # one product gives the linear part times the activity factor
