@@ -70,9 +70,10 @@ def test_m_rows_is_stored_as_csr_and_mapped_back_as_csr(scorer, tmp_path):
 
 
 @pytest.mark.parametrize("dims", [64, 3])
-def test_text_vectors_are_stored_as_csr_and_mapped_back_as_csr(sparse_text, tmp_path, dims):
-    """l_text and m_text (one text vector per learner / mentor) are CSR, canonical, and hold
-    exactly the dense vectors of the text fit; with 3 dims every vector is dense (SVD)."""
+def test_text_vectors_are_stored_in_their_smaller_form(sparse_text, tmp_path, dims):
+    """l_text and m_text (one text vector per learner / mentor) hold exactly the dense vectors of
+    the text fit: as canonical CSR when mostly zeros (few words, 64 dims), as the dense array when
+    every vector is dense (3 dims: SVD), where CSR would double them."""
     c, _ = sparse_text
     w = Weights(text_dims=dims)
     scorer = Scorer(c.learners, c.mentors, c.projects, weights=w)
@@ -80,23 +81,29 @@ def test_text_vectors_are_stored_as_csr_and_mapped_back_as_csr(sparse_text, tmp_
     folder = store.write_build(tmp_path, "b1", scorer, {}, {"seq": 0}, scorer.text_model.projection())
     build = store.Build(folder)
     for name, dense in (("l_text", l_dense), ("m_text", m_dense)):
-        assert build.meta["arrays"][name] == ["csr", [len(dense), dims]]
-        assert not (folder / f"{name}.npy").exists()
         built, mapped = getattr(scorer, name), getattr(build.model, name)
-        assert built.has_canonical_format and 0 not in built.data
-        assert sp.issparse(mapped) and not mapped.data.flags.owndata  # a view of the mapped file
-        assert mapped.dtype == np.float32 and np.array_equal(mapped.toarray(), dense)
+        if dims == 64:
+            assert build.meta["arrays"][name] == ["csr", [len(dense), dims]]
+            assert not (folder / f"{name}.npy").exists()
+            assert built.has_canonical_format and 0 not in built.data
+            assert sp.issparse(mapped) and not mapped.data.flags.owndata  # a view of the mapped file
+            assert mapped.dtype == np.float32 and np.array_equal(mapped.toarray(), dense)
+        else:
+            assert build.meta["arrays"][name] == ["dense"]
+            assert not sp.issparse(built) and not sp.issparse(mapped)
+            assert isinstance(mapped, np.memmap) and np.array_equal(mapped, dense)
         assert all(np.array_equal(dense_row(mapped, i), dense[i]) for i in range(len(dense)))
     if dims == 64:  # few words: mostly zeros, and CSR keeps only the values
         assert scorer.l_text.nnz <= 3 * 60 and scorer.m_text.nnz <= 2 * 25
     else:
-        assert scorer.l_text.nnz > 0.9 * 60 * 3
+        assert np.count_nonzero(scorer.l_text) > 0.9 * 60 * 3
 
 
 @pytest.mark.parametrize("fitted", ["svd_text", "sparse_text"])
 def test_one_mentor_row_gives_the_same_numbers_as_the_dense_matrix(request, tmp_path, monkeypatch, fitted):
-    """Explanations and learner_scores_against read a mentor's row (m_rows) and a learner's text
-    vector (l_text) from the CSR arrays: bit for bit what the dense matrices they used to read give."""
+    """Explanations and learner_scores_against read a mentor's row (m_rows, CSR) and a learner's
+    text vector (l_text: CSR with few words, dense after an SVD) through dense_row: bit for bit
+    what the dense matrices they used to read give."""
     c, scorer = request.getfixturevalue(fitted)
     folder = store.write_build(tmp_path, "b1", scorer, {}, {"seq": 0}, scorer.text_model.projection())
     mapped = store.Build(folder).model
