@@ -58,7 +58,7 @@ def mentor_components(L, i: int, M, j: int) -> dict[str, float]:
     off = L.l_skill.shape[1]
     domains = float(data @ m_row[off + cols]) if len(data) else 0.0
     off += L.l_dom_norm.shape[1]
-    text = float(L.l_text[i] @ m_row[off:off + L.l_text.shape[1]])
+    text = float(dense_row(L.l_text, i) @ m_row[off:off + L.l_text.shape[1]])
     n_slots = L.l_avail.shape[1]
     slots = int((slot_row(L.l_packed, i, n_slots) & slot_row(M.m_packed, j, n_slots)).sum())
     hours = float(slots * L.slot_hours)

@@ -112,13 +112,28 @@ def sparse_row(m: sp.csr_matrix, i: int) -> tuple[np.ndarray, np.ndarray]:
     return m.data[start:end], m.indices[start:end]
 
 
-def dense_row(m: sp.csr_matrix, i: int) -> np.ndarray:
-    """Row i of a CSR matrix as a dense float32 vector (zeros, then its values scattered in), read
-    through sparse_row: the same numbers as the dense matrix's row."""
+def dense_row(m: sp.csr_matrix | np.ndarray, i: int) -> np.ndarray:
+    """Row i as a dense float32 vector, from a dense array or a CSR matrix (zeros, then its values
+    scattered in, read through sparse_row): the same numbers either way."""
+    if not sp.issparse(m):
+        return np.asarray(m[i], dtype=np.float32)
     data, cols = sparse_row(m, i)
     out = np.zeros(m.shape[1], np.float32)
     out[cols] = data
     return out
+
+
+def compact_rows(dense: np.ndarray) -> sp.csr_matrix | np.ndarray:
+    """Rows read one at a time (through dense_row), kept in the smaller form: canonical CSR
+    (sorted, no duplicates, no stored zeros) when at most half the values are non-zero, as
+    short texts give, else the dense float32 array (a CSR value costs a column number too, so
+    the dense vectors of an SVD would double)."""
+    dense = np.asarray(dense, dtype=np.float32)
+    if np.count_nonzero(dense) * 2 > dense.size:
+        return np.ascontiguousarray(dense)
+    m = sp.csr_matrix(dense)
+    m.sum_duplicates()
+    return m
 
 
 def words(packed: np.ndarray) -> np.ndarray:
@@ -268,7 +283,8 @@ def learner_features(learners: Learners, w: Weights, l_text: np.ndarray) -> dict
         sp.csr_matrix(BEYOND[l_stage] * -gate(w)),
     ], format="csr").astype(np.float32)
     return {"have": have, "want": want, "l_dom": l_dom, "l_skill": l_skill, "l_dom_norm": l_dom_norm,
-            "l_text": l_text, "l_feat": l_feat, "l_avail": l_avail, "l_need": bit_words(need),
+            # (n, dims), read one learner at a time: CSR when mostly zeros (compact_rows)
+            "l_text": compact_rows(l_text), "l_feat": l_feat, "l_avail": l_avail, "l_need": bit_words(need),
             "l_packed": np.packbits(l_avail, axis=1), "l_stage": l_stage, "lp_feat": lp_feat}
 
 
@@ -313,8 +329,9 @@ def mentor_features(mentors: Mentors, w: Weights, m_text: np.ndarray, slot_hours
     curve = availability_curve(avail.shape[1], slot_hours, w)
     return {
         # (m, F) one mentor per row, for single-mentor reads (dense_row); sparse, as a row is
-        # mostly zeros and is read one at a time
-        "teach": teach, "m_dom": m_dom, "m_text": m_text, "m_rows": m_feat, "m_availT": m_availT,
+        # mostly zeros and is read one at a time. m_text (m, dims) is kept in its smaller form
+        # (compact_rows; queries read the text through m_rows' last columns, not m_text)
+        "teach": teach, "m_dom": m_dom, "m_text": compact_rows(m_text), "m_rows": m_feat, "m_availT": m_availT,
         "m_activity": m_activity, "m_factor": m_factor, "m_eligible": np.asarray(elig, dtype=bool),
         # one product gives the linear part times the activity factor
         "mTf": np.ascontiguousarray(m_dense.T * m_factor[None, :]),  # (F, m)

@@ -33,7 +33,7 @@ from .model import ARRAYS, MatchModel
 POINTER = "CURRENT"
 # The layout of a build's arrays; a build written with another one is not mapped (pages say
 # matches are being prepared) and is rebuilt at the scheduler's next check.
-FORMAT = 3  # 3: m_rows is CSR (was dense)
+FORMAT = 4  # 3: m_rows is CSR (was dense); 4: l_text and m_text CSR when mostly zeros (were dense)
 
 
 def new_build_id() -> str:
