@@ -301,7 +301,7 @@ def no_relations(n_skills: int) -> sp.csr_matrix:
 def mentor_features(mentors: Mentors, w: Weights, m_text: np.ndarray, slot_hours: float,
                     related: sp.spmatrix | None = None) -> dict:
     """Mentor columns (features x mentors) with the activity factor folded in (``mTf``), and the
-    same features one row per mentor (``m_rows``, CSR) for single-mentor reads. ``related`` is the
+    same features one row per mentor (``m_rows``, compact_rows) for single-mentor reads. ``related`` is the
     taxonomy's skill relations (S x S, 0/1, symmetric)."""
     teach = _csr(mentors.teach)
     m, S = teach.shape
@@ -318,7 +318,6 @@ def mentor_features(mentors: Mentors, w: Weights, m_text: np.ndarray, slot_hours
     m_skill = sp.hstack([depth, m_related], format="csr")
     m_text = np.asarray(m_text, dtype=np.float32).reshape(m, w.text_dims)
     m_feat = sp.hstack([m_skill, m_dom, sp.csr_matrix(m_text)], format="csr")
-    m_feat.sum_duplicates()  # canonical: dense_row's scatter then equals the dense matrix's row
     m_dense = np.ascontiguousarray(m_feat.toarray(), dtype=np.float32)  # (m, F)
     avail = np.asarray(mentors.avail, dtype=bool)
     m_availT = np.ascontiguousarray(avail.astype(np.float32).T)  # (T, m)
@@ -328,10 +327,10 @@ def mentor_features(mentors: Mentors, w: Weights, m_text: np.ndarray, slot_hours
     elig = mentors.eligible if mentors.eligible is not None else np.ones(m, bool)
     curve = availability_curve(avail.shape[1], slot_hours, w)
     return {
-        # (m, F) one mentor per row, for single-mentor reads (dense_row); sparse, as a row is
-        # mostly zeros and is read one at a time. m_text (m, dims) is kept in its smaller form
-        # (compact_rows; queries read the text through m_rows' last columns, not m_text)
-        "teach": teach, "m_dom": m_dom, "m_text": compact_rows(m_text), "m_rows": m_feat, "m_availT": m_availT,
+        # m_rows (m, F) and m_text (m, dims): one mentor per row, read one at a time (dense_row),
+        # kept in their smaller form; queries read the text through m_rows' last columns
+        "teach": teach, "m_dom": m_dom, "m_text": compact_rows(m_text), "m_rows": compact_rows(m_dense),
+        "m_availT": m_availT,
         "m_activity": m_activity, "m_factor": m_factor, "m_eligible": np.asarray(elig, dtype=bool),
         # one product gives the linear part times the activity factor
         "mTf": np.ascontiguousarray(m_dense.T * m_factor[None, :]),  # (F, m)
