@@ -41,6 +41,7 @@ end and commit them the same way.
 from __future__ import annotations
 
 import logging
+import select
 from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime, timezone
 from typing import Iterator
@@ -48,6 +49,7 @@ from typing import Iterator
 from flask import Flask, current_app, g, request
 from sqlalchemy import Column, DateTime, ForeignKey, MetaData, Table, create_engine, event, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -142,7 +144,41 @@ def make_engine(url: str, strict_reads: bool = False) -> Engine:
                 log.error(message)
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return _postgres_engine(url)
+
+
+def _postgres_engine(url: str) -> Engine:
+    """PostgreSQL: the driver runs in autocommit and SQLAlchemy emits BEGIN itself, for WRITE
+    units only (as on SQLite). A READ unit's statements each read their own snapshot under READ
+    COMMITTED either way; without a transaction a GET saves the BEGIN and ROLLBACK round trips,
+    and its connection needs no switching between modes when it is checked out and returned."""
+    engine = create_engine(url, pool_size=10, max_overflow=20)
+
+    @event.listens_for(engine, "connect")
+    def _driver_autocommit(dbapi_conn, _record):
+        dbapi_conn.autocommit = True  # commit() and rollback() still end a transaction BEGIN opened
+
+    @event.listens_for(engine, "begin")
+    def _postgres_begin(conn):
+        if conn.get_execution_options().get(MODE_OPTION) != READ:
+            conn.exec_driver_sql("BEGIN")
+
+    @event.listens_for(engine, "checkout")
+    def _hung_up(dbapi_conn, _record, _proxy):
+        # Instead of pre-ping's round trip on every checkout: an idle connection has nothing to
+        # read unless the server closed it (a restart, pg_terminate_backend, an idle timeout sends
+        # its notice or EOF). The pool then replaces it before anything runs on it.
+        if dbapi_conn.closed or server_hung_up(dbapi_conn.fileno()):
+            raise DisconnectionError("the database server closed this idle connection")
+
+    return engine
+
+
+def server_hung_up(fd: int) -> bool:
+    """Whether the idle connection on socket ``fd`` has something to read: the server's goodbye."""
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
+    return bool(poller.poll(0))
 
 
 class ModalSession(Session):
@@ -178,10 +214,6 @@ class Database:
         engine = make_engine(app.config["DATABASE_URL"], strict_reads=app.testing)
         app.extensions["db_engine"] = engine
         binds = {mode: engine.execution_options(**{MODE_OPTION: mode}) for mode in (READ, WRITE)}
-        if engine.dialect.name == "postgresql":
-            # Under READ COMMITTED every statement reads its own snapshot, in a transaction or not: a
-            # READ unit runs in autocommit and saves the BEGIN and ROLLBACK round trips of each GET.
-            binds[READ] = binds[READ].execution_options(isolation_level="AUTOCOMMIT")
         app.extensions["db_sessionmaker"] = sessionmaker(class_=ModalSession, mode_binds=binds,
                                                          expire_on_commit=False)
         app.before_request(self._request_session)
