@@ -28,6 +28,7 @@ raise no version: pages are at most ``PAGE_CACHE_SECONDS`` behind them.
 """
 from __future__ import annotations
 
+import logging
 import re
 from functools import wraps
 
@@ -43,6 +44,8 @@ VERSION_ROW = 1
 CHANGED = "page_data_changed"  # session.info: this transaction wrote something
 QUIET = "page_data_quiet"  # session.info: ... but nothing a cached page shows
 WRITE_SQL = re.compile(r"\s*(insert|update|delete|replace)\b", re.IGNORECASE)
+
+log = logging.getLogger(__name__)
 
 KEY_PARTS = "page_cache_key_parts"  # app.extensions: callables whose answers join every key
 
@@ -128,10 +131,10 @@ def _bypass() -> bool:
             or request.is_json or request.accept_mimetypes.best == "application/json")
 
 
-def _key(*_args, **_kwargs) -> str:
+def _key() -> str | None:
     version = data_version()
     if version is None:
-        raise LookupError("no data_version row: pages are not cached")  # Flask-Caching renders uncached
+        return None  # no data_version row (a broken schema): pages are not kept
     viewer = current_user.get_id() if current_user.is_authenticated else "-"
     parts = "|".join(str(part()) for part in current_app.extensions[KEY_PARTS])
     return f"{version}|{parts}|{viewer}|{session.get('csrf_token', '-')}|{request.full_path}"
@@ -145,10 +148,25 @@ def _keep(rv) -> bool:
 
 def cached_page(view):
     """Serve ``view``'s page from the cache when nothing was written since it was rendered for
-    this viewer (see the module doc)."""
-    cached = cache.cached(make_cache_key=_key, response_filter=_keep)(view)
+    this viewer (see the module doc). When the cache's store fails (Redis down), pages render."""
 
     @wraps(view)
     def page(*args, **kwargs):
-        return view(*args, **kwargs) if _bypass() else cached(*args, **kwargs)  # (cheaper than `unless`)
+        if _bypass():
+            return view(*args, **kwargs)
+        key = _key()
+        try:
+            kept = cache.get(key) if key is not None else None
+        except Exception:  # noqa: BLE001 - the store is down: serve the page without it
+            log.exception("page cache unavailable: rendering %s uncached", request.path)
+            return view(*args, **kwargs)
+        if kept is not None:
+            return kept
+        rv = view(*args, **kwargs)
+        if key is not None and _keep(rv):
+            try:
+                cache.set(key, rv)
+            except Exception:  # noqa: BLE001
+                log.exception("page cache unavailable: %s not kept", request.path)
+        return rv
     return page

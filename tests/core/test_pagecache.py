@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import socket
 import sqlite3
 
 import pytest
@@ -188,6 +189,28 @@ def test_workers_share_one_cache_in_redis(tmp_path, sqlite_template, redis_serve
     assert "Ada Lovelace" in page and hit.count == 2  # worker 1 never rendered it: served from Redis
     for worker in workers:
         worker.extensions["db_engine"].dispose()
+
+
+def test_pages_render_when_the_cache_store_is_down(tmp_path, sqlite_template, password_hash, caplog):
+    path = tmp_path / "alone.db"
+    shutil.copy(sqlite_template, path)
+    with socket.socket() as closed:  # a port nothing listens on: every cache read and write fails
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    app = build_app(f"sqlite:///{path}", PAGE_CACHE_REDIS_URL=f"redis://127.0.0.1:{port}/0")
+    with app.app_context():
+        ada = User(email="ada@example.com", display_name="Ada Lovelace", password_hash=password_hash)
+        db.session.add(ada)
+        db.session.commit()
+    client = app.test_client()
+    assert client.post("/login", data={"email": ada.email, "password": PASSWORD}).status_code == 302
+    for _ in range(2):
+        page = client.get(f"/people/{ada.id}")
+        assert page.status_code == 200 and "Ada Lovelace" in page.text
+    rename_behind_the_apps_back(app, ada.id, "Zed Renamed")
+    assert "Zed Renamed" in client.get(f"/people/{ada.id}").text  # nothing was kept anywhere
+    assert "page cache unavailable" in caplog.text
+    app.extensions["db_engine"].dispose()
 
 
 def test_a_page_that_gave_its_session_a_secret_is_not_kept(csrf_app):
