@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cache
 from datetime import date, datetime
 from pathlib import Path
 
@@ -68,7 +69,12 @@ def weights_from_config(cfg) -> Weights:
 
 
 def index_root() -> Path:
-    return Path(current_app.instance_path) / current_app.config["MATCH_INDEX_DIR"]
+    return _folder(current_app.instance_path, current_app.config["MATCH_INDEX_DIR"])
+
+
+@cache
+def _folder(instance_path: str, name: str) -> Path:  # every cached page's key asks: built once
+    return Path(instance_path) / name
 
 
 def read_columns() -> Columns:

@@ -22,6 +22,7 @@ import shutil
 import time
 import uuid
 from dataclasses import asdict
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -95,10 +96,15 @@ def publish(root: Path, build_id: str) -> None:
 def pointer_stamp(root: Path) -> tuple[int, int] | None:
     """A cheap fingerprint of the pointer file (one stat), None when nothing is published."""
     try:
-        st = os.stat(root / POINTER)
+        st = os.stat(_pointer(root))
     except FileNotFoundError:
         return None
     return st.st_ino, st.st_mtime_ns
+
+
+@cache
+def _pointer(root: Path) -> str:  # stat on every cached page: the path is joined once
+    return str(root / POINTER)
 
 
 def current_build(root: Path) -> str | None:
