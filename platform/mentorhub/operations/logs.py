@@ -3,7 +3,8 @@ secrets, tokens and passwords redacted from every line, and one line per request
 
 The request line carries the request id (the client's ``X-Request-ID`` when it is a sane
 token, else a generated one; echoed back in the response), the user id, the endpoint, the
-status, the duration and the number of SQL statements the request ran.
+route's pattern (never the URL), the status, the duration and the number of SQL statements
+the request ran: nothing there can hold a secret, so it alone skips the redaction pass.
 
 Redaction works on the formatted line (the record itself is left alone for other handlers):
 the configured secrets (SECRET_KEY, SMTP_PASSWORD, METRICS_TOKEN, passwords inside DATABASE_URL
