@@ -164,18 +164,23 @@ def _postgres_engine(url: str) -> Engine:
             conn.exec_driver_sql("BEGIN")
 
     @event.listens_for(engine, "checkout")
-    def _hung_up(dbapi_conn, _record, _proxy):
-        # Instead of pre-ping's round trip on every checkout: an idle connection has nothing to
-        # read unless the server closed it (a restart, pg_terminate_backend, an idle timeout sends
-        # its notice or EOF). The pool then replaces it before anything runs on it.
-        if dbapi_conn.closed or server_hung_up(dbapi_conn.fileno()):
-            raise DisconnectionError("the database server closed this idle connection")
+    def _closed_by_server(dbapi_conn, _record, _proxy):
+        # Instead of pre-ping's round trip on every checkout: an idle connection has nothing to read
+        # unless the server closed it (a restart, pg_terminate_backend and idle timeouts send a
+        # notice or EOF) or, rarely, sent a message of its own. Only then does a ping decide; the
+        # pool replaces a dead connection before anything runs on it.
+        if not dbapi_conn.closed and not has_unread_data(dbapi_conn.fileno()):
+            return
+        try:
+            engine.dialect.do_ping(dbapi_conn)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            raise DisconnectionError("the database server closed this idle connection") from exc
 
     return engine
 
 
-def server_hung_up(fd: int) -> bool:
-    """Whether the idle connection on socket ``fd`` has something to read: the server's goodbye."""
+def has_unread_data(fd: int) -> bool:
+    """Whether the socket ``fd`` has something to read (an idle connection should not)."""
     poller = select.poll()
     poller.register(fd, select.POLLIN)
     return bool(poller.poll(0))

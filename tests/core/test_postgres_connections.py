@@ -10,7 +10,7 @@ from sqlalchemy import create_engine, event, func, select, text
 
 from conftest import build_app, user_factory
 from mentorhub.accounts.models import User
-from mentorhub.db import db, server_hung_up
+from mentorhub.db import db, has_unread_data
 from support import PASSWORD
 
 
@@ -75,11 +75,29 @@ def test_pooled_connections_the_server_closed_are_replaced(pg_app, password_hash
     assert client.post("/logout").status_code in (302, 303)
 
 
-def test_an_idle_socket_with_nothing_to_read_is_alive_and_one_the_peer_closed_is_not():
+def test_a_healthy_connection_with_a_message_waiting_is_kept(pg_app):
+    """Something to read on an idle connection (here a NOTIFY it listens for) is not a hang-up:
+    the ping says the connection is alive, and the pool keeps it."""
+    with pg_app.app_context():
+        db.session.execute(text("LISTEN mentorhub_test"))
+        before = db.session.scalar(text("SELECT pg_backend_pid()"))
+        db.session.commit()
+    admin = create_engine(pg_app.config["DATABASE_URL"])
+    with admin.begin() as conn:
+        conn.execute(text("NOTIFY mentorhub_test"))
+    admin.dispose()
+    with pg_app.app_context():
+        assert db.session.scalar(text("SELECT pg_backend_pid()")) == before
+
+
+def test_unread_data_on_a_socket():
     left, right = socket.socketpair()
     try:
-        assert not server_hung_up(left.fileno())
-        right.close()
-        assert server_hung_up(left.fileno())
+        assert not has_unread_data(left.fileno())
+        right.send(b"x")
+        assert has_unread_data(left.fileno())
+        left.recv(1)
+        right.close()  # EOF is something to read too
+        assert has_unread_data(left.fileno())
     finally:
         left.close()
