@@ -152,21 +152,21 @@ def cached_page(view):
 
     @wraps(view)
     def page(*args, **kwargs):
-        if _bypass():
+        key = None if _bypass() else _key()
+        if key is None:
             return view(*args, **kwargs)
-        key = _key()
         try:
-            kept = cache.get(key) if key is not None else None
-        except Exception:  # noqa: BLE001 - the store is down: serve the page without it
+            kept = cache.get(key)
+        except Exception:  # the store is down: serve the page without it
             log.exception("page cache unavailable: rendering %s uncached", request.path)
             return view(*args, **kwargs)
         if kept is not None:
             return kept
         rv = view(*args, **kwargs)
-        if key is not None and _keep(rv):
+        if _keep(rv):
             try:
                 cache.set(key, rv)
-            except Exception:  # noqa: BLE001
+            except Exception:  # the store is down: the page goes out unkept
                 log.exception("page cache unavailable: %s not kept", request.path)
         return rv
     return page

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import cache
 from datetime import date, datetime
+from functools import cache
 from pathlib import Path
 
 import numpy as np
