@@ -9,7 +9,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import IntegerConverter, Rule
 
 from .accounts.sessions import load_user
 from .actors import is_admin, is_signed_in
@@ -36,6 +36,22 @@ class DbIntConverter(IntegerConverter):
     def __init__(self, map, fixed_digits: int = 0, min: int | None = None, max: int | None = MAX_DB_INT,
                  signed: bool = False) -> None:
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+class LazyBuilderRule(Rule):
+    """A route whose URL builders are compiled on its first ``url_for``. Werkzeug turns every rule
+    into Python source and compiles two builders when the rule is added: about 40 ms of every
+    process's start (each web worker, the scheduler, every ``flask`` command) for ~180 routes,
+    most of which one process never builds a URL for. What a URL builds to is unchanged
+    (tests/core/test_route_builders.py builds every route both ways)."""
+
+    def _compile_builder(self, append_unknown: bool = True):
+        def build(rule, *args, **kwargs):
+            if build.compiled is None:  # two threads at once compile it twice: the same function
+                build.compiled = Rule._compile_builder(rule, append_unknown)
+            return build.compiled(rule, *args, **kwargs)
+        build.compiled = None
+        return build
 
 
 NUL_MESSAGE = "Your input contains a NUL character, which we cannot store. Remove it and try again."
@@ -80,8 +96,10 @@ ERROR_MESSAGES = {
 
 def init_app(app: Flask) -> None:
     login_manager.user_loader(load_user)
-    # Before any blueprint registers its routes, so every <int:...> gets the bound.
+    # Before any blueprint registers its routes, so every <int:...> gets the bound and every
+    # route builds its URLs on first use.
     app.url_map.converters["int"] = DbIntConverter
+    app.url_rule_class = LazyBuilderRule
 
     proxies = app.config.get("TRUSTED_PROXIES", 0)
     if proxies:  # behind N reverse proxies: take the client address and scheme from their headers

@@ -1,5 +1,6 @@
-"""The test run's shared URL builders (tests/route_builders.py) build exactly what werkzeug's own
-builders build, for every route of the app."""
+"""The app's routes compile their URL builders on first use (web.LazyBuilderRule), and the test
+run's shared URL builders (tests/route_builders.py) build exactly what werkzeug's own builders
+build, for every route of the app."""
 from __future__ import annotations
 
 import shutil
@@ -9,6 +10,8 @@ from werkzeug.routing.rules import Rule
 
 import route_builders
 from conftest import build_app
+from flask import url_for
+from mentorhub.web import LazyBuilderRule
 
 
 def _arguments(rule: Rule) -> dict:
@@ -37,12 +40,22 @@ def test_the_cache_is_installed_and_builds_what_werkzeug_builds(app):
             assert cached(**values, **extra) == expected, rule.rule
 
 
+def test_builders_are_compiled_on_first_use_only(app):
+    [rule] = app.url_map._rules_by_endpoint["profiles.person"]
+    assert isinstance(rule, LazyBuilderRule)
+    assert rule._build.__func__.compiled is None and rule._build_unknown.__func__.compiled is None
+    with app.test_request_context():
+        assert url_for("profiles.person", user_id=5, tab="x") == "/people/5?tab=x"
+    assert rule._build_unknown.__func__.compiled is not None
+
+
 def test_a_second_app_reuses_the_builders_and_builds_its_own_urls(app, tmp_path, sqlite_template):
     shutil.copy(sqlite_template, tmp_path / "other.db")
     other = build_app(f"sqlite:///{tmp_path / 'other.db'}")
     try:
         [mine], [theirs] = (a.url_map._rules_by_endpoint["profiles.person"] for a in (app, other))
-        assert mine is not theirs and mine._build.__func__ is theirs._build.__func__
+        assert mine is not theirs
         assert mine._build(user_id=3) == ("", "/people/3") and theirs._build(user_id=4) == ("", "/people/4")
+        assert mine._build.__func__.compiled is theirs._build.__func__.compiled
     finally:
         other.extensions["db_engine"].dispose()
