@@ -108,10 +108,14 @@ def remember_version(version: int | None) -> None:
         request.environ[REQUEST_VERSION] = version
 
 
+_READ_VERSION = select(VERSION_NOW)
+
+
 def data_version() -> int | None:
     if has_request_context() and request.environ.get(REQUEST_VERSION) is not None:
         return request.environ[REQUEST_VERSION]
-    return db.session.scalar(select(VERSION_NOW))
+    # An anonymous page's one query: on the session's connection, without the ORM's layer.
+    return db.session.connection().scalar(_READ_VERSION)
 
 
 def init_app(app: Flask, key_parts=()) -> None:
