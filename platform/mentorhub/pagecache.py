@@ -144,10 +144,13 @@ def _key() -> str | None:
     return f"{version}|{parts}|{viewer}|{session.get('csrf_token', '-')}|{request.full_path}"
 
 
-def _keep(rv) -> bool:
-    """Only a rendered page (alone or with status 200) that left the session as it was."""
-    page = isinstance(rv, str) or (isinstance(rv, tuple) and len(rv) == 2 and isinstance(rv[0], str) and rv[1] == 200)
-    return page and not session.modified
+def _kept_body(rv) -> bytes | None:
+    """What to keep of ``rv``: only a rendered page (alone or with status 200) that left the
+    session as it was, as the UTF-8 bytes its response sends (a kept page is neither decoded nor
+    encoded again; Flask serves bytes as text/html; charset=utf-8, as it serves a str)."""
+    if isinstance(rv, tuple) and len(rv) == 2 and rv[1] == 200:
+        rv = rv[0]
+    return rv.encode() if isinstance(rv, str) and not session.modified else None
 
 
 def cached_page(view):
@@ -167,9 +170,10 @@ def cached_page(view):
         if kept is not None:
             return kept
         rv = view(*args, **kwargs)
-        if _keep(rv):
+        body = _kept_body(rv)
+        if body is not None:
             try:
-                cache.set(key, rv)
+                cache.set(key, body)
             except Exception:  # the store is down: the page goes out unkept
                 log.exception("page cache unavailable: %s not kept", request.path)
         return rv

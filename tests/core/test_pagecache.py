@@ -51,6 +51,18 @@ def test_a_page_is_served_from_the_cache_until_anything_is_written(app, client, 
     assert "Zed Hidden" in client.get(f"/people/{ada.id}").text
 
 
+def test_a_kept_page_is_the_same_bytes_and_type_as_the_rendered_one(app, client, make_user, login_as):
+    zoe = make_user(display_name="Zoë Ñandú 東京")
+    login_as(zoe)
+    client.get(f"/people/{zoe.id}")  # the session's first page: not kept
+    rendered = client.get(f"/people/{zoe.id}")
+    rename_behind_the_apps_back(app, zoe.id, "Someone Else")
+    kept = client.get(f"/people/{zoe.id}")
+    assert "Someone Else" not in kept.text  # it did come from the cache
+    assert kept.data == rendered.data and "Zoë Ñandú 東京" in kept.text
+    assert kept.headers["Content-Type"] == rendered.headers["Content-Type"] == "text/html; charset=utf-8"
+
+
 def test_the_next_request_on_another_worker_sees_a_save(app, make_user, login_as):
     ada = make_user(display_name="Ada Lovelace")
     other_worker = build_app(app.config["DATABASE_URL"])
